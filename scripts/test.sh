@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every coderoom test: formatting and lints, the Rust unit and integration tests
+# (real server, real embedded database, real Docker sandbox) and the browser tests
+# (real Chromium). Prepares what the tests need first; every step is idempotent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/cache/coderoom/target}"
+mkdir -p "$CARGO_TARGET_DIR"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "test prerequisites"
+scripts/setup-test-env.sh
+
+step "web app: install, typecheck"
+(cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run -s typecheck)
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy -D warnings"
+cargo clippy --all-targets -- -D warnings
+
+step "cargo test (unit + integration)"
+cargo test --no-fail-fast -- --test-threads="${CODEROOM_TEST_THREADS:-4}"
+
+step "browser tests"
+scripts/browser-tests.sh

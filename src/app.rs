@@ -1,0 +1,192 @@
+//! Application state and the HTTP router: every domain's routes, the operational endpoints,
+//! the embedded web app, and the middleware around them.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::json;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::auth::limiter::AttemptLimiter;
+use crate::auth::token::{TokenKeys, load_or_create_secret};
+use crate::config::{Config, Registration};
+use crate::db::Db;
+use crate::error::AppError;
+use crate::problems::Library;
+use crate::sandbox::Sandbox;
+use crate::{admin, auth, db, problems, sandbox, sessions, web};
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub db: Db,
+    pub tokens: Arc<TokenKeys>,
+    pub login_attempts: Arc<AttemptLimiter>,
+    pub problems: Arc<Library>,
+    pub sandbox: Sandbox,
+}
+
+impl AppState {
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let secret = load_or_create_secret(config.auth.secret.as_deref(), &config.data_dir)?;
+        let db = db::connect(&config).await?;
+        let problems = Arc::new(Library::load(&db).await?);
+        let sandbox = Sandbox::new(&config.sandbox).await?;
+        Ok(Self {
+            tokens: Arc::new(TokenKeys::new(&secret, config.auth.token_ttl_hours)),
+            login_attempts: Arc::new(AttemptLimiter::new(config.auth.login_attempts_per_minute, Duration::from_secs(60))),
+            config: Arc::new(config),
+            db,
+            problems,
+            sandbox,
+        })
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let config = state.config.clone();
+    let api = Router::new()
+        .route("/config", get(public_config))
+        .merge(auth::routes())
+        .merge(sessions::routes())
+        .merge(problems::routes())
+        .merge(admin::routes())
+        .fallback(api_not_found);
+
+    Router::new()
+        .nest("/api", api)
+        .merge(sandbox::routes())
+        .route("/health", get(health))
+        .route("/healthz", get(health))
+        .route("/readyz", get(readiness))
+        .fallback(web::serve)
+        .layer(DefaultBodyLimit::max(config.http.body_limit_kb * 1024))
+        .layer(cors(&config))
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(config.http.request_timeout_secs),
+        ))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
+            let request_id = request.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", id = %request_id, method = %request.method(), path = %request.uri().path())
+        }))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .with_state(state)
+}
+
+fn cors(config: &Config) -> CorsLayer {
+    let origins: Vec<HeaderValue> = config
+        .http
+        .allowed_origins
+        .iter()
+        .chain(config.public_url.iter())
+        .filter_map(|origin| HeaderValue::from_str(origin.trim_end_matches('/')).ok())
+        .collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_credentials(true)
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+}
+
+async fn api_not_found() -> AppError {
+    AppError::not_found("No such API endpoint")
+}
+
+async fn health() -> Json<serde_json::Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+/// Ready when every component answers; 503 with the failing component's reason otherwise.
+async fn readiness(State(state): State<AppState>) -> Response {
+    let database = match db::ping(&state.db).await {
+        Ok(()) => json!({ "status": "ok" }),
+        Err(err) => json!({ "status": "error", "message": err.to_string() }),
+    };
+    let sandbox = state.sandbox.readiness().await;
+    let ready = database["status"] == "ok" && sandbox["status"] != "error";
+    let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let body = json!({
+        "status": if ready { "ok" } else { "unavailable" },
+        "components": { "database": database, "sandbox": sandbox },
+    });
+    (status, Json(body)).into_response()
+}
+
+/// What the browser app needs to know before anyone signs in. Nothing secret.
+async fn public_config(State(state): State<AppState>) -> Result<Json<serde_json::Value>, AppError> {
+    let setup_required = auth::store::count(&state.db).await? == 0;
+    let registration = match state.config.auth.registration {
+        Registration::Open => "open",
+        Registration::InviteOnly => "invite",
+        Registration::Closed => "closed",
+    };
+    Ok(Json(json!({
+        "authProvider": state.config.auth.provider,
+        "registration": registration,
+        "setupRequired": setup_required,
+        "seats": state.config.sessions.seats,
+        "version": env!("CARGO_PKG_VERSION"),
+    })))
+}
+
+/// Binds, prints where coderoom is reachable, and serves until SIGTERM or Ctrl-C, letting
+/// requests in flight finish.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let addr = config.bind_addr()?;
+    let state = AppState::build(config).await?;
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|err| anyhow::anyhow!("cannot listen on {addr}: {err}"))?;
+    let bound = listener.local_addr()?;
+    let url = state.config.public_url(bound);
+    tracing::info!(%bound, %url, "coderoom is ready");
+    println!("coderoom is listening on http://{bound} — open {url}");
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    tracing::info!("coderoom stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested; finishing requests in flight");
+}

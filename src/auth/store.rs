@@ -1,0 +1,129 @@
+//! User records in the database.
+
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{Role, User};
+use crate::db::{Db, take_rows};
+
+/// A user row as stored, including what never leaves the server.
+#[derive(Debug, Clone, Deserialize)]
+pub struct UserRecord {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub image: Option<String>,
+    pub role: Role,
+    pub password_hash: Option<String>,
+    #[serde(default)]
+    pub disabled: bool,
+    #[serde(default)]
+    pub token_version: i64,
+}
+
+impl UserRecord {
+    pub fn to_user(&self) -> User {
+        User { id: self.id.clone(), name: self.name.clone(), email: self.email.clone(), image: self.image.clone(), role: self.role }
+    }
+}
+
+const USER_FIELDS: &str =
+    "record::id(id) AS id, name, email, image, role, password_hash, disabled, token_version";
+
+pub struct NewUser<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub role: Role,
+}
+
+pub enum CreateOutcome {
+    Created(UserRecord),
+    EmailTaken,
+}
+
+pub async fn create(db: &Db, user: NewUser<'_>) -> anyhow::Result<CreateOutcome> {
+    let id = uuid::Uuid::now_v7().simple().to_string();
+    let result = db
+        .query(format!(
+            "CREATE type::record('user', $id) CONTENT {{
+                name: $name, email: $email, image: NONE, role: $role, password_hash: $hash,
+                disabled: false, token_version: 0, created_at: time::now()
+            }} RETURN {USER_FIELDS}"
+        ))
+        .bind(json!({ "id": id, "name": user.name, "email": user.email, "role": user.role, "hash": user.password_hash }))
+        .await?;
+    let mut response = match result.check() {
+        Ok(response) => response,
+        Err(err) if err.to_string().contains("user_email") => return Ok(CreateOutcome::EmailTaken),
+        Err(err) => return Err(err.into()),
+    };
+    let created = take_rows::<UserRecord>(&mut response, 0)?
+        .pop()
+        .ok_or_else(|| anyhow::anyhow!("user was not created"))?;
+    Ok(CreateOutcome::Created(created))
+}
+
+pub async fn count(db: &Db) -> anyhow::Result<u64> {
+    let mut response = db.query("SELECT count() AS n FROM user GROUP ALL").await?.check()?;
+    #[derive(Deserialize)]
+    struct Count {
+        n: u64,
+    }
+    Ok(take_rows::<Count>(&mut response, 0)?.first().map_or(0, |c| c.n))
+}
+
+pub async fn find_by_email(db: &Db, email: &str) -> anyhow::Result<Option<UserRecord>> {
+    let mut response = db
+        .query(format!("SELECT {USER_FIELDS} FROM user WHERE email = $email LIMIT 1"))
+        .bind(json!({ "email": email }))
+        .await?
+        .check()?;
+    Ok(take_rows(&mut response, 0)?.pop())
+}
+
+pub async fn find_by_id(db: &Db, id: &str) -> anyhow::Result<Option<UserRecord>> {
+    let mut response = db
+        .query(format!("SELECT {USER_FIELDS} FROM type::record('user', $id)"))
+        .bind(json!({ "id": id }))
+        .await?
+        .check()?;
+    Ok(take_rows(&mut response, 0)?.pop())
+}
+
+pub async fn list(db: &Db) -> anyhow::Result<Vec<UserRecord>> {
+    let mut response =
+        db.query(format!("SELECT {USER_FIELDS}, created_at FROM user ORDER BY created_at ASC")).await?.check()?;
+    take_rows(&mut response, 0)
+}
+
+/// Applies `changes` (a JSON object of fields) to the user with `email`; `None` when no such user.
+/// Every change revokes the user's existing sign-ins.
+pub async fn update_by_email(db: &Db, email: &str, changes: serde_json::Value) -> anyhow::Result<Option<UserRecord>> {
+    let mut response = db
+        .query(format!(
+            "UPDATE user MERGE $changes WHERE email = $email RETURN NONE;
+             UPDATE user SET token_version += 1 WHERE email = $email RETURN {USER_FIELDS}"
+        ))
+        .bind(json!({ "email": email, "changes": changes }))
+        .await?
+        .check()?;
+    Ok(take_rows(&mut response, 1)?.pop())
+}
+
+pub async fn add_invite(db: &Db, email: &str) -> anyhow::Result<()> {
+    db.query("UPSERT type::record('invite', $email) SET email = $email, created_at = time::now()")
+        .bind(json!({ "email": email }))
+        .await?
+        .check()?;
+    Ok(())
+}
+
+pub async fn has_invite(db: &Db, email: &str) -> anyhow::Result<bool> {
+    let mut response = db
+        .query("SELECT email FROM type::record('invite', $email)")
+        .bind(json!({ "email": email }))
+        .await?
+        .check()?;
+    Ok(!take_rows::<serde_json::Value>(&mut response, 0)?.is_empty())
+}

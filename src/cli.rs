@@ -1,0 +1,269 @@
+//! The command line: `serve` (the default) and the administration commands. Each command
+//! is a thin call into the domain that owns the work.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use serde_json::json;
+
+use crate::auth::{self, Role, password, store};
+use crate::config::{self, Config};
+use crate::{app, db, sandbox};
+
+#[derive(Parser)]
+#[command(name = "coderoom", version, about = "Self-hosted coding interviews: one binary, one command")]
+pub struct Cli {
+    /// Configuration file (TOML). Settings there are overridden by CODEROOM_* variables.
+    #[arg(long, global = true, env = "CODEROOM_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Address to listen on, e.g. 127.0.0.1:8080 (overrides file and environment).
+    #[arg(long, global = true)]
+    pub bind: Option<String>,
+    /// Folder for the database and the generated secret (overrides file and environment).
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the server (the default when no command is given).
+    Serve,
+    /// Inspect configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Manage accounts (the server must be stopped when the database is embedded).
+    #[command(subcommand)]
+    Users(UsersCommand),
+    /// Build, list, check and test the code-execution runtimes.
+    #[command(subcommand)]
+    Runtimes(sandbox::cli::RuntimesCommand),
+    /// Write the whole database to FILE (works while the server runs, too).
+    Backup { file: PathBuf },
+    /// Replace the database's records with those in FILE (server stopped).
+    Restore { file: PathBuf },
+    /// Exit 0 when the server at the configured address is ready (for container health checks).
+    Healthcheck,
+}
+
+#[derive(Subcommand)]
+pub enum ConfigCommand {
+    /// Validate a configuration file and report every problem with its line and key.
+    Check { file: Option<PathBuf> },
+    /// Print the effective configuration (secrets hidden).
+    Show,
+}
+
+#[derive(Subcommand)]
+pub enum UsersCommand {
+    /// Create an account.
+    Create(CreateUser),
+    /// List accounts.
+    List,
+    /// Change an account's role.
+    SetRole { email: String, role: Role },
+    /// Set a new password (printed when not given) and sign the user out everywhere.
+    ResetPassword {
+        email: String,
+        #[arg(long)]
+        password: Option<String>,
+    },
+    /// Allow an address to register when registration is invite-only.
+    Invite { email: String },
+    /// Block an account from signing in.
+    Disable { email: String },
+    /// Allow a disabled account to sign in again.
+    Enable { email: String },
+}
+
+#[derive(Args)]
+pub struct CreateUser {
+    #[arg(long)]
+    pub name: String,
+    #[arg(long)]
+    pub email: String,
+    /// Printed when not given.
+    #[arg(long)]
+    pub password: Option<String>,
+    #[arg(long, value_enum, default_value = "interviewer")]
+    pub role: Role,
+}
+
+impl Cli {
+    /// The configuration: file ← environment ← these flags.
+    pub fn load_config(&self) -> anyhow::Result<Config> {
+        let mut config = Config::load(self.config.as_deref())?;
+        if let Some(bind) = &self.bind {
+            config.bind = bind.clone();
+        }
+        if let Some(dir) = &self.data_dir {
+            config.data_dir = dir.clone();
+        }
+        config.bind_addr()?;
+        Ok(config)
+    }
+}
+
+pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => app::serve(config).await,
+        Command::Config(ConfigCommand::Check { file }) => {
+            let file = file.or(cli.config).context("give the file to check: coderoom config check FILE")?;
+            anyhow::ensure!(check_config(&file)?, "{} has problems", file.display());
+            Ok(())
+        }
+        Command::Config(ConfigCommand::Show) => show_config(config),
+        Command::Users(command) => users(command, &config).await,
+        Command::Runtimes(command) => sandbox::cli::run_cli(command, &config).await,
+        Command::Backup { file } => backup(&config, &file).await,
+        Command::Healthcheck => healthcheck(&config).await,
+        Command::Restore { file } => {
+            let db = open_db(&config).await?;
+            db::restore(&db, &file).await?;
+            println!("restored {}", file.display());
+            Ok(())
+        }
+    }
+}
+
+/// `config check`: exit status 0 when valid, 1 with one line per problem otherwise.
+pub fn check_config(file: &Path) -> anyhow::Result<bool> {
+    let problems = config::check_file(file)?;
+    for problem in &problems {
+        println!("{}: {problem}", file.display());
+    }
+    if problems.is_empty() {
+        println!("{}: ok", file.display());
+    }
+    Ok(problems.is_empty())
+}
+
+fn show_config(mut config: Config) -> anyhow::Result<()> {
+    for secret in [&mut config.auth.secret, &mut config.database.password] {
+        if secret.is_some() {
+            *secret = Some("(hidden)".into());
+        }
+    }
+    print!("{}", toml::to_string_pretty(&config)?);
+    Ok(())
+}
+
+async fn open_db(config: &Config) -> anyhow::Result<db::Db> {
+    db::connect(config).await.context(
+        "cannot open the database; if coderoom is running with the embedded database, stop it first \
+         (or use the web administration)",
+    )
+}
+
+async fn users(command: UsersCommand, config: &Config) -> anyhow::Result<()> {
+    let db = open_db(config).await?;
+    match command {
+        UsersCommand::Create(new) => {
+            let name = auth::normalize_name(&new.name).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let email = auth::normalize_email(&new.email).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let (password, generated) = password_or_generated(new.password);
+            password::check_strength(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let hash = password::hash(password.clone()).await?;
+            let user = store::NewUser { name: &name, email: &email, password_hash: &hash, role: new.role };
+            match store::create(&db, user).await? {
+                store::CreateOutcome::Created(record) => {
+                    println!("created {} <{}> as {:?}", record.name, record.email, record.role);
+                    if generated {
+                        println!("password: {password}");
+                    }
+                }
+                store::CreateOutcome::EmailTaken => anyhow::bail!("an account with {email} already exists"),
+            }
+        }
+        UsersCommand::List => {
+            for record in store::list(&db).await? {
+                let state = if record.disabled { " (disabled)" } else { "" };
+                println!("{:<12} {:<32} {}{state}", format!("{:?}", record.role).to_lowercase(), record.email, record.name);
+            }
+        }
+        UsersCommand::SetRole { email, role } => {
+            change_user(&db, &email, json!({ "role": role })).await?;
+            println!("{email} is now {role:?}");
+        }
+        UsersCommand::ResetPassword { email, password: given } => {
+            let (password, generated) = password_or_generated(given);
+            password::check_strength(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let hash = password::hash(password.clone()).await?;
+            change_user(&db, &email, json!({ "password_hash": hash })).await?;
+            println!("password of {email} reset; existing sign-ins revoked");
+            if generated {
+                println!("password: {password}");
+            }
+        }
+        UsersCommand::Invite { email } => {
+            let email = auth::normalize_email(&email).map_err(|e| anyhow::anyhow!("{e}"))?;
+            store::add_invite(&db, &email).await?;
+            println!("{email} may now register");
+        }
+        UsersCommand::Disable { email } => {
+            change_user(&db, &email, json!({ "disabled": true })).await?;
+            println!("{email} is disabled");
+        }
+        UsersCommand::Enable { email } => {
+            change_user(&db, &email, json!({ "disabled": false })).await?;
+            println!("{email} is enabled");
+        }
+    }
+    Ok(())
+}
+
+async fn change_user(db: &db::Db, email: &str, changes: serde_json::Value) -> anyhow::Result<()> {
+    let email = email.trim().to_lowercase();
+    store::update_by_email(db, &email, changes).await?.map(|_| ()).ok_or_else(|| anyhow::anyhow!("no account with {email}"))
+}
+
+fn password_or_generated(given: Option<String>) -> (String, bool) {
+    match given {
+        Some(password) => (password, false),
+        None => (uuid::Uuid::new_v4().simple().to_string()[..20].to_string(), true),
+    }
+}
+
+async fn healthcheck(config: &Config) -> anyhow::Result<()> {
+    let response = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(4))
+        .build()?
+        .get(format!("{}/readyz", local_url(config)?))
+        .send()
+        .await?;
+    anyhow::ensure!(response.status().is_success(), "not ready: {}", response.text().await.unwrap_or_default());
+    Ok(())
+}
+
+/// How this machine reaches the configured listener (a wildcard bind is reached on loopback).
+fn local_url(config: &Config) -> anyhow::Result<String> {
+    let mut addr = config.bind_addr()?;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    Ok(format!("http://{addr}"))
+}
+
+/// Through the running server when there is one (the embedded store allows one process),
+/// straight from the database otherwise.
+async fn backup(config: &Config, file: &Path) -> anyhow::Result<()> {
+    let base = local_url(config)?;
+    let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(600)).build()?;
+    let server_running = client.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success());
+    if server_running {
+        let secret = auth::token::load_or_create_secret(config.auth.secret.as_deref(), &config.data_dir)?;
+        let token = auth::token::TokenKeys::new(&secret, 1).issue_service()?;
+        let response = client.get(format!("{base}/api/admin/backup")).bearer_auth(token).send().await?;
+        anyhow::ensure!(response.status().is_success(), "the server refused the backup: {}", response.status());
+        let bytes = response.bytes().await?;
+        std::fs::write(file, &bytes).with_context(|| format!("cannot write {}", file.display()))?;
+        println!("backed up the running server at {base} to {} ({} bytes)", file.display(), bytes.len());
+    } else {
+        let db = open_db(config).await?;
+        db::backup(&db, file).await?;
+        println!("backed up {} to {}", config.data_dir.display(), file.display());
+    }
+    Ok(())
+}

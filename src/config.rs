@@ -1,0 +1,410 @@
+//! Configuration: built-in defaults ← `coderoom.toml` ← `CODEROOM_*` environment ← command-line flags.
+//!
+//! Environment names are the TOML path in upper case with the section joined by `_`:
+//! `CODEROOM_BIND` → `bind`, `CODEROOM_DATA_DIR` → `data_dir`, `CODEROOM_AUTH_PROVIDER` →
+//! `auth.provider`, `CODEROOM_SESSIONS_SEATS` → `sessions.seats`.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+use crate::sandbox::SandboxConfig;
+
+/// Sections of the file; an environment variable whose name starts with one of these
+/// (followed by `_`) is routed into that section.
+const SECTIONS: &[&str] = &["database", "auth", "sessions", "http", "log", "sandbox", "clerk", "stream"];
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Address the HTTP server listens on.
+    pub bind: String,
+    /// The URL people use to reach coderoom; used for links, cookie security and origin checks.
+    pub public_url: Option<String>,
+    /// Where coderoom keeps its database, secret key and other state.
+    pub data_dir: PathBuf,
+    pub database: DatabaseConfig,
+    pub auth: AuthConfig,
+    pub sessions: SessionsConfig,
+    pub http: HttpConfig,
+    pub log: LogConfig,
+    pub sandbox: SandboxConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            public_url: None,
+            data_dir: PathBuf::from("data"),
+            database: DatabaseConfig::default(),
+            auth: AuthConfig::default(),
+            sessions: SessionsConfig::default(),
+            http: HttpConfig::default(),
+            log: LogConfig::default(),
+            sandbox: SandboxConfig::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// Empty: embedded SurrealKV in `<data_dir>/db`. Otherwise `ws://host:port` or `wss://…`.
+    pub url: Option<String>,
+    pub namespace: String,
+    pub database: String,
+    /// Root credentials for a remote server (ignored for the embedded store).
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// Block cache of the embedded store, in MiB (SurrealKV would otherwise take half the RAM).
+    pub cache_mb: u64,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self {
+            url: None,
+            namespace: "coderoom".into(),
+            database: "main".into(),
+            username: None,
+            password: None,
+            cache_mb: 16,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Registration {
+    /// Anyone who can reach the server may create an account.
+    Open,
+    /// Only addresses an administrator created or invited (via `coderoom users create`).
+    InviteOnly,
+    /// Nobody but the first administrator may register.
+    Closed,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthConfig {
+    /// `local` (built-in accounts).
+    pub provider: String,
+    /// Key that signs sign-in tokens. Generated into `<data_dir>/auth-secret` when absent.
+    pub secret: Option<String>,
+    pub registration: Registration,
+    /// How long a sign-in lasts, in hours.
+    pub token_ttl_hours: u64,
+    /// Failed sign-ins allowed per e-mail address and per client address within a minute.
+    pub login_attempts_per_minute: u32,
+    /// Mark the cookie `Secure`; by default on when `public_url` is https.
+    pub secure_cookie: Option<bool>,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            provider: "local".into(),
+            secret: None,
+            registration: Registration::Open,
+            token_ttl_hours: 24 * 7,
+            login_attempts_per_minute: 10,
+            secure_cookie: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SessionsConfig {
+    /// People per session, host included (2 = host + one candidate).
+    pub seats: u32,
+    /// Active sessions one person may host at once.
+    pub max_active_per_host: u32,
+}
+
+impl Default for SessionsConfig {
+    fn default() -> Self {
+        Self { seats: 2, max_active_per_host: 10 }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpConfig {
+    /// Origins allowed to call the API from a browser, besides coderoom's own.
+    pub allowed_origins: Vec<String>,
+    /// Largest accepted request body, in KiB.
+    pub body_limit_kb: usize,
+    /// Seconds before a request is abandoned with 408.
+    pub request_timeout_secs: u64,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self { allowed_origins: Vec::new(), body_limit_kb: 256, request_timeout_secs: 120 }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// A tracing filter such as `info` or `coderoom=debug,info`.
+    pub level: String,
+    /// `text` or `json`.
+    pub format: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self { level: "info".into(), format: "text".into() }
+    }
+}
+
+impl Config {
+    /// Defaults, then the file (if any), then the environment.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(path) = file {
+            anyhow::ensure!(path.exists(), "configuration file {} does not exist", path.display());
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        let config: Config = figment
+            .merge(environment())
+            .extract()
+            .map_err(|err| anyhow::anyhow!(describe_figment_error(err)))?;
+        config.validate().map_err(|problems| {
+            let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            anyhow::anyhow!("invalid configuration:\n  {}", lines.join("\n  "))
+        })?;
+        Ok(config)
+    }
+
+    pub fn bind_addr(&self) -> anyhow::Result<SocketAddr> {
+        self.bind.parse().with_context(|| format!("bind: `{}` is not an address such as 127.0.0.1:8080", self.bind))
+    }
+
+    /// The URL printed at start-up and used for origin checks.
+    pub fn public_url(&self, bound: SocketAddr) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("http://{bound}"),
+        }
+    }
+
+    pub fn secure_cookie(&self) -> bool {
+        self.auth
+            .secure_cookie
+            .unwrap_or_else(|| self.public_url.as_deref().is_some_and(|u| u.starts_with("https://")))
+    }
+
+    /// Checks that go beyond types: every problem found, each with its key.
+    pub fn validate(&self) -> Result<(), Vec<Problem>> {
+        let mut problems = Vec::new();
+        let mut fail = |key: &str, message: String| problems.push(Problem { key: key.into(), message, line: None });
+        if self.bind.parse::<SocketAddr>().is_err() {
+            fail("bind", format!("`{}` is not an address such as 127.0.0.1:8080", self.bind));
+        }
+        if let Some(url) = &self.public_url {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                fail("public_url", format!("`{url}` must start with http:// or https://"));
+            }
+        }
+        if let Some(url) = &self.database.url {
+            if !(url.starts_with("ws://") || url.starts_with("wss://")) {
+                fail("database.url", format!("`{url}` must be a ws:// or wss:// URL of a SurrealDB server"));
+            }
+        }
+        if self.database.cache_mb == 0 {
+            fail("database.cache_mb", "must be at least 1".into());
+        }
+        if self.auth.provider != "local" {
+            fail("auth.provider", format!("`{}` is not supported; use `local`", self.auth.provider));
+        }
+        if let Some(secret) = &self.auth.secret {
+            if secret.len() < 32 {
+                fail("auth.secret", "must be at least 32 characters".into());
+            }
+        }
+        if self.auth.token_ttl_hours == 0 {
+            fail("auth.token_ttl_hours", "must be at least 1".into());
+        }
+        if self.auth.login_attempts_per_minute == 0 {
+            fail("auth.login_attempts_per_minute", "must be at least 1".into());
+        }
+        if !(2..=16).contains(&self.sessions.seats) {
+            fail("sessions.seats", format!("{} is out of range 2..=16", self.sessions.seats));
+        }
+        if self.sessions.max_active_per_host == 0 {
+            fail("sessions.max_active_per_host", "must be at least 1".into());
+        }
+        for origin in &self.http.allowed_origins {
+            if !(origin.starts_with("http://") || origin.starts_with("https://")) || origin.ends_with('/') {
+                fail("http.allowed_origins", format!("`{origin}` must be an origin such as https://example.com"));
+            }
+        }
+        if self.http.body_limit_kb == 0 {
+            fail("http.body_limit_kb", "must be at least 1".into());
+        }
+        if !matches!(self.log.format.as_str(), "text" | "json") {
+            fail("log.format", format!("`{}` must be `text` or `json`", self.log.format));
+        }
+        if let Err(err) = tracing_subscriber::EnvFilter::try_new(&self.log.level) {
+            fail("log.level", format!("`{}` is not a valid filter: {err}", self.log.level));
+        }
+        problems.extend(self.sandbox.validate());
+        if problems.is_empty() { Ok(()) } else { Err(problems) }
+    }
+}
+
+/// One thing wrong with a configuration, located by key (and line when read from a file).
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub key: String,
+    pub message: String,
+    pub line: Option<usize>,
+}
+
+impl Problem {
+    pub fn new(key: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { key: key.into(), message: message.into(), line: None }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "line {line}: {}: {}", self.key, self.message),
+            None => write!(f, "{}: {}", self.key, self.message),
+        }
+    }
+}
+
+/// `coderoom config check FILE`: parse the file on its own and report every problem with
+/// its line and key. Returns the problems; an empty list means the file is valid.
+pub fn check_file(path: &Path) -> anyhow::Result<Vec<Problem>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let config: Config = match toml::from_str(&text) {
+        Ok(config) => config,
+        Err(err) => {
+            let line = err.span().map(|span| line_of_offset(&text, span.start));
+            let key = key_at_line(&text, line).unwrap_or_else(|| "(file)".into());
+            return Ok(vec![Problem { key, message: err.message().trim().to_string(), line }]);
+        }
+    };
+    let problems = match config.validate() {
+        Ok(()) => Vec::new(),
+        Err(problems) => problems
+            .into_iter()
+            .map(|mut problem| {
+                problem.line = line_of_key(&text, &problem.key);
+                problem
+            })
+            .collect(),
+    };
+    Ok(problems)
+}
+
+fn line_of_offset(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// The dotted key defined on a given line, e.g. `sessions.seats`.
+fn key_at_line(text: &str, line: Option<usize>) -> Option<String> {
+    let line = line?;
+    let mut section = String::new();
+    for (index, raw) in text.lines().enumerate() {
+        let trimmed = raw.trim();
+        if trimmed.starts_with('[') {
+            section = trimmed.trim_matches(|c| c == '[' || c == ']').trim().to_string();
+        }
+        if index + 1 == line {
+            let key = trimmed.split('=').next()?.trim();
+            if trimmed.starts_with('[') || key.is_empty() {
+                return Some(section);
+            }
+            return Some(if section.is_empty() { key.to_string() } else { format!("{section}.{key}") });
+        }
+    }
+    None
+}
+
+/// The line on which a dotted key is assigned, if it is in the file at all.
+fn line_of_key(text: &str, dotted: &str) -> Option<usize> {
+    let (section, key) = dotted.rsplit_once('.').unwrap_or(("", dotted));
+    let mut current = String::new();
+    for (index, raw) in text.lines().enumerate() {
+        let trimmed = raw.trim();
+        if trimmed.starts_with('[') {
+            current = trimmed.trim_matches(|c| c == '[' || c == ']').trim().to_string();
+            continue;
+        }
+        let assigned = trimmed.split('=').next().map(str::trim);
+        if current == section && assigned == Some(key) && trimmed.contains('=') {
+            return Some(index + 1);
+        }
+    }
+    None
+}
+
+fn environment() -> Env {
+    Env::prefixed("CODEROOM_").ignore(&["CONFIG"]).map(|name| {
+        let lower = name.as_str().to_ascii_lowercase();
+        for section in SECTIONS {
+            if let Some(rest) = lower.strip_prefix(section).and_then(|r| r.strip_prefix('_')) {
+                return format!("{section}.{rest}").into();
+            }
+        }
+        lower.into()
+    })
+}
+
+fn describe_figment_error(err: figment::Error) -> String {
+    err.into_iter()
+        .map(|e| {
+            let key = e.path.join(".");
+            let source = e.metadata.as_ref().map(|m| m.name.to_string()).unwrap_or_default();
+            if key.is_empty() { format!("{source}: {}", e.kind) } else { format!("{key} ({source}): {}", e.kind) }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environment_names_map_to_sections() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("CODEROOM_BIND", "127.0.0.1:9999");
+            jail.set_env("CODEROOM_DATA_DIR", "/tmp/x");
+            jail.set_env("CODEROOM_SESSIONS_SEATS", "3");
+            let config = Config::load(None).expect("loads");
+            assert_eq!(config.bind, "127.0.0.1:9999");
+            assert_eq!(config.data_dir, PathBuf::from("/tmp/x"));
+            assert_eq!(config.sessions.seats, 3);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn check_reports_line_and_key() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "bind = \"127.0.0.1:1\"\n\n[sessions]\nseats = 1\n").expect("write");
+        let problems = check_file(&path).expect("check");
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].key, "sessions.seats");
+        assert_eq!(problems[0].line, Some(4));
+
+        std::fs::write(&path, "[sessions]\nseats = \"two\"\n").expect("write");
+        let problems = check_file(&path).expect("check");
+        assert_eq!(problems[0].line, Some(2));
+        assert_eq!(problems[0].key, "sessions.seats");
+    }
+}

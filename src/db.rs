@@ -1,0 +1,111 @@
+//! The database: embedded SurrealKV in the data folder by default, or a remote SurrealDB
+//! server. Owns connection set-up, the schema (idempotent, applied at every start) and
+//! backup/restore.
+
+use std::path::Path;
+
+use anyhow::Context;
+use surrealdb::Surreal;
+use surrealdb::engine::any::{self, Any};
+use surrealdb::opt::auth::Root;
+
+use crate::config::Config;
+
+pub type Db = Surreal<Any>;
+
+/// Schema version history. Every statement is idempotent (`IF NOT EXISTS`), so applying the
+/// whole list on each start is safe; new entries are only ever appended.
+const MIGRATIONS: &[&str] = &[
+    "DEFINE TABLE IF NOT EXISTS user SCHEMALESS;
+     DEFINE INDEX IF NOT EXISTS user_email ON user FIELDS email UNIQUE;
+     DEFINE TABLE IF NOT EXISTS session SCHEMALESS;
+     DEFINE INDEX IF NOT EXISTS session_status ON session FIELDS status, created_at;
+     DEFINE INDEX IF NOT EXISTS session_host ON session FIELDS host;
+     DEFINE TABLE IF NOT EXISTS invite SCHEMALESS;
+     DEFINE TABLE IF NOT EXISTS meta SCHEMALESS;",
+];
+
+/// Sets SurrealKV's tuning before the first connection: these are read from the process
+/// environment once, so they must be in place before any other thread exists.
+///
+/// # Safety
+/// Call from `main` before the async runtime (or any other thread) starts.
+pub unsafe fn prepare_embedded_store(config: &Config) {
+    let cache = config.database.cache_mb * 1024 * 1024;
+    // SAFETY: single-threaded at this point, per this function's contract.
+    unsafe {
+        std::env::set_var("SURREAL_SURREALKV_BLOCK_CACHE_CAPACITY", cache.to_string());
+        std::env::set_var("SURREAL_SURREALKV_MAX_MEMTABLE_SIZE", (16u64 * 1024 * 1024).to_string());
+    }
+}
+
+/// Connects, selects the namespace and database, and brings the schema up to date.
+pub async fn connect(config: &Config) -> anyhow::Result<Db> {
+    let db = match &config.database.url {
+        Some(url) => {
+            let db = any::connect(url.as_str()).await.with_context(|| format!("cannot reach SurrealDB at {url}"))?;
+            if let (Some(username), Some(password)) = (&config.database.username, &config.database.password) {
+                db.signin(Root { username: username.clone(), password: password.clone() })
+                    .await
+                    .context("SurrealDB rejected the configured credentials")?;
+            }
+            db
+        }
+        None => {
+            let path = config.data_dir.join("db");
+            std::fs::create_dir_all(&path).with_context(|| format!("cannot create {}", path.display()))?;
+            // `sync=every` makes each acknowledged write durable before the reply.
+            let url = format!("surrealkv://{}?sync=every", path.display());
+            any::connect(url).await.with_context(|| format!("cannot open the database in {}", path.display()))?
+        }
+    };
+    db.use_ns(config.database.namespace.clone()).use_db(config.database.database.clone()).await?;
+    migrate(&db).await?;
+    Ok(db)
+}
+
+async fn migrate(db: &Db) -> anyhow::Result<()> {
+    for (index, migration) in MIGRATIONS.iter().enumerate() {
+        db.query(*migration)
+            .await
+            .and_then(|response| response.check())
+            .with_context(|| format!("schema migration {} failed", index + 1))?;
+    }
+    Ok(())
+}
+
+/// Writes every table and record to `file` as SurrealQL.
+pub async fn backup(db: &Db, file: &Path) -> anyhow::Result<()> {
+    db.export(file).await.with_context(|| format!("cannot write backup to {}", file.display()))?;
+    Ok(())
+}
+
+/// Loads a file written by [`backup`].
+pub async fn restore(db: &Db, file: &Path) -> anyhow::Result<()> {
+    anyhow::ensure!(file.exists(), "backup file {} does not exist", file.display());
+    db.import(file).await.with_context(|| format!("cannot restore from {}", file.display()))?;
+    migrate(db).await
+}
+
+/// Readiness probe: a trivial query that must round-trip through the store.
+pub async fn ping(db: &Db) -> anyhow::Result<()> {
+    db.query("RETURN 1").await?.check()?;
+    Ok(())
+}
+
+/// Reads statement `index` of a response as rows of `T`, going through JSON so that row
+/// types are ordinary serde structs.
+pub fn take_rows<T: serde::de::DeserializeOwned>(
+    response: &mut surrealdb::IndexedResults,
+    index: usize,
+) -> anyhow::Result<Vec<T>> {
+    let value: serde_json::Value = response.take(index)?;
+    let rows = match value {
+        serde_json::Value::Null => Vec::new(),
+        serde_json::Value::Array(rows) => rows,
+        single => vec![single],
+    };
+    rows.into_iter()
+        .map(|row| serde_json::from_value(row).context("unexpected row shape"))
+        .collect()
+}

@@ -1,0 +1,77 @@
+//! coderoom: a self-hosted coding-interview appliance in one binary.
+
+mod admin;
+mod app;
+mod auth;
+mod cli;
+mod config;
+mod db;
+mod error;
+mod problems;
+mod sandbox;
+mod sessions;
+mod web;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    if let Some(cli::Command::Config(cli::ConfigCommand::Check { file })) = &cli.command {
+        let Some(file) = file.clone().or_else(|| cli.config.clone()) else {
+            eprintln!("error: give the file to check: coderoom config check FILE");
+            return ExitCode::from(2);
+        };
+        return match cli::check_config(&file) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::FAILURE,
+            Err(err) => {
+                eprintln!("error: {err:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let config = match cli.load_config() {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(&config);
+    // SAFETY: no other thread exists yet; the runtime is built below.
+    unsafe { db::prepare_embedded_store(&config) };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(cli::run(cli, config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!(error = %format!("{err:#}"), "fatal");
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(config: &config::Config) {
+    // SurrealDB's storage engine is chatty at info level; keep it to warnings unless asked.
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|value| EnvFilter::try_new(value).ok())
+        .unwrap_or_else(|| {
+            EnvFilter::new(format!("surrealdb=warn,surrealkv=warn,surrealdb_core=warn,{}", config.log.level))
+        });
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if config.log.format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}

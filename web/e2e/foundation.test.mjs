@@ -1,0 +1,187 @@
+// Browser test of the coderoom foundation: auth, dashboard, create/join/full/end session.
+// Run against a running server:  CODEROOM_URL=http://127.0.0.1:8080 node --test web/e2e/
+// Uses Debian's Chromium (/usr/bin/chromium) through playwright-core; never downloads a browser.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import path from 'node:path'
+
+const BASE = process.env.CODEROOM_URL?.replace(/\/+$/, '')
+const SKIP = BASE ? false : 'CODEROOM_URL is not set: start the coderoom server and set CODEROOM_URL=http://127.0.0.1:PORT to run the browser tests'
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
+const SHOTS = process.env.SCREENSHOT_DIR || path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots')
+const TIMEOUT = 15_000
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1'])
+const RUN = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
+const PASSWORD = 'correct-horse-battery-9'
+
+let browser
+const contexts = []
+/** Requests to anything but this machine: each one fails the test. */
+const external = []
+/** Console errors and uncaught page errors: each one fails the test. */
+const consoleErrors = []
+
+async function newPage(name, options = {}) {
+  const context = await browser.newContext({ baseURL: BASE, ...options })
+  contexts.push(context)
+  await context.route('**/*', (route) => {
+    const url = route.request().url()
+    let host = ''
+    try {
+      host = new URL(url).hostname
+    } catch {
+      /* not a URL with a host */
+    }
+    if (!LOCAL_HOSTS.has(host)) {
+      external.push(`${name}: ${url}`)
+      return route.abort()
+    }
+    return route.continue()
+  })
+  const page = await context.newPage()
+  page.setDefaultTimeout(TIMEOUT)
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') {
+      consoleErrors.push(`${name}: ${msg.text()} (${msg.location()?.url ?? ''})`)
+    }
+  })
+  page.on('pageerror', (err) => consoleErrors.push(`${name}: uncaught ${err.message}`))
+  return { context, page }
+}
+
+async function shot(page, file) {
+  await page.screenshot({ path: path.join(SHOTS, file), fullPage: true, animations: 'disabled' })
+}
+
+async function register(page, who) {
+  const user = { name: `${who} ${RUN}`, email: `${who.toLowerCase()}-${RUN}@example.test` }
+  await page.goto('/register')
+  await page.getByTestId('auth-title').waitFor()
+  await page.getByTestId('input-name').fill(user.name)
+  await page.getByTestId('input-email').fill(user.email)
+  await page.getByTestId('input-password').fill(PASSWORD)
+  await page.getByTestId('submit').click()
+  await page.waitForURL('**/dashboard')
+  await page.getByTestId('welcome').getByText(user.name).waitFor()
+  return user
+}
+
+const card = (page, id) => page.locator(`[data-testid="session-card"][data-session-id="${id}"]`)
+
+before(async () => {
+  if (SKIP) return
+  mkdirSync(SHOTS, { recursive: true })
+  const { chromium } = await import('playwright-core')
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+})
+
+after(async () => {
+  for (const c of contexts) await c.close().catch(() => {})
+  await browser?.close()
+})
+
+test('foundation: register, create, join, full, end', { skip: SKIP, timeout: 120_000 }, async (t) => {
+  const A = await newPage('A')
+  const B = await newPage('B')
+  const C = await newPage('C')
+  let sessionId = ''
+  let userA
+  let userB
+
+  await t.test('landing page for a visitor', async () => {
+    await A.page.goto('/')
+    await A.page.getByTestId('landing-sign-in').waitFor()
+    await shot(A.page, '01-landing.png')
+  })
+
+  await t.test('A registers and creates a two-sum session from the dialog', async () => {
+    userA = await register(A.page, 'Alice')
+    await A.page.getByTestId('create-session').click()
+    const dialog = A.page.getByTestId('create-session-dialog')
+    await dialog.waitFor({ state: 'visible' })
+    await dialog.getByTestId('problem-option-two-sum').click()
+    await dialog.getByTestId('problem-excerpt').getByText('Two Sum', { exact: false }).first().waitFor()
+    await shot(A.page, '02-create-dialog.png')
+    await dialog.getByTestId('confirm-create').click()
+    await A.page.waitForURL(/\/session\/[^/]+$/)
+    sessionId = decodeURIComponent(new URL(A.page.url()).pathname.split('/').pop())
+    assert.ok(sessionId, 'session id in the URL')
+    await A.page.getByTestId('end-session').waitFor()
+    assert.equal(await A.page.getByTestId('session-status').getAttribute('data-status'), 'active')
+    await shot(A.page, '03-session-host.png')
+  })
+
+  await t.test('B sees the session on the dashboard and joins', async () => {
+    userB = await register(B.page, 'Bob')
+    const c = card(B.page, sessionId)
+    await c.waitFor()
+    assert.match(await c.getByTestId('session-host').innerText(), new RegExp(userA.name))
+    const join = c.getByTestId('join-button')
+    assert.equal((await join.innerText()).trim(), 'Join')
+    await shot(B.page, '04-dashboard-b.png')
+    await join.click()
+    await B.page.waitForURL(`**/session/${encodeURIComponent(sessionId)}`)
+    await B.page.getByTestId('session-people').getByText(userB.name).waitFor()
+    await B.page.getByTestId('leave-session').waitFor()
+    await shot(B.page, '05-session-participant.png')
+  })
+
+  await t.test('C sees the session as Full', async () => {
+    await register(C.page, 'Carol')
+    const join = card(C.page, sessionId).getByTestId('join-button')
+    await join.waitFor()
+    assert.equal((await join.innerText()).trim(), 'Full')
+    assert.equal(await join.isDisabled(), true)
+    await shot(C.page, '06-dashboard-full.png')
+  })
+
+  await t.test('A ends the session after confirming; B sees it completed', async () => {
+    await A.page.getByTestId('end-session').click()
+    const confirm = A.page.getByTestId('confirm-end')
+    await confirm.waitFor({ state: 'visible' })
+    await shot(A.page, '07-confirm-end.png')
+    await confirm.click()
+    await A.page.locator('[data-testid="session-status"][data-status="completed"]').waitFor()
+    await B.page.reload()
+    await B.page.locator('[data-testid="session-status"][data-status="completed"]').waitFor()
+    await shot(B.page, '08-session-completed.png')
+    // The ended session is gone from the live list and in A's past sessions.
+    await A.page.goto('/dashboard')
+    await A.page.getByTestId('past-sessions').waitFor()
+    await A.page.locator(`[data-testid="past-session"] a[href$="/session/${encodeURIComponent(sessionId)}"]`).waitFor()
+    assert.equal(await card(A.page, sessionId).count(), 0)
+  })
+
+  await t.test('dashboard at phone width (390x844), dark theme', async () => {
+    const state = await A.context.storageState()
+    const P = await newPage('phone', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, storageState: state })
+    await P.page.goto('/dashboard')
+    await P.page.getByTestId('welcome').waitFor()
+    await P.page.getByTestId('create-session').waitFor()
+    const overflow = await P.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+    assert.ok(overflow <= 0, `no horizontal scrolling at phone width (overflow ${overflow}px)`)
+    await shot(P.page, '09-dashboard-phone.png')
+    await P.page.getByTestId('theme-toggle').click()
+    const theme = await P.page.evaluate(() => document.documentElement.getAttribute('data-theme'))
+    assert.ok(theme === 'dark' || theme === 'light')
+    await shot(P.page, `10-dashboard-phone-${theme}.png`)
+  })
+
+  await t.test('no external requests and no console errors', () => {
+    assert.deepEqual(external, [], 'requests to hosts other than this machine')
+    assert.deepEqual(consoleErrors, [], 'console errors')
+  })
+})

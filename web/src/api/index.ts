@@ -1,0 +1,42 @@
+import { get, post } from './client'
+import type { AppConfig, Problem, Session, User } from './types'
+
+export * from './client'
+export * from './types'
+
+const enc = encodeURIComponent
+
+export const api = {
+  config: (signal?: AbortSignal) => get<AppConfig>('/api/config', signal),
+
+  /** The signed-in user, or null for a visitor (asked without a 401, so the console stays clean). */
+  me: async (signal?: AbortSignal): Promise<User | null> =>
+    (await get<{ user: User | null }>('/api/auth/session', signal)).user,
+  register: (input: { name: string; email: string; password: string }) =>
+    post<{ user: User }>('/api/auth/register', input).then((r) => r.user),
+  login: (input: { email: string; password: string }) =>
+    post<{ user: User }>('/api/auth/login', input).then((r) => r.user),
+  logout: () => post<void>('/api/auth/logout'),
+
+  problems: (signal?: AbortSignal) => get<{ problems: Problem[] }>('/api/problems', signal).then((r) => r.problems),
+
+  createSession: (problem: string) => post<{ session: Session }>('/api/sessions', { problem }).then((r) => r.session),
+  activeSessions: (signal?: AbortSignal) =>
+    get<{ sessions: Session[] }>('/api/sessions/active', signal).then((r) => r.sessions),
+  myRecentSessions: (signal?: AbortSignal) =>
+    get<{ sessions: Session[] }>('/api/sessions/my-recent', signal).then((r) => r.sessions),
+  session: (id: string, signal?: AbortSignal) =>
+    get<{ session: Session }>(`/api/sessions/${enc(id)}`, signal).then((r) => r.session),
+  joinSession: (id: string) => post<{ session: Session }>(`/api/sessions/${enc(id)}/join`).then((r) => r.session),
+  leaveSession: (id: string) => post<{ session: Session }>(`/api/sessions/${enc(id)}/leave`).then((r) => r.session),
+  endSession: (id: string) => post<{ session: Session; message?: string }>(`/api/sessions/${enc(id)}/end`),
+}
+
+export const keys = {
+  config: ['config'] as const,
+  me: ['me'] as const,
+  problems: ['problems'] as const,
+  active: ['sessions', 'active'] as const,
+  myRecent: ['sessions', 'my-recent'] as const,
+  session: (id: string) => ['sessions', 'detail', id] as const,
+}

@@ -1,0 +1,188 @@
+import { useState, type FormEvent, type ReactNode } from 'react'
+import { Link, Navigate, useLocation, useNavigate } from 'react-router'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
+import { api, errorMessage, keys, type User } from '../api'
+import { useConfig, useMe } from '../api/hooks'
+import { ErrorAlert } from '../components/Modal'
+import { Loading } from '../components/States'
+
+function useAfterAuth() {
+  const qc = useQueryClient()
+  const navigate = useNavigate()
+  const location = useLocation()
+  const from = (location.state as { from?: string } | null)?.from
+  return (user: User) => {
+    qc.setQueryData(keys.me, user)
+    // The first account may change setupRequired.
+    void qc.invalidateQueries({ queryKey: keys.config })
+    navigate(from && from.startsWith('/') && !from.startsWith('//') ? from : '/dashboard', { replace: true })
+  }
+}
+
+function AuthCard({ title, subtitle, children }: { title: string; subtitle?: ReactNode; children: ReactNode }) {
+  return (
+    <div className="mx-auto w-full max-w-md">
+      <div className="card bg-base-100 shadow-sm">
+        <div className="card-body gap-4">
+          <h1 className="text-2xl font-bold" data-testid="auth-title">
+            {title}
+          </h1>
+          {subtitle && <div className="text-sm text-base-content/70">{subtitle}</div>}
+          {children}
+        </div>
+      </div>
+    </div>
+  )
+}
+
+function Field(props: {
+  id: string
+  label: string
+  type: string
+  value: string
+  onChange: (v: string) => void
+  autoComplete: string
+  minLength?: number
+  maxLength?: number
+  hint?: string
+  autoFocus?: boolean
+}) {
+  return (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={props.id} className="text-sm font-medium">
+        {props.label}
+      </label>
+      <input
+        id={props.id}
+        name={props.id}
+        type={props.type}
+        className="input w-full"
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        autoComplete={props.autoComplete}
+        required
+        minLength={props.minLength}
+        maxLength={props.maxLength}
+        autoFocus={props.autoFocus}
+        aria-describedby={props.hint ? `${props.id}-hint` : undefined}
+        data-testid={`input-${props.id}`}
+      />
+      {props.hint && (
+        <p id={`${props.id}-hint`} className="text-xs text-base-content/60">
+          {props.hint}
+        </p>
+      )}
+    </div>
+  )
+}
+
+export function LoginPage() {
+  const me = useMe()
+  const config = useConfig()
+  const [email, setEmail] = useState('')
+  const [password, setPassword] = useState('')
+  const done = useAfterAuth()
+  const login = useMutation({ mutationKey: ['auth', 'login'], mutationFn: api.login, onSuccess: done })
+
+  if (me.data) return <Navigate to="/dashboard" replace />
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault()
+    login.mutate({ email: email.trim(), password })
+  }
+  const regClosed = config.data?.registration === 'closed' && !config.data.setupRequired
+
+  return (
+    <AuthCard title="Sign in to coderoom">
+      <form className="flex flex-col gap-4" onSubmit={onSubmit} noValidate={false} data-testid="login-form">
+        <Field id="email" label="Email" type="email" value={email} onChange={setEmail} autoComplete="email" autoFocus />
+        <Field id="password" label="Password" type="password" value={password} onChange={setPassword} autoComplete="current-password" />
+        {login.isError && <ErrorAlert message={errorMessage(login.error)} testId="auth-error" />}
+        <button type="submit" className="btn btn-primary" disabled={login.isPending} data-testid="submit">
+          {login.isPending && <span className="loading loading-spinner loading-sm" aria-hidden="true" />}
+          Sign in
+        </button>
+      </form>
+      {!regClosed && (
+        <p className="text-sm">
+          No account yet?{' '}
+          <Link to="/register" className="link link-primary">
+            Create one
+          </Link>
+        </p>
+      )}
+    </AuthCard>
+  )
+}
+
+export function RegisterPage() {
+  const me = useMe()
+  const config = useConfig()
+  const [name, setName] = useState('')
+  const [email, setEmail] = useState('')
+  const [password, setPassword] = useState('')
+  const done = useAfterAuth()
+  const register = useMutation({ mutationKey: ['auth', 'register'], mutationFn: api.register, onSuccess: done })
+
+  if (me.data) return <Navigate to="/dashboard" replace />
+  if (config.isPending) return <Loading />
+
+  const setup = config.data?.setupRequired === true
+  const registration = config.data?.registration
+  const closed = registration === 'closed' && !setup
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault()
+    register.mutate({ name: name.trim(), email: email.trim(), password })
+  }
+
+  return (
+    <AuthCard
+      title={setup ? 'Set up coderoom — create the administrator account' : 'Create your coderoom account'}
+      subtitle={
+        setup
+          ? 'This is a new server. The first account becomes the administrator.'
+          : registration === 'invite'
+            ? 'Registration on this server is by invitation only.'
+            : undefined
+      }
+    >
+      {closed ? (
+        <div className="space-y-4">
+          <div role="status" className="alert alert-warning alert-soft" data-testid="registration-closed">
+            Registration is closed on this server. Ask an administrator for an account.
+          </div>
+          <Link to="/login" className="btn btn-primary w-full">
+            Go to sign in
+          </Link>
+        </div>
+      ) : (
+        <form className="flex flex-col gap-4" onSubmit={onSubmit} data-testid="register-form">
+          <Field id="name" label="Name" type="text" value={name} onChange={setName} autoComplete="name" maxLength={100} autoFocus />
+          <Field id="email" label="Email" type="email" value={email} onChange={setEmail} autoComplete="email" />
+          <Field
+            id="password"
+            label="Password"
+            type="password"
+            value={password}
+            onChange={setPassword}
+            autoComplete="new-password"
+            minLength={8}
+            hint="At least 8 characters."
+          />
+          {register.isError && <ErrorAlert message={errorMessage(register.error)} testId="auth-error" />}
+          <button type="submit" className="btn btn-primary" disabled={register.isPending} data-testid="submit">
+            {register.isPending && <span className="loading loading-spinner loading-sm" aria-hidden="true" />}
+            {setup ? 'Create administrator account' : 'Create account'}
+          </button>
+        </form>
+      )}
+      <p className="text-sm">
+        Already have an account?{' '}
+        <Link to="/login" className="link link-primary">
+          Sign in
+        </Link>
+      </p>
+    </AuthCard>
+  )
+}
