@@ -24,8 +24,9 @@ use crate::config::{Config, Registration};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::problems::Library;
+use crate::realtime::Rooms;
 use crate::sandbox::Sandbox;
-use crate::{admin, auth, db, problems, sandbox, sessions, web};
+use crate::{admin, auth, db, problems, realtime, sandbox, sessions, web};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -37,6 +38,7 @@ pub struct AppState {
     pub login_attempts: Arc<AttemptLimiter>,
     pub problems: Arc<Library>,
     pub sandbox: Sandbox,
+    pub rooms: Arc<Rooms>,
 }
 
 impl AppState {
@@ -45,6 +47,7 @@ impl AppState {
         let db = db::connect(&config).await?;
         let problems = Arc::new(Library::load(&db).await?);
         let sandbox = Sandbox::new(&config.sandbox).await?;
+        let rooms = Arc::new(Rooms::new(db.clone(), config.realtime.clone()));
         Ok(Self {
             tokens: Arc::new(TokenKeys::new(&secret, config.auth.token_ttl_hours)),
             login_attempts: Arc::new(AttemptLimiter::new(config.auth.login_attempts_per_minute, Duration::from_secs(60))),
@@ -52,6 +55,7 @@ impl AppState {
             db,
             problems,
             sandbox,
+            rooms,
         })
     }
 }
@@ -64,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .merge(sessions::routes())
         .merge(problems::routes())
         .merge(admin::routes())
+        .merge(realtime::routes())
         .fallback(api_not_found);
 
     Router::new()
@@ -163,8 +168,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let url = state.config.public_url(bound);
     tracing::info!(%bound, %url, "coderoom is ready");
     println!("coderoom is listening on http://{bound} — open {url}");
+    let rooms = state.rooms.clone();
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    // Live documents are logged update by update; a final snapshot makes the next start fast.
+    rooms.shutdown().await;
     tracing::info!("coderoom stopped");
     Ok(())
 }

@@ -12,11 +12,12 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
+use crate::realtime::RealtimeConfig;
 use crate::sandbox::SandboxConfig;
 
 /// Sections of the file; an environment variable whose name starts with one of these
 /// (followed by `_`) is routed into that section.
-const SECTIONS: &[&str] = &["database", "auth", "sessions", "http", "log", "sandbox", "clerk", "stream"];
+const SECTIONS: &[&str] = &["database", "auth", "sessions", "http", "log", "sandbox", "realtime", "clerk", "stream"];
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -33,6 +34,7 @@ pub struct Config {
     pub http: HttpConfig,
     pub log: LogConfig,
     pub sandbox: SandboxConfig,
+    pub realtime: RealtimeConfig,
 }
 
 impl Default for Config {
@@ -47,6 +49,7 @@ impl Default for Config {
             http: HttpConfig::default(),
             log: LogConfig::default(),
             sandbox: SandboxConfig::default(),
+            realtime: RealtimeConfig::default(),
         }
     }
 }
@@ -257,6 +260,7 @@ impl Config {
             fail("log.level", format!("`{}` is not a valid filter: {err}", self.log.level));
         }
         problems.extend(self.sandbox.validate());
+        problems.extend(self.realtime.validate());
         if problems.is_empty() { Ok(()) } else { Err(problems) }
     }
 }

@@ -23,6 +23,12 @@ const MIGRATIONS: &[&str] = &[
      DEFINE INDEX IF NOT EXISTS session_host ON session FIELDS host;
      DEFINE TABLE IF NOT EXISTS invite SCHEMALESS;
      DEFINE TABLE IF NOT EXISTS meta SCHEMALESS;",
+    // Real-time rooms: the shared document (update log + snapshot) and chat.
+    "DEFINE TABLE IF NOT EXISTS doc_update SCHEMALESS;
+     DEFINE INDEX IF NOT EXISTS doc_update_session ON doc_update FIELDS session, seq;
+     DEFINE TABLE IF NOT EXISTS doc_snapshot SCHEMALESS;
+     DEFINE TABLE IF NOT EXISTS chat_message SCHEMALESS;
+     DEFINE INDEX IF NOT EXISTS chat_message_session ON chat_message FIELDS session, created_at;",
 ];
 
 /// Sets SurrealKV's tuning before the first connection: these are read from the process
@@ -99,8 +105,8 @@ pub fn take_rows<T: serde::de::DeserializeOwned>(
     response: &mut surrealdb::IndexedResults,
     index: usize,
 ) -> anyhow::Result<Vec<T>> {
-    let value: serde_json::Value = response.take(index)?;
-    let rows = match value {
+    let value: surrealdb::types::Value = response.take(index)?;
+    let rows = match value.into_json_value() {
         serde_json::Value::Null => Vec::new(),
         serde_json::Value::Array(rows) => rows,
         single => vec![single],

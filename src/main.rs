@@ -8,6 +8,7 @@ mod config;
 mod db;
 mod error;
 mod problems;
+mod realtime;
 mod sandbox;
 mod sessions;
 mod web;

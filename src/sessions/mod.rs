@@ -217,5 +217,6 @@ async fn end(
         return Err(AppError::bad_request("Session is already completed"));
     }
     tracing::info!(session = %id, "session ended");
+    state.rooms.session_ended(&id).await;
     Ok(Json(json!({ "session": load(&state, &id).await?, "message": "Session ended successfully" })))
 }

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Real-time room benchmark: edit propagation p50/p99 for 1 room × 2 clients and 100 rooms ×
+# 2 clients at 10 edits/s each, server CPU per edit, and the memory of 1,000 open editor
+# connections. Loopback only; bounded (≈ 1,200 connections, ≈ 1.5 minutes).
+#
+#   scripts/bench-realtime.sh            # builds and measures the release binary
+#   CODEROOM_BIN=path scripts/bench-realtime.sh
+#   BENCH_SECONDS=20 BENCH_CONNECTIONS=1000 (defaults)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/cache/coderoom/target}"
+if [ -z "${CODEROOM_BIN:-}" ]; then
+  cargo build --release --bin coderoom
+  CODEROOM_BIN="$CARGO_TARGET_DIR/release/coderoom"
+fi
+export CODEROOM_BIN
+
+# 1,200 sockets on each side of the loopback.
+ulimit -n 8192 2>/dev/null || true
+
+(cd tests/node && { [ -d node_modules ] || npm ci --no-audit --no-fund; })
+timeout 600 node tests/node/bench-realtime.mjs

@@ -1,0 +1,464 @@
+//! The shared document: `GET /api/collab/:sessionId`, a WebSocket speaking the y-websocket
+//! protocol (binary frames: sync step 1/2, updates, awareness), so the stock browser
+//! `WebsocketProvider` and `y-monaco` work against it unchanged.
+//!
+//! The document holds the code in `doc.getText("code")` and the chosen language in
+//! `doc.getMap("meta").get("language")`.
+//!
+//! An edit is applied and forwarded to the other editors at once (propagation is what people
+//! feel), and queued for the database at the same time. Because the server never learns
+//! anything it cannot get back from the clients — every client replays its whole state on
+//! reconnect — an edit lost between broadcast and commit is restored by the next sync. A client
+//! that needs to know an edit is on disk connects with `?ack=1` and then receives one
+//! [`MSG_SAVED`] frame per update of its own, in order, once that update is committed.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
+use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, RawQuery, State};
+use axum::response::Response;
+use bytes::Bytes;
+use tokio::sync::mpsc;
+use yrs::encoding::read::Cursor;
+use yrs::sync::protocol::{MessageReader, SyncMessage};
+use yrs::sync::{Awareness, Message};
+use yrs::updates::decoder::{Decode, DecoderV1};
+use yrs::updates::encoder::Encode;
+use yrs::{
+    ClientID, Doc, GetString, Map, OffsetKind, Options, ReadTxn, StateVector, Text, Transact,
+    Update,
+};
+
+use super::{
+    Admission, PeerId, Room, Rooms, TokenBucket, authorize, close, close_with, limit_upgrade, lock,
+    store,
+};
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::sessions::{Session, Status};
+
+/// Name of the shared text (`doc.getText(TEXT)`).
+pub const TEXT: &str = "code";
+/// Name of the shared map with session settings (`doc.getMap(META)`).
+pub const META: &str = "meta";
+pub const LANGUAGE: &str = "language";
+pub const DEFAULT_LANGUAGE: &str = "javascript";
+/// Custom y-protocol message tag: "your update was saved" (payload: the room's sequence number,
+/// 8 bytes big-endian). Sent only to clients that asked with `?ack=1`; stock clients never see it.
+pub const MSG_SAVED: u8 = 100;
+/// The starter code is written by this fixed client id, so that seeding twice yields
+/// identical operations that Yjs merges into one, never duplicated text.
+const SEED_CLIENT: u64 = 1;
+
+/// A room's document, its awareness (cursors) and its place in the update log.
+pub struct DocState {
+    session_id: String,
+    awareness: Awareness,
+    last_seq: u64,
+    snapshot_seq: u64,
+    /// The starter code, when this load seeded an empty document: to be logged.
+    seed: Option<Vec<u8>>,
+}
+
+fn new_doc(client_id: Option<u64>) -> Doc {
+    let mut options = Options {
+        offset_kind: OffsetKind::Utf16,
+        ..Options::default()
+    };
+    if let Some(id) = client_id {
+        options.client_id = ClientID::new(id);
+    }
+    Doc::with_options(options)
+}
+
+impl DocState {
+    /// Loads a session's document from its snapshot and log; an active session whose
+    /// document was never written gets the starter code.
+    pub async fn load(rooms: &Rooms, session: &Session) -> anyhow::Result<Self> {
+        let stored = store::load_doc(&rooms.db, &session.id).await?;
+        let doc = new_doc(None);
+        let empty = stored.snapshot.is_none() && stored.updates.is_empty();
+        {
+            let mut txn = doc.transact_mut();
+            for bytes in stored.snapshot.iter().chain(stored.updates.iter()) {
+                let update = Update::decode_v1(bytes)?;
+                txn.apply_update(update)?;
+            }
+        }
+        let mut state = Self {
+            session_id: session.id.clone(),
+            awareness: Awareness::new(doc),
+            last_seq: stored.last_seq,
+            snapshot_seq: stored.snapshot_seq,
+            seed: None,
+        };
+        if empty && session.status == Status::Active {
+            let code = (rooms.starter)(&session.problem, DEFAULT_LANGUAGE).unwrap_or_default();
+            let seed = seed_update(&code, DEFAULT_LANGUAGE);
+            state
+                .awareness
+                .doc()
+                .transact_mut()
+                .apply_update(Update::decode_v1(&seed)?)?;
+            state.seed = Some(seed);
+        }
+        Ok(state)
+    }
+
+    pub fn code_and_language(&self) -> (String, String) {
+        let txn = self.awareness.doc().transact();
+        let code = txn
+            .get_text(TEXT)
+            .map(|text| text.get_string(&txn))
+            .unwrap_or_default();
+        let language = match txn.get_map(META).and_then(|meta| meta.get(&txn, LANGUAGE)) {
+            Some(yrs::Out::Any(yrs::Any::String(language))) => language.to_string(),
+            _ => DEFAULT_LANGUAGE.to_string(),
+        };
+        (code, language)
+    }
+
+    /// The whole document and the sequence number it covers, if anything changed since the
+    /// last snapshot. Every update numbered up to that sequence was applied before this
+    /// encoding, which is what makes trimming the log up to it safe.
+    pub fn snapshot(&mut self) -> Option<(String, u64, Vec<u8>)> {
+        if self.last_seq <= self.snapshot_seq {
+            return None;
+        }
+        self.snapshot_seq = self.last_seq;
+        let state = self
+            .awareness
+            .doc()
+            .transact()
+            .encode_state_as_update_v1(&StateVector::default());
+        Some((self.session_id.clone(), self.last_seq, state))
+    }
+
+    fn needs_compaction(&self, every: u32) -> bool {
+        self.last_seq - self.snapshot_seq >= u64::from(every)
+    }
+}
+
+/// The starter code and language as a Yjs update, identical every time for the same input.
+pub fn seed_update(code: &str, language: &str) -> Vec<u8> {
+    let doc = new_doc(Some(SEED_CLIENT));
+    let meta = doc.get_or_insert_map(META);
+    let text = doc.get_or_insert_text(TEXT);
+    let mut txn = doc.transact_mut();
+    meta.insert(&mut txn, LANGUAGE, language);
+    if !code.is_empty() {
+        text.insert(&mut txn, 0, code);
+    }
+    txn.encode_update_v1()
+}
+
+pub async fn connect(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(session_id): Path<String>,
+    RawQuery(query): RawQuery,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> AppResult<Response> {
+    let (session, _role) = authorize(&state, &user, &session_id).await?;
+    let upgrade =
+        upgrade.map_err(|_| AppError::bad_request("This endpoint speaks WebSocket only"))?;
+    let wants_ack = query
+        .as_deref()
+        .unwrap_or_default()
+        .split('&')
+        .any(|pair| pair == "ack=1");
+    let rooms = state.rooms.clone();
+    let admission = rooms.admit(&session);
+    // Load before upgrading, so that a database failure is an HTTP error, not a dead socket.
+    admission
+        .room
+        .doc
+        .get_or_try_init(|| async {
+            let mut doc = DocState::load(&rooms, &session).await?;
+            if let Some(seed) = doc.seed.take() {
+                doc.last_seq += 1;
+                let write = store::Write::Update {
+                    session: session.id.clone(),
+                    seq: doc.last_seq,
+                    update: seed,
+                    done: None,
+                };
+                rooms.persister.write(write).await;
+            }
+            Ok::<_, anyhow::Error>(std::sync::Mutex::new(doc))
+        })
+        .await?;
+    let upgrade = limit_upgrade(upgrade, rooms.config());
+    Ok(upgrade.on_upgrade(move |socket| serve(socket, rooms, admission, wants_ack)))
+}
+
+fn frame(message: &Message) -> WsMessage {
+    WsMessage::Binary(Bytes::from(message.encode_v1()))
+}
+
+async fn serve(mut socket: WebSocket, rooms: Arc<Rooms>, admission: Admission, wants_ack: bool) {
+    let room = admission.room.clone();
+    let Some(doc) = room.doc.get() else { return };
+    let peer = rooms.next_peer();
+    let config = rooms.config();
+    let (sender, mut outbox) = mpsc::channel(config.send_queue);
+    // Only the room holds this connection's sender: when the room drops it (the client
+    // reads too slowly), the outbox closes and the connection ends.
+    let ack_sender = wants_ack.then(|| sender.downgrade());
+    let greeting = {
+        let state = lock(doc);
+        lock(&room.editors).insert(peer, sender);
+        let step1 = frame(&Message::Sync(SyncMessage::SyncStep1(
+            state.awareness.doc().transact().state_vector(),
+        )));
+        let awareness = state
+            .awareness
+            .update()
+            .ok()
+            .filter(|update| !update.clients.is_empty());
+        (
+            step1,
+            awareness.map(|update| frame(&Message::Awareness(update))),
+        )
+    };
+    let mut connection = Connection {
+        rooms: &rooms,
+        room: &room,
+        peer,
+        announced: HashSet::new(),
+        ack_sender,
+    };
+    let greeted = socket.send(greeting.0).await.is_ok()
+        && match greeting.1 {
+            Some(awareness) => socket.send(awareness).await.is_ok(),
+            None => true,
+        };
+    let mut bucket = TokenBucket::new(config.messages_per_second, config.message_burst);
+    while greeted {
+        tokio::select! {
+            incoming = socket.recv() => {
+                let data = match incoming {
+                    Some(Ok(WsMessage::Binary(data))) => data,
+                    Some(Ok(WsMessage::Ping(_) | WsMessage::Pong(_))) => {
+                        if bucket.take() { continue }
+                        close_with(&mut socket, close::POLICY, "too many messages").await;
+                        break;
+                    }
+                    Some(Ok(WsMessage::Text(_))) => {
+                        close_with(&mut socket, close::UNSUPPORTED, "binary y-websocket frames only").await;
+                        break;
+                    }
+                    Some(Ok(WsMessage::Close(_))) | None => break,
+                    Some(Err(err)) => {
+                        tracing::debug!(session = %room.session_id, error = %err, "collab connection failed");
+                        close_with(&mut socket, close::TOO_BIG, "message too big or malformed").await;
+                        break;
+                    }
+                };
+                if !bucket.take() {
+                    tracing::info!(session = %room.session_id, peer, "collab client exceeded the message rate; disconnected");
+                    close_with(&mut socket, close::POLICY, "too many messages").await;
+                    break;
+                }
+                match connection.handle(&data).await {
+                    Ok(replies) => {
+                        for reply in replies {
+                            if socket.send(reply).await.is_err() { break }
+                        }
+                    }
+                    Err(reason) => {
+                        tracing::info!(session = %room.session_id, peer, %reason, "collab client sent an invalid message; disconnected");
+                        close_with(&mut socket, close::INVALID, "invalid y-websocket message").await;
+                        break;
+                    }
+                }
+            }
+            outgoing = outbox.recv() => match outgoing {
+                Some(message) => if socket.send(message).await.is_err() { break },
+                None => {
+                    close_with(&mut socket, close::TRY_AGAIN, "too slow to keep up").await;
+                    break;
+                }
+            }
+        }
+    }
+    connection.leave();
+    drop(admission);
+}
+
+struct Connection<'a> {
+    rooms: &'a Arc<Rooms>,
+    room: &'a Arc<Room>,
+    peer: PeerId,
+    /// Awareness client ids this connection introduced: cleared when it goes away.
+    announced: HashSet<ClientID>,
+    ack_sender: Option<mpsc::WeakSender<WsMessage>>,
+}
+
+impl Connection<'_> {
+    /// Handles one frame; returns the replies for this client. Updates are applied and
+    /// broadcast here, then queued for the database.
+    async fn handle(&mut self, data: &[u8]) -> Result<Vec<WsMessage>, String> {
+        let mut decoder = DecoderV1::new(Cursor::new(data));
+        let messages: Vec<Message> = MessageReader::new(&mut decoder)
+            .collect::<Result<_, _>>()
+            .map_err(|err| err.to_string())?;
+        let Some(doc) = self.room.doc.get() else {
+            return Ok(Vec::new());
+        };
+        let read_only = self.room.has_ended();
+        let mut replies = Vec::new();
+        let mut logged = Vec::new();
+        let mut compact = false;
+        for message in messages {
+            match message {
+                Message::Sync(SyncMessage::SyncStep1(state_vector)) => {
+                    let update = lock(doc)
+                        .awareness
+                        .doc()
+                        .transact()
+                        .encode_state_as_update_v1(&state_vector);
+                    replies.push(frame(&Message::Sync(SyncMessage::SyncStep2(update))));
+                }
+                Message::Sync(SyncMessage::SyncStep2(update) | SyncMessage::Update(update)) => {
+                    if read_only || is_empty_update(&update) {
+                        continue;
+                    }
+                    let decoded = Update::decode_v1(&update).map_err(|err| err.to_string())?;
+                    let outgoing = frame(&Message::Sync(SyncMessage::Update(update.clone())));
+                    let mut state = lock(doc);
+                    state
+                        .awareness
+                        .doc()
+                        .transact_mut()
+                        .apply_update(decoded)
+                        .map_err(|err| err.to_string())?;
+                    state.last_seq += 1;
+                    logged.push((state.last_seq, update));
+                    compact |= state.needs_compaction(self.rooms.config().compact_every);
+                    // Broadcast while holding the document lock, so every editor receives
+                    // updates in the order the server applied them.
+                    self.broadcast(&outgoing);
+                }
+                Message::Awareness(update) => {
+                    for (client, entry) in &update.clients {
+                        if &*entry.json == "null" {
+                            self.announced.remove(client);
+                        } else {
+                            self.announced.insert(*client);
+                        }
+                    }
+                    let outgoing = frame(&Message::Awareness(update.clone()));
+                    let mut state = lock(doc);
+                    state
+                        .awareness
+                        .apply_update(update)
+                        .map_err(|err| err.to_string())?;
+                    self.broadcast(&outgoing);
+                }
+                Message::AwarenessQuery => {
+                    if let Ok(update) = lock(doc).awareness.update() {
+                        replies.push(frame(&Message::Awareness(update)));
+                    }
+                }
+                Message::Auth(_) | Message::Custom(..) => {}
+            }
+        }
+        for (seq, update) in logged {
+            let done = self.ack_sender.clone().map(|weak| -> store::Done {
+                Box::new(move || {
+                    if let Some(sender) = weak.upgrade() {
+                        let _ = sender.try_send(frame(&Message::Custom(
+                            MSG_SAVED,
+                            seq.to_be_bytes().to_vec(),
+                        )));
+                    }
+                })
+            });
+            let write = store::Write::Update {
+                session: self.room.session_id.clone(),
+                seq,
+                update,
+                done,
+            };
+            self.rooms.persister.write(write).await;
+        }
+        if compact {
+            // Fire and forget: the snapshot rides the same queue as the updates.
+            drop(self.rooms.snapshot(self.room));
+        }
+        Ok(replies)
+    }
+
+    /// Sends a frame to every other editor; one whose queue is full is cut off rather than
+    /// allowed to slow the room down.
+    fn broadcast(&self, message: &WsMessage) {
+        let mut editors = lock(&self.room.editors);
+        let mut stalled = Vec::new();
+        for (peer, sender) in editors.iter() {
+            if *peer != self.peer && sender.try_send(message.clone()).is_err() {
+                stalled.push(*peer);
+            }
+        }
+        for peer in stalled {
+            tracing::info!(session = %self.room.session_id, peer, "collab client too slow; disconnected");
+            editors.remove(&peer);
+        }
+    }
+
+    /// Forgets this connection and the cursors it brought, telling the others.
+    fn leave(&mut self) {
+        lock(&self.room.editors).remove(&self.peer);
+        let Some(doc) = self.room.doc.get() else {
+            return;
+        };
+        if self.announced.is_empty() {
+            return;
+        }
+        let mut state = lock(doc);
+        let clients: Vec<ClientID> = self.announced.drain().collect();
+        for client in &clients {
+            state.awareness.remove_state(*client);
+        }
+        if let Ok(update) = state.awareness.update_with_clients(clients) {
+            self.broadcast(&frame(&Message::Awareness(update)));
+        }
+    }
+}
+
+/// A v1 update with no structs and no deletions: what a client in sync sends as step 2.
+fn is_empty_update(update: &[u8]) -> bool {
+    update == [0, 0]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeding_twice_merges_into_one_copy() {
+        let first = seed_update("print('hi')\n", "python");
+        let second = seed_update("print('hi')\n", "python");
+        assert_eq!(first, second, "deterministic");
+        let doc = new_doc(None);
+        let text = doc.get_or_insert_text(TEXT);
+        let mut txn = doc.transact_mut();
+        txn.apply_update(Update::decode_v1(&first).expect("decodes"))
+            .expect("applies");
+        txn.apply_update(Update::decode_v1(&second).expect("decodes"))
+            .expect("applies");
+        assert_eq!(text.get_string(&txn), "print('hi')\n");
+    }
+
+    #[test]
+    fn empty_update_is_recognised() {
+        let doc = new_doc(None);
+        let empty = doc
+            .transact()
+            .encode_state_as_update_v1(&StateVector::default());
+        assert!(is_empty_update(&empty));
+    }
+}

@@ -1,0 +1,143 @@
+//! The `[realtime]` configuration section: WebRTC servers handed to browsers, and the limits
+//! that keep one misbehaving client from hurting a room.
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::Problem;
+
+/// A STUN or TURN server as `RTCPeerConnection`'s `iceServers` expects it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IceServer {
+    /// `stun:host:port`, `turn:host:port?transport=udp`, `turns:…`.
+    pub urls: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RealtimeConfig {
+    /// Handed to browsers for peer-to-peer video. Empty (the default) works on one LAN.
+    pub ice_servers: Vec<IceServer>,
+    /// Largest WebSocket message accepted from a client, in KiB (a pasted file is one update).
+    pub max_message_kb: usize,
+    /// Sustained messages per second one connection may send…
+    pub messages_per_second: u32,
+    /// …and how many it may send in a burst above that.
+    pub message_burst: u32,
+    /// Longest chat message, in characters.
+    pub max_chat_chars: usize,
+    /// Frames queued for one slow client before it is disconnected.
+    pub send_queue: usize,
+    /// Document updates logged before they are compacted into a snapshot.
+    pub compact_every: u32,
+}
+
+impl Default for RealtimeConfig {
+    fn default() -> Self {
+        Self {
+            ice_servers: Vec::new(),
+            max_message_kb: 1024,
+            messages_per_second: 100,
+            message_burst: 400,
+            max_chat_chars: 2000,
+            send_queue: 1024,
+            compact_every: 500,
+        }
+    }
+}
+
+impl RealtimeConfig {
+    pub fn validate(&self) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        for server in &self.ice_servers {
+            if server.urls.is_empty() {
+                problems.push(Problem::new(
+                    "realtime.ice_servers",
+                    "every server needs at least one URL",
+                ));
+            }
+            for url in &server.urls {
+                let scheme = url
+                    .split_once(':')
+                    .map(|(scheme, _)| scheme)
+                    .unwrap_or_default();
+                if !matches!(scheme, "stun" | "stuns" | "turn" | "turns") {
+                    problems.push(Problem::new(
+                        "realtime.ice_servers",
+                        format!("`{url}` must start with stun:, stuns:, turn: or turns:"),
+                    ));
+                }
+                let is_turn = scheme.starts_with("turn");
+                if is_turn && (server.username.is_none() || server.credential.is_none()) {
+                    problems.push(Problem::new(
+                        "realtime.ice_servers",
+                        format!("TURN server `{url}` needs username and credential"),
+                    ));
+                }
+            }
+        }
+        let positive = [
+            ("realtime.max_message_kb", self.max_message_kb),
+            (
+                "realtime.messages_per_second",
+                self.messages_per_second as usize,
+            ),
+            ("realtime.message_burst", self.message_burst as usize),
+            ("realtime.max_chat_chars", self.max_chat_chars),
+            ("realtime.send_queue", self.send_queue),
+            ("realtime.compact_every", self.compact_every as usize),
+        ];
+        for (key, value) in positive {
+            if value == 0 {
+                problems.push(Problem::new(key, "must be at least 1"));
+            }
+        }
+        if self.max_message_kb > 64 * 1024 {
+            problems.push(Problem::new(
+                "realtime.max_message_kb",
+                "must be at most 65536 (64 MiB)",
+            ));
+        }
+        problems
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_bad_servers_are_named() {
+        assert!(RealtimeConfig::default().validate().is_empty());
+        let config = RealtimeConfig {
+            ice_servers: vec![
+                IceServer {
+                    urls: vec!["stun:stun.lan:3478".into()],
+                    username: None,
+                    credential: None,
+                },
+                IceServer {
+                    urls: vec!["turn:turn.lan:3478".into()],
+                    username: None,
+                    credential: None,
+                },
+                IceServer {
+                    urls: vec!["http://nope".into()],
+                    username: None,
+                    credential: None,
+                },
+            ],
+            messages_per_second: 0,
+            ..RealtimeConfig::default()
+        };
+        let problems: Vec<String> = config.validate().iter().map(ToString::to_string).collect();
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(problems[0].contains("needs username"));
+        assert!(problems[1].contains("http://nope"));
+        assert!(problems[2].starts_with("realtime.messages_per_second"));
+    }
+}

@@ -1,0 +1,289 @@
+//! The room's event channel: `GET /api/sessions/:id/events`, a WebSocket of JSON text frames.
+//!
+//! Client → server:
+//! - `{"type":"chat","text":"…"}` — stored, then sent to everyone as
+//!   `{"type":"chat","message":{"id","text","user":{"id","name"},"createdAt"}}`.
+//! - `{"type":"offer"|"answer"|"ice"|"hangup","to":"<peerId>",…}` — WebRTC signalling, relayed
+//!   to that peer with `"from":"<peerId>"` and `"user":{"id","name"}` added.
+//! - `{"type":"ping"}` → `{"type":"pong"}`.
+//!
+//! Server → client: `welcome` (own peer id, role, ICE servers, who is here, chat history),
+//! `presence` (who is here, on every change), `chat`, `result` (run/submit results),
+//! `ended` (after which the room accepts no more writes), `error`.
+
+use std::sync::Arc;
+
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, State};
+use axum::response::Response;
+use serde::Serialize;
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+
+use super::store::{self, Author};
+use super::{
+    Admission, PeerId, Room, RoomRole, Rooms, TokenBucket, authorize, close, close_with,
+    limit_upgrade, lock,
+};
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+
+/// Chat messages sent on join and by `GET /api/sessions/:id/messages`.
+pub const HISTORY: u32 = 200;
+const SIGNALS: &[&str] = &["offer", "answer", "ice", "hangup"];
+
+/// Someone connected to a room's event channel.
+pub struct Member {
+    user: Author,
+    role: RoomRole,
+    sender: mpsc::Sender<Message>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PresenceEntry<'a> {
+    peer_id: String,
+    user: &'a Author,
+    role: RoomRole,
+}
+
+fn peer_name(peer: PeerId) -> String {
+    format!("p{peer}")
+}
+
+fn presence(room: &Room) -> Value {
+    let members = lock(&room.members);
+    let mut entries: Vec<(PeerId, PresenceEntry<'_>)> = members
+        .iter()
+        .map(|(peer, member)| {
+            (
+                *peer,
+                PresenceEntry {
+                    peer_id: peer_name(*peer),
+                    user: &member.user,
+                    role: member.role,
+                },
+            )
+        })
+        .collect();
+    entries.sort_by_key(|(peer, _)| *peer);
+    json!(
+        entries
+            .into_iter()
+            .map(|(_, entry)| entry)
+            .collect::<Vec<_>>()
+    )
+}
+
+/// Sends a JSON event to everyone in the room (or everyone but `except`); a member whose
+/// queue is full is disconnected rather than allowed to hold the others up.
+pub fn broadcast(room: &Room, event: &Value, except: Option<PeerId>) {
+    let message = Message::Text(event.to_string().into());
+    let mut members = lock(&room.members);
+    let mut stalled = Vec::new();
+    for (peer, member) in members.iter() {
+        if Some(*peer) != except && member.sender.try_send(message.clone()).is_err() {
+            stalled.push(*peer);
+        }
+    }
+    for peer in stalled {
+        tracing::info!(session = %room.session_id, peer, "event client too slow; disconnected");
+        members.remove(&peer);
+    }
+}
+
+fn send_to(room: &Room, peer: PeerId, event: &Value) -> bool {
+    let members = lock(&room.members);
+    members.get(&peer).is_some_and(|member| {
+        member
+            .sender
+            .try_send(Message::Text(event.to_string().into()))
+            .is_ok()
+    })
+}
+
+pub async fn connect(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(session_id): Path<String>,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> AppResult<Response> {
+    let (session, role) = authorize(&state, &user, &session_id).await?;
+    let upgrade =
+        upgrade.map_err(|_| AppError::bad_request("This endpoint speaks WebSocket only"))?;
+    let history = store::chat_history(&state.db, &session.id, HISTORY).await?;
+    let rooms = state.rooms.clone();
+    let admission = rooms.admit(&session);
+    let author = Author {
+        id: user.id,
+        name: user.name,
+    };
+    let upgrade = limit_upgrade(upgrade, rooms.config());
+    Ok(upgrade.on_upgrade(move |socket| serve(socket, rooms, admission, author, role, history)))
+}
+
+async fn serve(
+    mut socket: WebSocket,
+    rooms: Arc<Rooms>,
+    admission: Admission,
+    user: Author,
+    role: RoomRole,
+    history: Vec<store::ChatMessage>,
+) {
+    let room = admission.room.clone();
+    let config = rooms.config();
+    let peer = rooms.next_peer();
+    let (sender, mut outbox) = mpsc::channel(config.send_queue);
+    lock(&room.members).insert(
+        peer,
+        Member {
+            user: user.clone(),
+            role,
+            sender,
+        },
+    );
+    let welcome = json!({
+        "type": "welcome",
+        "peerId": peer_name(peer),
+        "user": user,
+        "role": role,
+        "ended": room.has_ended(),
+        "iceServers": config.ice_servers,
+        "peers": presence(&room),
+        "messages": history,
+    });
+    broadcast(
+        &room,
+        &json!({ "type": "presence", "peers": presence(&room) }),
+        Some(peer),
+    );
+    let mut open = socket
+        .send(Message::Text(welcome.to_string().into()))
+        .await
+        .is_ok();
+    let mut bucket = TokenBucket::new(config.messages_per_second, config.message_burst);
+    while open {
+        tokio::select! {
+            incoming = socket.recv() => {
+                let text = match incoming {
+                    Some(Ok(Message::Text(text))) => text,
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => {
+                        if bucket.take() { continue }
+                        close_with(&mut socket, close::POLICY, "too many messages").await;
+                        break;
+                    }
+                    Some(Ok(Message::Binary(_))) => {
+                        close_with(&mut socket, close::UNSUPPORTED, "JSON text frames only").await;
+                        break;
+                    }
+                    Some(Ok(Message::Close(_))) | None => break,
+                    Some(Err(err)) => {
+                        tracing::debug!(session = %room.session_id, error = %err, "event connection failed");
+                        close_with(&mut socket, close::TOO_BIG, "message too big or malformed").await;
+                        break;
+                    }
+                };
+                if !bucket.take() {
+                    tracing::info!(session = %room.session_id, peer, "event client exceeded the message rate; disconnected");
+                    close_with(&mut socket, close::POLICY, "too many messages").await;
+                    break;
+                }
+                if let Some(reply) = handle(&rooms, &room, peer, &user, text.as_str()).await {
+                    open = socket.send(Message::Text(reply.to_string().into())).await.is_ok();
+                }
+            }
+            outgoing = outbox.recv() => match outgoing {
+                Some(message) => open = socket.send(message).await.is_ok(),
+                None => {
+                    close_with(&mut socket, close::TRY_AGAIN, "too slow to keep up").await;
+                    break;
+                }
+            }
+        }
+    }
+    lock(&room.members).remove(&peer);
+    broadcast(
+        &room,
+        &json!({ "type": "presence", "peers": presence(&room) }),
+        None,
+    );
+    drop(admission);
+}
+
+fn error(message: &str) -> Value {
+    json!({ "type": "error", "message": message })
+}
+
+/// Handles one client event; returns a reply for the sender alone, if any.
+async fn handle(
+    rooms: &Rooms,
+    room: &Room,
+    peer: PeerId,
+    user: &Author,
+    text: &str,
+) -> Option<Value> {
+    let Ok(Value::Object(mut event)) = serde_json::from_str::<Value>(text) else {
+        return Some(error("Expected a JSON object with a `type`"));
+    };
+    let kind = event
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    match kind.as_str() {
+        "ping" => Some(json!({ "type": "pong" })),
+        "chat" => {
+            if room.has_ended() {
+                return Some(error("The session has ended"));
+            }
+            let text = event
+                .get("text")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .trim();
+            let limit = rooms.config().max_chat_chars;
+            if text.is_empty() || text.chars().count() > limit {
+                return Some(error(&format!("A chat message is 1 to {limit} characters")));
+            }
+            if text
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t')
+            {
+                return Some(error("A chat message cannot contain control characters"));
+            }
+            match store::add_chat(&rooms.db, &room.session_id, &user.id, text).await {
+                Ok(message) => {
+                    broadcast(room, &json!({ "type": "chat", "message": message }), None);
+                    None
+                }
+                Err(err) => {
+                    tracing::error!(session = %room.session_id, error = ?err, "cannot store a chat message");
+                    Some(error("The message could not be saved; try again"))
+                }
+            }
+        }
+        signal if SIGNALS.contains(&signal) => {
+            if room.has_ended() {
+                return Some(error("The session has ended"));
+            }
+            let target = event.remove("to").and_then(|to| {
+                to.as_str()
+                    .and_then(|to| to.strip_prefix('p'))
+                    .and_then(|n| n.parse::<PeerId>().ok())
+            });
+            let Some(target) = target.filter(|target| *target != peer) else {
+                return Some(error("`to` must be the peerId of someone else in the room"));
+            };
+            event.insert("from".into(), json!(peer_name(peer)));
+            event.insert("user".into(), json!(user));
+            if send_to(room, target, &Value::Object(event)) {
+                None
+            } else {
+                Some(error("That peer is not in the room"))
+            }
+        }
+        _ => Some(error("Unknown event type")),
+    }
+}

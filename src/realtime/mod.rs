@@ -1,0 +1,403 @@
+//! Real-time session rooms: the shared document (`collab`, y-websocket protocol), the room's
+//! event channel (`events`: chat, presence, results, session end, WebRTC signalling), and the
+//! registry that holds one [`Room`] per session with someone connected.
+
+pub mod collab;
+mod config;
+pub mod events;
+pub mod store;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use axum::extract::{Path, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use serde_json::json;
+use tokio::sync::{OnceCell, mpsc, oneshot};
+
+pub use config::RealtimeConfig;
+
+use crate::app::AppState;
+use crate::auth::{CurrentUser, Role, User};
+use crate::db::Db;
+use crate::error::{AppError, AppResult};
+use crate::problems::ProblemRef;
+use crate::sessions::{Session, Status, store as sessions_store};
+
+/// Produces the starter code for a problem in a language; `None` leaves the editor empty.
+/// The problem library replaces the placeholder once it has real starter code.
+pub type StarterCode = Arc<dyn Fn(&ProblemRef, &str) -> Option<String> + Send + Sync>;
+
+/// What someone is in a room as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RoomRole {
+    Host,
+    Participant,
+    /// An administrator looking in; may do what participants do.
+    Admin,
+}
+
+/// Identifies one WebSocket connection within the process.
+pub type PeerId = u64;
+
+/// Every room of this process, keyed by session id.
+pub struct Rooms {
+    db: Db,
+    config: RealtimeConfig,
+    starter: StarterCode,
+    persister: store::Persister,
+    /// Rooms with at least one connection (or finishing their final save), and how many.
+    registry: Mutex<HashMap<String, (Arc<Room>, usize)>>,
+    next_peer: AtomicU64,
+}
+
+/// One session's live state.
+pub struct Room {
+    pub session_id: String,
+    /// Set when the session is completed: the document stops accepting edits.
+    ended: AtomicBool,
+    /// The shared document, loaded by the first editor connection.
+    doc: OnceCell<Mutex<collab::DocState>>,
+    editors: Mutex<HashMap<PeerId, mpsc::Sender<Message>>>,
+    members: Mutex<HashMap<PeerId, events::Member>>,
+}
+
+impl Room {
+    pub fn has_ended(&self) -> bool {
+        self.ended.load(Ordering::Acquire)
+    }
+}
+
+/// Holding one keeps a room in the registry; dropping it lets the room be saved and unloaded.
+pub struct Admission {
+    rooms: Arc<Rooms>,
+    pub room: Arc<Room>,
+}
+
+impl Drop for Admission {
+    fn drop(&mut self) {
+        let rooms = self.rooms.clone();
+        let room = self.room.clone();
+        let last = {
+            let mut registry = lock(&rooms.registry);
+            match registry.get_mut(&room.session_id) {
+                Some((entry, count)) if Arc::ptr_eq(entry, &room) => {
+                    *count = count.saturating_sub(1);
+                    *count == 0
+                }
+                _ => false,
+            }
+        };
+        if last {
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(async move { rooms.unload(room).await });
+            }
+        }
+    }
+}
+
+/// A std mutex whose poisoning (a panic while held) does not take the room down with it.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Rooms {
+    pub fn new(db: Db, config: RealtimeConfig) -> Self {
+        Self {
+            persister: store::Persister::start(db.clone()),
+            db,
+            config,
+            starter: Arc::new(placeholder_starter),
+            registry: Mutex::new(HashMap::new()),
+            next_peer: AtomicU64::new(1),
+        }
+    }
+
+    /// Replaces the starter-code source (the problem library calls this once it has some).
+    #[allow(dead_code, reason = "the hook the problem library wires up")]
+    pub fn with_starter(mut self, starter: StarterCode) -> Self {
+        self.starter = starter;
+        self
+    }
+
+    pub fn config(&self) -> &RealtimeConfig {
+        &self.config
+    }
+
+    fn next_peer(&self) -> PeerId {
+        self.next_peer.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Joins (or opens) the room of a session.
+    fn admit(self: &Arc<Self>, session: &Session) -> Admission {
+        let room = {
+            let mut registry = lock(&self.registry);
+            let (room, count) = registry.entry(session.id.clone()).or_insert_with(|| {
+                let room = Room {
+                    session_id: session.id.clone(),
+                    ended: AtomicBool::new(false),
+                    doc: OnceCell::new(),
+                    editors: Mutex::new(HashMap::new()),
+                    members: Mutex::new(HashMap::new()),
+                };
+                (Arc::new(room), 0)
+            });
+            *count += 1;
+            room.clone()
+        };
+        if session.status == Status::Completed {
+            room.ended.store(true, Ordering::Release);
+        }
+        Admission {
+            rooms: self.clone(),
+            room,
+        }
+    }
+
+    fn loaded(&self, session_id: &str) -> Option<Arc<Room>> {
+        lock(&self.registry)
+            .get(session_id)
+            .map(|(room, _)| room.clone())
+    }
+
+    /// Saves a room nobody is connected to any more, then forgets it unless someone came back
+    /// in the meantime. The room stays findable until its state is on disk, so a reconnect
+    /// never loads a stale copy from the database.
+    async fn unload(&self, room: Arc<Room>) {
+        if let Some(done) = self.snapshot(&room) {
+            let _ = done.await;
+        }
+        let mut registry = lock(&self.registry);
+        if let Some((entry, 0)) = registry.get(&room.session_id) {
+            if Arc::ptr_eq(entry, &room) {
+                registry.remove(&room.session_id);
+            }
+        }
+    }
+
+    /// Queues a snapshot of the room's document if it changed since the last one.
+    fn snapshot(&self, room: &Room) -> Option<oneshot::Receiver<()>> {
+        let doc = room.doc.get()?;
+        let (session, seq, state) = lock(doc).snapshot()?;
+        let (done, finished) = oneshot::channel();
+        let persister = self.persister.clone();
+        tokio::spawn(async move {
+            persister
+                .write(store::Write::Snapshot {
+                    session,
+                    seq,
+                    state,
+                    done: Some(done),
+                })
+                .await;
+        });
+        Some(finished)
+    }
+
+    /// Tells everyone in the session's room that it has ended and stops accepting edits.
+    /// Called by `POST /api/sessions/:id/end` after the session is marked completed.
+    pub async fn session_ended(&self, session_id: &str) {
+        let Some(room) = self.loaded(session_id) else {
+            return;
+        };
+        room.ended.store(true, Ordering::Release);
+        events::broadcast(&room, &json!({ "type": "ended" }), None);
+        if let Some(done) = self.snapshot(&room) {
+            let _ = done.await;
+        }
+    }
+
+    /// Shows a run or submit result to everyone in the room: `{"type":"result","result":…}`.
+    #[allow(dead_code, reason = "the hook the judge calls")]
+    pub fn broadcast_result(&self, session_id: &str, result: serde_json::Value) {
+        if let Some(room) = self.loaded(session_id) {
+            events::broadcast(&room, &json!({ "type": "result", "result": result }), None);
+        }
+    }
+
+    /// Writes every changed document to disk; called once the server stops accepting
+    /// connections.
+    pub async fn shutdown(&self) {
+        let rooms: Vec<Arc<Room>> = lock(&self.registry)
+            .values()
+            .map(|(room, _)| room.clone())
+            .collect();
+        for room in rooms {
+            if let Some(done) = self.snapshot(&room) {
+                let _ = done.await;
+            }
+        }
+    }
+}
+
+/// Until the problem library provides starter code: a comment naming the problem.
+fn placeholder_starter(problem: &ProblemRef, language: &str) -> Option<String> {
+    let comment = match language {
+        "python" | "ruby" | "bash" => "#",
+        _ => "//",
+    };
+    Some(format!(
+        "{comment} {}\n{comment} Write your solution here.\n",
+        problem.title
+    ))
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/collab/{session_id}", get(collab::connect))
+        .route("/sessions/{id}/events", get(events::connect))
+        .route("/sessions/{id}/messages", get(messages))
+        .route("/sessions/{id}/code", get(code))
+}
+
+/// Only the host, the participants and administrators may enter a session's room.
+pub async fn authorize(
+    state: &AppState,
+    user: &User,
+    session_id: &str,
+) -> AppResult<(Session, RoomRole)> {
+    let valid_id = !session_id.is_empty()
+        && session_id.len() <= 64
+        && session_id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !valid_id {
+        return Err(AppError::not_found("Session not found"));
+    }
+    let session = sessions_store::find(&state.db, session_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("Session not found"))?;
+    let role = if session.host.id == user.id {
+        RoomRole::Host
+    } else if session.includes(&user.id) {
+        RoomRole::Participant
+    } else if user.role == Role::Admin {
+        RoomRole::Admin
+    } else {
+        return Err(AppError::Forbidden(
+            "Only the host and participants of this session may do that".into(),
+        ));
+    };
+    Ok((session, role))
+}
+
+async fn messages(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Json<serde_json::Value>> {
+    authorize(&state, &user, &id).await?;
+    let messages = store::chat_history(&state.db, &id, events::HISTORY).await?;
+    Ok(Json(json!({ "messages": messages })))
+}
+
+/// The document's code and language: live while the session runs, final once it completed.
+async fn code(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Json<serde_json::Value>> {
+    let (session, _) = authorize(&state, &user, &id).await?;
+    let live = state
+        .rooms
+        .loaded(&id)
+        .and_then(|room| room.doc.get().map(|doc| lock(doc).code_and_language()));
+    let (code, language) = match live {
+        Some(found) => found,
+        None => collab::DocState::load(&state.rooms, &session)
+            .await?
+            .code_and_language(),
+    };
+    Ok(Json(json!({ "code": code, "language": language })))
+}
+
+/// Allows `rate` messages a second with bursts up to `burst`.
+pub struct TokenBucket {
+    tokens: f64,
+    burst: f64,
+    rate: f64,
+    last: Instant,
+}
+
+impl TokenBucket {
+    pub fn new(rate: u32, burst: u32) -> Self {
+        Self {
+            tokens: f64::from(burst),
+            burst: f64::from(burst),
+            rate: f64::from(rate),
+            last: Instant::now(),
+        }
+    }
+
+    /// Takes one token; `false` when the bucket is empty.
+    pub fn take(&mut self) -> bool {
+        let now = Instant::now();
+        let refill = now.duration_since(self.last).as_secs_f64() * self.rate;
+        self.tokens = (self.tokens + refill).min(self.burst);
+        self.last = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// WebSocket close codes used by the rooms.
+pub mod close {
+    pub const POLICY: u16 = 1008;
+    pub const TOO_BIG: u16 = 1009;
+    pub const UNSUPPORTED: u16 = 1003;
+    pub const INVALID: u16 = 1007;
+    pub const TRY_AGAIN: u16 = 1013;
+}
+
+/// Closes a socket with a reason; errors are moot since the connection is going away.
+pub async fn close_with(socket: &mut WebSocket, code: u16, reason: &str) {
+    let frame = CloseFrame {
+        code,
+        reason: reason.into(),
+    };
+    let _ = socket.send(Message::Close(Some(frame))).await;
+}
+
+/// Configures an upgrade with the room limits: small buffers (a thousand idle connections
+/// must fit in a few MiB) and the maximum message size.
+pub fn limit_upgrade(
+    upgrade: axum::extract::ws::WebSocketUpgrade,
+    config: &RealtimeConfig,
+) -> axum::extract::ws::WebSocketUpgrade {
+    let max = config.max_message_kb * 1024;
+    upgrade
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_message_size(max)
+        .max_frame_size(max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bucket_allows_bursts_then_the_rate() {
+        let mut bucket = TokenBucket::new(10, 5);
+        assert!((0..5).all(|_| bucket.take()));
+        assert!(!bucket.take(), "burst exhausted");
+        bucket.last -= std::time::Duration::from_millis(200);
+        assert!(
+            bucket.take() && bucket.take(),
+            "refilled two tokens in 200 ms"
+        );
+        assert!(!bucket.take());
+    }
+}
