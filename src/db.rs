@@ -25,10 +25,10 @@ const MIGRATIONS: &[&str] = &[
      DEFINE TABLE IF NOT EXISTS meta SCHEMALESS;",
     // Real-time rooms: the shared document (update log + snapshot) and chat.
     "DEFINE TABLE IF NOT EXISTS doc_update SCHEMALESS;
-     DEFINE INDEX IF NOT EXISTS doc_update_session ON doc_update FIELDS session, seq;
+     DEFINE INDEX IF NOT EXISTS doc_update_session ON doc_update FIELDS session_id, seq;
      DEFINE TABLE IF NOT EXISTS doc_snapshot SCHEMALESS;
      DEFINE TABLE IF NOT EXISTS chat_message SCHEMALESS;
-     DEFINE INDEX IF NOT EXISTS chat_message_session ON chat_message FIELDS session, created_at;",
+     DEFINE INDEX IF NOT EXISTS chat_message_session ON chat_message FIELDS session_id, created_at;",
 ];
 
 /// Sets SurrealKV's tuning before the first connection: these are read from the process

@@ -85,7 +85,7 @@ async fn run(db: Db, mut receiver: mpsc::Receiver<Write>) {
         if !updates.is_empty() {
             let rows: Vec<serde_json::Value> = updates
                 .iter()
-                .map(|(session, seq, update, _)| json!({ "session": session, "seq": seq, "update": BASE64.encode(update) }))
+                .map(|(session, seq, update, _)| json!({ "session_id": session, "seq": seq, "data": BASE64.encode(update) }))
                 .collect();
             retry(
                 &db,
@@ -103,10 +103,10 @@ async fn run(db: Db, mut receiver: mpsc::Receiver<Write>) {
         // The log rows a snapshot trims are all contained in it (see `Room::snapshot`), so
         // the order of a snapshot relative to updates of the same batch does not matter.
         for (session, seq, state, done) in snapshots {
-            let params = json!({ "session": session, "seq": seq, "state": BASE64.encode(&state) });
-            let sql = "UPSERT type::record('doc_snapshot', $session)
-                    CONTENT { session: $session, seq: $seq, state: $state, updated_at: time::now() } RETURN NONE;
-                 DELETE doc_update WHERE session = $session AND seq <= $seq RETURN NONE;";
+            let params = json!({ "sid": session, "seq": seq, "state": BASE64.encode(&state) });
+            let sql = "UPSERT type::record('doc_snapshot', $sid)
+                    CONTENT { session_id: $sid, seq: $seq, state: $state, updated_at: time::now() } RETURN NONE;
+                 DELETE doc_update WHERE session_id = $sid AND seq <= $seq RETURN NONE;";
             retry(&db, "write a document snapshot", sql, params).await;
             if let Some(done) = done {
                 let _ = done.send(());
@@ -156,14 +156,14 @@ pub async fn load_doc(db: &Db, session: &str) -> anyhow::Result<StoredDoc> {
     #[derive(Deserialize)]
     struct Logged {
         seq: u64,
-        update: String,
+        data: String,
     }
     let mut response = db
         .query(
-            "SELECT seq, state FROM type::record('doc_snapshot', $session);
-             SELECT seq, update FROM doc_update WHERE session = $session ORDER BY seq;",
+            "SELECT seq, state FROM type::record('doc_snapshot', $sid);
+             SELECT seq, data FROM doc_update WHERE session_id = $sid ORDER BY seq;",
         )
-        .bind(json!({ "session": session }))
+        .bind(json!({ "sid": session }))
         .await?
         .check()?;
     let snapshot = take_rows::<Snapshot>(&mut response, 0)?.pop();
@@ -178,7 +178,7 @@ pub async fn load_doc(db: &Db, session: &str) -> anyhow::Result<StoredDoc> {
         doc.last_seq = doc.last_seq.max(row.seq);
         // Rows at or below the snapshot are already inside it (a trim that had not run yet).
         if row.seq > doc.snapshot_seq {
-            doc.updates.push(BASE64.decode(row.update)?);
+            doc.updates.push(BASE64.decode(row.data)?);
         }
     }
     Ok(doc)
@@ -213,11 +213,11 @@ pub async fn add_chat(
     let mut response = db
         .query(format!(
             "CREATE type::record('chat_message', $id) CONTENT {{
-                session: $session, user: type::record('user', $user), text: $text, created_at: time::now()
+                session_id: $sid, user: type::record('user', $user), text: $text, created_at: time::now()
             }} RETURN NONE;
             SELECT {CHAT_VIEW} FROM type::record('chat_message', $id);"
         ))
-        .bind(json!({ "id": id, "session": session, "user": user_id, "text": text }))
+        .bind(json!({ "id": id, "sid": session, "user": user_id, "text": text }))
         .await?
         .check()?;
     take_rows::<ChatMessage>(&mut response, 1)?
@@ -229,9 +229,9 @@ pub async fn add_chat(
 pub async fn chat_history(db: &Db, session: &str, limit: u32) -> anyhow::Result<Vec<ChatMessage>> {
     let mut response = db
         .query(format!(
-            "SELECT {CHAT_VIEW} FROM chat_message WHERE session = $session ORDER BY createdAt DESC, id DESC LIMIT $limit"
+            "SELECT {CHAT_VIEW} FROM chat_message WHERE session_id = $sid ORDER BY createdAt DESC, id DESC LIMIT $limit"
         ))
-        .bind(json!({ "session": session, "limit": limit }))
+        .bind(json!({ "sid": session, "limit": limit }))
         .await?
         .check()?;
     let mut messages = take_rows::<ChatMessage>(&mut response, 0)?;
