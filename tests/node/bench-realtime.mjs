@@ -50,11 +50,18 @@ function readVaruint (buf, pos) {
 }
 
 // --- server ------------------------------------------------------------------------------
+// coderoom reads every CODEROOM_* variable as configuration and rejects unknown ones, so the
+// build and test switches that share the prefix must not reach it.
+function serverEnvironment () {
+  const ignored = new Set(['CODEROOM_BIN', 'CODEROOM_SKIP_WEB_BUILD'])
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !ignored.has(key)))
+}
+
 async function startServer () {
   const dataDir = mkdtempSync(join(tmpdir(), 'coderoom-bench-'))
   const child = spawn(bin, ['serve', '--bind', '127.0.0.1:0', '--data-dir', join(dataDir, 'data')], {
     // Production logging (info), and enough active sessions per host for the runs.
-    env: { ...process.env, CODEROOM_LOG_LEVEL: 'info', CODEROOM_SESSIONS_MAX_ACTIVE_PER_HOST: '1000' },
+    env: { ...serverEnvironment(), CODEROOM_LOG_LEVEL: 'info', CODEROOM_SESSIONS_MAX_ACTIVE_PER_HOST: '1000' },
     stdio: ['ignore', 'pipe', 'ignore']
   })
   const lines = createInterface({ input: child.stdout })

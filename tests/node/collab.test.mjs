@@ -27,10 +27,17 @@ function binary () {
   return found
 }
 
+// coderoom reads every CODEROOM_* variable as configuration and rejects unknown ones, so the
+// build and test switches that share the prefix must not reach it.
+function serverEnvironment () {
+  const ignored = new Set(['CODEROOM_BIN', 'CODEROOM_SKIP_WEB_BUILD'])
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !ignored.has(key)))
+}
+
 async function startServer () {
   const dataDir = mkdtempSync(join(tmpdir(), 'coderoom-node-'))
   const child = spawn(binary(), ['serve', '--bind', '127.0.0.1:0', '--data-dir', join(dataDir, 'data')], {
-    env: { ...process.env, CODEROOM_LOG_LEVEL: 'warn' },
+    env: { ...serverEnvironment(), CODEROOM_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit']
   })
   const lines = createInterface({ input: child.stdout })
