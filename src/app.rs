@@ -47,7 +47,7 @@ impl AppState {
         let db = db::connect(&config).await?;
         let problems = Arc::new(Library::load(&db).await?);
         let sandbox = Sandbox::new(&config.sandbox).await?;
-        let rooms = Arc::new(Rooms::new(db.clone(), config.realtime.clone()));
+        let rooms = Arc::new(Rooms::new(db.clone(), config.realtime.clone())?);
         Ok(Self {
             tokens: Arc::new(TokenKeys::new(&secret, config.auth.token_ttl_hours)),
             login_attempts: Arc::new(AttemptLimiter::new(config.auth.login_attempts_per_minute, Duration::from_secs(60))),

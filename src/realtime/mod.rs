@@ -110,15 +110,15 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Rooms {
-    pub fn new(db: Db, config: RealtimeConfig) -> Self {
-        Self {
-            persister: store::Persister::start(db.clone()),
+    pub fn new(db: Db, config: RealtimeConfig) -> anyhow::Result<Self> {
+        Ok(Self {
+            persister: store::Persister::start(db.clone())?,
             db,
             config,
             starter: Arc::new(placeholder_starter),
             registry: Mutex::new(HashMap::new()),
             next_peer: AtomicU64::new(1),
-        }
+        })
     }
 
     /// Replaces the starter-code source (the problem library calls this once it has some).

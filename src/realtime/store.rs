@@ -47,10 +47,18 @@ pub struct Persister {
 }
 
 impl Persister {
-    pub fn start(db: Db) -> Self {
+    /// Starts the persister on a thread of its own: the embedded store fsyncs inside its
+    /// commit, and on a two-core machine a commit on a shared worker thread stalls every
+    /// WebSocket scheduled behind it for the length of the fsync.
+    pub fn start(db: Db) -> anyhow::Result<Self> {
         let (queue, receiver) = mpsc::channel(QUEUE);
-        tokio::spawn(run(db, receiver));
-        Self { queue }
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        std::thread::Builder::new()
+            .name("room-persister".into())
+            .spawn(move || runtime.block_on(run(db, receiver)))?;
+        Ok(Self { queue })
     }
 
     /// Queues a write; waits only when the database has fallen far behind.

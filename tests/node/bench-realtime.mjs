@@ -98,7 +98,9 @@ async function createSessions (url, host, guest, count) {
   const ids = []
   for (let n = 0; n < count; n++) {
     const response = await fetch(`${url}/api/sessions`, { method: 'POST', headers: host.headers, body: '{"problem":"two-sum"}' })
-    const { session } = await response.json()
+    const body = await response.json()
+    if (response.status !== 201) throw new Error(`cannot create a session: ${response.status} ${JSON.stringify(body)}`)
+    const { session } = body
     await fetch(`${url}/api/sessions/${session.id}/join`, { method: 'POST', headers: guest.headers })
     ids.push(session.id)
   }
@@ -115,6 +117,11 @@ class Client {
     this.onUpdateApplied = null
     this.ws = new WebSocket(`${url.replace('http', 'ws')}/api/collab/${session}`, { headers: { cookie: who.cookie }, perMessageDeflate: false })
     this.ws.binaryType = 'nodebuffer'
+    this.ws.on('unexpected-response', (request, response) => {
+      let body = ''
+      response.on('data', (chunk) => { body += chunk })
+      response.on('end', () => { throw new Error(`${request.path}: ${response.statusCode} ${body}`) })
+    })
     this.synced = new Promise((resolve) => { this.resolveSynced = resolve })
     this.ws.on('open', () => this.ws.send(frame(0, 0, Y.encodeStateVector(this.doc))))
     this.ws.on('message', (data) => this.receive(data))
@@ -142,7 +149,7 @@ class Client {
   edit () {
     const index = Math.floor(Math.random() * (this.text.length + 1))
     this.text.insert(index, 'x') // sends synchronously through the update handler
-    this.sent.push([Y.getState(this.doc, this.doc.clientID), performance.now()])
+    this.sent.push([Y.getState(this.doc.store, this.doc.clientID), performance.now()])
   }
 
   close () { this.ws.terminate() }
@@ -152,7 +159,7 @@ class Client {
 function pair (a, b, samples) {
   for (const [sender, receiver] of [[a, b], [b, a]]) {
     receiver.onUpdateApplied = () => {
-      const seen = Y.getState(receiver.doc, sender.doc.clientID)
+      const seen = Y.getState(receiver.doc.store, sender.doc.clientID)
       const now = performance.now()
       while (sender.sent.length && sender.sent[0][0] <= seen) {
         samples.push(now - sender.sent.shift()[1])
@@ -223,15 +230,26 @@ async function connectionRun (server, host, guest, connections) {
   return { connections: clients.length, rooms: ids.length, rssBeforeMiB: before / 1024, rssAfterMiB: after / 1024, extraMiB: (after - before) / 1024, perConnectionKiB: (after - before) / clients.length }
 }
 
-const server = await startServer()
-try {
-  const host = await register(server.url, 'benchhost')
-  const guest = await register(server.url, 'benchguest')
-  const one = await editRun(server, host, guest, 1, SECONDS)
-  await sleep(2000)
-  const hundred = await editRun(server, host, guest, 100, SECONDS)
-  await sleep(2000)
-  const memory = await connectionRun(server, host, guest, CONNECTIONS)
+async function withServer (work) {
+  const server = await startServer()
+  try {
+    const host = await register(server.url, 'benchhost')
+    const guest = await register(server.url, 'benchguest')
+    return await work(server, host, guest)
+  } finally {
+    server.stop()
+  }
+}
+
+{
+  // Memory first, on a server of its own, so earlier runs' allocations do not hide the cost.
+  const memory = await withServer((server, host, guest) => connectionRun(server, host, guest, CONNECTIONS))
+  const { one, hundred } = await withServer(async (server, host, guest) => {
+    const one = await editRun(server, host, guest, 1, SECONDS)
+    await sleep(2000)
+    const hundred = await editRun(server, host, guest, 100, SECONDS)
+    return { one, hundred }
+  })
   const ms = (x) => x.toFixed(2)
   console.log(JSON.stringify({ one, hundred, memory }, null, 2))
   console.log('\n| scenario | edits measured | p50 | p99 | max | server CPU per edit |')
@@ -240,6 +258,4 @@ try {
     console.log(`| ${name} | ${r.edits} (${r.editsPerSecond.toFixed(0)}/s) | ${ms(r.p50)} ms | ${ms(r.p99)} ms | ${ms(r.max)} ms | ${r.cpuMicrosPerEdit.toFixed(0)} µs |`)
   }
   console.log(`\n${memory.connections} open connections (${memory.rooms} rooms): RSS ${memory.rssBeforeMiB.toFixed(1)} → ${memory.rssAfterMiB.toFixed(1)} MiB, +${memory.extraMiB.toFixed(1)} MiB (${memory.perConnectionKiB.toFixed(1)} KiB each)`)
-} finally {
-  server.stop()
 }
