@@ -231,13 +231,12 @@ async fn serve(mut socket: WebSocket, rooms: Arc<Rooms>, admission: Admission, w
         announced: HashSet::new(),
         ack_sender,
     };
-    let greeted = socket.send(greeting.0).await.is_ok()
-        && match greeting.1 {
-            Some(awareness) => socket.send(awareness).await.is_ok(),
-            None => true,
-        };
+    let mut open = socket.send(greeting.0).await.is_ok();
+    if let Some(awareness) = greeting.1 {
+        open = open && socket.send(awareness).await.is_ok();
+    }
     let mut bucket = TokenBucket::new(config.messages_per_second, config.message_burst);
-    while greeted {
+    while open {
         tokio::select! {
             incoming = socket.recv() => {
                 let data = match incoming {
@@ -263,10 +262,12 @@ async fn serve(mut socket: WebSocket, rooms: Arc<Rooms>, admission: Admission, w
                     close_with(&mut socket, close::POLICY, "too many messages").await;
                     break;
                 }
-                match connection.handle(&data).await {
+                // Boxed: the handler's state (decoding, a queue send) exists only while a
+                // frame is handled, instead of in every idle connection's future.
+                match Box::pin(connection.handle(&data)).await {
                     Ok(replies) => {
                         for reply in replies {
-                            if socket.send(reply).await.is_err() { break }
+                            open = open && socket.send(reply).await.is_ok();
                         }
                     }
                     Err(reason) => {
@@ -277,7 +278,7 @@ async fn serve(mut socket: WebSocket, rooms: Arc<Rooms>, admission: Admission, w
                 }
             }
             outgoing = outbox.recv() => match outgoing {
-                Some(message) => if socket.send(message).await.is_err() { break },
+                Some(message) => open = socket.send(message).await.is_ok(),
                 None => {
                     close_with(&mut socket, close::TRY_AGAIN, "too slow to keep up").await;
                     break;

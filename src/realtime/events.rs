@@ -190,7 +190,8 @@ async fn serve(
                     close_with(&mut socket, close::POLICY, "too many messages").await;
                     break;
                 }
-                if let Some(reply) = handle(&rooms, &room, peer, &user, text.as_str()).await {
+                // Boxed: a chat write's database future is large and only briefly alive.
+                if let Some(reply) = Box::pin(handle(&rooms, &room, peer, &user, text.as_str())).await {
                     open = socket.send(Message::Text(reply.to_string().into())).await.is_ok();
                 }
             }

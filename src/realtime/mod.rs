@@ -94,10 +94,8 @@ impl Drop for Admission {
                 _ => false,
             }
         };
-        if last {
-            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-                runtime.spawn(async move { rooms.unload(room).await });
-            }
+        if last && let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move { rooms.unload(room).await });
         }
     }
 }
@@ -176,10 +174,10 @@ impl Rooms {
             let _ = done.await;
         }
         let mut registry = lock(&self.registry);
-        if let Some((entry, 0)) = registry.get(&room.session_id) {
-            if Arc::ptr_eq(entry, &room) {
-                registry.remove(&room.session_id);
-            }
+        if let Some((entry, 0)) = registry.get(&room.session_id)
+            && Arc::ptr_eq(entry, &room)
+        {
+            registry.remove(&room.session_id);
         }
     }
 
@@ -361,13 +359,23 @@ pub mod close {
     pub const TRY_AGAIN: u16 = 1013;
 }
 
-/// Closes a socket with a reason; errors are moot since the connection is going away.
+/// Closes a socket with a reason, then reads (and discards) what the client still sends
+/// until it answers the close or a second passes: closing with unread data in the kernel's
+/// buffer would reset the connection and lose the close frame, and with it the reason.
 pub async fn close_with(socket: &mut WebSocket, code: u16, reason: &str) {
     let frame = CloseFrame {
         code,
         reason: reason.into(),
     };
-    let _ = socket.send(Message::Close(Some(frame))).await;
+    if socket.send(Message::Close(Some(frame))).await.is_err() {
+        return;
+    }
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(1);
+    while let Ok(Some(Ok(message))) = tokio::time::timeout_at(deadline, socket.recv()).await {
+        if matches!(message, Message::Close(_)) {
+            break;
+        }
+    }
 }
 
 /// Configures an upgrade with the room limits: small buffers (a thousand idle connections

@@ -313,14 +313,10 @@ async fn outsiders_are_refused_before_the_upgrade() {
     ] {
         let (status, body) = open(&server.anon(), &path)
             .await
-            .err()
-            .expect("anonymous refused");
+            .expect_err("anonymous refused");
         assert_eq!(status, 401, "{path}");
         assert!(body["message"].is_string(), "JSON error: {body}");
-        let (status, body) = open(&outsider, &path)
-            .await
-            .err()
-            .expect("outsider refused");
+        let (status, body) = open(&outsider, &path).await.expect_err("outsider refused");
         assert_eq!(status, 403, "{path}: {body}");
         assert!(
             body["message"]

@@ -215,11 +215,14 @@ async function editRun (server, host, guest, rooms, seconds) {
 }
 
 async function connectionRun (server, host, guest, connections) {
-  const ids = await createSessions(server.url, host, guest, connections / 2)
+  // BENCH_MEMORY_ROOMS (a diagnostic) spreads the connections over fewer rooms.
+  const rooms = Number(process.env.BENCH_MEMORY_ROOMS || connections / 2)
+  const ids = await createSessions(server.url, host, guest, rooms)
   await sleep(3000) // let earlier rooms unload and the allocator settle
   const before = rssKiB(server.pid)
   const clients = []
-  for (const id of ids) {
+  for (let n = 0; clients.length < connections; n++) {
+    const id = ids[n % ids.length]
     clients.push(new Client(server.url, host, id), new Client(server.url, guest, id))
     if (clients.length % 100 === 0) await Promise.all(clients.slice(-100).map((c) => c.synced))
   }
@@ -244,6 +247,10 @@ async function withServer (work) {
 {
   // Memory first, on a server of its own, so earlier runs' allocations do not hide the cost.
   const memory = await withServer((server, host, guest) => connectionRun(server, host, guest, CONNECTIONS))
+  if (process.env.BENCH_MEMORY_ONLY) {
+    console.log(JSON.stringify(memory))
+    process.exit(0)
+  }
   const { one, hundred } = await withServer(async (server, host, guest) => {
     const one = await editRun(server, host, guest, 1, SECONDS)
     await sleep(2000)
