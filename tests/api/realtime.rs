@@ -13,8 +13,8 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{self, Message as WsMessage};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use yrs::encoding::read::Cursor;
-use yrs::sync::Message;
 use yrs::sync::protocol::{MessageReader, SyncMessage};
+use yrs::sync::{Awareness, Message};
 use yrs::updates::decoder::{Decode, DecoderV1};
 use yrs::updates::encoder::Encode;
 use yrs::{Doc, GetString, Map, ReadTxn, Text, TextRef, Transact, Update};
@@ -75,6 +75,8 @@ struct Editor {
     saved: u64,
     synced: bool,
     closed: Option<CloseCode>,
+    /// Everyone's cursors as this client knows them.
+    awareness: Awareness,
 }
 
 impl Editor {
@@ -87,6 +89,7 @@ impl Editor {
         let text = doc.get_or_insert_text("code");
         let mut editor = Self {
             socket,
+            awareness: Awareness::new(doc.clone()),
             doc,
             text,
             saved: 0,
@@ -169,10 +172,36 @@ impl Editor {
                 }
                 Message::Sync(SyncMessage::Update(update)) => self.apply(&update),
                 Message::Custom(100, _) => self.saved += 1,
+                Message::Awareness(update) => {
+                    self.awareness
+                        .apply_update(update)
+                        .expect("valid awareness");
+                }
                 _ => {}
             }
         }
         true
+    }
+
+    /// Announces this client's cursor, as y-monaco does through the provider.
+    async fn announce(&mut self, name: &str) {
+        let state = json!({ "user": { "name": name, "color": "#30bced" } });
+        self.awareness.set_local_state(state).expect("state");
+        let update = self.awareness.update().expect("update");
+        self.send(&Message::Awareness(update)).await;
+    }
+
+    /// Names in the awareness states this client currently sees.
+    fn cursors(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .awareness
+            .iter()
+            .filter_map(|(_, state)| state.data)
+            .filter_map(|json| serde_json::from_str::<Value>(&json).ok())
+            .filter_map(|state| state["user"]["name"].as_str().map(str::to_string))
+            .collect();
+        names.sort();
+        names
     }
 
     fn apply(&mut self, update: &[u8]) {
@@ -619,4 +648,24 @@ async fn a_misbehaving_client_is_cut_off_without_hurting_the_others() {
     alice.insert(true, "still fine").await;
     bob.pump_until(|e| e.code().contains("still fine")).await;
     assert!(alice.closed.is_none() && bob.closed.is_none());
+}
+
+#[tokio::test]
+async fn cursors_are_shared_and_vanish_when_a_peer_drops() {
+    let server = Server::start();
+    let (host, guest, id) = session_with_guest(&server).await;
+    let mut alice = Editor::connect(&host, &id, false).await;
+    let mut bob = Editor::connect(&guest, &id, false).await;
+    alice.announce("Hana").await;
+    bob.announce("Gus").await;
+    alice.pump_until(|e| e.cursors() == ["Gus", "Hana"]).await;
+    bob.pump_until(|e| e.cursors() == ["Gus", "Hana"]).await;
+    // A newcomer is told about the cursors already there.
+    let mut carol = Editor::connect(&host, &id, false).await;
+    carol.pump_until(|e| e.cursors() == ["Gus", "Hana"]).await;
+
+    // Bob's connection dies without a goodbye (no awareness "null" from him).
+    drop(bob);
+    alice.pump_until(|e| e.cursors() == ["Hana"]).await;
+    carol.pump_until(|e| e.cursors() == ["Hana"]).await;
 }
