@@ -47,7 +47,10 @@ impl AppState {
         let sandbox = Sandbox::new(&config.sandbox).await?;
         Ok(Self {
             tokens: Arc::new(TokenKeys::new(&secret, config.auth.token_ttl_hours)),
-            login_attempts: Arc::new(AttemptLimiter::new(config.auth.login_attempts_per_minute, Duration::from_secs(60))),
+            login_attempts: Arc::new(AttemptLimiter::new(
+                config.auth.login_attempts_per_minute,
+                Duration::from_secs(60),
+            )),
             config: Arc::new(config),
             db,
             problems,
@@ -80,10 +83,7 @@ pub fn router(state: AppState) -> Router {
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(config.http.request_timeout_secs),
@@ -158,7 +158,8 @@ async fn public_config(State(state): State<AppState>) -> Result<Json<serde_json:
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let addr = config.bind_addr()?;
     let state = AppState::build(config).await?;
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|err| anyhow::anyhow!("cannot listen on {addr}: {err}"))?;
+    let listener =
+        tokio::net::TcpListener::bind(addr).await.map_err(|err| anyhow::anyhow!("cannot listen on {addr}: {err}"))?;
     let bound = listener.local_addr()?;
     let url = state.config.public_url(bound);
     tracing::info!(%bound, %url, "coderoom is ready");

@@ -81,14 +81,12 @@ async fn create(
         .problems
         .get(body.problem.trim())
         .ok_or_else(|| AppError::bad_request(format!("Unknown problem `{}`", body.problem.trim())))?;
-    if let Some(difficulty) = body.difficulty {
-        if difficulty != problem.difficulty {
-            return Err(AppError::bad_request(format!(
-                "Difficulty follows the problem: `{}` is {}",
-                problem.slug,
-                serde_json::to_value(problem.difficulty).unwrap_or_default().as_str().unwrap_or_default()
-            )));
-        }
+    if body.difficulty.is_some_and(|difficulty| difficulty != problem.difficulty) {
+        return Err(AppError::bad_request(format!(
+            "Difficulty follows the problem: `{}` is {}",
+            problem.slug,
+            problem.difficulty.as_str()
+        )));
     }
     let limit = state.config.sessions.max_active_per_host;
     if store::count_active_hosted_by(&state.db, &user.id).await? >= u64::from(limit) {
@@ -121,7 +119,9 @@ impl PageQuery {
             None => Ok(None),
             Some(text) => time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
                 .map(|_| Some(text))
-                .map_err(|_| AppError::bad_request("before must be an RFC 3339 timestamp such as a session's createdAt")),
+                .map_err(|_| {
+                    AppError::bad_request("before must be an RFC 3339 timestamp such as a session's createdAt")
+                }),
         }
     }
 }
@@ -151,11 +151,15 @@ async fn my_recent(
 }
 
 async fn load(state: &AppState, id: &str) -> AppResult<Session> {
-    let valid_id = !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let valid_id =
+        !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if !valid_id {
         return Err(AppError::not_found("Session not found"));
     }
-    store::find(&state.db, id).await?.map(Session::with_participant).ok_or_else(|| AppError::not_found("Session not found"))
+    store::find(&state.db, id)
+        .await?
+        .map(Session::with_participant)
+        .ok_or_else(|| AppError::not_found("Session not found"))
 }
 
 async fn show(
