@@ -19,7 +19,9 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::limiter::AttemptLimiter;
+use crate::auth::store::UserRecord;
 use crate::auth::token::{TokenKeys, load_or_create_secret};
+use crate::cache::TtlCache;
 use crate::config::{Config, Registration};
 use crate::db::Db;
 use crate::error::AppError;
@@ -37,6 +39,10 @@ pub struct AppState {
     pub login_attempts: Arc<AttemptLimiter>,
     pub problems: Arc<Library>,
     pub sandbox: Sandbox,
+    /// Users by id, read by every authenticated request.
+    pub users: Arc<TtlCache<String, Option<UserRecord>>>,
+    /// The default page of live sessions, polled by every open dashboard.
+    pub live_sessions: Arc<TtlCache<(), bytes::Bytes>>,
 }
 
 impl AppState {
@@ -55,6 +61,8 @@ impl AppState {
             db,
             problems,
             sandbox,
+            users: Arc::new(TtlCache::new(Duration::from_secs(5), 50_000)),
+            live_sessions: Arc::new(TtlCache::new(Duration::from_secs(1), 1)),
         })
     }
 }

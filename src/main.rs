@@ -3,6 +3,7 @@
 mod admin;
 mod app;
 mod auth;
+mod cache;
 mod cli;
 mod config;
 mod db;

@@ -114,7 +114,12 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Caller, AppErro
     if claims.sub == token::SERVICE_SUBJECT {
         return Ok(Caller::Service);
     }
-    let record = store::find_by_id(&state.db, &claims.sub).await?.ok_or_else(unauthorized)?;
+    // Cached for a few seconds: a disabled account or revoked token stops working within that.
+    let record = state
+        .users
+        .get_or_load(&claims.sub, || store::find_by_id(&state.db, &claims.sub))
+        .await?
+        .ok_or_else(unauthorized)?;
     if record.disabled || record.token_version != claims.ver {
         return Err(unauthorized());
     }
