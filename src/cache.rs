@@ -33,24 +33,34 @@ impl<K: Hash + Eq + Clone, V: Clone> TtlCache<K, V> {
         }
     }
 
-    fn fresh(&self, key: &K) -> Option<V> {
+    /// The entry for `key` and whether it is still within its time bound.
+    fn lookup(&self, key: &K) -> Option<(V, bool)> {
         let entries = self.entries.read().unwrap_or_else(|poison| poison.into_inner());
-        entries.get(key).filter(|(at, _)| at.elapsed() < self.ttl).map(|(_, value)| value.clone())
+        entries.get(key).map(|(at, value)| (value.clone(), at.elapsed() < self.ttl))
     }
 
-    /// The cached value, or `load()`'s result (cached when no write intervened).
+    /// The cached value, or `load()`'s result (cached when no write intervened). While one
+    /// caller refreshes an expired entry, the others keep getting the expired value instead
+    /// of queueing behind the database.
     pub async fn get_or_load<E, F, Fut>(&self, key: &K, load: F) -> Result<V, E>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<V, E>>,
     {
-        if let Some(value) = self.fresh(key) {
-            return Ok(value);
-        }
-        let _guard = self.loading.lock().await;
-        if let Some(value) = self.fresh(key) {
-            return Ok(value);
-        }
+        let _guard = match self.lookup(key) {
+            Some((value, true)) => return Ok(value),
+            Some((stale, false)) => match self.loading.try_lock() {
+                Ok(guard) => guard,
+                Err(_) => return Ok(stale),
+            },
+            None => {
+                let guard = self.loading.lock().await;
+                if let Some((value, true)) = self.lookup(key) {
+                    return Ok(value);
+                }
+                guard
+            }
+        };
         let generation = self.generation.load(Ordering::Acquire);
         let value = load().await?;
         let mut entries = self.entries.write().unwrap_or_else(|poison| poison.into_inner());
