@@ -202,7 +202,7 @@ async fn register(State(state): State<AppState>, ApiJson(body): ApiJson<Register
         }
     }
     let hash = password::hash(body.password).await?;
-    let role = if first_user { Role::Admin } else { Role::Candidate };
+    let role = if first_user && store::claim_first_admin(&state.db).await? { Role::Admin } else { Role::Candidate };
     match store::create(&state.db, NewUser { name: &name, email: &email, password_hash: &hash, role }).await? {
         CreateOutcome::Created(record) => {
             tracing::info!(user = %record.id, role = ?record.role, "account created");
