@@ -111,7 +111,5 @@ pub fn take_rows<T: serde::de::DeserializeOwned>(
         serde_json::Value::Array(rows) => rows,
         single => vec![single],
     };
-    rows.into_iter()
-        .map(|row| serde_json::from_value(row).context("unexpected row shape"))
-        .collect()
+    rows.into_iter().map(|row| serde_json::from_value(row).context("unexpected row shape")).collect()
 }

@@ -18,6 +18,16 @@ pub enum Difficulty {
     Hard,
 }
 
+impl Difficulty {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Easy => "easy",
+            Self::Medium => "medium",
+            Self::Hard => "hard",
+        }
+    }
+}
+
 /// How a session names its problem.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ProblemRef {
@@ -52,11 +62,41 @@ impl Library {
         };
         Ok(Self {
             problems: vec![
-                entry("two-sum", "Two Sum", Difficulty::Easy, "Array • Hash Table", "Find two numbers that add up to a target."),
-                entry("reverse-string", "Reverse String", Difficulty::Easy, "String • Two Pointers", "Reverse an array of characters in place."),
-                entry("valid-palindrome", "Valid Palindrome", Difficulty::Easy, "String • Two Pointers", "Decide whether a phrase reads the same both ways."),
-                entry("maximum-subarray", "Maximum Subarray", Difficulty::Medium, "Array • Dynamic Programming", "Find the contiguous subarray with the largest sum."),
-                entry("container-with-most-water", "Container With Most Water", Difficulty::Medium, "Array • Two Pointers", "Pick two lines that hold the most water."),
+                entry(
+                    "two-sum",
+                    "Two Sum",
+                    Difficulty::Easy,
+                    "Array • Hash Table",
+                    "Find two numbers that add up to a target.",
+                ),
+                entry(
+                    "reverse-string",
+                    "Reverse String",
+                    Difficulty::Easy,
+                    "String • Two Pointers",
+                    "Reverse an array of characters in place.",
+                ),
+                entry(
+                    "valid-palindrome",
+                    "Valid Palindrome",
+                    Difficulty::Easy,
+                    "String • Two Pointers",
+                    "Decide whether a phrase reads the same both ways.",
+                ),
+                entry(
+                    "maximum-subarray",
+                    "Maximum Subarray",
+                    Difficulty::Medium,
+                    "Array • Dynamic Programming",
+                    "Find the contiguous subarray with the largest sum.",
+                ),
+                entry(
+                    "container-with-most-water",
+                    "Container With Most Water",
+                    Difficulty::Medium,
+                    "Array • Two Pointers",
+                    "Pick two lines that hold the most water.",
+                ),
             ],
         })
     }
@@ -79,6 +119,11 @@ async fn list(State(state): State<AppState>) -> Json<serde_json::Value> {
 }
 
 async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> AppResult<Json<serde_json::Value>> {
-    let problem = state.problems.problems.iter().find(|p| p.slug == slug).ok_or_else(|| AppError::not_found("Problem not found"))?;
+    let problem = state
+        .problems
+        .problems
+        .iter()
+        .find(|p| p.slug == slug)
+        .ok_or_else(|| AppError::not_found("Problem not found"))?;
     Ok(Json(json!({ "problem": problem })))
 }

@@ -26,15 +26,9 @@ use yrs::sync::protocol::{MessageReader, SyncMessage};
 use yrs::sync::{Awareness, Message};
 use yrs::updates::decoder::{Decode, DecoderV1};
 use yrs::updates::encoder::Encode;
-use yrs::{
-    ClientID, Doc, GetString, Map, OffsetKind, Options, ReadTxn, StateVector, Text, Transact,
-    Update,
-};
+use yrs::{ClientID, Doc, GetString, Map, OffsetKind, Options, ReadTxn, StateVector, Text, Transact, Update};
 
-use super::{
-    Admission, PeerId, Room, Rooms, TokenBucket, authorize, close, close_with, limit_upgrade, lock,
-    store,
-};
+use super::{Admission, PeerId, Room, Rooms, TokenBucket, authorize, close, close_with, limit_upgrade, lock, store};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
@@ -64,10 +58,7 @@ pub struct DocState {
 }
 
 fn new_doc(client_id: Option<u64>) -> Doc {
-    let mut options = Options {
-        offset_kind: OffsetKind::Utf16,
-        ..Options::default()
-    };
+    let mut options = Options { offset_kind: OffsetKind::Utf16, ..Options::default() };
     if let Some(id) = client_id {
         options.client_id = ClientID::new(id);
     }
@@ -98,11 +89,7 @@ impl DocState {
         if empty && session.status == Status::Active {
             let code = (rooms.starter)(&session.problem, DEFAULT_LANGUAGE).unwrap_or_default();
             let seed = seed_update(&code, DEFAULT_LANGUAGE);
-            state
-                .awareness
-                .doc()
-                .transact_mut()
-                .apply_update(Update::decode_v1(&seed)?)?;
+            state.awareness.doc().transact_mut().apply_update(Update::decode_v1(&seed)?)?;
             state.seed = Some(seed);
         }
         Ok(state)
@@ -110,10 +97,7 @@ impl DocState {
 
     pub fn code_and_language(&self) -> (String, String) {
         let txn = self.awareness.doc().transact();
-        let code = txn
-            .get_text(TEXT)
-            .map(|text| text.get_string(&txn))
-            .unwrap_or_default();
+        let code = txn.get_text(TEXT).map(|text| text.get_string(&txn)).unwrap_or_default();
         let language = match txn.get_map(META).and_then(|meta| meta.get(&txn, LANGUAGE)) {
             Some(yrs::Out::Any(yrs::Any::String(language))) => language.to_string(),
             _ => DEFAULT_LANGUAGE.to_string(),
@@ -129,11 +113,7 @@ impl DocState {
             return None;
         }
         self.snapshot_seq = self.last_seq;
-        let state = self
-            .awareness
-            .doc()
-            .transact()
-            .encode_state_as_update_v1(&StateVector::default());
+        let state = self.awareness.doc().transact().encode_state_as_update_v1(&StateVector::default());
         Some((self.session_id.clone(), self.last_seq, state))
     }
 
@@ -163,13 +143,8 @@ pub async fn connect(
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> AppResult<Response> {
     let (session, _role) = authorize(&state, &user, &session_id).await?;
-    let upgrade =
-        upgrade.map_err(|_| AppError::bad_request("This endpoint speaks WebSocket only"))?;
-    let wants_ack = query
-        .as_deref()
-        .unwrap_or_default()
-        .split('&')
-        .any(|pair| pair == "ack=1");
+    let upgrade = upgrade.map_err(|_| AppError::bad_request("This endpoint speaks WebSocket only"))?;
+    let wants_ack = query.as_deref().unwrap_or_default().split('&').any(|pair| pair == "ack=1");
     let rooms = state.rooms.clone();
     let admission = rooms.admit(&session);
     // Load before upgrading, so that a database failure is an HTTP error, not a dead socket.
@@ -180,12 +155,8 @@ pub async fn connect(
             let mut doc = DocState::load(&rooms, &session).await?;
             if let Some(seed) = doc.seed.take() {
                 doc.last_seq += 1;
-                let write = store::Write::Update {
-                    session: session.id.clone(),
-                    seq: doc.last_seq,
-                    update: seed,
-                    done: None,
-                };
+                let write =
+                    store::Write::Update { session: session.id.clone(), seq: doc.last_seq, update: seed, done: None };
                 rooms.persister.write(write).await;
             }
             Ok::<_, anyhow::Error>(std::sync::Mutex::new(doc))
@@ -211,26 +182,11 @@ async fn serve(mut socket: WebSocket, rooms: Arc<Rooms>, admission: Admission, w
     let greeting = {
         let state = lock(doc);
         lock(&room.editors).insert(peer, sender);
-        let step1 = frame(&Message::Sync(SyncMessage::SyncStep1(
-            state.awareness.doc().transact().state_vector(),
-        )));
-        let awareness = state
-            .awareness
-            .update()
-            .ok()
-            .filter(|update| !update.clients.is_empty());
-        (
-            step1,
-            awareness.map(|update| frame(&Message::Awareness(update))),
-        )
+        let step1 = frame(&Message::Sync(SyncMessage::SyncStep1(state.awareness.doc().transact().state_vector())));
+        let awareness = state.awareness.update().ok().filter(|update| !update.clients.is_empty());
+        (step1, awareness.map(|update| frame(&Message::Awareness(update))))
     };
-    let mut connection = Connection {
-        rooms: &rooms,
-        room: &room,
-        peer,
-        announced: HashSet::new(),
-        ack_sender,
-    };
+    let mut connection = Connection { rooms: &rooms, room: &room, peer, announced: HashSet::new(), ack_sender };
     let mut open = socket.send(greeting.0).await.is_ok();
     if let Some(awareness) = greeting.1 {
         open = open && socket.send(awareness).await.is_ok();
@@ -304,9 +260,8 @@ impl Connection<'_> {
     /// broadcast here, then queued for the database.
     async fn handle(&mut self, data: &[u8]) -> Result<Vec<WsMessage>, String> {
         let mut decoder = DecoderV1::new(Cursor::new(data));
-        let messages: Vec<Message> = MessageReader::new(&mut decoder)
-            .collect::<Result<_, _>>()
-            .map_err(|err| err.to_string())?;
+        let messages: Vec<Message> =
+            MessageReader::new(&mut decoder).collect::<Result<_, _>>().map_err(|err| err.to_string())?;
         let Some(doc) = self.room.doc.get() else {
             return Ok(Vec::new());
         };
@@ -317,11 +272,7 @@ impl Connection<'_> {
         for message in messages {
             match message {
                 Message::Sync(SyncMessage::SyncStep1(state_vector)) => {
-                    let update = lock(doc)
-                        .awareness
-                        .doc()
-                        .transact()
-                        .encode_state_as_update_v1(&state_vector);
+                    let update = lock(doc).awareness.doc().transact().encode_state_as_update_v1(&state_vector);
                     replies.push(frame(&Message::Sync(SyncMessage::SyncStep2(update))));
                 }
                 Message::Sync(SyncMessage::SyncStep2(update) | SyncMessage::Update(update)) => {
@@ -331,12 +282,7 @@ impl Connection<'_> {
                     let decoded = Update::decode_v1(&update).map_err(|err| err.to_string())?;
                     let outgoing = frame(&Message::Sync(SyncMessage::Update(update.clone())));
                     let mut state = lock(doc);
-                    state
-                        .awareness
-                        .doc()
-                        .transact_mut()
-                        .apply_update(decoded)
-                        .map_err(|err| err.to_string())?;
+                    state.awareness.doc().transact_mut().apply_update(decoded).map_err(|err| err.to_string())?;
                     state.last_seq += 1;
                     logged.push((state.last_seq, update));
                     compact |= state.needs_compaction(self.rooms.config().compact_every);
@@ -354,10 +300,7 @@ impl Connection<'_> {
                     }
                     let outgoing = frame(&Message::Awareness(update.clone()));
                     let mut state = lock(doc);
-                    state
-                        .awareness
-                        .apply_update(update)
-                        .map_err(|err| err.to_string())?;
+                    state.awareness.apply_update(update).map_err(|err| err.to_string())?;
                     self.broadcast(&outgoing);
                 }
                 Message::AwarenessQuery => {
@@ -372,19 +315,11 @@ impl Connection<'_> {
             let done = self.ack_sender.clone().map(|weak| -> store::Done {
                 Box::new(move || {
                     if let Some(sender) = weak.upgrade() {
-                        let _ = sender.try_send(frame(&Message::Custom(
-                            MSG_SAVED,
-                            seq.to_be_bytes().to_vec(),
-                        )));
+                        let _ = sender.try_send(frame(&Message::Custom(MSG_SAVED, seq.to_be_bytes().to_vec())));
                     }
                 })
             });
-            let write = store::Write::Update {
-                session: self.room.session_id.clone(),
-                seq,
-                update,
-                done,
-            };
+            let write = store::Write::Update { session: self.room.session_id.clone(), seq, update, done };
             self.rooms.persister.write(write).await;
         }
         if compact {
@@ -447,19 +382,15 @@ mod tests {
         let doc = new_doc(None);
         let text = doc.get_or_insert_text(TEXT);
         let mut txn = doc.transact_mut();
-        txn.apply_update(Update::decode_v1(&first).expect("decodes"))
-            .expect("applies");
-        txn.apply_update(Update::decode_v1(&second).expect("decodes"))
-            .expect("applies");
+        txn.apply_update(Update::decode_v1(&first).expect("decodes")).expect("applies");
+        txn.apply_update(Update::decode_v1(&second).expect("decodes")).expect("applies");
         assert_eq!(text.get_string(&txn), "print('hi')\n");
     }
 
     #[test]
     fn empty_update_is_recognised() {
         let doc = new_doc(None);
-        let empty = doc
-            .transact()
-            .encode_state_as_update_v1(&StateVector::default());
+        let empty = doc.transact().encode_state_as_update_v1(&StateVector::default());
         assert!(is_empty_update(&empty));
     }
 }

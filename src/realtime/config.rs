@@ -55,16 +55,10 @@ impl RealtimeConfig {
         let mut problems = Vec::new();
         for server in &self.ice_servers {
             if server.urls.is_empty() {
-                problems.push(Problem::new(
-                    "realtime.ice_servers",
-                    "every server needs at least one URL",
-                ));
+                problems.push(Problem::new("realtime.ice_servers", "every server needs at least one URL"));
             }
             for url in &server.urls {
-                let scheme = url
-                    .split_once(':')
-                    .map(|(scheme, _)| scheme)
-                    .unwrap_or_default();
+                let scheme = url.split_once(':').map(|(scheme, _)| scheme).unwrap_or_default();
                 if !matches!(scheme, "stun" | "stuns" | "turn" | "turns") {
                     problems.push(Problem::new(
                         "realtime.ice_servers",
@@ -82,10 +76,7 @@ impl RealtimeConfig {
         }
         let positive = [
             ("realtime.max_message_kb", self.max_message_kb),
-            (
-                "realtime.messages_per_second",
-                self.messages_per_second as usize,
-            ),
+            ("realtime.messages_per_second", self.messages_per_second as usize),
             ("realtime.message_burst", self.message_burst as usize),
             ("realtime.max_chat_chars", self.max_chat_chars),
             ("realtime.send_queue", self.send_queue),
@@ -97,10 +88,7 @@ impl RealtimeConfig {
             }
         }
         if self.max_message_kb > 64 * 1024 {
-            problems.push(Problem::new(
-                "realtime.max_message_kb",
-                "must be at most 65536 (64 MiB)",
-            ));
+            problems.push(Problem::new("realtime.max_message_kb", "must be at most 65536 (64 MiB)"));
         }
         problems
     }
@@ -115,21 +103,9 @@ mod tests {
         assert!(RealtimeConfig::default().validate().is_empty());
         let config = RealtimeConfig {
             ice_servers: vec![
-                IceServer {
-                    urls: vec!["stun:stun.lan:3478".into()],
-                    username: None,
-                    credential: None,
-                },
-                IceServer {
-                    urls: vec!["turn:turn.lan:3478".into()],
-                    username: None,
-                    credential: None,
-                },
-                IceServer {
-                    urls: vec!["http://nope".into()],
-                    username: None,
-                    credential: None,
-                },
+                IceServer { urls: vec!["stun:stun.lan:3478".into()], username: None, credential: None },
+                IceServer { urls: vec!["turn:turn.lan:3478".into()], username: None, credential: None },
+                IceServer { urls: vec!["http://nope".into()], username: None, credential: None },
             ],
             messages_per_second: 0,
             ..RealtimeConfig::default()

@@ -22,10 +22,7 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
 use super::store::{self, Author};
-use super::{
-    Admission, PeerId, Room, RoomRole, Rooms, TokenBucket, authorize, close, close_with,
-    limit_upgrade, lock,
-};
+use super::{Admission, PeerId, Room, RoomRole, Rooms, TokenBucket, authorize, close, close_with, limit_upgrade, lock};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
@@ -58,23 +55,11 @@ fn presence(room: &Room) -> Value {
     let mut entries: Vec<(PeerId, PresenceEntry<'_>)> = members
         .iter()
         .map(|(peer, member)| {
-            (
-                *peer,
-                PresenceEntry {
-                    peer_id: peer_name(*peer),
-                    user: &member.user,
-                    role: member.role,
-                },
-            )
+            (*peer, PresenceEntry { peer_id: peer_name(*peer), user: &member.user, role: member.role })
         })
         .collect();
     entries.sort_by_key(|(peer, _)| *peer);
-    json!(
-        entries
-            .into_iter()
-            .map(|(_, entry)| entry)
-            .collect::<Vec<_>>()
-    )
+    json!(entries.into_iter().map(|(_, entry)| entry).collect::<Vec<_>>())
 }
 
 /// Sends a JSON event to everyone in the room (or everyone but `except`); a member whose
@@ -96,12 +81,7 @@ pub fn broadcast(room: &Room, event: &Value, except: Option<PeerId>) {
 
 fn send_to(room: &Room, peer: PeerId, event: &Value) -> bool {
     let members = lock(&room.members);
-    members.get(&peer).is_some_and(|member| {
-        member
-            .sender
-            .try_send(Message::Text(event.to_string().into()))
-            .is_ok()
-    })
+    members.get(&peer).is_some_and(|member| member.sender.try_send(Message::Text(event.to_string().into())).is_ok())
 }
 
 pub async fn connect(
@@ -111,15 +91,11 @@ pub async fn connect(
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> AppResult<Response> {
     let (session, role) = authorize(&state, &user, &session_id).await?;
-    let upgrade =
-        upgrade.map_err(|_| AppError::bad_request("This endpoint speaks WebSocket only"))?;
+    let upgrade = upgrade.map_err(|_| AppError::bad_request("This endpoint speaks WebSocket only"))?;
     let history = store::chat_history(&state.db, &session.id, HISTORY).await?;
     let rooms = state.rooms.clone();
     let admission = rooms.admit(&session);
-    let author = Author {
-        id: user.id,
-        name: user.name,
-    };
+    let author = Author { id: user.id, name: user.name };
     let upgrade = limit_upgrade(upgrade, rooms.config());
     Ok(upgrade.on_upgrade(move |socket| serve(socket, rooms, admission, author, role, history)))
 }
@@ -136,14 +112,7 @@ async fn serve(
     let config = rooms.config();
     let peer = rooms.next_peer();
     let (sender, mut outbox) = mpsc::channel(config.send_queue);
-    lock(&room.members).insert(
-        peer,
-        Member {
-            user: user.clone(),
-            role,
-            sender,
-        },
-    );
+    lock(&room.members).insert(peer, Member { user: user.clone(), role, sender });
     let welcome = json!({
         "type": "welcome",
         "peerId": peer_name(peer),
@@ -154,15 +123,8 @@ async fn serve(
         "peers": presence(&room),
         "messages": history,
     });
-    broadcast(
-        &room,
-        &json!({ "type": "presence", "peers": presence(&room) }),
-        Some(peer),
-    );
-    let mut open = socket
-        .send(Message::Text(welcome.to_string().into()))
-        .await
-        .is_ok();
+    broadcast(&room, &json!({ "type": "presence", "peers": presence(&room) }), Some(peer));
+    let mut open = socket.send(Message::Text(welcome.to_string().into())).await.is_ok();
     let mut bucket = TokenBucket::new(config.messages_per_second, config.message_burst);
     while open {
         tokio::select! {
@@ -205,11 +167,7 @@ async fn serve(
         }
     }
     lock(&room.members).remove(&peer);
-    broadcast(
-        &room,
-        &json!({ "type": "presence", "peers": presence(&room) }),
-        None,
-    );
+    broadcast(&room, &json!({ "type": "presence", "peers": presence(&room) }), None);
     drop(admission);
 }
 
@@ -218,40 +176,23 @@ fn error(message: &str) -> Value {
 }
 
 /// Handles one client event; returns a reply for the sender alone, if any.
-async fn handle(
-    rooms: &Rooms,
-    room: &Room,
-    peer: PeerId,
-    user: &Author,
-    text: &str,
-) -> Option<Value> {
+async fn handle(rooms: &Rooms, room: &Room, peer: PeerId, user: &Author, text: &str) -> Option<Value> {
     let Ok(Value::Object(mut event)) = serde_json::from_str::<Value>(text) else {
         return Some(error("Expected a JSON object with a `type`"));
     };
-    let kind = event
-        .get("type")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
+    let kind = event.get("type").and_then(Value::as_str).unwrap_or_default().to_string();
     match kind.as_str() {
         "ping" => Some(json!({ "type": "pong" })),
         "chat" => {
             if room.has_ended() {
                 return Some(error("The session has ended"));
             }
-            let text = event
-                .get("text")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .trim();
+            let text = event.get("text").and_then(Value::as_str).unwrap_or_default().trim();
             let limit = rooms.config().max_chat_chars;
             if text.is_empty() || text.chars().count() > limit {
                 return Some(error(&format!("A chat message is 1 to {limit} characters")));
             }
-            if text
-                .chars()
-                .any(|c| c.is_control() && c != '\n' && c != '\t')
-            {
+            if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
                 return Some(error("A chat message cannot contain control characters"));
             }
             match store::add_chat(&rooms.db, &room.session_id, &user.id, text).await {
@@ -269,11 +210,9 @@ async fn handle(
             if room.has_ended() {
                 return Some(error("The session has ended"));
             }
-            let target = event.remove("to").and_then(|to| {
-                to.as_str()
-                    .and_then(|to| to.strip_prefix('p'))
-                    .and_then(|n| n.parse::<PeerId>().ok())
-            });
+            let target = event
+                .remove("to")
+                .and_then(|to| to.as_str().and_then(|to| to.strip_prefix('p')).and_then(|n| n.parse::<PeerId>().ok()));
             let Some(target) = target.filter(|target| *target != peer) else {
                 return Some(error("`to` must be the peerId of someone else in the room"));
             };

@@ -102,9 +102,7 @@ impl Drop for Admission {
 
 /// A std mutex whose poisoning (a panic while held) does not take the room down with it.
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Rooms {
@@ -154,16 +152,11 @@ impl Rooms {
         if session.status == Status::Completed {
             room.ended.store(true, Ordering::Release);
         }
-        Admission {
-            rooms: self.clone(),
-            room,
-        }
+        Admission { rooms: self.clone(), room }
     }
 
     fn loaded(&self, session_id: &str) -> Option<Arc<Room>> {
-        lock(&self.registry)
-            .get(session_id)
-            .map(|(room, _)| room.clone())
+        lock(&self.registry).get(session_id).map(|(room, _)| room.clone())
     }
 
     /// Saves a room nobody is connected to any more, then forgets it unless someone came back
@@ -188,14 +181,7 @@ impl Rooms {
         let (done, finished) = oneshot::channel();
         let persister = self.persister.clone();
         tokio::spawn(async move {
-            persister
-                .write(store::Write::Snapshot {
-                    session,
-                    seq,
-                    state,
-                    done: Some(done),
-                })
-                .await;
+            persister.write(store::Write::Snapshot { session, seq, state, done: Some(done) }).await;
         });
         Some(finished)
     }
@@ -224,10 +210,7 @@ impl Rooms {
     /// Writes every changed document to disk; called once the server stops accepting
     /// connections.
     pub async fn shutdown(&self) {
-        let rooms: Vec<Arc<Room>> = lock(&self.registry)
-            .values()
-            .map(|(room, _)| room.clone())
-            .collect();
+        let rooms: Vec<Arc<Room>> = lock(&self.registry).values().map(|(room, _)| room.clone()).collect();
         for room in rooms {
             if let Some(done) = self.snapshot(&room) {
                 let _ = done.await;
@@ -242,10 +225,7 @@ fn placeholder_starter(problem: &ProblemRef, language: &str) -> Option<String> {
         "python" | "ruby" | "bash" => "#",
         _ => "//",
     };
-    Some(format!(
-        "{comment} {}\n{comment} Write your solution here.\n",
-        problem.title
-    ))
+    Some(format!("{comment} {}\n{comment} Write your solution here.\n", problem.title))
 }
 
 pub fn routes() -> Router<AppState> {
@@ -257,22 +237,15 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Only the host, the participants and administrators may enter a session's room.
-pub async fn authorize(
-    state: &AppState,
-    user: &User,
-    session_id: &str,
-) -> AppResult<(Session, RoomRole)> {
+pub async fn authorize(state: &AppState, user: &User, session_id: &str) -> AppResult<(Session, RoomRole)> {
     let valid_id = !session_id.is_empty()
         && session_id.len() <= 64
-        && session_id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        && session_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if !valid_id {
         return Err(AppError::not_found("Session not found"));
     }
-    let session = sessions_store::find(&state.db, session_id)
-        .await?
-        .ok_or_else(|| AppError::not_found("Session not found"))?;
+    let session =
+        sessions_store::find(&state.db, session_id).await?.ok_or_else(|| AppError::not_found("Session not found"))?;
     let role = if session.host.id == user.id {
         RoomRole::Host
     } else if session.includes(&user.id) {
@@ -280,9 +253,7 @@ pub async fn authorize(
     } else if user.role == Role::Admin {
         RoomRole::Admin
     } else {
-        return Err(AppError::Forbidden(
-            "Only the host and participants of this session may do that".into(),
-        ));
+        return Err(AppError::Forbidden("Only the host and participants of this session may do that".into()));
     };
     Ok((session, role))
 }
@@ -304,15 +275,10 @@ async fn code(
     Path(id): Path<String>,
 ) -> AppResult<Json<serde_json::Value>> {
     let (session, _) = authorize(&state, &user, &id).await?;
-    let live = state
-        .rooms
-        .loaded(&id)
-        .and_then(|room| room.doc.get().map(|doc| lock(doc).code_and_language()));
+    let live = state.rooms.loaded(&id).and_then(|room| room.doc.get().map(|doc| lock(doc).code_and_language()));
     let (code, language) = match live {
         Some(found) => found,
-        None => collab::DocState::load(&state.rooms, &session)
-            .await?
-            .code_and_language(),
+        None => collab::DocState::load(&state.rooms, &session).await?.code_and_language(),
     };
     Ok(Json(json!({ "code": code, "language": language })))
 }
@@ -327,12 +293,7 @@ pub struct TokenBucket {
 
 impl TokenBucket {
     pub fn new(rate: u32, burst: u32) -> Self {
-        Self {
-            tokens: f64::from(burst),
-            burst: f64::from(burst),
-            rate: f64::from(rate),
-            last: Instant::now(),
-        }
+        Self { tokens: f64::from(burst), burst: f64::from(burst), rate: f64::from(rate), last: Instant::now() }
     }
 
     /// Takes one token; `false` when the bucket is empty.
@@ -363,10 +324,7 @@ pub mod close {
 /// until it answers the close or a second passes: closing with unread data in the kernel's
 /// buffer would reset the connection and lose the close frame, and with it the reason.
 pub async fn close_with(socket: &mut WebSocket, code: u16, reason: &str) {
-    let frame = CloseFrame {
-        code,
-        reason: reason.into(),
-    };
+    let frame = CloseFrame { code, reason: reason.into() };
     if socket.send(Message::Close(Some(frame))).await.is_err() {
         return;
     }
@@ -385,11 +343,7 @@ pub fn limit_upgrade(
     config: &RealtimeConfig,
 ) -> axum::extract::ws::WebSocketUpgrade {
     let max = config.max_message_kb * 1024;
-    upgrade
-        .read_buffer_size(4 * 1024)
-        .write_buffer_size(0)
-        .max_message_size(max)
-        .max_frame_size(max)
+    upgrade.read_buffer_size(4 * 1024).write_buffer_size(0).max_message_size(max).max_frame_size(max)
 }
 
 #[cfg(test)]
@@ -402,10 +356,7 @@ mod tests {
         assert!((0..5).all(|_| bucket.take()));
         assert!(!bucket.take(), "burst exhausted");
         bucket.last -= std::time::Duration::from_millis(200);
-        assert!(
-            bucket.take() && bucket.take(),
-            "refilled two tokens in 200 ms"
-        );
+        assert!(bucket.take() && bucket.take(), "refilled two tokens in 200 ms");
         assert!(!bucket.take());
     }
 }

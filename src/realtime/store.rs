@@ -26,19 +26,9 @@ pub type Done = Box<dyn FnOnce() + Send>;
 
 pub enum Write {
     /// One client update, appended to the session's log.
-    Update {
-        session: String,
-        seq: u64,
-        update: Vec<u8>,
-        done: Option<Done>,
-    },
+    Update { session: String, seq: u64, update: Vec<u8>, done: Option<Done> },
     /// The whole document as of `seq`: replaces the snapshot and trims the log up to `seq`.
-    Snapshot {
-        session: String,
-        seq: u64,
-        state: Vec<u8>,
-        done: Option<oneshot::Sender<()>>,
-    },
+    Snapshot { session: String, seq: u64, state: Vec<u8>, done: Option<oneshot::Sender<()>> },
 }
 
 #[derive(Clone)]
@@ -52,12 +42,8 @@ impl Persister {
     /// WebSocket scheduled behind it for the length of the fsync.
     pub fn start(db: Db) -> anyhow::Result<Self> {
         let (queue, receiver) = mpsc::channel(QUEUE);
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
-        std::thread::Builder::new()
-            .name("room-persister".into())
-            .spawn(move || runtime.block_on(run(db, receiver)))?;
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        std::thread::Builder::new().name("room-persister".into()).spawn(move || runtime.block_on(run(db, receiver)))?;
         Ok(Self { queue })
     }
 
@@ -76,18 +62,8 @@ async fn run(db: Db, mut receiver: mpsc::Receiver<Write>) {
         let mut snapshots = Vec::new();
         for write in batch.drain(..) {
             match write {
-                Write::Update {
-                    session,
-                    seq,
-                    update,
-                    done,
-                } => updates.push((session, seq, update, done)),
-                Write::Snapshot {
-                    session,
-                    seq,
-                    state,
-                    done,
-                } => snapshots.push((session, seq, state, done)),
+                Write::Update { session, seq, update, done } => updates.push((session, seq, update, done)),
+                Write::Snapshot { session, seq, state, done } => snapshots.push((session, seq, state, done)),
             }
         }
         if !updates.is_empty() {
@@ -95,13 +71,8 @@ async fn run(db: Db, mut receiver: mpsc::Receiver<Write>) {
                 .iter()
                 .map(|(session, seq, update, _)| json!({ "session_id": session, "seq": seq, "data": BASE64.encode(update) }))
                 .collect();
-            retry(
-                &db,
-                "append document updates",
-                "INSERT INTO doc_update $rows RETURN NONE",
-                json!({ "rows": rows }),
-            )
-            .await;
+            retry(&db, "append document updates", "INSERT INTO doc_update $rows RETURN NONE", json!({ "rows": rows }))
+                .await;
             for (_, _, _, done) in updates {
                 if let Some(done) = done {
                     done();
@@ -128,12 +99,7 @@ async fn run(db: Db, mut receiver: mpsc::Receiver<Write>) {
 async fn retry(db: &Db, what: &str, sql: &str, params: serde_json::Value) {
     let mut delay = Duration::from_millis(10);
     loop {
-        match db
-            .query(sql)
-            .bind(params.clone())
-            .await
-            .and_then(surrealdb::IndexedResults::check)
-        {
+        match db.query(sql).bind(params.clone()).await.and_then(surrealdb::IndexedResults::check) {
             Ok(_) => return,
             Err(err) => {
                 tracing::warn!(error = %err, "cannot {what}; retrying in {delay:?}");
@@ -211,12 +177,7 @@ const CHAT_VIEW: &str = "record::id(id) AS id, text, created_at AS createdAt,
     (SELECT record::id(id) AS id, name FROM ONLY $parent.user) AS user";
 
 /// Stores a chat message; returns it as everyone will see it.
-pub async fn add_chat(
-    db: &Db,
-    session: &str,
-    user_id: &str,
-    text: &str,
-) -> anyhow::Result<ChatMessage> {
+pub async fn add_chat(db: &Db, session: &str, user_id: &str, text: &str) -> anyhow::Result<ChatMessage> {
     let id = uuid::Uuid::now_v7().simple().to_string();
     let mut response = db
         .query(format!(
@@ -228,9 +189,7 @@ pub async fn add_chat(
         .bind(json!({ "id": id, "sid": session, "user": user_id, "text": text }))
         .await?
         .check()?;
-    take_rows::<ChatMessage>(&mut response, 1)?
-        .pop()
-        .ok_or_else(|| anyhow::anyhow!("chat message was not stored"))
+    take_rows::<ChatMessage>(&mut response, 1)?.pop().ok_or_else(|| anyhow::anyhow!("chat message was not stored"))
 }
 
 /// The latest `limit` messages of a session, oldest first.

@@ -30,19 +30,13 @@ async fn open(client: &Client, path: &str) -> Result<Socket, (u16, Value)> {
     let url = format!("{}{path}", client.base.replacen("http://", "ws://", 1));
     let mut request = url.into_client_request().expect("request");
     if let Some(cookie) = &client.cookie {
-        request.headers_mut().insert(
-            "cookie",
-            HeaderValue::from_str(cookie).expect("cookie header"),
-        );
+        request.headers_mut().insert("cookie", HeaderValue::from_str(cookie).expect("cookie header"));
     }
     match tokio_tungstenite::connect_async(request).await {
         Ok((socket, _)) => Ok(socket),
         Err(tungstenite::Error::Http(response)) => {
             let body = response.body().as_deref().unwrap_or_default();
-            Err((
-                response.status().as_u16(),
-                serde_json::from_slice(body).unwrap_or(Value::Null),
-            ))
+            Err((response.status().as_u16(), serde_json::from_slice(body).unwrap_or(Value::Null)))
         }
         Err(err) => panic!("cannot connect to {path}: {err}"),
     }
@@ -51,18 +45,10 @@ async fn open(client: &Client, path: &str) -> Result<Socket, (u16, Value)> {
 async fn session_with_guest(server: &Server) -> (Client, Client, String) {
     let (host, _) = server.user("Hana").await;
     let (guest, _) = server.user("Gus").await;
-    let (status, body) = host
-        .post_json("/api/sessions", json!({ "problem": "two-sum" }))
-        .await;
+    let (status, body) = host.post_json("/api/sessions", json!({ "problem": "two-sum" })).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let id = body["session"]["id"].as_str().expect("id").to_string();
-    assert_eq!(
-        guest
-            .post_empty_json(&format!("/api/sessions/{id}/join"))
-            .await
-            .0,
-        StatusCode::OK
-    );
+    assert_eq!(guest.post_empty_json(&format!("/api/sessions/{id}/join")).await.0, StatusCode::OK);
     (host, guest, id)
 }
 
@@ -82,20 +68,11 @@ struct Editor {
 impl Editor {
     async fn connect(client: &Client, session: &str, ack: bool) -> Self {
         let path = format!("/api/collab/{session}{}", if ack { "?ack=1" } else { "" });
-        let socket = open(client, &path)
-            .await
-            .unwrap_or_else(|refused| panic!("collab refused: {refused:?}"));
+        let socket = open(client, &path).await.unwrap_or_else(|refused| panic!("collab refused: {refused:?}"));
         let doc = Doc::new();
         let text = doc.get_or_insert_text("code");
-        let mut editor = Self {
-            socket,
-            awareness: Awareness::new(doc.clone()),
-            doc,
-            text,
-            saved: 0,
-            synced: false,
-            closed: None,
-        };
+        let mut editor =
+            Self { socket, awareness: Awareness::new(doc.clone()), doc, text, saved: 0, synced: false, closed: None };
         let step1 = Message::Sync(SyncMessage::SyncStep1(editor.doc.transact().state_vector()));
         editor.send(&step1).await;
         editor.pump_until(|e| e.synced).await;
@@ -103,10 +80,7 @@ impl Editor {
     }
 
     async fn send(&mut self, message: &Message) {
-        self.socket
-            .send(WsMessage::Binary(message.encode_v1().into()))
-            .await
-            .expect("send");
+        self.socket.send(WsMessage::Binary(message.encode_v1().into())).await.expect("send");
     }
 
     fn code(&self) -> String {
@@ -156,15 +130,12 @@ impl Editor {
             _ => return true,
         };
         let mut decoder = DecoderV1::new(Cursor::new(&data));
-        let messages: Vec<Message> = MessageReader::new(&mut decoder)
-            .collect::<Result<_, _>>()
-            .expect("valid frame");
+        let messages: Vec<Message> = MessageReader::new(&mut decoder).collect::<Result<_, _>>().expect("valid frame");
         for message in messages {
             match message {
                 Message::Sync(SyncMessage::SyncStep1(sv)) => {
                     let update = self.doc.transact().encode_state_as_update_v1(&sv);
-                    self.send(&Message::Sync(SyncMessage::SyncStep2(update)))
-                        .await;
+                    self.send(&Message::Sync(SyncMessage::SyncStep2(update))).await;
                 }
                 Message::Sync(SyncMessage::SyncStep2(update)) => {
                     self.apply(&update);
@@ -173,9 +144,7 @@ impl Editor {
                 Message::Sync(SyncMessage::Update(update)) => self.apply(&update),
                 Message::Custom(100, _) => self.saved += 1,
                 Message::Awareness(update) => {
-                    self.awareness
-                        .apply_update(update)
-                        .expect("valid awareness");
+                    self.awareness.apply_update(update).expect("valid awareness");
                 }
                 _ => {}
             }
@@ -206,26 +175,15 @@ impl Editor {
 
     fn apply(&mut self, update: &[u8]) {
         let update = Update::decode_v1(update).expect("server sent a valid update");
-        self.doc
-            .transact_mut()
-            .apply_update(update)
-            .expect("applies");
+        self.doc.transact_mut().apply_update(update).expect("applies");
     }
 
     async fn pump_until(&mut self, done: impl Fn(&Self) -> bool) {
         let deadline = tokio::time::Instant::now() + WAIT;
         while !done(self) {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "timed out; document is {:?}",
-                self.code()
-            );
+            assert!(tokio::time::Instant::now() < deadline, "timed out; document is {:?}", self.code());
             if !self.step(Duration::from_millis(50)).await {
-                assert!(
-                    done(self),
-                    "connection closed ({:?}) before the condition held",
-                    self.closed
-                );
+                assert!(done(self), "connection closed ({:?}) before the condition held", self.closed);
                 return;
             }
         }
@@ -262,10 +220,7 @@ async fn next_event(socket: &mut Socket, kind: &str) -> Value {
 }
 
 async fn send_json(socket: &mut Socket, event: Value) {
-    socket
-        .send(WsMessage::Text(event.to_string().into()))
-        .await
-        .expect("send");
+    socket.send(WsMessage::Text(event.to_string().into())).await.expect("send");
 }
 
 /// The close code a socket ends with, reading past any other frames.
@@ -273,10 +228,7 @@ async fn close_code(socket: &mut Socket) -> Option<CloseCode> {
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
         let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-        match tokio::time::timeout(left, socket.next())
-            .await
-            .expect("closed in time")
-        {
+        match tokio::time::timeout(left, socket.next()).await.expect("closed in time") {
             Some(Ok(WsMessage::Close(frame))) => return frame.map(|f| f.code),
             Some(Ok(_)) => {}
             Some(Err(_)) | None => return None,
@@ -292,11 +244,7 @@ async fn two_editors_converge_and_a_late_joiner_gets_everything() {
 
     let mut alice = Editor::connect(&host, &id, false).await;
     let mut bob = Editor::connect(&guest, &id, false).await;
-    assert!(
-        alice.code().contains("Two Sum"),
-        "starter code seeded: {:?}",
-        alice.code()
-    );
+    assert!(alice.code().contains("Two Sum"), "starter code seeded: {:?}", alice.code());
     assert_eq!(alice.code(), bob.code());
     assert_eq!(alice.language().as_deref(), Some("javascript"));
 
@@ -316,19 +264,12 @@ async fn two_editors_converge_and_a_late_joiner_gets_everything() {
     assert_eq!(alice.code(), bob.code(), "converged");
 
     let late = Editor::connect(&admin, &id, false).await;
-    assert_eq!(
-        late.code(),
-        alice.code(),
-        "a late joiner receives the full state"
-    );
+    assert_eq!(late.code(), alice.code(), "a late joiner receives the full state");
     assert_eq!(late.language().as_deref(), Some("javascript"));
 
     let (status, body) = guest.get_json(&format!("/api/sessions/{id}/code")).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(
-        body,
-        json!({ "code": alice.code(), "language": "javascript" })
-    );
+    assert_eq!(body, json!({ "code": alice.code(), "language": "javascript" }));
 }
 
 #[tokio::test]
@@ -336,58 +277,22 @@ async fn outsiders_are_refused_before_the_upgrade() {
     let server = Server::start();
     let (host, _guest, id) = session_with_guest(&server).await;
     let (outsider, _) = server.user("Olga").await;
-    for path in [
-        format!("/api/collab/{id}"),
-        format!("/api/sessions/{id}/events"),
-    ] {
-        let (status, body) = open(&server.anon(), &path)
-            .await
-            .expect_err("anonymous refused");
+    for path in [format!("/api/collab/{id}"), format!("/api/sessions/{id}/events")] {
+        let (status, body) = open(&server.anon(), &path).await.expect_err("anonymous refused");
         assert_eq!(status, 401, "{path}");
         assert!(body["message"].is_string(), "JSON error: {body}");
         let (status, body) = open(&outsider, &path).await.expect_err("outsider refused");
         assert_eq!(status, 403, "{path}: {body}");
-        assert!(
-            body["message"]
-                .as_str()
-                .unwrap_or_default()
-                .contains("host and participants")
-        );
+        assert!(body["message"].as_str().unwrap_or_default().contains("host and participants"));
     }
-    assert_eq!(
-        open(&host, "/api/collab/no-such-session")
-            .await
-            .err()
-            .map(|e| e.0),
-        Some(404)
-    );
-    assert_eq!(
-        outsider
-            .get_json(&format!("/api/sessions/{id}/messages"))
-            .await
-            .0,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        outsider
-            .get_json(&format!("/api/sessions/{id}/code"))
-            .await
-            .0,
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(open(&host, "/api/collab/no-such-session").await.err().map(|e| e.0), Some(404));
+    assert_eq!(outsider.get_json(&format!("/api/sessions/{id}/messages")).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(outsider.get_json(&format!("/api/sessions/{id}/code")).await.0, StatusCode::FORBIDDEN);
 
     // The token also works as a query parameter (what a browser WebSocket can send).
-    let token = host
-        .cookie
-        .as_deref()
-        .and_then(|c| c.strip_prefix("coderoom_session="))
-        .expect("token");
+    let token = host.cookie.as_deref().and_then(|c| c.strip_prefix("coderoom_session=")).expect("token");
     let anon = server.anon();
-    assert!(
-        open(&anon, &format!("/api/collab/{id}?token={token}"))
-            .await
-            .is_ok()
-    );
+    assert!(open(&anon, &format!("/api/collab/{id}?token={token}")).await.is_ok());
 }
 
 #[tokio::test]
@@ -407,87 +312,43 @@ async fn chat_presence_and_signalling_then_history_survives_a_restart() {
     let welcome = next_event(&mut guest_socket, "welcome").await;
     assert_eq!(welcome["role"], "participant");
     let guest_peer = welcome["peerId"].as_str().expect("peer id").to_string();
-    assert_eq!(
-        welcome["peers"].as_array().map(Vec::len),
-        Some(2),
-        "{welcome}"
-    );
+    assert_eq!(welcome["peers"].as_array().map(Vec::len), Some(2), "{welcome}");
     let presence = next_event(&mut host_socket, "presence").await;
-    let roles: Vec<&str> = presence["peers"]
-        .as_array()
-        .expect("peers")
-        .iter()
-        .filter_map(|p| p["role"].as_str())
-        .collect();
+    let roles: Vec<&str> =
+        presence["peers"].as_array().expect("peers").iter().filter_map(|p| p["role"].as_str()).collect();
     assert_eq!(roles, ["host", "participant"]);
 
-    send_json(
-        &mut guest_socket,
-        json!({ "type": "chat", "text": "  hello from Gus  " }),
-    )
-    .await;
+    send_json(&mut guest_socket, json!({ "type": "chat", "text": "  hello from Gus  " })).await;
     for socket in [&mut host_socket, &mut guest_socket] {
         let chat = next_event(socket, "chat").await;
         assert_eq!(chat["message"]["text"], "hello from Gus");
         assert_eq!(chat["message"]["user"]["name"], "Gus");
-        assert!(
-            chat["message"]["id"].is_string() && chat["message"]["createdAt"].is_string(),
-            "{chat}"
-        );
+        assert!(chat["message"]["id"].is_string() && chat["message"]["createdAt"].is_string(), "{chat}");
     }
-    send_json(
-        &mut guest_socket,
-        json!({ "type": "chat", "text": "x".repeat(2001) }),
-    )
-    .await;
+    send_json(&mut guest_socket, json!({ "type": "chat", "text": "x".repeat(2001) })).await;
     assert!(
-        next_event(&mut guest_socket, "error").await["message"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("characters")
+        next_event(&mut guest_socket, "error").await["message"].as_str().unwrap_or_default().contains("characters")
     );
 
-    send_json(
-        &mut host_socket,
-        json!({ "type": "offer", "to": guest_peer, "sdp": "v=0 fake" }),
-    )
-    .await;
+    send_json(&mut host_socket, json!({ "type": "offer", "to": guest_peer, "sdp": "v=0 fake" })).await;
     let offer = next_event(&mut guest_socket, "offer").await;
     assert_eq!(offer["from"], host_peer.as_str());
     assert_eq!(offer["sdp"], "v=0 fake");
     assert_eq!(offer["user"]["name"], "Hana");
-    send_json(
-        &mut guest_socket,
-        json!({ "type": "ice", "to": host_peer, "candidate": {"candidate": "c"} }),
-    )
-    .await;
-    assert_eq!(
-        next_event(&mut host_socket, "ice").await["from"],
-        guest_peer.as_str()
-    );
+    send_json(&mut guest_socket, json!({ "type": "ice", "to": host_peer, "candidate": {"candidate": "c"} })).await;
+    assert_eq!(next_event(&mut host_socket, "ice").await["from"], guest_peer.as_str());
 
     drop(guest_socket);
     let presence = next_event(&mut host_socket, "presence").await;
-    assert_eq!(
-        presence["peers"].as_array().map(Vec::len),
-        Some(1),
-        "the guest left"
-    );
+    assert_eq!(presence["peers"].as_array().map(Vec::len), Some(1), "the guest left");
 
     server.kill();
     let restarted = Server::start_in(&server.data_dir, &[]);
-    let host = Client {
-        base: restarted.url.clone(),
-        ..host
-    };
+    let host = Client { base: restarted.url.clone(), ..host };
     let (status, body) = host.get_json(&format!("/api/sessions/{id}/messages")).await;
     assert_eq!(status, StatusCode::OK);
-    let texts: Vec<&str> = body["messages"]
-        .as_array()
-        .expect("messages")
-        .iter()
-        .filter_map(|m| m["text"].as_str())
-        .collect();
+    let texts: Vec<&str> =
+        body["messages"].as_array().expect("messages").iter().filter_map(|m| m["text"].as_str()).collect();
     assert_eq!(texts, ["hello from Gus"]);
     let mut socket = open(&host, &events).await.expect("reconnects");
     let welcome = next_event(&mut socket, "welcome").await;
@@ -512,31 +373,16 @@ async fn kill_9_while_editing_loses_nothing_acknowledged() {
     server.kill();
     editor.drain(Duration::from_millis(100)).await;
     let acknowledged = editor.saved - saved_before;
-    assert!(
-        acknowledged >= 150,
-        "only {acknowledged} of {sent} edits were acknowledged"
-    );
+    assert!(acknowledged >= 150, "only {acknowledged} of {sent} edits were acknowledged");
 
     let restarted = Server::start_in(&server.data_dir, &[]);
-    let host = Client {
-        base: restarted.url.clone(),
-        ..host
-    };
+    let host = Client { base: restarted.url.clone(), ..host };
     let fresh = Editor::connect(&host, &id, false).await;
     let code = fresh.code();
-    let missing: Vec<u64> = (0..acknowledged)
-        .filter(|n| !code.contains(&format!("<{n}>")))
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "acknowledged edits lost after kill -9: {missing:?} (sent {sent})"
-    );
+    let missing: Vec<u64> = (0..acknowledged).filter(|n| !code.contains(&format!("<{n}>"))).collect();
+    assert!(missing.is_empty(), "acknowledged edits lost after kill -9: {missing:?} (sent {sent})");
     assert!(code.contains("Two Sum"), "starter code kept once");
-    assert_eq!(
-        code.matches("Two Sum").count(),
-        1,
-        "starter code not duplicated: {code:?}"
-    );
+    assert_eq!(code.matches("Two Sum").count(), 1, "starter code not duplicated: {code:?}");
     drop(temp);
 }
 
@@ -552,33 +398,14 @@ async fn session_end_reaches_everyone_and_freezes_the_document() {
     let mut editor = Editor::connect(&guest, &id, false).await;
     editor.insert(true, "final answer").await;
     let mut watcher = Editor::connect(&host, &id, false).await;
-    watcher
-        .pump_until(|e| e.code().contains("final answer"))
-        .await;
+    watcher.pump_until(|e| e.code().contains("final answer")).await;
 
-    assert_eq!(
-        host.post_empty_json(&format!("/api/sessions/{id}/end"))
-            .await
-            .0,
-        StatusCode::OK
-    );
+    assert_eq!(host.post_empty_json(&format!("/api/sessions/{id}/end")).await.0, StatusCode::OK);
     for socket in [&mut host_socket, &mut guest_socket] {
-        assert_eq!(
-            next_event(socket, "ended").await,
-            json!({ "type": "ended" })
-        );
+        assert_eq!(next_event(socket, "ended").await, json!({ "type": "ended" }));
     }
-    send_json(
-        &mut guest_socket,
-        json!({ "type": "chat", "text": "too late" }),
-    )
-    .await;
-    assert!(
-        next_event(&mut guest_socket, "error").await["message"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("ended")
-    );
+    send_json(&mut guest_socket, json!({ "type": "chat", "text": "too late" })).await;
+    assert!(next_event(&mut guest_socket, "error").await["message"].as_str().unwrap_or_default().contains("ended"));
 
     // Edits after the end are not taken: nobody else sees them and the final code stays.
     editor.insert(true, " + afterthought").await;
@@ -588,13 +415,7 @@ async fn session_end_reaches_everyone_and_freezes_the_document() {
     assert!(reader.code().contains("final answer") && !reader.code().contains("afterthought"));
     let (status, body) = host.get_json(&format!("/api/sessions/{id}/code")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(
-        body["code"]
-            .as_str()
-            .unwrap_or_default()
-            .ends_with("final answer"),
-        "{body}"
-    );
+    assert!(body["code"].as_str().unwrap_or_default().ends_with("final answer"), "{body}");
     let mut late = open(&guest, &events).await.expect("reconnects");
     assert_eq!(next_event(&mut late, "welcome").await["ended"], true);
 }
@@ -611,37 +432,20 @@ async fn a_misbehaving_client_is_cut_off_without_hurting_the_others() {
     let mut bob = Editor::connect(&guest, &id, false).await;
 
     // Flooding the event channel.
-    let mut flooder = open(&guest, &format!("/api/sessions/{id}/events"))
-        .await
-        .expect("events");
+    let mut flooder = open(&guest, &format!("/api/sessions/{id}/events")).await.expect("events");
     for _ in 0..100 {
-        if flooder
-            .send(WsMessage::Text(r#"{"type":"ping"}"#.into()))
-            .await
-            .is_err()
-        {
+        if flooder.send(WsMessage::Text(r#"{"type":"ping"}"#.into())).await.is_err() {
             break;
         }
     }
     assert_eq!(close_code(&mut flooder).await, Some(CloseCode::Policy));
 
     // An oversized message and a malformed one on the document channel.
-    let mut oversized = open(&guest, &format!("/api/collab/{id}"))
-        .await
-        .expect("collab");
-    let _ = oversized
-        .send(WsMessage::Binary(vec![0u8; 64 * 1024].into()))
-        .await;
-    assert!(matches!(
-        close_code(&mut oversized).await,
-        Some(CloseCode::Size) | None
-    ));
-    let mut garbage = open(&guest, &format!("/api/collab/{id}"))
-        .await
-        .expect("collab");
-    let _ = garbage
-        .send(WsMessage::Binary(vec![0, 9, 1, 2].into()))
-        .await;
+    let mut oversized = open(&guest, &format!("/api/collab/{id}")).await.expect("collab");
+    let _ = oversized.send(WsMessage::Binary(vec![0u8; 64 * 1024].into())).await;
+    assert!(matches!(close_code(&mut oversized).await, Some(CloseCode::Size) | None));
+    let mut garbage = open(&guest, &format!("/api/collab/{id}")).await.expect("collab");
+    let _ = garbage.send(WsMessage::Binary(vec![0, 9, 1, 2].into())).await;
     assert_eq!(close_code(&mut garbage).await, Some(CloseCode::Invalid));
 
     // The well-behaved editors never noticed.
