@@ -129,7 +129,12 @@ test('stock y-websocket providers connect to coderoom and converge', async () =>
     assert.equal(code.status, 200)
     assert.deepEqual(await code.json(), { code: a.toString(), language: 'javascript' })
   } finally {
-    for (const provider of providers) provider.destroy()
+    for (const provider of providers) {
+      provider.destroy()
+      // The awareness keeps a timer of its own that would hold the process open.
+      provider.awareness.destroy()
+      provider.doc.destroy()
+    }
     server.stop()
   }
 })
