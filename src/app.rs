@@ -9,6 +9,7 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use axum::{Json, Router};
 use serde_json::json;
 use tower_http::compression::CompressionLayer;
@@ -180,6 +181,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     println!("coderoom is listening on http://{bound} — open {url}");
     let rooms = state.rooms.clone();
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    // No Nagle delay: a WebSocket edit is a small write that must leave at once, not wait for
+    // the previous one's (possibly delayed, up to 40 ms) acknowledgement.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(err) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %err, "cannot set TCP_NODELAY");
+        }
+    });
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     // Live documents are logged update by update; a final snapshot makes the next start fast.
     rooms.shutdown().await;
