@@ -5,6 +5,7 @@ mod accounts;
 mod cli;
 mod durability;
 mod operations;
+mod sandbox;
 mod sessions;
 
 use std::io::{BufRead, BufReader};
