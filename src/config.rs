@@ -347,15 +347,26 @@ fn line_of_key(text: &str, dotted: &str) -> Option<usize> {
     None
 }
 
+/// Top-level settings, which are not in a section.
+const TOP_LEVEL: &[&str] = &["bind", "public_url", "data_dir"];
+
+/// Maps `CODEROOM_*` variables onto settings. Variables that name no setting and no section
+/// (`CODEROOM_CONFIG`, or ones that build and test tools use) are left alone; a misspelt key
+/// inside a known section is still reported as unknown.
 fn environment() -> Env {
-    Env::prefixed("CODEROOM_").ignore(&["CONFIG"]).map(|name| {
-        let lower = name.as_str().to_ascii_lowercase();
-        for section in SECTIONS {
-            if let Some(rest) = lower.strip_prefix(section).and_then(|r| r.strip_prefix('_')) {
-                return format!("{section}.{rest}").into();
-            }
-        }
-        lower.into()
+    Env::prefixed("CODEROOM_")
+        .filter(|name| setting_for(name.as_str()).is_some())
+        .map(|name| setting_for(name.as_str()).unwrap_or_default().into())
+}
+
+fn setting_for(variable: &str) -> Option<String> {
+    let lower = variable.to_ascii_lowercase();
+    if TOP_LEVEL.contains(&lower.as_str()) {
+        return Some(lower);
+    }
+    SECTIONS.iter().find_map(|section| {
+        let rest = lower.strip_prefix(section)?.strip_prefix('_')?;
+        (!rest.is_empty()).then(|| format!("{section}.{rest}"))
     })
 }
 
@@ -381,6 +392,7 @@ mod tests {
             jail.set_env("CODEROOM_BIND", "127.0.0.1:9999");
             jail.set_env("CODEROOM_DATA_DIR", "/tmp/x");
             jail.set_env("CODEROOM_SESSIONS_SEATS", "3");
+            jail.set_env("CODEROOM_SKIP_WEB_BUILD", "1");
             let config = Config::load(None).expect("loads");
             assert_eq!(config.bind, "127.0.0.1:9999");
             assert_eq!(config.data_dir, PathBuf::from("/tmp/x"));
