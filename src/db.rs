@@ -99,12 +99,7 @@ pub fn take_rows<T: serde::de::DeserializeOwned>(
     response: &mut surrealdb::IndexedResults,
     index: usize,
 ) -> anyhow::Result<Vec<T>> {
-    let value: serde_json::Value = response.take(index)?;
-    let rows = match value {
-        serde_json::Value::Null => Vec::new(),
-        serde_json::Value::Array(rows) => rows,
-        single => vec![single],
-    };
+    let rows: Vec<serde_json::Value> = response.take(index)?;
     rows.into_iter()
         .map(|row| serde_json::from_value(row).context("unexpected row shape"))
         .collect()

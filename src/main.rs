@@ -7,6 +7,7 @@ mod cli;
 mod config;
 mod db;
 mod error;
+mod judge;
 mod problems;
 mod sandbox;
 mod sessions;
