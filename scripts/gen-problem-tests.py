@@ -253,7 +253,7 @@ def container_cases(rng):
         {"height": list(range(1, 1001))},
         {"height": [rng.randint(0, 10000) for _ in range(300)]},
         {"height": [rng.randint(0, 10000) for _ in range(100000)]},
-        {"height": list(range(100000, 0, -1))},
+        {"height": [min(10000, 100000 - i) for i in range(100000)]},
         {"height": [1] * 100000},
     ]
     return visible, hidden
@@ -489,9 +489,9 @@ def trap_cases(rng):
         {"height": [0, 0, 0]},
         {"height": [5, 0, 0, 0, 0, 5]},
         {"height": [rng.randint(0, 100) for _ in range(500)]},
-        {"height": [rng.randint(0, 100000) for _ in range(100000)]},
-        {"height": [100000] + [0] * 99998 + [100000]},
-        {"height": [abs(50000 - i) for i in range(100000)]},
+        {"height": [rng.randint(0, 10000) for _ in range(100000)]},
+        {"height": [10000] + [0] * 99998 + [10000]},
+        {"height": [abs(5000 - i % 10001) for i in range(100000)]},
     ]
     return visible, hidden
 

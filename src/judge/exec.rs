@@ -1,9 +1,9 @@
 //! Where judged programs run. The judge only needs "compile and run these files with this
 //! stdin": [`Executor::execute`] is that seam. In production it is the Docker sandbox
 //! (`crate::sandbox::Sandbox`, Piston-shaped results). For development and the test suite on
-//! machines without the runtime images, `CODEROOM_JUDGE_EXECUTOR=local` runs the programs
+//! machines without the runtime images, `JUDGE_EXECUTOR=local` runs the programs
 //! with the host's toolchains (NO isolation: never on a server that faces candidates), and
-//! `CODEROOM_JUDGE_LOCAL_IMAGE=<image>` runs those same commands in a throw-away container of
+//! `JUDGE_LOCAL_IMAGE=<image>` runs those same commands in a throw-away container of
 //! that image instead (for exercising the exact compiler versions of the sandbox images).
 
 use std::path::{Path, PathBuf};
@@ -43,7 +43,7 @@ pub enum Executor {
 impl Executor {
     /// The sandbox unless the environment selects the unisolated local executor.
     pub fn select(sandbox: &Sandbox) -> Self {
-        match std::env::var("CODEROOM_JUDGE_EXECUTOR").as_deref() {
+        match std::env::var("JUDGE_EXECUTOR").as_deref() {
             Ok("local") => Self::Local(LocalExecutor::from_env()),
             _ => Self::Sandbox(sandbox.clone()),
         }
@@ -101,10 +101,10 @@ impl LocalExecutor {
             Duration::from_millis(std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default))
         };
         Self {
-            image: std::env::var("CODEROOM_JUDGE_LOCAL_IMAGE").ok().filter(|v| !v.is_empty()),
-            run_timeout: millis("CODEROOM_JUDGE_LOCAL_RUN_MS", 3000),
-            compile_timeout: millis("CODEROOM_JUDGE_LOCAL_COMPILE_MS", 30_000),
-            tsc: std::env::var("CODEROOM_JUDGE_TSC").unwrap_or_else(|_| "tsc".into()),
+            image: std::env::var("JUDGE_LOCAL_IMAGE").ok().filter(|v| !v.is_empty()),
+            run_timeout: millis("JUDGE_LOCAL_RUN_MS", 3000),
+            compile_timeout: millis("JUDGE_LOCAL_COMPILE_MS", 30_000),
+            tsc: std::env::var("JUDGE_TSC").unwrap_or_else(|_| "tsc".into()),
         }
     }
 

@@ -120,7 +120,7 @@ const DRIVER: &str = r#"
             const result = __fn(...args);
             record.ms = performance.now() - started;
             stdout.write = realOut; stderr.write = realErr;
-            record.v = out(ANSWER, MUTATED === null ? result : args[MUTATED]);
+            record.v = out(ANSWER, ANSWER_VALUE);
             record.s = "ok";
         } catch (e: any) {
             record.ms = performance.now() - started;
@@ -144,8 +144,8 @@ pub fn program(call: &Call, code: &str, typescript: bool) -> Vec<(String, String
     let params: Vec<String> = call.sig.params.iter().map(|p| quoted(&p.ty.to_string())).collect();
     let driver = DRIVER
         .replace("PARAMS", &format!("[{}]", params.join(", ")))
+        .replace("ANSWER_VALUE", &call.mutated.map_or("result".to_string(), |i| format!("args[{i}]")))
         .replace("ANSWER", &quoted(&call.answer_type().to_string()))
-        .replace("MUTATED", &call.mutated.map_or("null".to_string(), |i| i.to_string()))
         .replace("CAP", &CAPTURE_CAP.to_string())
         .replace("FUNCTION", &call.sig.name)
         .replace("NAME", &quoted(&call.sig.name));

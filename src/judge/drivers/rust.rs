@@ -179,7 +179,7 @@ pub fn program(call: &Call, code: &str) -> Vec<(String, String)> {
     let args: Vec<String> = (0..call.sig.params.len())
         .map(|i| if call.mutated == Some(i) { format!("&mut a{i}") } else { format!("a{i}.clone()") })
         .collect();
-    let invoke = format!("super::{}({})", call.sig.snake_name(), args.join(", "));
+    let invoke = format!("{}({})", call.sig.snake_name(), args.join(", "));
     let answer = match call.mutated {
         Some(i) => format!("{{ let _ = result; a{i}.clone() }}"),
         None => "result".into(),
@@ -237,7 +237,7 @@ fn main() {{
 }}
 "#
     );
-    let source = format!("#![allow(dead_code, unused_imports, unused_mut, non_snake_case)] {code}\n{RUNTIME}{main}");
+    let source = format!("#![allow(dead_code, unused_imports, unused_mut, unused_variables, non_snake_case)] {code}\n{RUNTIME}{main}");
     vec![("main.rs".into(), source)]
 }
 
