@@ -45,7 +45,7 @@ pub async fn record(db: &Db, new: NewSubmission<'_>) -> anyhow::Result<String> {
     db.query(
         "CREATE type::record('submission', $id) CONTENT {
             user: type::record('user', $user),
-            session: IF $session THEN type::record('session', $session) ELSE NONE END,
+            session: IF $session_id THEN type::record('session', $session_id) ELSE NONE END,
             problem: $problem, language: $language, mode: $mode, verdict: $verdict,
             passed: $passed, total: $total, time_ms: $time_ms, memory_bytes: $memory_bytes,
             code: $code, created_at: time::now()
@@ -54,7 +54,7 @@ pub async fn record(db: &Db, new: NewSubmission<'_>) -> anyhow::Result<String> {
     .bind(json!({
         "id": id,
         "user": new.user_id,
-        "session": new.session_id,
+        "session_id": new.session_id,
         "problem": new.problem,
         "language": new.language,
         "mode": new.report.mode,
@@ -73,9 +73,9 @@ pub async fn record(db: &Db, new: NewSubmission<'_>) -> anyhow::Result<String> {
 pub async fn for_session(db: &Db, session_id: &str) -> anyhow::Result<Vec<Submission>> {
     let mut response = db
         .query(format!(
-            "SELECT {VIEW} FROM submission WHERE session = type::record('session', $session) ORDER BY createdAt DESC LIMIT 100"
+            "SELECT {VIEW} FROM submission WHERE session = type::record('session', $session_id) ORDER BY createdAt DESC LIMIT 100"
         ))
-        .bind(json!({ "session": session_id }))
+        .bind(json!({ "session_id": session_id }))
         .await?
         .check()?;
     take_rows(&mut response, 0)
