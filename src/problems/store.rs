@@ -58,7 +58,9 @@ pub async fn seed(db: &Db, builtins: &[Problem]) -> anyhow::Result<usize> {
         let write = match rows.iter().find(|row| row.id == problem.slug) {
             None => true,
             Some(row) => {
-                row.source.as_deref() == Some("builtin") && !row.removed && row.builtin_hash.as_deref() != Some(&hash)
+                row.source.as_deref() == Some("builtin")
+                    && !row.removed
+                    && row.builtin_hash.as_deref() != Some(&hash)
             }
         };
         if write {
@@ -85,20 +87,34 @@ async fn save(db: &Db, problem: &Problem, source: &str, hash: Option<&str>) -> a
 }
 
 async fn bump(db: &Db) -> anyhow::Result<()> {
-    db.query("UPSERT meta:problems SET revision = (revision OR 0) + 1 RETURN NONE").await?.check()?;
+    db.query("UPSERT meta:problems SET revision = (revision OR 0) + 1 RETURN NONE")
+        .await?
+        .check()?;
     Ok(())
 }
 
 pub async fn revision(db: &Db) -> anyhow::Result<i64> {
-    let mut response = db.query("SELECT VALUE revision FROM meta:problems").await?.check()?;
+    let mut response = db
+        .query("SELECT VALUE revision FROM meta:problems")
+        .await?
+        .check()?;
     let values: Vec<serde_json::Value> = response.take(0)?;
-    Ok(values.first().and_then(serde_json::Value::as_i64).unwrap_or(0))
+    Ok(values
+        .first()
+        .and_then(serde_json::Value::as_i64)
+        .unwrap_or(0))
 }
 
 /// Every problem that is not removed.
 pub async fn list(db: &Db) -> anyhow::Result<Vec<Problem>> {
-    let mut response = db.query("SELECT definition FROM problem WHERE removed != true").await?.check()?;
-    Ok(take_rows::<DefinitionRow>(&mut response, 0)?.into_iter().map(|row| row.definition).collect())
+    let mut response = db
+        .query("SELECT definition FROM problem WHERE removed != true")
+        .await?
+        .check()?;
+    Ok(take_rows::<DefinitionRow>(&mut response, 0)?
+        .into_iter()
+        .map(|row| row.definition)
+        .collect())
 }
 
 /// Adds or replaces a problem as an administrator's version.

@@ -174,10 +174,21 @@ pub fn program(call: &Call, code: &str) -> Vec<(String, String)> {
         .params
         .iter()
         .enumerate()
-        .map(|(i, p)| format!("        let mut a{i}: {} = R::r(&mut input);\n", qualified(&p.ty)))
+        .map(|(i, p)| {
+            format!(
+                "        let mut a{i}: {} = R::r(&mut input);\n",
+                qualified(&p.ty)
+            )
+        })
         .collect();
     let args: Vec<String> = (0..call.sig.params.len())
-        .map(|i| if call.mutated == Some(i) { format!("&mut a{i}") } else { format!("a{i}.clone()") })
+        .map(|i| {
+            if call.mutated == Some(i) {
+                format!("&mut a{i}")
+            } else {
+                format!("a{i}.clone()")
+            }
+        })
         .collect();
     let invoke = format!("{}({})", call.sig.snake_name(), args.join(", "));
     let answer = match call.mutated {
@@ -237,7 +248,9 @@ fn main() {{
 }}
 "#
     );
-    let source = format!("#![allow(dead_code, unused_imports, unused_mut, unused_variables, non_snake_case)] {code}\n{RUNTIME}{main}");
+    let source = format!(
+        "#![allow(dead_code, unused_imports, unused_mut, unused_variables, non_snake_case)] {code}\n{RUNTIME}{main}"
+    );
     vec![("main.rs".into(), source)]
 }
 
@@ -278,12 +291,22 @@ pub fn starter(call: &Call) -> String {
         })
         .collect();
     let (returns, body) = match call.mutated {
-        Some(i) => (String::new(), format!("    // Modify {} in place.\n", call.sig.params[i].name)),
+        Some(i) => (
+            String::new(),
+            format!("    // Modify {} in place.\n", call.sig.params[i].name),
+        ),
         None => (
             format!(" -> {}", rust_type(&call.sig.returns)),
-            format!("    // Write your solution here.\n    {}\n", default(&call.sig.returns)),
+            format!(
+                "    // Write your solution here.\n    {}\n",
+                default(&call.sig.returns)
+            ),
         ),
     };
-    out.push_str(&format!("fn {}({}){returns} {{\n{body}}}\n", call.sig.snake_name(), params.join(", ")));
+    out.push_str(&format!(
+        "fn {}({}){returns} {{\n{body}}}\n",
+        call.sig.snake_name(),
+        params.join(", ")
+    ));
     out
 }
