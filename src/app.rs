@@ -19,7 +19,9 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::limiter::AttemptLimiter;
+use crate::auth::store::UserRecord;
 use crate::auth::token::{TokenKeys, load_or_create_secret};
+use crate::cache::TtlCache;
 use crate::config::{Config, Registration};
 use crate::db::Db;
 use crate::error::AppError;
@@ -37,6 +39,10 @@ pub struct AppState {
     pub login_attempts: Arc<AttemptLimiter>,
     pub problems: Arc<Library>,
     pub sandbox: Sandbox,
+    /// Users by id, read by every authenticated request.
+    pub users: Arc<TtlCache<String, Option<UserRecord>>>,
+    /// The default page of live sessions, polled by every open dashboard.
+    pub live_sessions: Arc<TtlCache<(), bytes::Bytes>>,
 }
 
 impl AppState {
@@ -47,11 +53,16 @@ impl AppState {
         let sandbox = Sandbox::new(&config.sandbox).await?;
         Ok(Self {
             tokens: Arc::new(TokenKeys::new(&secret, config.auth.token_ttl_hours)),
-            login_attempts: Arc::new(AttemptLimiter::new(config.auth.login_attempts_per_minute, Duration::from_secs(60))),
+            login_attempts: Arc::new(AttemptLimiter::new(
+                config.auth.login_attempts_per_minute,
+                Duration::from_secs(60),
+            )),
             config: Arc::new(config),
             db,
             problems,
             sandbox,
+            users: Arc::new(TtlCache::new(Duration::from_secs(5), 50_000)),
+            live_sessions: Arc::new(TtlCache::new(Duration::from_secs(1), 1)),
         })
     }
 }
@@ -80,10 +91,7 @@ pub fn router(state: AppState) -> Router {
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(config.http.request_timeout_secs),
@@ -158,7 +166,8 @@ async fn public_config(State(state): State<AppState>) -> Result<Json<serde_json:
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let addr = config.bind_addr()?;
     let state = AppState::build(config).await?;
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|err| anyhow::anyhow!("cannot listen on {addr}: {err}"))?;
+    let listener =
+        tokio::net::TcpListener::bind(addr).await.map_err(|err| anyhow::anyhow!("cannot listen on {addr}: {err}"))?;
     let bound = listener.local_addr()?;
     let url = state.config.public_url(bound);
     tracing::info!(%bound, %url, "coderoom is ready");

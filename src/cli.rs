@@ -184,7 +184,12 @@ async fn users(command: UsersCommand, config: &Config) -> anyhow::Result<()> {
         UsersCommand::List => {
             for record in store::list(&db).await? {
                 let state = if record.disabled { " (disabled)" } else { "" };
-                println!("{:<12} {:<32} {}{state}", format!("{:?}", record.role).to_lowercase(), record.email, record.name);
+                println!(
+                    "{:<12} {:<32} {}{state}",
+                    format!("{:?}", record.role).to_lowercase(),
+                    record.email,
+                    record.name
+                );
             }
         }
         UsersCommand::SetRole { email, role } => {
@@ -220,7 +225,10 @@ async fn users(command: UsersCommand, config: &Config) -> anyhow::Result<()> {
 
 async fn change_user(db: &db::Db, email: &str, changes: serde_json::Value) -> anyhow::Result<()> {
     let email = email.trim().to_lowercase();
-    store::update_by_email(db, &email, changes).await?.map(|_| ()).ok_or_else(|| anyhow::anyhow!("no account with {email}"))
+    store::update_by_email(db, &email, changes)
+        .await?
+        .map(|_| ())
+        .ok_or_else(|| anyhow::anyhow!("no account with {email}"))
 }
 
 fn password_or_generated(given: Option<String>) -> (String, bool) {

@@ -173,10 +173,8 @@ impl Config {
             anyhow::ensure!(path.exists(), "configuration file {} does not exist", path.display());
             figment = figment.merge(Toml::file_exact(path));
         }
-        let config: Config = figment
-            .merge(environment())
-            .extract()
-            .map_err(|err| anyhow::anyhow!(describe_figment_error(err)))?;
+        let config: Config =
+            figment.merge(environment()).extract().map_err(|err| anyhow::anyhow!(describe_figment_error(err)))?;
         config.validate().map_err(|problems| {
             let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
             anyhow::anyhow!("invalid configuration:\n  {}", lines.join("\n  "))
@@ -197,9 +195,7 @@ impl Config {
     }
 
     pub fn secure_cookie(&self) -> bool {
-        self.auth
-            .secure_cookie
-            .unwrap_or_else(|| self.public_url.as_deref().is_some_and(|u| u.starts_with("https://")))
+        self.auth.secure_cookie.unwrap_or_else(|| self.public_url.as_deref().is_some_and(|u| u.starts_with("https://")))
     }
 
     /// Checks that go beyond types: every problem found, each with its key.
@@ -209,15 +205,15 @@ impl Config {
         if self.bind.parse::<SocketAddr>().is_err() {
             fail("bind", format!("`{}` is not an address such as 127.0.0.1:8080", self.bind));
         }
-        if let Some(url) = &self.public_url {
-            if !(url.starts_with("http://") || url.starts_with("https://")) {
-                fail("public_url", format!("`{url}` must start with http:// or https://"));
-            }
+        if let Some(url) = &self.public_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            fail("public_url", format!("`{url}` must start with http:// or https://"));
         }
-        if let Some(url) = &self.database.url {
-            if !(url.starts_with("ws://") || url.starts_with("wss://")) {
-                fail("database.url", format!("`{url}` must be a ws:// or wss:// URL of a SurrealDB server"));
-            }
+        if let Some(url) = &self.database.url
+            && !(url.starts_with("ws://") || url.starts_with("wss://"))
+        {
+            fail("database.url", format!("`{url}` must be a ws:// or wss:// URL of a SurrealDB server"));
         }
         if self.database.cache_mb == 0 {
             fail("database.cache_mb", "must be at least 1".into());
@@ -225,10 +221,10 @@ impl Config {
         if self.auth.provider != "local" {
             fail("auth.provider", format!("`{}` is not supported; use `local`", self.auth.provider));
         }
-        if let Some(secret) = &self.auth.secret {
-            if secret.len() < 32 {
-                fail("auth.secret", "must be at least 32 characters".into());
-            }
+        if let Some(secret) = &self.auth.secret
+            && secret.len() < 32
+        {
+            fail("auth.secret", "must be at least 32 characters".into());
         }
         if self.auth.token_ttl_hours == 0 {
             fail("auth.token_ttl_hours", "must be at least 1".into());
@@ -379,6 +375,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail API fixes the closure's error type
     fn environment_names_map_to_sections() {
         figment::Jail::expect_with(|jail| {
             jail.set_env("CODEROOM_BIND", "127.0.0.1:9999");

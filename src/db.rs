@@ -15,15 +15,13 @@ pub type Db = Surreal<Any>;
 
 /// Schema version history. Every statement is idempotent (`IF NOT EXISTS`), so applying the
 /// whole list on each start is safe; new entries are only ever appended.
-const MIGRATIONS: &[&str] = &[
-    "DEFINE TABLE IF NOT EXISTS user SCHEMALESS;
+const MIGRATIONS: &[&str] = &["DEFINE TABLE IF NOT EXISTS user SCHEMALESS;
      DEFINE INDEX IF NOT EXISTS user_email ON user FIELDS email UNIQUE;
      DEFINE TABLE IF NOT EXISTS session SCHEMALESS;
      DEFINE INDEX IF NOT EXISTS session_status ON session FIELDS status, created_at;
      DEFINE INDEX IF NOT EXISTS session_host ON session FIELDS host;
      DEFINE TABLE IF NOT EXISTS invite SCHEMALESS;
-     DEFINE TABLE IF NOT EXISTS meta SCHEMALESS;",
-];
+     DEFINE TABLE IF NOT EXISTS meta SCHEMALESS;"];
 
 /// Sets SurrealKV's tuning before the first connection: these are read from the process
 /// environment once, so they must be in place before any other thread exists.
@@ -99,8 +97,11 @@ pub fn take_rows<T: serde::de::DeserializeOwned>(
     response: &mut surrealdb::IndexedResults,
     index: usize,
 ) -> anyhow::Result<Vec<T>> {
-    let rows: Vec<serde_json::Value> = response.take(index)?;
-    rows.into_iter()
-        .map(|row| serde_json::from_value(row).context("unexpected row shape"))
-        .collect()
+    let value: surrealdb::types::Value = response.take(index)?;
+    let rows = match value.into_json_value() {
+        serde_json::Value::Null => Vec::new(),
+        serde_json::Value::Array(rows) => rows,
+        single => vec![single],
+    };
+    rows.into_iter().map(|row| serde_json::from_value(row).context("unexpected row shape")).collect()
 }

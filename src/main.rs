@@ -3,6 +3,7 @@
 mod admin;
 mod app;
 mod auth;
+mod cache;
 mod cli;
 mod config;
 mod db;
@@ -63,12 +64,9 @@ fn main() -> ExitCode {
 
 fn init_logging(config: &config::Config) {
     // SurrealDB's storage engine is chatty at info level; keep it to warnings unless asked.
-    let filter = std::env::var("RUST_LOG")
-        .ok()
-        .and_then(|value| EnvFilter::try_new(value).ok())
-        .unwrap_or_else(|| {
-            EnvFilter::new(format!("surrealdb=warn,surrealkv=warn,surrealdb_core=warn,{}", config.log.level))
-        });
+    let filter = std::env::var("RUST_LOG").ok().and_then(|value| EnvFilter::try_new(value).ok()).unwrap_or_else(|| {
+        EnvFilter::new(format!("surrealdb=warn,surrealkv=warn,surrealdb_core=warn,{}", config.log.level))
+    });
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     if config.log.format == "json" {
         builder.json().init();

@@ -114,7 +114,12 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Caller, AppErro
     if claims.sub == token::SERVICE_SUBJECT {
         return Ok(Caller::Service);
     }
-    let record = store::find_by_id(&state.db, &claims.sub).await?.ok_or_else(unauthorized)?;
+    // Cached for a few seconds: a disabled account or revoked token stops working within that.
+    let record = state
+        .users
+        .get_or_load(&claims.sub, || store::find_by_id(&state.db, &claims.sub))
+        .await?
+        .ok_or_else(unauthorized)?;
     if record.disabled || record.token_version != claims.ver {
         return Err(unauthorized());
     }
@@ -122,37 +127,31 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Caller, AppErro
 }
 
 fn token_from_parts(parts: &Parts) -> Option<String> {
-    if let Some(bearer) = parts
-        .headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+    if let Some(bearer) =
+        parts.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
     {
         return Some(bearer.trim().to_string());
     }
     if let Some(cookie) = cookie_value(&parts.headers, token::COOKIE_NAME) {
         return Some(cookie);
     }
-    parts.uri.query().and_then(|query| {
-        query.split('&').find_map(|pair| pair.strip_prefix("token=").map(str::to_string))
-    })
+    parts
+        .uri
+        .query()
+        .and_then(|query| query.split('&').find_map(|pair| pair.strip_prefix("token=").map(str::to_string)))
 }
 
 fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            let (key, value) = pair.trim().split_once('=')?;
-            (key == name).then(|| value.to_string())
-        })
+    headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|pair| {
+        let (key, value) = pair.trim().split_once('=')?;
+        (key == name).then(|| value.to_string())
+    })
 }
 
 fn session_cookie(state: &AppState, token: &str, max_age: u64) -> HeaderValue {
     let secure = if state.config.secure_cookie() { "; Secure" } else { "" };
-    let cookie = format!("{}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}", token::COOKIE_NAME);
+    let cookie =
+        format!("{}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}", token::COOKIE_NAME);
     HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
@@ -203,7 +202,7 @@ async fn register(State(state): State<AppState>, ApiJson(body): ApiJson<Register
         }
     }
     let hash = password::hash(body.password).await?;
-    let role = if first_user { Role::Admin } else { Role::Candidate };
+    let role = if first_user && store::claim_first_admin(&state.db).await? { Role::Admin } else { Role::Candidate };
     match store::create(&state.db, NewUser { name: &name, email: &email, password_hash: &hash, role }).await? {
         CreateOutcome::Created(record) => {
             tracing::info!(user = %record.id, role = ?record.role, "account created");

@@ -23,12 +23,17 @@ pub struct UserRecord {
 
 impl UserRecord {
     pub fn to_user(&self) -> User {
-        User { id: self.id.clone(), name: self.name.clone(), email: self.email.clone(), image: self.image.clone(), role: self.role }
+        User {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            email: self.email.clone(),
+            image: self.image.clone(),
+            role: self.role,
+        }
     }
 }
 
-const USER_FIELDS: &str =
-    "record::id(id) AS id, name, email, image, role, password_hash, disabled, token_version";
+const USER_FIELDS: &str = "record::id(id) AS id, name, email, image, role, password_hash, disabled, token_version";
 
 pub struct NewUser<'a> {
     pub name: &'a str,
@@ -51,16 +56,17 @@ pub async fn create(db: &Db, user: NewUser<'_>) -> anyhow::Result<CreateOutcome>
                 disabled: false, token_version: 0, created_at: time::now()
             }} RETURN {USER_FIELDS}"
         ))
-        .bind(json!({ "id": id, "name": user.name, "email": user.email, "role": user.role, "hash": user.password_hash }))
+        .bind(
+            json!({ "id": id, "name": user.name, "email": user.email, "role": user.role, "hash": user.password_hash }),
+        )
         .await?;
     let mut response = match result.check() {
         Ok(response) => response,
         Err(err) if err.to_string().contains("user_email") => return Ok(CreateOutcome::EmailTaken),
         Err(err) => return Err(err.into()),
     };
-    let created = take_rows::<UserRecord>(&mut response, 0)?
-        .pop()
-        .ok_or_else(|| anyhow::anyhow!("user was not created"))?;
+    let created =
+        take_rows::<UserRecord>(&mut response, 0)?.pop().ok_or_else(|| anyhow::anyhow!("user was not created"))?;
     Ok(CreateOutcome::Created(created))
 }
 
@@ -71,6 +77,13 @@ pub async fn count(db: &Db) -> anyhow::Result<u64> {
         n: u64,
     }
     Ok(take_rows::<Count>(&mut response, 0)?.first().map_or(0, |c| c.n))
+}
+
+/// Claims the one-time "first administrator" marker; `true` for exactly one caller ever, so
+/// two people registering at once on a fresh install cannot both become administrators.
+pub async fn claim_first_admin(db: &Db) -> anyhow::Result<bool> {
+    let claimed = db.query("CREATE meta:first_admin SET claimed_at = time::now() RETURN NONE").await?.check();
+    Ok(claimed.is_ok())
 }
 
 pub async fn find_by_email(db: &Db, email: &str) -> anyhow::Result<Option<UserRecord>> {
@@ -120,10 +133,7 @@ pub async fn add_invite(db: &Db, email: &str) -> anyhow::Result<()> {
 }
 
 pub async fn has_invite(db: &Db, email: &str) -> anyhow::Result<bool> {
-    let mut response = db
-        .query("SELECT email FROM type::record('invite', $email)")
-        .bind(json!({ "email": email }))
-        .await?
-        .check()?;
+    let mut response =
+        db.query("SELECT email FROM type::record('invite', $email)").bind(json!({ "email": email })).await?.check()?;
     Ok(!take_rows::<serde_json::Value>(&mut response, 0)?.is_empty())
 }

@@ -52,7 +52,8 @@ impl TokenKeys {
 
     pub fn issue(&self, user_id: &str, version: i64) -> anyhow::Result<String> {
         let now = jsonwebtoken::get_current_timestamp();
-        let claims = Claims { sub: user_id.to_string(), ver: version, iat: now, exp: now + self.ttl_secs, iss: ISSUER.into() };
+        let claims =
+            Claims { sub: user_id.to_string(), ver: version, iat: now, exp: now + self.ttl_secs, iss: ISSUER.into() };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).context("cannot sign token")
     }
 

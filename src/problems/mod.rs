@@ -28,6 +28,16 @@ pub enum Difficulty {
     Hard,
 }
 
+impl Difficulty {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Easy => "easy",
+            Self::Medium => "medium",
+            Self::Hard => "hard",
+        }
+    }
+}
+
 /// How a session names its problem.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ProblemRef {

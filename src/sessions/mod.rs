@@ -3,9 +3,11 @@
 pub mod store;
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -81,14 +83,12 @@ async fn create(
         .problems
         .get(body.problem.trim())
         .ok_or_else(|| AppError::bad_request(format!("Unknown problem `{}`", body.problem.trim())))?;
-    if let Some(difficulty) = body.difficulty {
-        if difficulty != problem.difficulty {
-            return Err(AppError::bad_request(format!(
-                "Difficulty follows the problem: `{}` is {}",
-                problem.slug,
-                serde_json::to_value(problem.difficulty).unwrap_or_default().as_str().unwrap_or_default()
-            )));
-        }
+    if body.difficulty.is_some_and(|difficulty| difficulty != problem.difficulty) {
+        return Err(AppError::bad_request(format!(
+            "Difficulty follows the problem: `{}` is {}",
+            problem.slug,
+            problem.difficulty.as_str()
+        )));
     }
     let limit = state.config.sessions.max_active_per_host;
     if store::count_active_hosted_by(&state.db, &user.id).await? >= u64::from(limit) {
@@ -97,6 +97,7 @@ async fn create(
     let id = uuid::Uuid::now_v7().simple().to_string();
     let new = store::NewSession { id: &id, problem: &problem, host_id: &user.id, seats: state.config.sessions.seats };
     let session = store::create(&state.db, new).await?.with_participant();
+    state.live_sessions.invalidate();
     tracing::info!(session = %session.id, host = %user.id, problem = %problem.slug, "session created");
     Ok((StatusCode::CREATED, Json(json!({ "session": session }))))
 }
@@ -121,7 +122,9 @@ impl PageQuery {
             None => Ok(None),
             Some(text) => time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
                 .map(|_| Some(text))
-                .map_err(|_| AppError::bad_request("before must be an RFC 3339 timestamp such as a session's createdAt")),
+                .map_err(|_| {
+                    AppError::bad_request("before must be an RFC 3339 timestamp such as a session's createdAt")
+                }),
         }
     }
 }
@@ -135,9 +138,23 @@ async fn active(
     State(state): State<AppState>,
     CurrentUser(_): CurrentUser,
     ApiQuery(page): ApiQuery<PageQuery>,
-) -> AppResult<Json<serde_json::Value>> {
-    let sessions = store::list(&state.db, store::Listing::Active, page.limit()?, page.before()?).await?;
-    Ok(listing(sessions))
+) -> AppResult<Response> {
+    let (limit, before) = (page.limit()?, page.before()?);
+    if page.limit.is_some() || before.is_some() {
+        let sessions = store::list(&state.db, store::Listing::Active, limit, before).await?;
+        return Ok(listing(sessions).into_response());
+    }
+    // The first page is the same for everyone and polled by every dashboard: serve it from
+    // a cache that every session write on this instance clears.
+    let body = state
+        .live_sessions
+        .get_or_load(&(), || async {
+            let sessions = store::list(&state.db, store::Listing::Active, limit, None).await?;
+            let Json(value) = listing(sessions);
+            anyhow::Ok(Bytes::from(serde_json::to_vec(&value)?))
+        })
+        .await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 async fn my_recent(
@@ -151,11 +168,15 @@ async fn my_recent(
 }
 
 async fn load(state: &AppState, id: &str) -> AppResult<Session> {
-    let valid_id = !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let valid_id =
+        !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if !valid_id {
         return Err(AppError::not_found("Session not found"));
     }
-    store::find(&state.db, id).await?.map(Session::with_participant).ok_or_else(|| AppError::not_found("Session not found"))
+    store::find(&state.db, id)
+        .await?
+        .map(Session::with_participant)
+        .ok_or_else(|| AppError::not_found("Session not found"))
 }
 
 async fn show(
@@ -175,13 +196,17 @@ async fn join(
     if before.status == Status::Completed {
         return Err(AppError::bad_request("Cannot join a completed session"));
     }
-    if !before.includes(&user.id) && !store::try_join(&state.db, &id, &user.id).await? {
-        let now = load(&state, &id).await?;
-        return Err(match now.status {
-            Status::Completed => AppError::bad_request("Cannot join a completed session"),
-            Status::Active if now.includes(&user.id) => return Ok(Json(json!({ "session": now }))),
-            Status::Active => AppError::Conflict("Session is full".into()),
-        });
+    if !before.includes(&user.id) {
+        if !store::try_join(&state.db, &id, &user.id).await? {
+            // The conditional update refused: say why from the state that refused it.
+            let now = load(&state, &id).await?;
+            return match now.status {
+                Status::Completed => Err(AppError::bad_request("Cannot join a completed session")),
+                Status::Active if now.includes(&user.id) => Ok(Json(json!({ "session": now }))),
+                Status::Active => Err(AppError::Conflict("Session is full".into())),
+            };
+        }
+        state.live_sessions.invalidate();
     }
     Ok(Json(json!({ "session": load(&state, &id).await? })))
 }
@@ -201,6 +226,7 @@ async fn leave(
     if !store::try_leave(&state.db, &id, &user.id).await? {
         return Err(AppError::bad_request("You are not a participant of this session"));
     }
+    state.live_sessions.invalidate();
     Ok(Json(json!({ "session": load(&state, &id).await? })))
 }
 
@@ -216,6 +242,7 @@ async fn end(
     if session.status == Status::Completed || !store::try_end(&state.db, &id, &user.id).await? {
         return Err(AppError::bad_request("Session is already completed"));
     }
+    state.live_sessions.invalidate();
     tracing::info!(session = %id, "session ended");
     Ok(Json(json!({ "session": load(&state, &id).await?, "message": "Session ended successfully" })))
 }

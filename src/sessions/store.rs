@@ -83,7 +83,9 @@ pub async fn count_active_hosted_by(db: &Db, user_id: &str) -> anyhow::Result<u6
         n: u64,
     }
     let mut response = db
-        .query("SELECT count() AS n FROM session WHERE status = 'active' AND host = type::record('user', $user) GROUP ALL")
+        .query(
+            "SELECT count() AS n FROM session WHERE status = 'active' AND host = type::record('user', $user) GROUP ALL",
+        )
         .bind(json!({ "user": user_id }))
         .await?
         .check()?;
@@ -134,6 +136,12 @@ pub async fn try_leave(db: &Db, session_id: &str, user_id: &str) -> anyhow::Resu
 }
 
 pub async fn try_end(db: &Db, session_id: &str, user_id: &str) -> anyhow::Result<bool> {
-    update_if(db, session_id, user_id, "status = 'completed', ended_at = time::now()", "status = 'active' AND host = $me")
-        .await
+    update_if(
+        db,
+        session_id,
+        user_id,
+        "status = 'completed', ended_at = time::now()",
+        "status = 'active' AND host = $me",
+    )
+    .await
 }

@@ -41,7 +41,8 @@ async fn cookie_is_http_only_and_bearer_works_too() {
 
     let bearer = server.http.get(format!("{}/api/me", server.url)).bearer_auth(&token).send().await.expect("GET");
     assert_eq!(bearer.status(), StatusCode::OK);
-    let forged = server.http.get(format!("{}/api/me", server.url)).bearer_auth(format!("{token}x")).send().await.expect("GET");
+    let forged =
+        server.http.get(format!("{}/api/me", server.url)).bearer_auth(format!("{token}x")).send().await.expect("GET");
     assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -53,10 +54,12 @@ async fn login_logout_and_wrong_credentials() {
 
     let wrong = anon.post_json("/api/auth/login", json!({"email": "dee@example.test", "password": "nope nope"})).await;
     assert_error(wrong, StatusCode::UNAUTHORIZED, "Invalid email or password");
-    let unknown = anon.post_json("/api/auth/login", json!({"email": "who@example.test", "password": "nope nope"})).await;
+    let unknown =
+        anon.post_json("/api/auth/login", json!({"email": "who@example.test", "password": "nope nope"})).await;
     assert_error(unknown, StatusCode::UNAUTHORIZED, "Invalid email or password");
 
-    let response = anon.post("/api/auth/login", json!({"email": "DEE@example.test", "password": "a fine password"})).await;
+    let response =
+        anon.post("/api/auth/login", json!({"email": "DEE@example.test", "password": "a fine password"})).await;
     assert_eq!(response.status(), StatusCode::OK);
     let mut client = anon.clone();
     client.cookie = session_cookie(&response);
@@ -85,7 +88,9 @@ async fn registration_validates_every_field() {
         assert_error(anon.post_json("/api/auth/register", body).await, StatusCode::BAD_REQUEST, needle);
     }
     server.register("A", "a@example.test", "long enough").await;
-    let duplicate = anon.post_json("/api/auth/register", json!({"name": "A", "email": "A@Example.test", "password": "long enough"})).await;
+    let duplicate = anon
+        .post_json("/api/auth/register", json!({"name": "A", "email": "A@Example.test", "password": "long enough"}))
+        .await;
     assert_error(duplicate, StatusCode::CONFLICT, "already exists");
 }
 
@@ -95,10 +100,12 @@ async fn failed_logins_are_rate_limited() {
     server.register("Eve", "eve@example.test", "the real password").await;
     let anon = server.anon();
     for _ in 0..3 {
-        let attempt = anon.post_json("/api/auth/login", json!({"email": "eve@example.test", "password": "guess guess"})).await;
+        let attempt =
+            anon.post_json("/api/auth/login", json!({"email": "eve@example.test", "password": "guess guess"})).await;
         assert_eq!(attempt.0, StatusCode::UNAUTHORIZED);
     }
-    let locked = anon.post("/api/auth/login", json!({"email": "eve@example.test", "password": "the real password"})).await;
+    let locked =
+        anon.post("/api/auth/login", json!({"email": "eve@example.test", "password": "the real password"})).await;
     assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
     let retry_after: u64 = locked.headers()["retry-after"].to_str().expect("ascii").parse().expect("seconds");
     assert!((1..=60).contains(&retry_after));
@@ -108,11 +115,17 @@ async fn failed_logins_are_rate_limited() {
 async fn closed_and_invite_only_registration() {
     let closed = Server::start_with_env(&[("CODEROOM_AUTH_REGISTRATION", "closed")]);
     closed.user("Admin").await; // the first account is always allowed: it sets up the server
-    let refused = closed.anon().post_json("/api/auth/register", json!({"name": "X", "email": "x@example.test", "password": "long enough"})).await;
+    let refused = closed
+        .anon()
+        .post_json("/api/auth/register", json!({"name": "X", "email": "x@example.test", "password": "long enough"}))
+        .await;
     assert_error(refused, StatusCode::FORBIDDEN, "closed");
 
     let invite = Server::start_with_env(&[("CODEROOM_AUTH_REGISTRATION", "invite-only")]);
     invite.user("Admin").await;
-    let refused = invite.anon().post_json("/api/auth/register", json!({"name": "X", "email": "x@example.test", "password": "long enough"})).await;
+    let refused = invite
+        .anon()
+        .post_json("/api/auth/register", json!({"name": "X", "email": "x@example.test", "password": "long enough"}))
+        .await;
     assert_error(refused, StatusCode::FORBIDDEN, "invitation");
 }

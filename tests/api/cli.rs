@@ -21,7 +21,11 @@ fn coderoom(data_dir: &std::path::Path, args: &[&str]) -> (bool, String) {
 fn config_check_reports_line_and_key() {
     let temp = tempfile::tempdir().expect("tempdir");
     let file = temp.path().join("coderoom.toml");
-    std::fs::write(&file, "bind = \"127.0.0.1:8080\"\n\n[sessions]\nseats = 1\n\n[auth]\nregistration = \"sometimes\"\n").expect("write");
+    std::fs::write(
+        &file,
+        "bind = \"127.0.0.1:8080\"\n\n[sessions]\nseats = 1\n\n[auth]\nregistration = \"sometimes\"\n",
+    )
+    .expect("write");
     let output = Command::new(BINARY).args(["config", "check"]).arg(&file).output().expect("run");
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(!output.status.success());
@@ -41,13 +45,28 @@ fn config_check_reports_line_and_key() {
 async fn users_commands_and_backup_restore() {
     let temp = tempfile::tempdir().expect("tempdir");
     let data_dir = temp.path().join("data");
-    let (ok, out) = coderoom(&data_dir, &["users", "create", "--name", "Root", "--email", "root@example.test", "--password", "root password", "--role", "admin"]);
+    let (ok, out) = coderoom(
+        &data_dir,
+        &[
+            "users",
+            "create",
+            "--name",
+            "Root",
+            "--email",
+            "root@example.test",
+            "--password",
+            "root password",
+            "--role",
+            "admin",
+        ],
+    );
     assert!(ok, "{out}");
     let (ok, out) = coderoom(&data_dir, &["users", "create", "--name", "Int", "--email", "int@example.test"]);
     assert!(ok && out.contains("password: "), "{out}");
     let (ok, out) = coderoom(&data_dir, &["users", "set-role", "int@example.test", "candidate"]);
     assert!(ok, "{out}");
-    let (ok, out) = coderoom(&data_dir, &["users", "reset-password", "int@example.test", "--password", "brand new password"]);
+    let (ok, out) =
+        coderoom(&data_dir, &["users", "reset-password", "int@example.test", "--password", "brand new password"]);
     assert!(ok, "{out}");
     let (ok, out) = coderoom(&data_dir, &["users", "list"]);
     assert!(ok && out.contains("root@example.test") && out.contains("candidate"), "{out}");
@@ -57,7 +76,8 @@ async fn users_commands_and_backup_restore() {
     // Backup while the server runs: the command goes through the server.
     let server = Server::start_in(&data_dir, &[]);
     let mut client = server.anon();
-    let login = client.post("/api/auth/login", json!({"email": "int@example.test", "password": "brand new password"})).await;
+    let login =
+        client.post("/api/auth/login", json!({"email": "int@example.test", "password": "brand new password"})).await;
     assert_eq!(login.status(), StatusCode::OK);
     client.cookie = crate::session_cookie(&login);
     let (status, body) = client.post_json("/api/sessions", json!({"problem": "two-sum"})).await;
@@ -81,7 +101,8 @@ async fn users_commands_and_backup_restore() {
     assert!(ok, "{out}");
     let restored = Server::start_in(&restored_dir, &[]);
     let mut client = restored.anon();
-    let login = client.post("/api/auth/login", json!({"email": "int@example.test", "password": "brand new password"})).await;
+    let login =
+        client.post("/api/auth/login", json!({"email": "int@example.test", "password": "brand new password"})).await;
     assert_eq!(login.status(), StatusCode::OK);
     client.cookie = crate::session_cookie(&login);
     let (status, _) = client.get_json(&format!("/api/sessions/{id}")).await;

@@ -42,7 +42,8 @@ async fn acknowledged_writes_survive_kill_9() {
 
 async fn restarted_login(server: &Server) -> (crate::Client, serde_json::Value) {
     let mut client = server.anon();
-    let response = client.post("/api/auth/login", json!({"email": "kim@example.test", "password": "durable password"})).await;
+    let response =
+        client.post("/api/auth/login", json!({"email": "kim@example.test", "password": "durable password"})).await;
     assert_eq!(response.status(), StatusCode::OK, "the account survived");
     client.cookie = crate::session_cookie(&response);
     let body = response.json().await.expect("json");

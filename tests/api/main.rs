@@ -95,13 +95,14 @@ impl Server {
 
     /// Registers a new account (unique e-mail) and returns a client signed in as it.
     pub async fn user(&self, name: &str) -> (Client, Value) {
-        let email = format!("{}-{}@example.test", name.to_lowercase(), uuid_like());
+        let email = format!("{}-{}@example.test", name.to_lowercase().replace(char::is_whitespace, "-"), uuid_like());
         self.register(name, &email, "correct horse battery").await
     }
 
     pub async fn register(&self, name: &str, email: &str, password: &str) -> (Client, Value) {
         let mut client = self.anon();
-        let response = client.post("/api/auth/register", json!({ "name": name, "email": email, "password": password })).await;
+        let response =
+            client.post("/api/auth/register", json!({ "name": name, "email": email, "password": password })).await;
         assert_eq!(response.status(), StatusCode::CREATED, "register {email}");
         client.cookie = Some(session_cookie(&response).expect("register sets a cookie"));
         let body: Value = response.json().await.expect("json");

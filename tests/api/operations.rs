@@ -26,14 +26,38 @@ async fn bad_bodies_get_415_413_and_400() {
     let url = format!("{}/api/sessions", server.url);
     let cookie = client.cookie.clone().expect("cookie");
 
-    let plain = server.http.post(&url).header("cookie", &cookie).header("content-type", "text/plain").body("{}").send().await.expect("POST");
+    let plain = server
+        .http
+        .post(&url)
+        .header("cookie", &cookie)
+        .header("content-type", "text/plain")
+        .body("{}")
+        .send()
+        .await
+        .expect("POST");
     assert_error(crate::json_of(plain).await, StatusCode::UNSUPPORTED_MEDIA_TYPE, "application/json");
 
-    let huge = format!("{{\"problem\": \"{}\"}}", "x".repeat(2 * 1024 * 1024));
-    let big = server.http.post(&url).header("cookie", &cookie).header("content-type", "application/json").body(huge).send().await.expect("POST");
+    let huge = format!("{{\"problem\": \"{}\"}}", "x".repeat(300 * 1024));
+    let big = server
+        .http
+        .post(&url)
+        .header("cookie", &cookie)
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .expect("POST");
     assert_error(crate::json_of(big).await, StatusCode::PAYLOAD_TOO_LARGE, "too large");
 
-    let broken = server.http.post(&url).header("cookie", &cookie).header("content-type", "application/json").body("{\"problem\":").send().await.expect("POST");
+    let broken = server
+        .http
+        .post(&url)
+        .header("cookie", &cookie)
+        .header("content-type", "application/json")
+        .body("{\"problem\":")
+        .send()
+        .await
+        .expect("POST");
     assert_error(crate::json_of(broken).await, StatusCode::BAD_REQUEST, "JSON");
 
     // The server is still serving after all that.
@@ -77,7 +101,13 @@ async fn web_app_and_api_fallbacks() {
     // A hashed asset referenced by index.html is cached for good and compressed on request.
     let html = anon.get("/").await.text().await.expect("html");
     if let Some(asset) = html.split('"').find(|part| part.starts_with("/assets/") && part.ends_with(".js")) {
-        let response = server.http.get(format!("{}{asset}", server.url)).header("accept-encoding", "gzip").send().await.expect("GET");
+        let response = server
+            .http
+            .get(format!("{}{asset}", server.url))
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .expect("GET");
         assert_eq!(response.status(), StatusCode::OK);
         assert!(response.headers()["cache-control"].to_str().unwrap_or_default().contains("immutable"));
         assert_eq!(response.headers().get("content-encoding").map(|v| v.to_str().unwrap_or_default()), Some("gzip"));

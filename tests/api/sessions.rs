@@ -44,7 +44,11 @@ async fn create_show_and_list_without_emails() {
 async fn invalid_creates_are_rejected() {
     let server = Server::start();
     let (host, _) = server.user("Ivy").await;
-    assert_error(host.post_json("/api/sessions", json!({"problem": "no-such-problem"})).await, StatusCode::BAD_REQUEST, "Unknown problem");
+    assert_error(
+        host.post_json("/api/sessions", json!({"problem": "no-such-problem"})).await,
+        StatusCode::BAD_REQUEST,
+        "Unknown problem",
+    );
     assert_error(host.post_json("/api/sessions", json!({})).await, StatusCode::BAD_REQUEST, "problem");
     assert_error(
         host.post_json("/api/sessions", json!({"problem": "two-sum", "difficulty": "impossible"})).await,
@@ -80,24 +84,48 @@ async fn join_leave_end_lifecycle() {
     assert_eq!(again, StatusCode::OK, "joining twice is idempotent");
     let (host_join, _) = host.post_empty_json(&format!("/api/sessions/{id}/join")).await;
     assert_eq!(host_join, StatusCode::OK, "the host rejoining is idempotent");
-    assert_error(third.post_empty_json(&format!("/api/sessions/{id}/join")).await, StatusCode::CONFLICT, "Session is full");
+    assert_error(
+        third.post_empty_json(&format!("/api/sessions/{id}/join")).await,
+        StatusCode::CONFLICT,
+        "Session is full",
+    );
 
-    assert_error(host.post_empty_json(&format!("/api/sessions/{id}/leave")).await, StatusCode::BAD_REQUEST, "host cannot leave");
+    assert_error(
+        host.post_empty_json(&format!("/api/sessions/{id}/leave")).await,
+        StatusCode::BAD_REQUEST,
+        "host cannot leave",
+    );
     let (left, body) = guest.post_empty_json(&format!("/api/sessions/{id}/leave")).await;
     assert_eq!(left, StatusCode::OK);
     assert_eq!(body["session"]["participant"], Value::Null);
-    assert_error(guest.post_empty_json(&format!("/api/sessions/{id}/leave")).await, StatusCode::BAD_REQUEST, "not a participant");
+    assert_error(
+        guest.post_empty_json(&format!("/api/sessions/{id}/leave")).await,
+        StatusCode::BAD_REQUEST,
+        "not a participant",
+    );
     let (third_join, _) = third.post_empty_json(&format!("/api/sessions/{id}/join")).await;
     assert_eq!(third_join, StatusCode::OK, "a freed seat can be taken");
 
-    assert_error(third.post_empty_json(&format!("/api/sessions/{id}/end")).await, StatusCode::FORBIDDEN, "Only the host");
+    assert_error(
+        third.post_empty_json(&format!("/api/sessions/{id}/end")).await,
+        StatusCode::FORBIDDEN,
+        "Only the host",
+    );
     let (ended, body) = host.post_empty_json(&format!("/api/sessions/{id}/end")).await;
     assert_eq!(ended, StatusCode::OK);
     assert_eq!(body["session"]["status"], "completed");
     assert!(body["session"]["endedAt"].is_string());
     assert!(body["message"].is_string());
-    assert_error(host.post_empty_json(&format!("/api/sessions/{id}/end")).await, StatusCode::BAD_REQUEST, "already completed");
-    assert_error(guest.post_empty_json(&format!("/api/sessions/{id}/join")).await, StatusCode::BAD_REQUEST, "completed session");
+    assert_error(
+        host.post_empty_json(&format!("/api/sessions/{id}/end")).await,
+        StatusCode::BAD_REQUEST,
+        "already completed",
+    );
+    assert_error(
+        guest.post_empty_json(&format!("/api/sessions/{id}/join")).await,
+        StatusCode::BAD_REQUEST,
+        "completed session",
+    );
 
     let (_, active) = host.get_json("/api/sessions/active").await;
     assert_eq!(active["sessions"].as_array().map(Vec::len), Some(0));
@@ -175,7 +203,11 @@ async fn hosts_cannot_flood_sessions() {
     let (host, _) = server.user("Flood").await;
     create(&host, "two-sum").await;
     create(&host, "two-sum").await;
-    assert_error(host.post_json("/api/sessions", json!({"problem": "two-sum"})).await, StatusCode::CONFLICT, "already host");
+    assert_error(
+        host.post_json("/api/sessions", json!({"problem": "two-sum"})).await,
+        StatusCode::CONFLICT,
+        "already host",
+    );
 }
 
 #[tokio::test]

@@ -1,0 +1,347 @@
+//! The Piston v2 HTTP and WebSocket API, served at the top level (`/api/v2/...`).
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use futures::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+
+use super::engine::{Control, JobIo, StreamEvent};
+use super::request::{ExecuteRequest, ExecuteResult};
+use super::{Sandbox, SandboxError};
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+
+/// The Piston-compatible routes, each also with a trailing slash (some clients use it).
+pub fn routes() -> Router<AppState> {
+    let mut router = Router::new();
+    for path in ["/api/v2/runtimes", "/api/v2/runtimes/"] {
+        router = router.route(path, get(runtimes));
+    }
+    for path in ["/api/v2/execute", "/api/v2/execute/"] {
+        router = router.route(path, axum::routing::post(execute));
+    }
+    for path in ["/api/v2/connect", "/api/v2/connect/"] {
+        router = router.route(path, get(connect));
+    }
+    for path in ["/api/v2/packages", "/api/v2/packages/"] {
+        router = router.route(path, get(packages).post(change_packages).delete(change_packages));
+    }
+    router
+}
+
+/// Who is asking, for fair queueing: the signed-in user, else the client address.
+pub struct Requester(pub String);
+
+impl<S> FromRequestParts<S> for Requester
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let has_credentials = parts.headers.contains_key(header::AUTHORIZATION)
+            || parts.headers.contains_key(header::COOKIE)
+            || parts.uri.query().is_some_and(|query| query.contains("token="));
+        if has_credentials {
+            if let Ok(CurrentUser(user)) = CurrentUser::from_request_parts(parts, state).await {
+                return Ok(Self(format!("user:{}", user.id)));
+            }
+        }
+        let address = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip().to_string());
+        Ok(Self(format!("addr:{}", address.unwrap_or_else(|| "unknown".into()))))
+    }
+}
+
+fn message(status: StatusCode, text: impl Into<String>) -> Response {
+    (status, axum::Json(json!({ "message": text.into() }))).into_response()
+}
+
+async fn runtimes(State(state): State<AppState>) -> Response {
+    let list: Vec<Value> = state
+        .sandbox
+        .installed_runtimes()
+        .iter()
+        .map(|rt| {
+            let mut entry = json!({ "language": rt.language, "version": rt.version, "aliases": rt.aliases });
+            if let Some(runtime) = &rt.runtime {
+                entry["runtime"] = json!(runtime);
+            }
+            entry
+        })
+        .collect();
+    axum::Json(list).into_response()
+}
+
+async fn packages(State(state): State<AppState>) -> Response {
+    let installed = state.sandbox.installed_runtimes();
+    let list: Vec<Value> = state
+        .sandbox
+        .registry()
+        .runtimes
+        .iter()
+        .map(|rt| {
+            json!({
+                "language": rt.language,
+                "language_version": rt.version,
+                "installed": installed.iter().any(|i| std::sync::Arc::ptr_eq(i, rt)),
+            })
+        })
+        .collect();
+    axum::Json(list).into_response()
+}
+
+async fn change_packages() -> Response {
+    message(
+        StatusCode::FORBIDDEN,
+        "runtimes are installed by an administrator on the server (`coderoom runtimes build`), not over the API",
+    )
+}
+
+async fn execute(
+    State(state): State<AppState>,
+    requester: Requester,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.to_ascii_lowercase().starts_with("application/json"));
+    if !is_json {
+        return message(StatusCode::UNSUPPORTED_MEDIA_TYPE, "requests must be of type application/json");
+    }
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return message(StatusCode::PAYLOAD_TOO_LARGE, "request body is too large");
+        }
+        Err(rejection) => return message(StatusCode::BAD_REQUEST, rejection.body_text()),
+    };
+    let value: Value = match serde_json::from_slice(&body) {
+        Ok(value) => value,
+        Err(err) => return message(StatusCode::BAD_REQUEST, format!("Malformed JSON: {err}")),
+    };
+    let request = match ExecuteRequest::from_json(&value) {
+        Ok(request) => request,
+        Err(text) => return message(StatusCode::BAD_REQUEST, text),
+    };
+    match state.sandbox.execute(&requester.0, request).await {
+        Ok(result) => axum::Json(result).into_response(),
+        Err(err) => AppError::from(err).into_response(),
+    }
+}
+
+async fn connect(State(state): State<AppState>, requester: Requester, upgrade: WebSocketUpgrade) -> Response {
+    let sandbox = state.sandbox.clone();
+    upgrade.on_upgrade(move |socket| interactive(socket, sandbox, requester.0))
+}
+
+type JobFuture = Pin<Box<dyn Future<Output = Result<ExecuteResult, SandboxError>> + Send>>;
+
+fn close(code: u16, reason: &str) -> Message {
+    Message::Close(Some(CloseFrame { code, reason: reason.into() }))
+}
+
+fn frame(value: Value) -> Message {
+    Message::Text(value.to_string().into())
+}
+
+fn event_frame(event: StreamEvent) -> Message {
+    match event {
+        StreamEvent::Stage(stage) => frame(json!({"type": "stage", "stage": stage})),
+        StreamEvent::Data { stream, text } => frame(json!({"type": "data", "stream": stream, "data": text})),
+        StreamEvent::Exit { stage, code, signal } => {
+            frame(json!({"type": "exit", "stage": stage, "code": code, "signal": signal}))
+        }
+    }
+}
+
+/// Piston's interactive protocol: `init` within a second, then stdin and signals while the job
+/// runs; close code 4999 when it has ended.
+async fn interactive(socket: WebSocket, sandbox: Sandbox, user: String) {
+    let (mut outgoing, mut incoming) = socket.split();
+    let (event_sender, mut events) = mpsc::unbounded_channel::<StreamEvent>();
+    let (control, control_receiver) = mpsc::unbounded_channel::<Control>();
+    let mut control_receiver = Some(control_receiver);
+    let mut event_sender = Some(event_sender);
+    let mut job: Option<JobFuture> = None;
+    let mut client_gone = false;
+    let init_timeout = tokio::time::sleep(Duration::from_secs(1));
+    tokio::pin!(init_timeout);
+
+    // Each arm yields the frames to send and whether the conversation is over.
+    loop {
+        let waiting_for_init = job.is_none() && control_receiver.is_some();
+        let running = async {
+            match job.as_mut() {
+                Some(future) => future.await,
+                None => std::future::pending().await,
+            }
+        };
+        let (frames, done): (Vec<Message>, bool) = tokio::select! {
+            incoming_message = incoming.next(), if !client_gone => match incoming_message {
+                Some(Ok(Message::Text(text))) => {
+                    handle_client_message(&text, &sandbox, &user, &mut job, &control, &mut control_receiver, &mut event_sender)
+                }
+                Some(Ok(Message::Binary(_) | Message::Ping(_) | Message::Pong(_))) => (Vec::new(), false),
+                _ => {
+                    // The client left: stop the program and let the job wind down normally, so
+                    // its container is cleaned and reused.
+                    client_gone = true;
+                    let _ = control.send(Control::Signal(9));
+                    (Vec::new(), job.is_none())
+                }
+            },
+            Some(event) = events.recv() => (vec![event_frame(event)], false),
+            result = running => {
+                job = None;
+                let mut frames: Vec<Message> = Vec::new();
+                while let Ok(event) = events.try_recv() {
+                    frames.push(event_frame(event));
+                }
+                match result {
+                    Ok(_) => frames.push(close(4999, "Job Completed")),
+                    Err(err) => {
+                        frames.push(frame(json!({"type": "error", "message": err.to_string()})));
+                        frames.push(close(4002, "Notified Error"));
+                    }
+                }
+                (frames, true)
+            }
+            () = &mut init_timeout, if waiting_for_init => {
+                (vec![close(4001, "Initialization Timeout")], true)
+            }
+        };
+        if !client_gone {
+            for message in frames {
+                if outgoing.send(message).await.is_err() {
+                    client_gone = true;
+                    let _ = control.send(Control::Signal(9));
+                    break;
+                }
+            }
+        }
+        if done || (client_gone && job.is_none()) {
+            break;
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn handle_client_message(
+    text: &str,
+    sandbox: &Sandbox,
+    user: &str,
+    job: &mut Option<JobFuture>,
+    control: &mpsc::UnboundedSender<Control>,
+    control_receiver: &mut Option<mpsc::UnboundedReceiver<Control>>,
+    event_sender: &mut Option<mpsc::UnboundedSender<StreamEvent>>,
+) -> (Vec<Message>, bool) {
+    let notify = |message: String| {
+        (vec![frame(json!({"type": "error", "message": message})), close(4002, "Notified Error")], true)
+    };
+    let value: Value = match serde_json::from_str(text) {
+        Ok(value) => value,
+        Err(err) => return notify(format!("Malformed JSON: {err}")),
+    };
+    let initialized = control_receiver.is_none();
+    match value.get("type").and_then(Value::as_str) {
+        Some("init") => {
+            if initialized {
+                return (vec![close(4000, "Already Initialized")], true);
+            }
+            let prepared = ExecuteRequest::from_json(&value)
+                .map_err(SandboxError::Invalid)
+                .and_then(|request| sandbox.prepare(request));
+            let prepared_job = match prepared {
+                Ok(prepared_job) => prepared_job,
+                Err(err) => return notify(err.to_string()),
+            };
+            let io = JobIo { events: event_sender.take(), control: control_receiver.take(), interactive: true };
+            let runtime = json!({"type": "runtime", "language": prepared_job.runtime.language, "version": prepared_job.runtime.version});
+            let sandbox = sandbox.clone();
+            let user = user.to_string();
+            *job = Some(Box::pin(async move { sandbox.run(&user, &prepared_job, io).await }));
+            (vec![frame(runtime)], false)
+        }
+        Some("data") => {
+            if !initialized {
+                return (vec![close(4003, "Not yet initialized")], true);
+            }
+            if value.get("stream").and_then(Value::as_str) != Some("stdin") {
+                return (vec![close(4004, "Can only write to stdin")], true);
+            }
+            let data = value.get("data").and_then(Value::as_str).unwrap_or_default();
+            let _ = control.send(Control::Stdin(data.as_bytes().to_vec()));
+            (Vec::new(), false)
+        }
+        Some("signal") => {
+            if !initialized {
+                return (vec![close(4003, "Not yet initialized")], true);
+            }
+            match value.get("signal").and_then(Value::as_str).and_then(signal_number) {
+                Some(number) => {
+                    let _ = control.send(Control::Signal(number));
+                    (Vec::new(), false)
+                }
+                None => (vec![close(4005, "Invalid signal")], true),
+            }
+        }
+        // Piston ignores other message types.
+        _ => (Vec::new(), false),
+    }
+}
+
+/// Linux numbers of the signal names Piston accepts.
+fn signal_number(name: &str) -> Option<i32> {
+    let number = match name {
+        "SIGHUP" => 1,
+        "SIGINT" => 2,
+        "SIGQUIT" => 3,
+        "SIGILL" => 4,
+        "SIGTRAP" => 5,
+        "SIGABRT" | "SIGIOT" => 6,
+        "SIGBUS" => 7,
+        "SIGFPE" => 8,
+        "SIGKILL" => 9,
+        "SIGUSR1" => 10,
+        "SIGSEGV" => 11,
+        "SIGUSR2" => 12,
+        "SIGPIPE" => 13,
+        "SIGALRM" => 14,
+        "SIGTERM" => 15,
+        "SIGSTKFLT" => 16,
+        "SIGCHLD" | "SIGCLD" => 17,
+        "SIGCONT" => 18,
+        "SIGSTOP" => 19,
+        "SIGTSTP" => 20,
+        "SIGTTIN" => 21,
+        "SIGTTOU" => 22,
+        "SIGURG" => 23,
+        "SIGXCPU" => 24,
+        "SIGXFSZ" => 25,
+        "SIGVTALRM" => 26,
+        "SIGPROF" => 27,
+        "SIGWINCH" => 28,
+        "SIGIO" | "SIGPOLL" => 29,
+        "SIGPWR" => 30,
+        "SIGSYS" | "SIGUNUSED" => 31,
+        _ => return None,
+    };
+    Some(number)
+}

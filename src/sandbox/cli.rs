@@ -1,0 +1,149 @@
+//! `coderoom runtimes build|list|check|test`.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+
+use super::request::{ExecuteRequest, RequestFile};
+use super::runtimes::Registry;
+use super::{Sandbox, images};
+use crate::config::Config;
+
+#[derive(clap::Subcommand, Debug, Clone)]
+pub enum RuntimesCommand {
+    /// Build the runtime images offline from Debian packages (all runtimes when none is named).
+    Build {
+        /// Languages or aliases, e.g. `python java`.
+        langs: Vec<String>,
+    },
+    /// Show every configured runtime and whether its image is installed.
+    List,
+    /// Exit non-zero when a configured runtime's image is missing or Docker is unreachable.
+    Check,
+    /// Run each runtime's smoke program in the sandbox (all runtimes when none is named).
+    Test {
+        /// Languages or aliases.
+        langs: Vec<String>,
+    },
+}
+
+pub async fn run_cli(command: RuntimesCommand, config: &Config) -> anyhow::Result<()> {
+    let sandbox_config = &config.sandbox;
+    let registry = Registry::load(sandbox_config.runtimes_file.as_deref())?;
+    match command {
+        RuntimesCommand::Build { langs } => {
+            let docker = connect(config).await?;
+            let runtimes = registry.select(&langs)?;
+            let mut names: Vec<&str> = runtimes.iter().map(|rt| rt.image.as_str()).collect();
+            names.dedup();
+            let wanted: HashSet<&str> = names.iter().copied().collect();
+            let multi = MultiProgress::new();
+            for spec in registry.images.iter().filter(|spec| wanted.contains(spec.name.as_str())) {
+                let started = Instant::now();
+                images::build(&docker, spec, &multi).await.with_context(|| format!("building {}", spec.name))?;
+                println!("built {} in {:.0?}", spec.name, started.elapsed());
+            }
+            for name in wanted {
+                if registry.image(name).is_none() {
+                    println!("{name}: no [[image]] recipe in the registry; build or load it with Docker yourself");
+                }
+            }
+            Ok(())
+        }
+        RuntimesCommand::List => {
+            let installed = installed_images(config).await.unwrap_or_default();
+            println!("{:<12} {:<10} {:<10} {:<28} ALIASES", "LANGUAGE", "VERSION", "INSTALLED", "IMAGE");
+            for rt in &registry.runtimes {
+                let yes = if installed.contains(&rt.image) { "yes" } else { "no" };
+                println!(
+                    "{:<12} {:<10} {:<10} {:<28} {}",
+                    rt.language,
+                    rt.version,
+                    yes,
+                    rt.image,
+                    rt.aliases.join(", ")
+                );
+            }
+            Ok(())
+        }
+        RuntimesCommand::Check => {
+            let installed = installed_images(config).await?;
+            let mut missing = Vec::new();
+            for rt in &registry.runtimes {
+                if installed.contains(&rt.image) {
+                    println!("ok       {}-{} ({})", rt.language, rt.version, rt.image);
+                } else {
+                    println!("MISSING  {}-{} ({})", rt.language, rt.version, rt.image);
+                    missing.push(rt.language.clone());
+                }
+            }
+            if !missing.is_empty() {
+                bail!("{} runtime(s) missing: {} — run `coderoom runtimes build`", missing.len(), missing.join(", "));
+            }
+            Ok(())
+        }
+        RuntimesCommand::Test { langs } => {
+            let runtimes = registry.select(&langs)?;
+            let sandbox = Sandbox::new(sandbox_config).await?;
+            let multi = MultiProgress::new();
+            let style = ProgressStyle::with_template("{spinner} {prefix:<12.bold} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner());
+            let mut failures = Vec::new();
+            for rt in runtimes {
+                let bar = multi.add(ProgressBar::new_spinner());
+                bar.set_style(style.clone());
+                bar.set_prefix(rt.language.clone());
+                bar.enable_steady_tick(Duration::from_millis(120));
+                bar.set_message("running the smoke program");
+                let request = ExecuteRequest {
+                    language: rt.language.clone(),
+                    version: rt.version.clone(),
+                    files: vec![RequestFile { name: Some(rt.file.clone()), content: rt.smoke.clone(), encoding: None }],
+                    stdin: "42".into(),
+                    ..Default::default()
+                };
+                let started = Instant::now();
+                match sandbox.execute("cli", request).await {
+                    Ok(result) if result.run.stdout.trim_end() == "coderoom smoke ok 42" => {
+                        bar.finish_and_clear();
+                        println!("ok      {:<12} {:.0?}", rt.language, started.elapsed());
+                    }
+                    Ok(result) => {
+                        let stage = result.compile.as_ref().filter(|c| !c.succeeded()).unwrap_or(&result.run);
+                        bar.finish_and_clear();
+                        println!(
+                            "FAILED  {:<12} status {:?} {:?}: {}",
+                            rt.language,
+                            stage.status,
+                            stage.message,
+                            stage.output.chars().take(400).collect::<String>()
+                        );
+                        failures.push(rt.language.clone());
+                    }
+                    Err(err) => {
+                        bar.finish_and_clear();
+                        println!("FAILED  {:<12} {err}", rt.language);
+                        failures.push(rt.language.clone());
+                    }
+                }
+            }
+            if !failures.is_empty() {
+                bail!("smoke programs failed: {}", failures.join(", "));
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn connect(config: &Config) -> anyhow::Result<bollard::Docker> {
+    let docker = config.sandbox.docker()?;
+    docker.negotiate_version().await.context("Docker engine not reachable (start it with scripts/start-docker.sh)")
+}
+
+async fn installed_images(config: &Config) -> anyhow::Result<HashSet<String>> {
+    let docker = connect(config).await?;
+    let images = docker.list_images(None::<bollard::query_parameters::ListImagesOptions>).await?;
+    Ok(images.into_iter().flat_map(|image| image.repo_tags).collect())
+}

@@ -1,0 +1,638 @@
+//! The Docker side: warm sandbox containers, each running the agent (`agent.py`) as PID 1,
+//! and the per-job conversation with that agent.
+//!
+//! Why warm containers: starting a container costs ~0.55 s here while a Python hello world takes
+//! ~16 ms. A warm container runs one job at a time; the agent forks each stage as the job user and,
+//! after the job, kills every other process in the container and wipes its writable directories,
+//! then verifies the slate is clean before the container is reused. Anything unexpected (agent
+//! gone, cleanup failed, a stage that does not end) throws the container away instead.
+
+use std::collections::HashMap;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use base64::Engine as _;
+use bollard::Docker;
+use bollard::container::LogOutput;
+use bollard::models::{ContainerCreateBody, ContainerUpdateBody, HostConfig};
+use bollard::query_parameters::{
+    AttachContainerOptions, CreateContainerOptions, ListContainersOptions, RemoveContainerOptions,
+    StartContainerOptions,
+};
+use futures::StreamExt;
+use serde::Deserialize;
+use serde_json::json;
+use tokio::io::{AsyncWrite, AsyncWriteExt};
+use tokio::sync::mpsc;
+
+use super::SandboxConfig;
+use super::request::{ExecuteResult, Job, StageLimits, StageResult};
+
+const AGENT: &str = include_str!("agent.py");
+pub const LABEL: &str = "org.coderoom.sandbox";
+const OWNER_LABEL: &str = "org.coderoom.owner";
+/// Memory the agent itself needs on top of the job's limit.
+const AGENT_OVERHEAD: u64 = 32 * 1024 * 1024;
+/// Grace beyond a stage's own time limit before the container is presumed stuck and destroyed.
+const STAGE_GRACE: Duration = Duration::from_secs(5);
+
+/// What the agent tells us, one JSON line at a time.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "ev", rename_all = "lowercase")]
+enum AgentEvent {
+    Hello,
+    Prepared,
+    Failed { message: String },
+    Data { s: String, d: String },
+    Exit(ExitEvent),
+    Clean,
+    Dirty { message: String },
+}
+
+#[derive(Debug, Deserialize)]
+struct ExitEvent {
+    code: Option<i32>,
+    signal: Option<String>,
+    status: Option<String>,
+    message: Option<String>,
+    cpu_time: u64,
+    wall_time: u64,
+    memory: u64,
+}
+
+/// Streamed to interactive clients while a job runs.
+#[derive(Debug, Clone)]
+pub enum StreamEvent {
+    Stage(&'static str),
+    Data { stream: &'static str, text: String },
+    Exit { stage: &'static str, code: Option<i32>, signal: Option<String> },
+}
+
+/// From interactive clients to the running stage.
+#[derive(Debug, Clone)]
+pub enum Control {
+    Stdin(Vec<u8>),
+    Signal(i32),
+}
+
+/// The optional interactive side of a job.
+#[derive(Default)]
+pub struct JobIo {
+    pub events: Option<mpsc::UnboundedSender<StreamEvent>>,
+    pub control: Option<mpsc::UnboundedReceiver<Control>>,
+    /// Keep the run stage's stdin open for `Control::Stdin` (WebSocket jobs).
+    pub interactive: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// One warm container and the agent inside it.
+struct Sandbox {
+    id: String,
+    input: Pin<Box<dyn AsyncWrite + Send>>,
+    events: mpsc::UnboundedReceiver<AgentEvent>,
+    memory_limit: u64,
+}
+
+impl Sandbox {
+    async fn send(&mut self, message: serde_json::Value) -> Result<(), EngineError> {
+        let mut line = serde_json::to_vec(&message).map_err(|err| EngineError::Failed(err.to_string()))?;
+        line.push(b'\n');
+        self.input
+            .write_all(&line)
+            .await
+            .map_err(|err| EngineError::Failed(format!("sandbox agent unreachable: {err}")))?;
+        self.input.flush().await.map_err(|err| EngineError::Failed(format!("sandbox agent unreachable: {err}")))
+    }
+
+    async fn next(&mut self) -> Result<AgentEvent, EngineError> {
+        self.events.recv().await.ok_or_else(|| EngineError::Failed("sandbox agent exited".into()))
+    }
+}
+
+/// The containers of one image: `idle` ones are ready, `busy` ones run a job or are being
+/// cleaned, `creating` ones are starting. Their sum is kept at `warm_containers`.
+#[derive(Default)]
+struct Pool {
+    idle: Vec<Sandbox>,
+    busy: usize,
+    creating: usize,
+}
+
+impl Pool {
+    fn total(&self) -> usize {
+        self.idle.len() + self.busy + self.creating
+    }
+}
+
+pub struct Engine {
+    docker: Docker,
+    config: Arc<SandboxConfig>,
+    owner: String,
+    pools: Mutex<HashMap<String, Pool>>,
+    sequence: AtomicU64,
+}
+
+impl Engine {
+    pub fn new(docker: Docker, config: Arc<SandboxConfig>) -> Arc<Self> {
+        Arc::new(Self {
+            docker,
+            config,
+            owner: owner_id(),
+            pools: Mutex::new(HashMap::new()),
+            sequence: AtomicU64::new(0),
+        })
+    }
+
+    fn pools(&self) -> std::sync::MutexGuard<'_, HashMap<String, Pool>> {
+        self.pools.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Idle warm containers per image, for readiness.
+    pub fn warm_counts(&self) -> HashMap<String, usize> {
+        self.pools().iter().map(|(image, pool)| (image.clone(), pool.idle.len())).collect()
+    }
+
+    /// Removes sandbox containers left behind by a coderoom process that no longer exists on
+    /// this host (a crash; normally containers remove themselves when their owner goes away).
+    pub async fn sweep_orphans(&self) -> anyhow::Result<usize> {
+        let filters = HashMap::from([("label".to_string(), vec![LABEL.to_string()])]);
+        let options = ListContainersOptions { all: true, filters: Some(filters), ..Default::default() };
+        let host = host_name();
+        let mut removed = 0;
+        for container in self.docker.list_containers(Some(options)).await? {
+            let labels = container.labels.unwrap_or_default();
+            let Some((owner_host, pid)) = labels.get(OWNER_LABEL).and_then(|owner| owner.rsplit_once(':')) else {
+                continue;
+            };
+            let alive = pid.parse::<u32>().is_ok_and(|pid| pid == std::process::id() || process_alive(pid));
+            if owner_host == host && !alive {
+                if let Some(id) = container.id {
+                    let force = RemoveContainerOptions { force: true, ..Default::default() };
+                    if self.docker.remove_container(&id, Some(force)).await.is_ok() {
+                        removed += 1;
+                    }
+                }
+            }
+        }
+        Ok(removed)
+    }
+
+    /// Starts containers until `image` has its configured number of warm ones.
+    pub fn ensure_warm(self: &Arc<Self>, image: &str) {
+        let target = self.config.warm_containers;
+        let missing = {
+            let mut pools = self.pools();
+            let pool = pools.entry(image.to_string()).or_default();
+            let missing = target.saturating_sub(pool.total());
+            pool.creating += missing;
+            missing
+        };
+        for _ in 0..missing {
+            let engine = self.clone();
+            let image = image.to_string();
+            tokio::spawn(async move {
+                let created = engine.create(&image).await;
+                let mut pools = engine.pools();
+                let pool = pools.entry(image.clone()).or_default();
+                pool.creating -= 1;
+                match created {
+                    Ok(sandbox) => pool.idle.push(sandbox),
+                    Err(err) => tracing::warn!(%image, error = %err, "cannot start a warm sandbox container"),
+                }
+            });
+        }
+    }
+
+    async fn create(&self, image: &str) -> Result<Sandbox, EngineError> {
+        let config = &self.config;
+        let uid = config.job_uid.to_string();
+        let name = format!("coderoom-sandbox-{}-{}", std::process::id(), self.sequence.fetch_add(1, Ordering::Relaxed));
+        let memory = config.run_memory_limit + AGENT_OVERHEAD;
+        let tmpfs = HashMap::from([
+            (
+                "/work".to_string(),
+                format!("rw,exec,nosuid,nodev,size={}m,uid={uid},gid={uid},mode=0700", config.workspace_mb),
+            ),
+            ("/tmp".to_string(), format!("rw,exec,nosuid,nodev,size={}m,mode=1777", config.workspace_mb)),
+        ]);
+        let body = ContainerCreateBody {
+            image: Some(image.to_string()),
+            cmd: Some(vec![
+                "python3".into(),
+                "-I".into(),
+                "-S".into(),
+                "-c".into(),
+                AGENT.into(),
+                uid.clone(),
+                uid.clone(),
+                (config.file_size_mb * 1024 * 1024).to_string(),
+            ]),
+            user: Some("0:0".into()),
+            env: Some(vec!["PATH=/usr/local/bin:/usr/bin:/bin".into(), "LANG=C.UTF-8".into()]),
+            working_dir: Some("/work".into()),
+            hostname: Some("sandbox".into()),
+            open_stdin: Some(true),
+            stdin_once: Some(true),
+            attach_stdin: Some(true),
+            attach_stdout: Some(true),
+            attach_stderr: Some(true),
+            tty: Some(false),
+            network_disabled: Some(true),
+            labels: Some(HashMap::from([
+                (LABEL.to_string(), "1".to_string()),
+                (OWNER_LABEL.to_string(), self.owner.clone()),
+            ])),
+            host_config: Some(HostConfig {
+                network_mode: Some("none".into()),
+                readonly_rootfs: Some(true),
+                cap_drop: Some(vec!["ALL".into()]),
+                // Only what the agent needs to become the job user and to kill what it leaves.
+                cap_add: Some(vec!["SETUID".into(), "SETGID".into(), "KILL".into()]),
+                security_opt: Some(vec!["no-new-privileges".into()]),
+                pids_limit: Some(config.pids_limit as i64),
+                memory: Some(memory as i64),
+                memory_swap: Some(memory as i64),
+                nano_cpus: Some((config.cpus * 1e9) as i64),
+                tmpfs: Some(tmpfs),
+                shm_size: Some(8 * 1024 * 1024),
+                auto_remove: Some(true),
+                ipc_mode: Some("private".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let docker = &self.docker;
+        let options = CreateContainerOptions { name: Some(name.clone()), ..Default::default() };
+        let created = docker.create_container(Some(options), body).await.map_err(|err| docker_error(image, err))?;
+        let id = created.id;
+        let attach =
+            AttachContainerOptions { stdin: true, stdout: true, stderr: true, stream: true, ..Default::default() };
+        let attached = match docker.attach_container(&id, Some(attach)).await {
+            Ok(attached) => attached,
+            Err(err) => {
+                self.remove(&id).await;
+                return Err(docker_error(image, err));
+            }
+        };
+        if let Err(err) = docker.start_container(&id, None::<StartContainerOptions>).await {
+            self.remove(&id).await;
+            return Err(docker_error(image, err));
+        }
+        let (sender, events) = mpsc::unbounded_channel();
+        tokio::spawn(read_agent(id.clone(), attached.output, sender));
+        let mut sandbox = Sandbox { id, input: attached.input, events, memory_limit: memory };
+        match tokio::time::timeout(Duration::from_secs(30), sandbox.next()).await {
+            Ok(Ok(AgentEvent::Hello)) => Ok(sandbox),
+            other => {
+                self.remove(&sandbox.id).await;
+                Err(EngineError::Failed(format!("sandbox agent did not start in {image}: {other:?}")))
+            }
+        }
+    }
+
+    async fn remove(&self, id: &str) {
+        let force = RemoveContainerOptions { force: true, ..Default::default() };
+        if let Err(err) = self.docker.remove_container(id, Some(force)).await {
+            tracing::debug!(container = %id, error = %err, "cannot remove sandbox container");
+        }
+    }
+
+    async fn checkout(self: &Arc<Self>, image: &str) -> Result<Sandbox, EngineError> {
+        let warm = {
+            let mut pools = self.pools();
+            let pool = pools.entry(image.to_string()).or_default();
+            pool.busy += 1;
+            pool.idle.pop()
+        };
+        match warm {
+            Some(sandbox) => Ok(sandbox),
+            // All warm containers are busy (or none is started yet): start one for this job.
+            None => match self.create(image).await {
+                Ok(sandbox) => Ok(sandbox),
+                Err(err) => {
+                    self.pools().entry(image.to_string()).or_default().busy -= 1;
+                    Err(err)
+                }
+            },
+        }
+    }
+
+    /// Hands the container back once the agent has verified a clean slate; otherwise destroys it.
+    fn checkin(self: &Arc<Self>, image: String, mut sandbox: Sandbox) {
+        let engine = self.clone();
+        tokio::spawn(async move {
+            let verdict = async {
+                sandbox.send(json!({"op": "cleanup"})).await?;
+                loop {
+                    match sandbox.next().await? {
+                        AgentEvent::Clean => return Ok(()),
+                        AgentEvent::Dirty { message } => return Err(EngineError::Failed(message)),
+                        // Late output of the previous job: ignore.
+                        _ => continue,
+                    }
+                }
+            };
+            let verdict = tokio::time::timeout(Duration::from_secs(10), verdict).await;
+            {
+                let mut pools = engine.pools();
+                let pool = pools.entry(image.clone()).or_default();
+                pool.busy -= 1;
+                if matches!(verdict, Ok(Ok(()))) && pool.total() < engine.config.warm_containers {
+                    pool.idle.push(sandbox);
+                    return;
+                }
+            }
+            match verdict {
+                Ok(Ok(())) => {}
+                Ok(Err(err)) => {
+                    tracing::warn!(container = %sandbox.id, error = %err, "sandbox not clean after a job: replacing it")
+                }
+                Err(_) => tracing::warn!(container = %sandbox.id, "sandbox cleanup timed out: replacing it"),
+            }
+            engine.remove(&sandbox.id).await;
+            engine.ensure_warm(&image);
+        });
+    }
+
+    fn discard(self: &Arc<Self>, image: String, sandbox: Sandbox) {
+        self.pools().entry(image.clone()).or_default().busy -= 1;
+        let engine = self.clone();
+        tokio::spawn(async move {
+            engine.remove(&sandbox.id).await;
+            engine.ensure_warm(&image);
+        });
+    }
+
+    /// Runs a validated job to the end. Failures inside the sandbox come back as status `XX`;
+    /// only an engine that cannot run anything at all is an error.
+    pub async fn run(self: &Arc<Self>, job: &Job, mut io: JobIo) -> Result<ExecuteResult, EngineError> {
+        let image = job.runtime.image.clone();
+        let mut sandbox = self.checkout(&image).await?;
+        let outcome = self.drive(&mut sandbox, job, &mut io).await;
+        let result = match outcome {
+            Ok(result) => {
+                self.checkin(image, sandbox);
+                result
+            }
+            Err(err) => {
+                tracing::warn!(container = %sandbox.id, error = %err, "sandbox job failed: discarding the container");
+                self.discard(image, sandbox);
+                let failed = StageResult::internal(err.to_string());
+                ExecuteResult {
+                    language: job.runtime.language.clone(),
+                    version: job.runtime.version.clone(),
+                    run: failed.clone(),
+                    compile: job.runtime.compile.as_ref().map(|_| failed),
+                }
+            }
+        };
+        Ok(result)
+    }
+
+    async fn drive(&self, sandbox: &mut Sandbox, job: &Job, io: &mut JobIo) -> Result<ExecuteResult, EngineError> {
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let files: Vec<_> =
+            job.files.iter().map(|(path, bytes)| json!({"path": path, "b64": b64.encode(bytes)})).collect();
+        sandbox.send(json!({"op": "prepare", "files": files})).await?;
+        match sandbox.next().await? {
+            AgentEvent::Prepared => {}
+            AgentEvent::Failed { message } => {
+                return Err(EngineError::Failed(format!("cannot write the files: {message}")));
+            }
+            other => return Err(EngineError::Failed(format!("unexpected agent event {other:?}"))),
+        }
+        let runtime = &job.runtime;
+        let mut compile = None;
+        if let Some(script) = &runtime.compile {
+            let argv = vec!["/bin/sh".to_string(), "-c".to_string(), script.clone(), job.main.clone()];
+            let result = self.stage(sandbox, job, io, "compile", argv, &job.compile, Vec::new(), false).await?;
+            if !result.succeeded() {
+                return Ok(ExecuteResult {
+                    language: runtime.language.clone(),
+                    version: runtime.version.clone(),
+                    run: result.clone(),
+                    compile: Some(result),
+                });
+            }
+            compile = Some(result);
+        }
+        let mut argv = vec!["/bin/sh".to_string(), "-c".to_string(), runtime.run.clone(), job.main.clone()];
+        argv.extend(job.args.iter().cloned());
+        let interactive = io.interactive;
+        let run = self.stage(sandbox, job, io, "run", argv, &job.run, job.stdin.clone(), interactive).await?;
+        Ok(ExecuteResult { language: runtime.language.clone(), version: runtime.version.clone(), run, compile })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn stage(
+        &self,
+        sandbox: &mut Sandbox,
+        job: &Job,
+        io: &mut JobIo,
+        stage: &'static str,
+        argv: Vec<String>,
+        limits: &StageLimits,
+        stdin: Vec<u8>,
+        keep_stdin: bool,
+    ) -> Result<StageResult, EngineError> {
+        let wanted_memory = limits.memory_bytes + AGENT_OVERHEAD;
+        if sandbox.memory_limit != wanted_memory {
+            let update = ContainerUpdateBody {
+                memory: Some(wanted_memory as i64),
+                memory_swap: Some(wanted_memory as i64),
+                ..Default::default()
+            };
+            self.docker
+                .update_container(&sandbox.id, update)
+                .await
+                .map_err(|err| EngineError::Failed(format!("cannot set the memory limit: {err}")))?;
+            sandbox.memory_limit = wanted_memory;
+        }
+        let b64 = base64::engine::general_purpose::STANDARD;
+        sandbox
+            .send(json!({
+                "op": "stage",
+                "stage": stage,
+                "argv": argv,
+                "env": job.runtime.env,
+                "timeout_ms": limits.timeout_ms,
+                "cpu_ms": limits.cpu_ms,
+                "output_cap": limits.output_cap,
+                "stdin_b64": b64.encode(&stdin),
+                "keep_stdin": keep_stdin,
+            }))
+            .await?;
+        if let Some(events) = &io.events {
+            let _ = events.send(StreamEvent::Stage(stage));
+        }
+        let mut stdout = Vec::new();
+        let mut stderr = Vec::new();
+        let mut output = Vec::new();
+        let mut decoders = (Utf8Stream::default(), Utf8Stream::default());
+        let deadline = tokio::time::Instant::now() + Duration::from_millis(limits.timeout_ms) + STAGE_GRACE;
+        loop {
+            let control = async {
+                match io.control.as_mut() {
+                    Some(control) => control.recv().await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                event = sandbox.next() => match event? {
+                    AgentEvent::Data { s, d } => {
+                        let bytes = b64.decode(d.as_bytes()).map_err(|err| EngineError::Failed(err.to_string()))?;
+                        let (stream, buffer, decoder) = if s == "stderr" {
+                            ("stderr", &mut stderr, &mut decoders.1)
+                        } else {
+                            ("stdout", &mut stdout, &mut decoders.0)
+                        };
+                        buffer.extend_from_slice(&bytes);
+                        output.extend_from_slice(&bytes);
+                        if let Some(events) = &io.events {
+                            let text = decoder.push(&bytes);
+                            if !text.is_empty() {
+                                let _ = events.send(StreamEvent::Data { stream, text });
+                            }
+                        }
+                    }
+                    AgentEvent::Exit(exit) => {
+                        if let Some(events) = &io.events {
+                            let _ = events.send(StreamEvent::Exit { stage, code: exit.code, signal: exit.signal.clone() });
+                        }
+                        return Ok(StageResult {
+                            stdout: String::from_utf8_lossy(&stdout).into_owned(),
+                            stderr: String::from_utf8_lossy(&stderr).into_owned(),
+                            output: String::from_utf8_lossy(&output).into_owned(),
+                            code: exit.code,
+                            signal: exit.signal,
+                            message: exit.message,
+                            status: exit.status,
+                            cpu_time: exit.cpu_time,
+                            wall_time: exit.wall_time,
+                            memory: exit.memory,
+                        });
+                    }
+                    AgentEvent::Failed { message } => return Err(EngineError::Failed(message)),
+                    other => return Err(EngineError::Failed(format!("unexpected agent event {other:?}"))),
+                },
+                Some(command) = control => {
+                    let message = match command {
+                        Control::Stdin(bytes) => json!({"op": "stdin", "b64": b64.encode(bytes)}),
+                        Control::Signal(signal) => json!({"op": "signal", "signal": signal}),
+                    };
+                    sandbox.send(message).await?;
+                }
+                () = tokio::time::sleep_until(deadline) => {
+                    return Err(EngineError::Failed(format!("the {stage} stage did not end")));
+                }
+            }
+        }
+    }
+}
+
+/// Turns the container's attached output into agent events; the agent's own stderr is logged.
+async fn read_agent(
+    id: String,
+    mut output: Pin<Box<dyn futures::Stream<Item = Result<LogOutput, bollard::errors::Error>> + Send>>,
+    sender: mpsc::UnboundedSender<AgentEvent>,
+) {
+    let mut pending: Vec<u8> = Vec::new();
+    while let Some(frame) = output.next().await {
+        match frame {
+            Ok(LogOutput::StdOut { message }) => {
+                pending.extend_from_slice(&message);
+                while let Some(end) = pending.iter().position(|b| *b == b'\n') {
+                    let line: Vec<u8> = pending.drain(..=end).collect();
+                    match serde_json::from_slice::<AgentEvent>(&line) {
+                        Ok(event) => {
+                            if sender.send(event).is_err() {
+                                return;
+                            }
+                        }
+                        Err(err) => tracing::warn!(container = %id, error = %err, "unreadable sandbox agent message"),
+                    }
+                }
+            }
+            Ok(LogOutput::StdErr { message }) => {
+                tracing::warn!(container = %id, agent = %String::from_utf8_lossy(&message).trim_end(), "sandbox agent stderr")
+            }
+            Ok(_) => {}
+            Err(err) => {
+                tracing::debug!(container = %id, error = %err, "sandbox attach stream ended");
+                return;
+            }
+        }
+    }
+}
+
+/// Decodes a byte stream to text without splitting multi-byte characters across chunks.
+#[derive(Default)]
+struct Utf8Stream {
+    pending: Vec<u8>,
+}
+
+impl Utf8Stream {
+    fn push(&mut self, bytes: &[u8]) -> String {
+        self.pending.extend_from_slice(bytes);
+        let valid = match std::str::from_utf8(&self.pending) {
+            Ok(_) => self.pending.len(),
+            // An incomplete character at the end waits for the next chunk; invalid bytes are
+            // replaced right away.
+            Err(err) if err.error_len().is_none() => err.valid_up_to(),
+            Err(_) => self.pending.len(),
+        };
+        let ready: Vec<u8> = self.pending.drain(..valid).collect();
+        String::from_utf8_lossy(&ready).into_owned()
+    }
+}
+
+fn docker_error(image: &str, err: bollard::errors::Error) -> EngineError {
+    use bollard::errors::Error;
+    match &err {
+        Error::DockerResponseServerError { status_code: 404, message } if message.contains("image") => {
+            EngineError::Unavailable(format!(
+                "runtime image {image} is not installed (build it with `coderoom runtimes build`)"
+            ))
+        }
+        Error::DockerResponseServerError { .. } => {
+            EngineError::Failed(format!("Docker refused to run the sandbox: {err}"))
+        }
+        _ => EngineError::Unavailable(format!("Docker engine not reachable: {err}")),
+    }
+}
+
+fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|name| name.trim().to_string())
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+fn owner_id() -> String {
+    format!("{}:{}", host_name(), std::process::id())
+}
+
+fn process_alive(pid: u32) -> bool {
+    std::path::Path::new(&format!("/proc/{pid}")).exists()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Utf8Stream;
+
+    #[test]
+    fn utf8_chunks() {
+        let mut stream = Utf8Stream::default();
+        let bytes = "héllo".as_bytes();
+        assert_eq!(stream.push(&bytes[..2]), "h");
+        assert_eq!(stream.push(&bytes[2..]), "éllo");
+    }
+}
