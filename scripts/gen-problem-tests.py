@@ -178,7 +178,7 @@ def reverse_string_cases(rng):
         {"s": chars("racecar")},
         {"s": chars("0123456789")},
         {"s": [chr(rng.randint(33, 126)) for _ in range(1000)]},
-        {"s": [chr(rng.randint(32, 126)) for _ in range(100000)]},
+        {"s": [chr(rng.randint(32, 126)) for _ in range(8000)]},
     ]
     return visible, hidden
 
@@ -313,7 +313,7 @@ def reverse_list_cases(rng):
         {"head": [rng.randint(-5000, 5000) for _ in range(100)]},
         {"head": [rng.randint(-5000, 5000) for _ in range(1000)]},
         {"head": [rng.randint(-5000, 5000) for _ in range(5000)]},
-        {"head": list(range(5000, 0, -1))},
+        {"head": list(range(2000, 0, -1))},
     ]
     return visible, hidden
 
