@@ -19,10 +19,7 @@ pub fn matches(rule: Compare, expected: &Value, actual: &Value) -> bool {
                 let inner = |items: &[Value]| -> Vec<Value> {
                     items
                         .iter()
-                        .map(|item| {
-                            item.as_array()
-                                .map_or_else(|| item.clone(), |i| Value::Array(sorted(i)))
-                        })
+                        .map(|item| item.as_array().map_or_else(|| item.clone(), |i| Value::Array(sorted(i))))
                         .collect()
                 };
                 sorted(&inner(e)) == sorted(&inner(a))
@@ -72,18 +69,13 @@ fn order(a: &Value, b: &Value) -> Ordering {
     }
     match (a, b) {
         (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
-        (Value::Number(x), Value::Number(y)) => x
-            .as_f64()
-            .unwrap_or(0.0)
-            .partial_cmp(&y.as_f64().unwrap_or(0.0))
-            .unwrap_or(Ordering::Equal),
+        (Value::Number(x), Value::Number(y)) => {
+            x.as_f64().unwrap_or(0.0).partial_cmp(&y.as_f64().unwrap_or(0.0)).unwrap_or(Ordering::Equal)
+        }
         (Value::String(x), Value::String(y)) => x.cmp(y),
-        (Value::Array(x), Value::Array(y)) => x
-            .iter()
-            .zip(y)
-            .map(|(x, y)| order(x, y))
-            .find(|o| o.is_ne())
-            .unwrap_or_else(|| x.len().cmp(&y.len())),
+        (Value::Array(x), Value::Array(y)) => {
+            x.iter().zip(y).map(|(x, y)| order(x, y)).find(|o| o.is_ne()).unwrap_or_else(|| x.len().cmp(&y.len()))
+        }
         _ => rank(a).cmp(&rank(b)),
     }
 }
@@ -98,16 +90,8 @@ mod tests {
         assert!(matches(Compare::Exact, &json!([0, 1]), &json!([0, 1])));
         assert!(!matches(Compare::Exact, &json!([0, 1]), &json!([1, 0])));
         assert!(matches(Compare::Unordered, &json!([0, 1]), &json!([1, 0])));
-        assert!(matches(
-            Compare::UnorderedNested,
-            &json!([["a", "b"], ["c"]]),
-            &json!([["c"], ["b", "a"]])
-        ));
-        assert!(!matches(
-            Compare::UnorderedNested,
-            &json!([["a", "b"], ["c"]]),
-            &json!([["c"], ["b"]])
-        ));
+        assert!(matches(Compare::UnorderedNested, &json!([["a", "b"], ["c"]]), &json!([["c"], ["b", "a"]])));
+        assert!(!matches(Compare::UnorderedNested, &json!([["a", "b"], ["c"]]), &json!([["c"], ["b"]])));
         assert!(matches(Compare::Float(1e-5), &json!(2.5), &json!(2.500001)));
         assert!(!matches(Compare::Float(1e-5), &json!(2.5), &json!(2.6)));
         assert!(matches(Compare::Exact, &json!(2), &json!(2.0)));

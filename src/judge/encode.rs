@@ -16,11 +16,7 @@ pub fn stdin(nonce: &str, params: &[Param], tests: &[&serde_json::Map<String, Va
     let _ = writeln!(out, "{nonce}\n{}", tests.len());
     for input in tests {
         for param in params {
-            value(
-                &mut out,
-                &param.ty,
-                input.get(&param.name).unwrap_or(&Value::Null),
-            );
+            value(&mut out, &param.ty, input.get(&param.name).unwrap_or(&Value::Null));
         }
         out.push(b'\n');
     }
@@ -33,14 +29,7 @@ fn value(out: &mut Vec<u8>, ty: &Type, value: &Value) {
         Type::Int | Type::Long => write!(out, "{} ", value.as_i64().unwrap_or(0)),
         Type::Double => write!(out, "{:?} ", value.as_f64().unwrap_or(0.0)),
         Type::Bool => write!(out, "{} ", u8::from(value.as_bool().unwrap_or(false))),
-        Type::Char => write!(
-            out,
-            "{} ",
-            value
-                .as_str()
-                .and_then(|s| s.chars().next())
-                .map_or(0, u32::from)
-        ),
+        Type::Char => write!(out, "{} ", value.as_str().and_then(|s| s.chars().next()).map_or(0, u32::from)),
         Type::String => {
             let text = value.as_str().unwrap_or_default();
             let _ = write!(out, "{} ", text.len());
@@ -82,10 +71,8 @@ mod tests {
 
     #[test]
     fn encodes_tokens() {
-        let sig = Signature::parse("f(s: string, xs: int[][], t: tree, c: char, b: bool) -> int")
-            .expect("sig");
-        let input =
-            json!({"s": "a b\n", "xs": [[1, 2], []], "t": [1, null, 2], "c": "x", "b": true});
+        let sig = Signature::parse("f(s: string, xs: int[][], t: tree, c: char, b: bool) -> int").expect("sig");
+        let input = json!({"s": "a b\n", "xs": [[1, 2], []], "t": [1, null, 2], "c": "x", "b": true});
         let map = input.as_object().expect("object");
         let text = String::from_utf8(stdin("N", &sig.params, &[map])).expect("utf8");
         assert_eq!(text, "N\n1\n4 a b\n 2 2 1 2 0 3 1 n 2 120 1 \n");

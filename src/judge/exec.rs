@@ -57,11 +57,7 @@ impl Executor {
     }
 
     /// `user` identifies the requester for the sandbox's fair queueing.
-    pub async fn execute(
-        &self,
-        user: &str,
-        request: ExecRequest,
-    ) -> Result<ExecOutput, SandboxError> {
+    pub async fn execute(&self, user: &str, request: ExecRequest) -> Result<ExecOutput, SandboxError> {
         match self {
             // The single place the sandbox is called: limits are left at the sandbox's
             // configured maxima (the judge enforces each problem's own budget itself).
@@ -72,11 +68,7 @@ impl Executor {
                     files: request
                         .files
                         .into_iter()
-                        .map(|(name, content)| RequestFile {
-                            name: Some(name),
-                            content,
-                            encoding: None,
-                        })
+                        .map(|(name, content)| RequestFile { name: Some(name), content, encoding: None })
                         .collect(),
                     stdin: request.stdin,
                     compile_timeout: LimitInput::Default,
@@ -85,15 +77,11 @@ impl Executor {
                 };
                 let result = sandbox.execute(user, piston).await?;
                 let compiled = result.compile.as_ref().is_none_or(StageResult::succeeded);
-                Ok(ExecOutput {
-                    compile: result.compile,
-                    run: compiled.then_some(result.run),
-                })
+                Ok(ExecOutput { compile: result.compile, run: compiled.then_some(result.run) })
             }
-            Self::Local(local) => local
-                .execute(request)
-                .await
-                .map_err(|err| SandboxError::Unavailable(format!("{err:#}"))),
+            Self::Local(local) => {
+                local.execute(request).await.map_err(|err| SandboxError::Unavailable(format!("{err:#}")))
+            }
         }
     }
 }
@@ -112,17 +100,10 @@ const OUTPUT_CAP: usize = 1024 * 1024;
 impl LocalExecutor {
     pub fn from_env() -> Self {
         let millis = |name: &str, default: u64| {
-            Duration::from_millis(
-                std::env::var(name)
-                    .ok()
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(default),
-            )
+            Duration::from_millis(std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default))
         };
         Self {
-            image: std::env::var("JUDGE_LOCAL_IMAGE")
-                .ok()
-                .filter(|v| !v.is_empty()),
+            image: std::env::var("JUDGE_LOCAL_IMAGE").ok().filter(|v| !v.is_empty()),
             run_timeout: millis("JUDGE_LOCAL_RUN_MS", 3000),
             compile_timeout: millis("JUDGE_LOCAL_COMPILE_MS", 30_000),
             tsc: std::env::var("JUDGE_TSC").unwrap_or_else(|_| "tsc".into()),
@@ -166,29 +147,18 @@ impl LocalExecutor {
         let (compile, run) = self.commands(request.language);
         let mut output = ExecOutput::default();
         if let Some(script) = compile {
-            let stage = self
-                .stage(&dir.path, &script, b"", self.compile_timeout)
-                .await?;
+            let stage = self.stage(&dir.path, &script, b"", self.compile_timeout).await?;
             let ok = stage.succeeded();
             output.compile = Some(stage);
             if !ok {
                 return Ok(output);
             }
         }
-        output.run = Some(
-            self.stage(&dir.path, &run, request.stdin.as_bytes(), self.run_timeout)
-                .await?,
-        );
+        output.run = Some(self.stage(&dir.path, &run, request.stdin.as_bytes(), self.run_timeout).await?);
         Ok(output)
     }
 
-    async fn stage(
-        &self,
-        dir: &Path,
-        script: &str,
-        stdin: &[u8],
-        timeout: Duration,
-    ) -> anyhow::Result<StageResult> {
+    async fn stage(&self, dir: &Path, script: &str, stdin: &[u8], timeout: Duration) -> anyhow::Result<StageResult> {
         let mut command = match &self.image {
             Some(image) => {
                 let mut command = Command::new("docker");
@@ -204,11 +174,7 @@ impl LocalExecutor {
                 command
             }
         };
-        command
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true);
+        command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).kill_on_drop(true);
         let started = Instant::now();
         let mut child = command.spawn()?;
         if let Some(mut pipe) = child.stdin.take() {
@@ -229,25 +195,16 @@ impl LocalExecutor {
             });
         };
         let out = result?;
-        let text = |bytes: &[u8]| {
-            String::from_utf8_lossy(&bytes[..bytes.len().min(OUTPUT_CAP)]).into_owned()
-        };
+        let text = |bytes: &[u8]| String::from_utf8_lossy(&bytes[..bytes.len().min(OUTPUT_CAP)]).into_owned();
         let code = out.status.code();
         #[cfg(unix)]
-        let signal =
-            std::os::unix::process::ExitStatusExt::signal(&out.status).map(|s| format!("SIG{s}"));
+        let signal = std::os::unix::process::ExitStatusExt::signal(&out.status).map(|s| format!("SIG{s}"));
         #[cfg(not(unix))]
         let signal: Option<String> = None;
         let (status, message) = match (code, &signal) {
-            (_, Some(signal)) => (
-                Some("SG".to_string()),
-                Some(format!("Caught fatal signal {signal}")),
-            ),
+            (_, Some(signal)) => (Some("SG".to_string()), Some(format!("Caught fatal signal {signal}"))),
             (Some(0), None) => (None, None),
-            (Some(code), None) => (
-                Some("RE".to_string()),
-                Some(format!("Exited with error status {code}")),
-            ),
+            (Some(code), None) => (Some("RE".to_string()), Some(format!("Exited with error status {code}"))),
             (None, None) => (Some("XX".to_string()), Some("no exit status".to_string())),
         };
         let stdout = text(&out.stdout);
@@ -274,8 +231,7 @@ struct WorkDir {
 
 impl WorkDir {
     fn create() -> anyhow::Result<Self> {
-        let path =
-            std::env::temp_dir().join(format!("coderoom-judge-{}", uuid::Uuid::new_v4().simple()));
+        let path = std::env::temp_dir().join(format!("coderoom-judge-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&path)?;
         Ok(Self { path })
     }

@@ -235,32 +235,20 @@ impl From<JudgeError> for crate::error::AppError {
 }
 
 /// Parses custom input: one JSON value per line, one line per parameter, in order.
-pub fn parse_custom_input(
-    signature: &Signature,
-    text: &str,
-) -> Result<serde_json::Map<String, Value>, String> {
-    let lines: Vec<&str> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
+pub fn parse_custom_input(signature: &Signature, text: &str) -> Result<serde_json::Map<String, Value>, String> {
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
     if lines.len() != signature.params.len() {
         return Err(format!(
             "custom input needs {} line(s), one JSON value per parameter ({}); got {}",
             signature.params.len(),
-            signature
-                .params
-                .iter()
-                .map(|p| p.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
+            signature.params.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", "),
             lines.len()
         ));
     }
     let mut input = serde_json::Map::new();
     for (param, line) in signature.params.iter().zip(lines) {
-        let value: Value = serde_json::from_str(line)
-            .map_err(|err| format!("line for `{}` is not JSON: {err}", param.name))?;
+        let value: Value =
+            serde_json::from_str(line).map_err(|err| format!("line for `{}` is not JSON: {err}", param.name))?;
         param.ty.check(&value, &param.name)?;
         input.insert(param.name.clone(), value);
     }
@@ -296,14 +284,9 @@ pub async fn judge(
     code: &str,
     selection: Selection,
 ) -> Result<Report, JudgeError> {
-    let signature = problem
-        .parsed_signature()
-        .map_err(|e| JudgeError::Invalid(format!("broken problem: {e}")))?;
+    let signature = problem.parsed_signature().map_err(|e| JudgeError::Invalid(format!("broken problem: {e}")))?;
     if code.len() > MAX_CODE_BYTES {
-        return Err(JudgeError::Invalid(format!(
-            "code is larger than {} KiB",
-            MAX_CODE_BYTES / 1024
-        )));
+        return Err(JudgeError::Invalid(format!("code is larger than {} KiB", MAX_CODE_BYTES / 1024)));
     }
     let custom_test;
     let (mode, custom) = match &selection {
@@ -322,11 +305,7 @@ pub async fn judge(
             .chain(problem.tests.hidden.iter().map(|t| (t, true)))
             .collect(),
         Selection::Custom(input) => {
-            custom_test = TestCase {
-                input: input.clone(),
-                expected: Value::Null,
-                explanation: None,
-            };
+            custom_test = TestCase { input: input.clone(), expected: Value::Null, explanation: None };
             vec![(&custom_test, false)]
         }
     };
@@ -334,11 +313,7 @@ pub async fn judge(
     let inputs: Vec<_> = tests.iter().map(|(t, _)| &t.input).collect();
     let stdin = encode::stdin(&nonce, &signature.params, &inputs);
     let files = drivers::program(language, &signature, problem.mutates.as_deref(), code);
-    let request = ExecRequest {
-        language,
-        files,
-        stdin: String::from_utf8_lossy(&stdin).into_owned(),
-    };
+    let request = ExecRequest { language, files, stdin: String::from_utf8_lossy(&stdin).into_owned() };
     let output = executor.execute(user, request).await?;
 
     let mut report = Report {
@@ -367,9 +342,7 @@ pub async fn judge(
             let compile = output.compile.unwrap_or_default();
             report.verdict = Verdict::CompileError;
             report.compile_output = Some(cap(&format!("{}{}", compile.stdout, compile.stderr)));
-            report.message = compile
-                .message
-                .unwrap_or_else(|| "Compilation failed".into());
+            report.message = compile.message.unwrap_or_else(|| "Compilation failed".into());
             return Ok(report);
         }
     };
@@ -397,11 +370,7 @@ pub async fn judge(
     }
 
     let answer_type = match (&signature.returns, &problem.mutates) {
-        (Type::Void, Some(name)) => signature
-            .params
-            .iter()
-            .find(|p| &p.name == name)
-            .map(|p| p.ty.clone()),
+        (Type::Void, Some(name)) => signature.params.iter().find(|p| &p.name == name).map(|p| p.ty.clone()),
         (returns, _) => Some(returns.clone()),
     };
     let rule = problem.comparison();
@@ -415,47 +384,23 @@ pub async fn judge(
                 let time_ms = record.ms.unwrap_or(0.0);
                 elapsed += time_ms;
                 let (status, error) = match record.s.as_deref() {
-                    _ if elapsed > budget => (
-                        TestStatus::TimeLimit,
+                    _ if elapsed > budget => {
+                        (TestStatus::TimeLimit, Some(format!("over the time limit of {} ms", problem.time_limit_ms)))
+                    }
+                    Some("ok") if custom => (TestStatus::Passed, None),
+                    Some("ok") if answer_type.as_ref().is_some_and(|t| t.check(&record.v, "answer").is_err()) => (
+                        TestStatus::WrongAnswer,
                         Some(format!(
-                            "over the time limit of {} ms",
-                            problem.time_limit_ms
+                            "the answer is not a {}",
+                            answer_type.as_ref().map(ToString::to_string).unwrap_or_default()
                         )),
                     ),
-                    Some("ok") if custom => (TestStatus::Passed, None),
-                    Some("ok")
-                        if answer_type
-                            .as_ref()
-                            .is_some_and(|t| t.check(&record.v, "answer").is_err()) =>
-                    {
-                        (
-                            TestStatus::WrongAnswer,
-                            Some(format!(
-                                "the answer is not a {}",
-                                answer_type
-                                    .as_ref()
-                                    .map(ToString::to_string)
-                                    .unwrap_or_default()
-                            )),
-                        )
-                    }
-                    Some("ok") if compare::matches(rule, &test.expected, &record.v) => {
-                        (TestStatus::Passed, None)
-                    }
+                    Some("ok") if compare::matches(rule, &test.expected, &record.v) => (TestStatus::Passed, None),
                     Some("ok") => (TestStatus::WrongAnswer, None),
-                    Some("memory") => (
-                        TestStatus::MemoryLimit,
-                        record.e.or(Some("out of memory".into())),
-                    ),
+                    Some("memory") => (TestStatus::MemoryLimit, record.e.or(Some("out of memory".into()))),
                     _ => (TestStatus::RuntimeError, record.e),
                 };
-                (
-                    status,
-                    Some(record.v),
-                    record.o.unwrap_or_default(),
-                    error,
-                    time_ms,
-                )
+                (status, Some(record.v), record.o.unwrap_or_default(), error, time_ms)
             }
             None if died_at.is_none() => {
                 died_at = Some(index);
@@ -473,10 +418,7 @@ pub async fn judge(
             first_failure = Some((index, status));
         }
         if *hidden {
-            if status != TestStatus::Passed
-                && status != TestStatus::Skipped
-                && report.hidden.first_failure.is_none()
-            {
+            if status != TestStatus::Passed && status != TestStatus::Skipped && report.hidden.first_failure.is_none() {
                 report.hidden.first_failure = Some(status);
             }
         } else {
@@ -502,11 +444,7 @@ pub async fn judge(
             format!("{} on test {}", describe(report.verdict), index + 1)
         };
     } else {
-        report.message = if custom {
-            "Finished".into()
-        } else {
-            format!("All {} tests passed", report.total)
-        };
+        report.message = if custom { "Finished".into() } else { format!("All {} tests passed", report.total) };
     }
     // Crash output may echo a hidden input; it is shown only for failures in visible tests.
     if !failed_in_hidden {
@@ -520,15 +458,11 @@ fn death(run: &StageResult) -> (TestStatus, String) {
     let message = run.message.clone().unwrap_or_default();
     match run.status.as_deref() {
         Some("TO") => (TestStatus::TimeLimit, "time limit exceeded".into()),
-        Some("SG") if message.contains("Memory") => {
-            (TestStatus::MemoryLimit, "memory limit exceeded".into())
-        }
+        Some("SG") if message.contains("Memory") => (TestStatus::MemoryLimit, "memory limit exceeded".into()),
         Some("SG") => {
             let signal = run.signal.clone().unwrap_or_default();
             let what = match signal.as_str() {
-                "SIGSEGV" | "SIG11" => {
-                    "segmentation fault (invalid memory access or stack overflow)"
-                }
+                "SIGSEGV" | "SIG11" => "segmentation fault (invalid memory access or stack overflow)",
                 "SIGABRT" | "SIG6" => "aborted",
                 "SIGFPE" | "SIG8" => "arithmetic error (division by zero?)",
                 "SIGKILL" | "SIG9" => "killed",
@@ -537,20 +471,13 @@ fn death(run: &StageResult) -> (TestStatus, String) {
             (TestStatus::RuntimeError, format!("{what} ({signal})"))
         }
         Some("OL") | Some("EL") => (TestStatus::RuntimeError, "output limit exceeded".into()),
-        Some("XX") => (
-            TestStatus::RuntimeError,
-            format!("internal error: {message}"),
-        ),
+        Some("XX") => (TestStatus::RuntimeError, format!("internal error: {message}")),
         _ if run.stderr.contains("OutOfMemory") || run.stderr.contains("out of memory") => {
             (TestStatus::MemoryLimit, "memory limit exceeded".into())
         }
         _ => (
             TestStatus::RuntimeError,
-            if message.is_empty() {
-                "the program stopped unexpectedly".into()
-            } else {
-                message
-            },
+            if message.is_empty() { "the program stopped unexpectedly".into() } else { message },
         ),
     }
 }
@@ -567,11 +494,7 @@ fn describe(verdict: Verdict) -> &'static str {
 }
 
 fn cap(text: &str) -> String {
-    if text.len() <= TEXT_CAP {
-        text.to_string()
-    } else {
-        format!("{}\n… (truncated)", prefix(text, TEXT_CAP))
-    }
+    if text.len() <= TEXT_CAP { text.to_string() } else { format!("{}\n… (truncated)", prefix(text, TEXT_CAP)) }
 }
 
 /// The longest prefix of `text` of at most `max` bytes that ends on a character boundary.

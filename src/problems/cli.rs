@@ -55,11 +55,7 @@ pub enum ProblemsCommand {
 }
 
 pub fn join_errors(errors: &[DefinitionError]) -> String {
-    errors
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("\n")
+    errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
 }
 
 /// Reads one problem folder; errors carry the folder's path.
@@ -67,10 +63,7 @@ pub fn read_folder(dir: &Path) -> anyhow::Result<Problem> {
     let mut files = BTreeMap::new();
     collect(dir, dir, &mut files)?;
     Problem::from_files(&files).map_err(|errors| {
-        let lines: Vec<String> = errors
-            .iter()
-            .map(|e| format!("{}/{e}", dir.display()))
-            .collect();
+        let lines: Vec<String> = errors.iter().map(|e| format!("{}/{e}", dir.display())).collect();
         anyhow::anyhow!("{}", lines.join("\n"))
     })
 }
@@ -81,14 +74,8 @@ fn collect(root: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) -> an
         if path.is_dir() {
             collect(root, &path, files)?;
         } else {
-            let relative = path
-                .strip_prefix(root)?
-                .to_string_lossy()
-                .replace('\\', "/");
-            files.insert(
-                relative,
-                std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?,
-            );
+            let relative = path.strip_prefix(root)?.to_string_lossy().replace('\\', "/");
+            files.insert(relative, std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?);
         }
     }
     Ok(())
@@ -106,10 +93,7 @@ fn read_path(path: &Path) -> anyhow::Result<Vec<Problem>> {
         .collect();
     dirs.sort();
     if dirs.is_empty() {
-        bail!(
-            "{}: no {PROBLEM_FILE} here or in its subfolders",
-            path.display()
-        );
+        bail!("{}: no {PROBLEM_FILE} here or in its subfolders", path.display());
     }
     let mut problems = Vec::new();
     let mut failures = Vec::new();
@@ -138,11 +122,7 @@ pub fn write_folder(dir: &Path, problem: &Problem) -> anyhow::Result<()> {
 
 /// Where problem commands read and write.
 enum Backend {
-    Server {
-        base: String,
-        token: String,
-        http: reqwest::Client,
-    },
+    Server { base: String, token: String, http: reqwest::Client },
     Database(crate::db::Db),
 }
 
@@ -153,9 +133,7 @@ impl Backend {
             addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
         }
         let base = format!("http://{addr}");
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(300))
-            .build()?;
+        let http = reqwest::Client::builder().timeout(Duration::from_secs(300)).build()?;
         let running = http
             .get(format!("{base}/healthz"))
             .timeout(Duration::from_secs(2))
@@ -163,37 +141,22 @@ impl Backend {
             .await
             .is_ok_and(|r| r.status().is_success());
         if running {
-            let secret = crate::auth::token::load_or_create_secret(
-                config.auth.secret.as_deref(),
-                &config.data_dir,
-            )?;
+            let secret = crate::auth::token::load_or_create_secret(config.auth.secret.as_deref(), &config.data_dir)?;
             let token = crate::auth::token::TokenKeys::new(&secret, 1).issue_service()?;
             return Ok(Self::Server { base, token, http });
         }
-        let db = crate::db::connect(config).await.context(
-            "cannot open the database (if a server holds it, start it on the configured address)",
-        )?;
+        let db = crate::db::connect(config)
+            .await
+            .context("cannot open the database (if a server holds it, start it on the configured address)")?;
         store::ensure_schema(&db).await?;
-        let builtins: Vec<Problem> = builtin_problems()
-            .into_iter()
-            .filter_map(Result::ok)
-            .collect();
+        let builtins: Vec<Problem> = builtin_problems().into_iter().filter_map(Result::ok).collect();
         store::seed(&db, &builtins).await?;
         Ok(Self::Database(db))
     }
 
-    async fn request(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<&Problem>,
-    ) -> anyhow::Result<Value> {
-        let Self::Server { base, token, http } = self else {
-            bail!("not connected to a server")
-        };
-        let mut request = http
-            .request(method, format!("{base}/api/admin{path}"))
-            .bearer_auth(token);
+    async fn request(&self, method: reqwest::Method, path: &str, body: Option<&Problem>) -> anyhow::Result<Value> {
+        let Self::Server { base, token, http } = self else { bail!("not connected to a server") };
+        let mut request = http.request(method, format!("{base}/api/admin{path}")).bearer_auth(token);
         if let Some(body) = body {
             request = request.json(body);
         }
@@ -214,9 +177,7 @@ impl Backend {
                 Ok(all)
             }
             Self::Server { .. } => {
-                let body = self
-                    .request(reqwest::Method::GET, "/problems", None)
-                    .await?;
+                let body = self.request(reqwest::Method::GET, "/problems", None).await?;
                 Ok(serde_json::from_value(body["problems"].clone())?)
             }
         }
@@ -229,36 +190,27 @@ impl Backend {
     async fn upsert(&self, problem: &Problem) -> anyhow::Result<()> {
         match self {
             Self::Database(db) => store::upsert(db, problem).await,
-            Self::Server { .. } => self
-                .request(reqwest::Method::POST, "/problems", Some(problem))
-                .await
-                .map(|_| ()),
+            Self::Server { .. } => self.request(reqwest::Method::POST, "/problems", Some(problem)).await.map(|_| ()),
         }
     }
 
     async fn remove(&self, slug: &str) -> anyhow::Result<bool> {
         match self {
             Self::Database(db) => store::remove(db, slug).await,
-            Self::Server { .. } => match self
-                .request(reqwest::Method::DELETE, &format!("/problems/{slug}"), None)
-                .await
-            {
-                Ok(_) => Ok(true),
-                Err(err) if err.to_string().contains("not found") => Ok(false),
-                Err(err) => Err(err),
-            },
+            Self::Server { .. } => {
+                match self.request(reqwest::Method::DELETE, &format!("/problems/{slug}"), None).await {
+                    Ok(_) => Ok(true),
+                    Err(err) if err.to_string().contains("not found") => Ok(false),
+                    Err(err) => Err(err),
+                }
+            }
         }
     }
 }
 
 pub async fn run(command: ProblemsCommand, config: &Config) -> anyhow::Result<()> {
     match command {
-        ProblemsCommand::Validate {
-            paths,
-            installed,
-            starters,
-            languages,
-        } => {
+        ProblemsCommand::Validate { paths, installed, starters, languages } => {
             let problems = if installed {
                 Backend::open(config).await?.all().await?
             } else if paths.is_empty() {
@@ -268,8 +220,7 @@ pub async fn run(command: ProblemsCommand, config: &Config) -> anyhow::Result<()
                     match result {
                         Ok(problem) => problems.push(problem),
                         Err((folder, errors)) => {
-                            failures
-                                .extend(errors.iter().map(|e| format!("problems/{folder}/{e}")));
+                            failures.extend(errors.iter().map(|e| format!("problems/{folder}/{e}")));
                         }
                     }
                 }
@@ -289,18 +240,11 @@ pub async fn run(command: ProblemsCommand, config: &Config) -> anyhow::Result<()
             } else {
                 languages
                     .iter()
-                    .map(|l| {
-                        Language::parse(l).ok_or_else(|| anyhow::anyhow!("unknown language `{l}`"))
-                    })
+                    .map(|l| Language::parse(l).ok_or_else(|| anyhow::anyhow!("unknown language `{l}`")))
                     .collect::<anyhow::Result<_>>()?
             };
             let sandbox = Sandbox::new(&config.sandbox).await?;
-            validate(
-                &Executor::select(&sandbox),
-                &problems,
-                starters.then_some(languages.as_slice()),
-            )
-            .await
+            validate(&Executor::select(&sandbox), &problems, starters.then_some(languages.as_slice())).await
         }
         other => manage(other, config).await,
     }
@@ -322,49 +266,25 @@ async fn manage(command: ProblemsCommand, config: &Config) -> anyhow::Result<()>
                 );
             }
         }
-        ProblemsCommand::Show {
-            slug,
-            json: as_json,
-        } => {
-            let problem = backend
-                .find(&slug)
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("no problem `{slug}`"))?;
+        ProblemsCommand::Show { slug, json: as_json } => {
+            let problem = backend.find(&slug).await?.ok_or_else(|| anyhow::anyhow!("no problem `{slug}`"))?;
             if as_json {
                 println!("{}", serde_json::to_string_pretty(&problem)?);
             } else {
-                println!(
-                    "{} — {} ({})",
-                    problem.slug, problem.title, problem.difficulty
-                );
+                println!("{} — {} ({})", problem.slug, problem.title, problem.difficulty);
                 println!("category:   {}", problem.category);
                 println!("tags:       {}", problem.tags.join(", "));
                 println!("signature:  {}", problem.signature);
                 println!("compare:    {}", problem.compare);
-                println!(
-                    "tests:      {} visible, {} hidden",
-                    problem.tests.visible.len(),
-                    problem.tests.hidden.len()
-                );
-                println!(
-                    "solutions:  {}",
-                    problem
-                        .solutions
-                        .keys()
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
+                println!("tests:      {} visible, {} hidden", problem.tests.visible.len(), problem.tests.hidden.len());
+                println!("solutions:  {}", problem.solutions.keys().cloned().collect::<Vec<_>>().join(", "));
                 println!("\n{}", problem.description.trim_end());
             }
         }
         ProblemsCommand::Add { path } => {
             let problem = read_folder(&path)?;
             if backend.find(&problem.slug).await?.is_some() {
-                bail!(
-                    "problem `{}` already exists; use `coderoom problems import` to replace it",
-                    problem.slug
-                );
+                bail!("problem `{}` already exists; use `coderoom problems import` to replace it", problem.slug);
             }
             backend.upsert(&problem).await?;
             println!("added {}", problem.slug);
@@ -383,10 +303,7 @@ async fn manage(command: ProblemsCommand, config: &Config) -> anyhow::Result<()>
                     bail!("no problem `{slug}`");
                 }
             }
-            for problem in all
-                .iter()
-                .filter(|p| slugs.is_empty() || slugs.contains(&p.slug))
-            {
+            for problem in all.iter().filter(|p| slugs.is_empty() || slugs.contains(&p.slug)) {
                 let folder = dir.join(&problem.slug);
                 write_folder(&folder, problem)?;
                 println!("exported {} to {}", problem.slug, folder.display());
@@ -405,19 +322,11 @@ async fn manage(command: ProblemsCommand, config: &Config) -> anyhow::Result<()>
 
 /// Runs every reference solution (and optionally every language's starter code) against all
 /// tests. Fails when any solution is not accepted or a starter does not compile.
-pub async fn validate(
-    executor: &Executor,
-    problems: &[Problem],
-    starters: Option<&[Language]>,
-) -> anyhow::Result<()> {
-    let jobs: usize = problems
-        .iter()
-        .map(|p| p.solutions.len() + starters.map_or(0, <[_]>::len))
-        .sum();
+pub async fn validate(executor: &Executor, problems: &[Problem], starters: Option<&[Language]>) -> anyhow::Result<()> {
+    let jobs: usize = problems.iter().map(|p| p.solutions.len() + starters.map_or(0, <[_]>::len)).sum();
     let bar = ProgressBar::new(jobs as u64);
     bar.set_style(
-        ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let mut failures = Vec::new();
     let mut warnings = Vec::new();
@@ -430,30 +339,15 @@ pub async fn validate(
             ));
         }
         if problem.solutions.is_empty() {
-            failures.push(format!(
-                "{}: no reference solution in solutions/",
-                problem.slug
-            ));
+            failures.push(format!("{}: no reference solution in solutions/", problem.slug));
         }
         for (file, code) in &problem.solutions {
             bar.set_message(format!("{} {file}", problem.slug));
             let Some(language) = Language::from_file_name(file) else {
-                failures.push(format!(
-                    "{}/solutions/{file}: unknown language",
-                    problem.slug
-                ));
+                failures.push(format!("{}/solutions/{file}: unknown language", problem.slug));
                 continue;
             };
-            match judge::judge(
-                executor,
-                "validate",
-                problem,
-                language,
-                code,
-                Selection::All,
-            )
-            .await
-            {
+            match judge::judge(executor, "validate", problem, language, code, Selection::All).await {
                 Ok(report) if report.verdict == Verdict::Accepted => {}
                 Ok(report) => failures.push(format!(
                     "{}/solutions/{file}: {:?}, {}/{} passed: {}{}",
@@ -468,41 +362,25 @@ pub async fn validate(
             }
             bar.inc(1);
         }
-        let signature = problem
-            .parsed_signature()
-            .map_err(|e| anyhow::anyhow!("{}: {e}", problem.slug))?;
+        let signature = problem.parsed_signature().map_err(|e| anyhow::anyhow!("{}: {e}", problem.slug))?;
         for &language in starters.unwrap_or_default() {
             bar.set_message(format!("{} starter {language}", problem.slug));
             let code = problem
                 .starter
                 .get(language.id())
                 .cloned()
-                .unwrap_or_else(|| {
-                    drivers::starter(language, &signature, problem.mutates.as_deref())
-                });
-            match judge::judge(
-                executor,
-                "validate",
-                problem,
-                language,
-                &code,
-                Selection::All,
-            )
-            .await
-            {
+                .unwrap_or_else(|| drivers::starter(language, &signature, problem.mutates.as_deref()));
+            match judge::judge(executor, "validate", problem, language, &code, Selection::All).await {
                 Ok(report) if report.verdict == Verdict::CompileError => failures.push(format!(
                     "{}: starter code in {language} does not compile:\n{}",
                     problem.slug,
                     report.compile_output.unwrap_or_default()
                 )),
-                Ok(report) if report.verdict == Verdict::Accepted => failures.push(format!(
-                    "{}: starter code in {language} is accepted (tests too weak)",
-                    problem.slug
-                )),
-                Ok(_) => {}
-                Err(err) => {
-                    failures.push(format!("{}: starter in {language}: {err}", problem.slug))
+                Ok(report) if report.verdict == Verdict::Accepted => {
+                    failures.push(format!("{}: starter code in {language} is accepted (tests too weak)", problem.slug))
                 }
+                Ok(_) => {}
+                Err(err) => failures.push(format!("{}: starter in {language}: {err}", problem.slug)),
             }
             bar.inc(1);
         }
@@ -512,11 +390,7 @@ pub async fn validate(
         println!("warning: {warning}");
     }
     if failures.is_empty() {
-        println!(
-            "{} problem(s) valid; {jobs} run(s) as expected ({})",
-            problems.len(),
-            executor.describe()
-        );
+        println!("{} problem(s) valid; {jobs} run(s) as expected ({})", problems.len(), executor.describe());
         Ok(())
     } else {
         for failure in &failures {
@@ -527,32 +401,18 @@ pub async fn validate(
 }
 
 fn first_detail(report: &judge::Report) -> String {
-    let visible = report
-        .tests
-        .iter()
-        .find(|t| t.status != judge::TestStatus::Passed);
+    let visible = report.tests.iter().find(|t| t.status != judge::TestStatus::Passed);
     match visible {
         Some(test) => format!(
             " [test {}: expected {}, got {}{}]",
             test.index + 1,
             json!(test.expected),
             json!(test.actual),
-            test.error
-                .as_deref()
-                .map(|e| format!(", {e}"))
-                .unwrap_or_default()
+            test.error.as_deref().map(|e| format!(", {e}")).unwrap_or_default()
         ),
         None => {
-            report
-                .compile_output
-                .as_deref()
-                .map(|c| format!("\n{c}"))
-                .unwrap_or_default()
-                + &(if report.stderr.is_empty() {
-                    String::new()
-                } else {
-                    format!("\nstderr: {}", report.stderr)
-                })
+            report.compile_output.as_deref().map(|c| format!("\n{c}")).unwrap_or_default()
+                + &(if report.stderr.is_empty() { String::new() } else { format!("\nstderr: {}", report.stderr) })
         }
     }
 }

@@ -60,10 +60,7 @@ pub fn builtin_problems() -> Vec<Result<Problem, (String, Vec<model::DefinitionE
             continue;
         };
         if let Some(file) = Builtin::get(&path) {
-            folders
-                .entry(folder.to_string())
-                .or_default()
-                .insert(rest.to_string(), file.data.into_owned());
+            folders.entry(folder.to_string()).or_default().insert(rest.to_string(), file.data.into_owned());
         }
     }
     folders
@@ -112,10 +109,7 @@ impl Library {
         if changed > 0 {
             tracing::info!(changed, "problem library seeded");
         }
-        let shared = Arc::new(Shared {
-            db: db.clone(),
-            catalog: RwLock::new(Arc::default()),
-        });
+        let shared = Arc::new(Shared { db: db.clone(), catalog: RwLock::new(Arc::default()) });
         shared.reload().await?;
         watch(Arc::downgrade(&shared));
         Ok(Self { shared })
@@ -126,11 +120,7 @@ impl Library {
     }
 
     fn snapshot(&self) -> Arc<Catalog> {
-        self.shared
-            .catalog
-            .read()
-            .map(|catalog| catalog.clone())
-            .unwrap_or_default()
+        self.shared.catalog.read().map(|catalog| catalog.clone()).unwrap_or_default()
     }
 
     pub fn get(&self, slug: &str) -> Option<ProblemRef> {
@@ -179,11 +169,7 @@ fn watch(weak: Weak<Shared>) {
 
 impl Shared {
     async fn refresh_if_changed(&self) -> anyhow::Result<()> {
-        let current = self
-            .catalog
-            .read()
-            .map(|catalog| catalog.revision)
-            .unwrap_or(-1);
+        let current = self.catalog.read().map(|catalog| catalog.revision).unwrap_or(-1);
         if store::revision(&self.db).await? != current {
             self.reload().await?;
         }
@@ -192,11 +178,8 @@ impl Shared {
 
     async fn reload(&self) -> anyhow::Result<()> {
         let revision = store::revision(&self.db).await?;
-        let problems = store::list(&self.db)
-            .await?
-            .into_iter()
-            .map(|problem| (problem.slug.clone(), Arc::new(problem)))
-            .collect();
+        let problems =
+            store::list(&self.db).await?.into_iter().map(|problem| (problem.slug.clone(), Arc::new(problem))).collect();
         let catalog = Arc::new(Catalog { revision, problems });
         if let Ok(mut slot) = self.catalog.write() {
             *slot = catalog;

@@ -89,9 +89,7 @@ impl Compare {
             "unordered-nested" => Ok(Self::UnorderedNested),
             "float" => Ok(Self::Float(1e-6)),
             other => match other.strip_prefix("float:").map(str::parse::<f64>) {
-                Some(Ok(tolerance)) if tolerance > 0.0 && tolerance < 1.0 => {
-                    Ok(Self::Float(tolerance))
-                }
+                Some(Ok(tolerance)) if tolerance > 0.0 && tolerance < 1.0 => Ok(Self::Float(tolerance)),
                 _ => Err(format!(
                     "unknown comparison `{other}` (use exact, unordered, unordered-nested, float or float:TOLERANCE)"
                 )),
@@ -119,11 +117,7 @@ impl fmt::Display for DefinitionError {
 }
 
 fn error(file: &str, field: impl Into<String>, message: impl Into<String>) -> DefinitionError {
-    DefinitionError {
-        file: file.into(),
-        field: field.into(),
-        message: message.into(),
-    }
+    DefinitionError { file: file.into(), field: field.into(), message: message.into() }
 }
 
 /// `problem.toml` as authors write it.
@@ -176,17 +170,13 @@ impl Problem {
     /// Reads a problem from its files (paths relative to the problem's folder).
     pub fn from_files(files: &BTreeMap<String, Vec<u8>>) -> Result<Self, Vec<DefinitionError>> {
         let text = |name: &str| -> Result<String, DefinitionError> {
-            let bytes = files
-                .get(name)
-                .ok_or_else(|| error(name, "", "file is missing"))?;
+            let bytes = files.get(name).ok_or_else(|| error(name, "", "file is missing"))?;
             String::from_utf8(bytes.clone()).map_err(|_| error(name, "", "file is not UTF-8"))
         };
         let mut errors = Vec::new();
         let meta = text(PROBLEM_FILE).and_then(|raw| {
             toml::from_str::<ProblemToml>(&raw).map_err(|err| {
-                let line = err
-                    .span()
-                    .map(|span| raw[..span.start].lines().count().max(1));
+                let line = err.span().map(|span| raw[..span.start].lines().count().max(1));
                 let field = line.map(|l| format!("line {l}")).unwrap_or_default();
                 error(PROBLEM_FILE, field, err.message().to_string())
             })
@@ -233,11 +223,7 @@ impl Problem {
             solutions,
         };
         errors.extend(problem.check());
-        if errors.is_empty() {
-            Ok(problem)
-        } else {
-            Err(errors)
-        }
+        if errors.is_empty() { Ok(problem) } else { Err(errors) }
     }
 
     /// The files of this problem's folder, the inverse of [`Problem::from_files`].
@@ -258,14 +244,8 @@ impl Problem {
             starter: self.starter.clone(),
         };
         let mut files = BTreeMap::new();
-        files.insert(
-            PROBLEM_FILE.to_string(),
-            toml::to_string_pretty(&meta)?.into_bytes(),
-        );
-        files.insert(
-            DESCRIPTION_FILE.to_string(),
-            self.description.clone().into_bytes(),
-        );
+        files.insert(PROBLEM_FILE.to_string(), toml::to_string_pretty(&meta)?.into_bytes());
+        files.insert(DESCRIPTION_FILE.to_string(), self.description.clone().into_bytes());
         files.insert(TESTS_FILE.to_string(), tests_json(&self.tests).into_bytes());
         for (name, code) in &self.solutions {
             files.insert(format!("solutions/{name}"), code.clone().into_bytes());
@@ -278,19 +258,9 @@ impl Problem {
         let mut errors = Vec::new();
         let meta = |field: &str, message: String| error(PROBLEM_FILE, field, message);
         if !is_slug(&self.slug) {
-            errors.push(meta(
-                "slug",
-                format!(
-                    "`{}` must be lowercase letters, digits and dashes",
-                    self.slug
-                ),
-            ));
+            errors.push(meta("slug", format!("`{}` must be lowercase letters, digits and dashes", self.slug)));
         }
-        for (field, value) in [
-            ("title", &self.title),
-            ("category", &self.category),
-            ("summary", &self.summary),
-        ] {
+        for (field, value) in [("title", &self.title), ("category", &self.category), ("summary", &self.summary)] {
             if value.trim().is_empty() {
                 errors.push(meta(field, "must not be empty".into()));
             }
@@ -302,26 +272,16 @@ impl Problem {
             errors.push(meta("compare", message));
         }
         if !(100..=60_000).contains(&self.time_limit_ms) {
-            errors.push(meta(
-                "time_limit_ms",
-                "must be between 100 and 60000".into(),
-            ));
+            errors.push(meta("time_limit_ms", "must be between 100 and 60000".into()));
         }
         for language in self.starter.keys() {
             if Language::parse(language).is_none() {
-                errors.push(meta(
-                    &format!("starter.{language}"),
-                    "unknown language".into(),
-                ));
+                errors.push(meta(&format!("starter.{language}"), "unknown language".into()));
             }
         }
         for name in self.solutions.keys() {
             if Language::from_file_name(name).is_none() {
-                errors.push(error(
-                    &format!("solutions/{name}"),
-                    "",
-                    "unknown language (file extension)",
-                ));
+                errors.push(error(&format!("solutions/{name}"), "", "unknown language (file extension)"));
             }
         }
         let signature = match Signature::parse(&self.signature) {
@@ -333,19 +293,13 @@ impl Problem {
         };
         let answer_type = match (&signature.returns, &self.mutates) {
             (Type::Void, None) => {
-                errors.push(meta(
-                    "mutates",
-                    "a void function must name the parameter it changes".into(),
-                ));
+                errors.push(meta("mutates", "a void function must name the parameter it changes".into()));
                 return errors;
             }
             (Type::Void, Some(name)) => match signature.params.iter().find(|p| &p.name == name) {
                 Some(param) if matches!(param.ty, Type::Array(_)) => param.ty.clone(),
                 Some(_) => {
-                    errors.push(meta(
-                        "mutates",
-                        format!("`{name}` must be an array to be changed in place"),
-                    ));
+                    errors.push(meta("mutates", format!("`{name}` must be an array to be changed in place")));
                     return errors;
                 }
                 None => {
@@ -354,41 +308,25 @@ impl Problem {
                 }
             },
             (_, Some(_)) => {
-                errors.push(meta(
-                    "mutates",
-                    "only a void function changes a parameter".into(),
-                ));
+                errors.push(meta("mutates", "only a void function changes a parameter".into()));
                 return errors;
             }
             (returns, None) => returns.clone(),
         };
         if self.tests.visible.is_empty() {
-            errors.push(error(
-                TESTS_FILE,
-                "visible",
-                "at least one visible test is needed",
-            ));
+            errors.push(error(TESTS_FILE, "visible", "at least one visible test is needed"));
         }
         if self.tests.hidden.is_empty() {
-            errors.push(error(
-                TESTS_FILE,
-                "hidden",
-                "at least one hidden test is needed",
-            ));
+            errors.push(error(TESTS_FILE, "hidden", "at least one hidden test is needed"));
         }
-        let groups = [
-            ("visible", &self.tests.visible),
-            ("hidden", &self.tests.hidden),
-        ];
+        let groups = [("visible", &self.tests.visible), ("hidden", &self.tests.hidden)];
         for (group, tests) in groups {
             for (i, test) in tests.iter().enumerate() {
                 let at = format!("{group}[{i}]");
                 for param in &signature.params {
                     match test.input.get(&param.name) {
                         Some(value) => {
-                            if let Err(message) =
-                                param.ty.check(value, &format!("{at}.input.{}", param.name))
-                            {
+                            if let Err(message) = param.ty.check(value, &format!("{at}.input.{}", param.name)) {
                                 errors.push(error(TESTS_FILE, "", message));
                             }
                         }
@@ -420,29 +358,17 @@ impl Problem {
 /// One test per line: readable in a diff even with large inputs.
 pub fn tests_json(tests: &Tests) -> String {
     let group = |tests: &[TestCase]| -> String {
-        let lines: Vec<String> = tests
-            .iter()
-            .map(|t| format!("    {}", serde_json::to_string(t).unwrap_or_default()))
-            .collect();
-        if lines.is_empty() {
-            "[]".into()
-        } else {
-            format!("[\n{}\n  ]", lines.join(",\n"))
-        }
+        let lines: Vec<String> =
+            tests.iter().map(|t| format!("    {}", serde_json::to_string(t).unwrap_or_default())).collect();
+        if lines.is_empty() { "[]".into() } else { format!("[\n{}\n  ]", lines.join(",\n")) }
     };
-    format!(
-        "{{\n  \"visible\": {},\n  \"hidden\": {}\n}}\n",
-        group(&tests.visible),
-        group(&tests.hidden)
-    )
+    format!("{{\n  \"visible\": {},\n  \"hidden\": {}\n}}\n", group(&tests.visible), group(&tests.hidden))
 }
 
 pub fn is_slug(slug: &str) -> bool {
     !slug.is_empty()
         && slug.len() <= 80
-        && slug
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !slug.starts_with('-')
         && !slug.ends_with('-')
 }

@@ -26,16 +26,8 @@ pub fn routes() -> Router<AppState> {
         .route("/problems/{slug}/submissions", get(my_submissions))
         .route("/sessions/{id}/submissions", get(session_submissions))
         // Definitions carry large generated tests: more than the default request body limit.
-        .route(
-            "/admin/problems",
-            get(admin_list)
-                .post(admin_upsert)
-                .layer(DefaultBodyLimit::max(64 * 1024 * 1024)),
-        )
-        .route(
-            "/admin/problems/{slug}",
-            get(admin_show).delete(admin_remove),
-        )
+        .route("/admin/problems", get(admin_list).post(admin_upsert).layer(DefaultBodyLimit::max(64 * 1024 * 1024)))
+        .route("/admin/problems/{slug}", get(admin_show).delete(admin_remove))
 }
 
 #[derive(Deserialize, Default)]
@@ -63,33 +55,17 @@ async fn list(
     CurrentUser(_): CurrentUser,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Json<Value> {
-    let needle = query
-        .q
-        .as_deref()
-        .map(|q| q.trim().to_lowercase())
-        .filter(|q| !q.is_empty());
+    let needle = query.q.as_deref().map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty());
     let problems: Vec<Value> = state
         .problems
         .all()
         .iter()
         .filter(|p| query.difficulty.is_none_or(|d| p.difficulty == d))
-        .filter(|p| {
-            query
-                .tag
-                .as_deref()
-                .is_none_or(|t| p.tags.iter().any(|tag| tag.eq_ignore_ascii_case(t)))
-        })
-        .filter(|p| {
-            query
-                .category
-                .as_deref()
-                .is_none_or(|c| p.category.to_lowercase().contains(&c.to_lowercase()))
-        })
+        .filter(|p| query.tag.as_deref().is_none_or(|t| p.tags.iter().any(|tag| tag.eq_ignore_ascii_case(t))))
+        .filter(|p| query.category.as_deref().is_none_or(|c| p.category.to_lowercase().contains(&c.to_lowercase())))
         .filter(|p| {
             needle.as_deref().is_none_or(|n| {
-                [&p.title, &p.summary, &p.category]
-                    .iter()
-                    .any(|text| text.to_lowercase().contains(n))
+                [&p.title, &p.summary, &p.category].iter().any(|text| text.to_lowercase().contains(n))
                     || p.tags.iter().any(|tag| tag.to_lowercase().contains(n))
             })
         })
@@ -103,13 +79,7 @@ fn display_input(signature: &Signature, input: &serde_json::Map<String, Value>) 
     signature
         .params
         .iter()
-        .map(|p| {
-            format!(
-                "{} = {}",
-                p.name,
-                input.get(&p.name).map(Value::to_string).unwrap_or_default()
-            )
-        })
+        .map(|p| format!("{} = {}", p.name, input.get(&p.name).map(Value::to_string).unwrap_or_default()))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -151,12 +121,7 @@ pub fn detail(problem: &Problem) -> Value {
     }
     let params: Vec<Value> = signature
         .as_ref()
-        .map(|sig| {
-            sig.params
-                .iter()
-                .map(|p| json!({ "name": p.name, "type": p.ty.to_string() }))
-                .collect()
-        })
+        .map(|sig| sig.params.iter().map(|p| json!({ "name": p.name, "type": p.ty.to_string() })).collect())
         .unwrap_or_default();
     let mut view = summary(problem);
     if let Some(object) = view.as_object_mut() {
@@ -177,16 +142,10 @@ pub fn detail(problem: &Problem) -> Value {
             ),
             ("compare".to_string(), json!(problem.compare)),
             ("timeLimitMs".to_string(), json!(problem.time_limit_ms)),
-            (
-                "languages".to_string(),
-                json!(Language::ALL.iter().map(|l| l.id()).collect::<Vec<_>>()),
-            ),
+            ("languages".to_string(), json!(Language::ALL.iter().map(|l| l.id()).collect::<Vec<_>>())),
             ("starterCode".to_string(), json!(starter)),
             ("visibleTests".to_string(), json!(visible)),
-            (
-                "hiddenTestCount".to_string(),
-                json!(problem.tests.hidden.len()),
-            ),
+            ("hiddenTestCount".to_string(), json!(problem.tests.hidden.len())),
         ]);
     }
     view
@@ -197,10 +156,7 @@ async fn show(
     CurrentUser(_): CurrentUser,
     Path(slug): Path<String>,
 ) -> AppResult<Json<Value>> {
-    let problem = state
-        .problems
-        .problem(&slug)
-        .ok_or_else(|| AppError::not_found("Problem not found"))?;
+    let problem = state.problems.problem(&slug).ok_or_else(|| AppError::not_found("Problem not found"))?;
     Ok(Json(json!({ "problem": detail(&problem) })))
 }
 
@@ -231,9 +187,7 @@ async fn submit(
     ApiJson(body): ApiJson<JudgeRequest>,
 ) -> AppResult<Json<Value>> {
     if body.stdin.as_deref().is_some_and(|s| !s.trim().is_empty()) {
-        return Err(AppError::bad_request(
-            "stdin is only for run; submit judges all tests",
-        ));
+        return Err(AppError::bad_request("stdin is only for run; submit judges all tests"));
     }
     judge_request(state, user, slug, body, true).await
 }
@@ -245,36 +199,21 @@ async fn judge_request(
     body: JudgeRequest,
     all: bool,
 ) -> AppResult<Json<Value>> {
-    let problem = state
-        .problems
-        .problem(&slug)
-        .ok_or_else(|| AppError::not_found("Problem not found"))?;
+    let problem = state.problems.problem(&slug).ok_or_else(|| AppError::not_found("Problem not found"))?;
     let language = Language::parse(&body.language).ok_or_else(|| {
         AppError::bad_request(format!(
             "Unknown language `{}`; use one of {}",
             body.language,
-            Language::ALL
-                .iter()
-                .map(|l| l.id())
-                .collect::<Vec<_>>()
-                .join(", ")
+            Language::ALL.iter().map(|l| l.id()).collect::<Vec<_>>().join(", ")
         ))
     })?;
     if body.code.trim().is_empty() {
         return Err(AppError::bad_request("code is required"));
     }
     if body.code.len() > judge::MAX_CODE_BYTES {
-        return Err(AppError::PayloadTooLarge(format!(
-            "code is larger than {} KiB",
-            judge::MAX_CODE_BYTES / 1024
-        )));
+        return Err(AppError::PayloadTooLarge(format!("code is larger than {} KiB", judge::MAX_CODE_BYTES / 1024)));
     }
-    let session = match body
-        .session_id
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
+    let session = match body.session_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(id) => {
             let session = crate::sessions::store::find(&state.db, id)
                 .await?
@@ -283,10 +222,7 @@ async fn judge_request(
                 return Err(AppError::Forbidden("You are not in this session".into()));
             }
             if session.problem.slug != problem.slug {
-                return Err(AppError::bad_request(format!(
-                    "This session's problem is `{}`",
-                    session.problem.slug
-                )));
+                return Err(AppError::bad_request(format!("This session's problem is `{}`", session.problem.slug)));
             }
             Some(session.id)
         }
@@ -301,20 +237,13 @@ async fn judge_request(
                     judge::MAX_STDIN_BYTES / 1024
                 )));
             }
-            let signature = problem
-                .parsed_signature()
-                .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
-            Selection::Custom(
-                judge::parse_custom_input(&signature, stdin).map_err(AppError::bad_request)?,
-            )
+            let signature = problem.parsed_signature().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+            Selection::Custom(judge::parse_custom_input(&signature, stdin).map_err(AppError::bad_request)?)
         }
         None => Selection::Visible,
     };
     let executor = Executor::select(&state.sandbox);
-    let report = judge::judge(
-        &executor, &user.id, &problem, language, &body.code, selection,
-    )
-    .await?;
+    let report = judge::judge(&executor, &user.id, &problem, language, &body.code, selection).await?;
     let stored = judge::store::NewSubmission {
         user_id: &user.id,
         session_id: session.as_deref(),
@@ -343,9 +272,8 @@ async fn session_submissions(
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
 ) -> AppResult<Json<Value>> {
-    let session = crate::sessions::store::find(&state.db, &id)
-        .await?
-        .ok_or_else(|| AppError::not_found("Session not found"))?;
+    let session =
+        crate::sessions::store::find(&state.db, &id).await?.ok_or_else(|| AppError::not_found("Session not found"))?;
     if !session.includes(&user.id) {
         return Err(AppError::Forbidden("You are not in this session".into()));
     }
@@ -360,15 +288,8 @@ async fn admin_list(State(state): State<AppState>, _: AdminAccess) -> Json<Value
     Json(json!({ "problems": problems }))
 }
 
-async fn admin_show(
-    State(state): State<AppState>,
-    _: AdminAccess,
-    Path(slug): Path<String>,
-) -> AppResult<Json<Value>> {
-    let problem = state
-        .problems
-        .problem(&slug)
-        .ok_or_else(|| AppError::not_found("Problem not found"))?;
+async fn admin_show(State(state): State<AppState>, _: AdminAccess, Path(slug): Path<String>) -> AppResult<Json<Value>> {
+    let problem = state.problems.problem(&slug).ok_or_else(|| AppError::not_found("Problem not found"))?;
     Ok(Json(json!({ "problem": *problem })))
 }
 

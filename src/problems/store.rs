@@ -47,10 +47,8 @@ pub async fn ensure_schema(db: &Db) -> anyhow::Result<()> {
 /// Inserts built-in problems that are missing and refreshes those still as shipped.
 /// Returns how many records changed.
 pub async fn seed(db: &Db, builtins: &[Problem]) -> anyhow::Result<usize> {
-    let mut response = db
-        .query("SELECT record::id(id) AS id, source, builtin_hash, removed FROM problem")
-        .await?
-        .check()?;
+    let mut response =
+        db.query("SELECT record::id(id) AS id, source, builtin_hash, removed FROM problem").await?.check()?;
     let rows: Vec<Row> = take_rows(&mut response, 0)?;
     let mut changed = 0;
     for problem in builtins {
@@ -58,9 +56,7 @@ pub async fn seed(db: &Db, builtins: &[Problem]) -> anyhow::Result<usize> {
         let write = match rows.iter().find(|row| row.id == problem.slug) {
             None => true,
             Some(row) => {
-                row.source.as_deref() == Some("builtin")
-                    && !row.removed
-                    && row.builtin_hash.as_deref() != Some(&hash)
+                row.source.as_deref() == Some("builtin") && !row.removed && row.builtin_hash.as_deref() != Some(&hash)
             }
         };
         if write {
@@ -87,34 +83,20 @@ async fn save(db: &Db, problem: &Problem, source: &str, hash: Option<&str>) -> a
 }
 
 async fn bump(db: &Db) -> anyhow::Result<()> {
-    db.query("UPSERT meta:problems SET revision = (revision OR 0) + 1 RETURN NONE")
-        .await?
-        .check()?;
+    db.query("UPSERT meta:problems SET revision = (revision OR 0) + 1 RETURN NONE").await?.check()?;
     Ok(())
 }
 
 pub async fn revision(db: &Db) -> anyhow::Result<i64> {
-    let mut response = db
-        .query("SELECT VALUE revision FROM meta:problems")
-        .await?
-        .check()?;
+    let mut response = db.query("SELECT VALUE revision FROM meta:problems").await?.check()?;
     let values: Vec<serde_json::Value> = response.take(0)?;
-    Ok(values
-        .first()
-        .and_then(serde_json::Value::as_i64)
-        .unwrap_or(0))
+    Ok(values.first().and_then(serde_json::Value::as_i64).unwrap_or(0))
 }
 
 /// Every problem that is not removed.
 pub async fn list(db: &Db) -> anyhow::Result<Vec<Problem>> {
-    let mut response = db
-        .query("SELECT definition FROM problem WHERE removed != true")
-        .await?
-        .check()?;
-    Ok(take_rows::<DefinitionRow>(&mut response, 0)?
-        .into_iter()
-        .map(|row| row.definition)
-        .collect())
+    let mut response = db.query("SELECT definition FROM problem WHERE removed != true").await?.check()?;
+    Ok(take_rows::<DefinitionRow>(&mut response, 0)?.into_iter().map(|row| row.definition).collect())
 }
 
 /// Adds or replaces a problem as an administrator's version.

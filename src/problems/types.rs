@@ -131,32 +131,24 @@ impl Type {
                 _ => fail("a string"),
             },
             Type::Array(inner) => match value {
-                Value::Array(items) => items
-                    .iter()
-                    .enumerate()
-                    .try_for_each(|(i, item)| inner.check(item, &format!("{path}[{i}]"))),
+                Value::Array(items) => {
+                    items.iter().enumerate().try_for_each(|(i, item)| inner.check(item, &format!("{path}[{i}]")))
+                }
                 _ => fail("an array"),
             },
             Type::List => match value {
-                Value::Array(items) => items
-                    .iter()
-                    .enumerate()
-                    .try_for_each(|(i, item)| Type::Int.check(item, &format!("{path}[{i}]"))),
+                Value::Array(items) => {
+                    items.iter().enumerate().try_for_each(|(i, item)| Type::Int.check(item, &format!("{path}[{i}]")))
+                }
                 _ => fail("an array of list values"),
             },
             Type::Tree => match value {
                 Value::Array(items) => {
                     if items.first().is_some_and(Value::is_null) {
-                        return Err(format!(
-                            "{path}: a tree's root cannot be null (use [] for an empty tree)"
-                        ));
+                        return Err(format!("{path}: a tree's root cannot be null (use [] for an empty tree)"));
                     }
                     items.iter().enumerate().try_for_each(|(i, item)| {
-                        if item.is_null() {
-                            Ok(())
-                        } else {
-                            Type::Int.check(item, &format!("{path}[{i}]"))
-                        }
+                        if item.is_null() { Ok(()) } else { Type::Int.check(item, &format!("{path}[{i}]")) }
                     })
                 }
                 _ => fail("a level-order array with nulls"),
@@ -171,11 +163,7 @@ impl Type {
 
 fn short(value: &Value) -> String {
     let text = value.to_string();
-    if text.len() > 40 {
-        format!("{}…", crate::judge::prefix(&text, 40))
-    } else {
-        text
-    }
+    if text.len() > 40 { format!("{}…", crate::judge::prefix(&text, 40)) } else { text }
 }
 
 impl fmt::Display for Type {
@@ -207,18 +195,11 @@ impl Signature {
         if !is_identifier(name) {
             return Err(format!("`{name}` is not a valid function name"));
         }
-        let params_text = head[open + 1..]
-            .strip_suffix(')')
-            .ok_or("missing `)` before `->`")?;
+        let params_text = head[open + 1..].strip_suffix(')').ok_or("missing `)` before `->`")?;
         let mut params = Vec::new();
-        for part in params_text
-            .split(',')
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-        {
-            let (param, ty) = part
-                .split_once(':')
-                .ok_or_else(|| format!("parameter `{part}` needs a type: `name: type`"))?;
+        for part in params_text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (param, ty) =
+                part.split_once(':').ok_or_else(|| format!("parameter `{part}` needs a type: `name: type`"))?;
             let param = param.trim();
             if !is_identifier(param) {
                 return Err(format!("`{param}` is not a valid parameter name"));
@@ -230,19 +211,12 @@ impl Signature {
             if ty == Type::Void {
                 return Err(format!("parameter `{param}` cannot be void"));
             }
-            params.push(Param {
-                name: param.to_string(),
-                ty,
-            });
+            params.push(Param { name: param.to_string(), ty });
         }
         if params.is_empty() {
             return Err("the function needs at least one parameter".into());
         }
-        Ok(Self {
-            name: name.to_string(),
-            params,
-            returns,
-        })
+        Ok(Self { name: name.to_string(), params, returns })
     }
 
     /// The function name in snake_case (Python keeps camelCase, as LeetCode does; Rust wants this).
@@ -253,18 +227,8 @@ impl Signature {
 
 impl fmt::Display for Signature {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let params: Vec<String> = self
-            .params
-            .iter()
-            .map(|p| format!("{}: {}", p.name, p.ty))
-            .collect();
-        write!(
-            f,
-            "{}({}) -> {}",
-            self.name,
-            params.join(", "),
-            self.returns
-        )
+        let params: Vec<String> = self.params.iter().map(|p| format!("{}: {}", p.name, p.ty)).collect();
+        write!(f, "{}({}) -> {}", self.name, params.join(", "), self.returns)
     }
 }
 
@@ -285,8 +249,7 @@ pub fn snake_case(name: &str) -> String {
 
 fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric())
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_alphanumeric())
 }
 
 #[cfg(test)]
@@ -304,11 +267,7 @@ mod tests {
         let grid = Signature::parse("f(g: string[][]) -> void").expect("parse");
         assert_eq!(grid.params[0].ty.depth(), 2);
         assert!(Signature::parse("f(g: int[][][]) -> int").is_err());
-        assert!(
-            Signature::parse("f(x: foo) -> int")
-                .unwrap_err()
-                .contains("unknown type `foo`")
-        );
+        assert!(Signature::parse("f(x: foo) -> int").unwrap_err().contains("unknown type `foo`"));
         assert!(Signature::parse("f() -> int").is_err());
         assert!(Signature::parse("f(a: int, a: int) -> int").is_err());
     }
@@ -317,10 +276,7 @@ mod tests {
     fn checks_values() {
         let ty = Type::Array(Box::new(Type::Int));
         assert!(ty.check(&json!([1, 2]), "nums").is_ok());
-        assert_eq!(
-            ty.check(&json!([1, "x"]), "nums").unwrap_err(),
-            "nums[1]: expected a 32-bit integer, found \"x\""
-        );
+        assert_eq!(ty.check(&json!([1, "x"]), "nums").unwrap_err(), "nums[1]: expected a 32-bit integer, found \"x\"");
         assert!(Type::Int.check(&json!(1u64 << 40), "n").is_err());
         assert!(Type::Tree.check(&json!([1, null, 2]), "root").is_ok());
         assert!(Type::Tree.check(&json!([null]), "root").is_err());

@@ -242,17 +242,9 @@ pub fn program(call: &Call, code: &str) -> Vec<(String, String)> {
     let (call_line, writer) = match (call.mutated, &call.sig.returns) {
         (Some(i), _) => (
             format!("{invoke};"),
-            write(
-                &call.sig.params[i].ty,
-                &format!("a{i}"),
-                &format!("a{i}Size"),
-                &format!("a{i}ColSize"),
-            ),
+            write(&call.sig.params[i].ty, &format!("a{i}"), &format!("a{i}Size"), &format!("a{i}ColSize")),
         ),
-        (None, returns) => (
-            format!("{} r = {invoke};", c_type(returns)),
-            write(returns, "r", "rSize", "rCols"),
-        ),
+        (None, returns) => (format!("{} r = {invoke};", c_type(returns)), write(returns, "r", "rSize", "rCols")),
     };
     let main = format!(
         r#"
@@ -288,8 +280,7 @@ int main(void) {{
 }}
 "#
     );
-    let source =
-        format!("{PRELUDE}#line 1 \"solution.c\"\n{code}\n#line 1 \"driver.c\"\n{RUNTIME}{main}");
+    let source = format!("{PRELUDE}#line 1 \"solution.c\"\n{code}\n#line 1 \"driver.c\"\n{RUNTIME}{main}");
     vec![("main.c".into(), source)]
 }
 
@@ -324,7 +315,10 @@ pub fn starter(call: &Call) -> String {
         (Some(i), _) => format!("    // Modify {} in place.\n", call.sig.params[i].name),
         (None, 0) => format!("    // Write your solution here.\n    return {};\n", default(&call.sig.returns)),
         (None, 1) => "    // Write your solution here.\n    *returnSize = 0;\n    return NULL;\n".into(),
-        (None, _) => "    // Write your solution here.\n    *returnSize = 0;\n    *returnColumnSizes = NULL;\n    return NULL;\n".into(),
+        (None, _) => {
+            "    // Write your solution here.\n    *returnSize = 0;\n    *returnColumnSizes = NULL;\n    return NULL;\n"
+                .into()
+        }
     };
     out.push_str(&format!(
         "{} {}({}) {{\n{body}}}\n",

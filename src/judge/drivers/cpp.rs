@@ -146,9 +146,7 @@ pub fn program(call: &Call, code: &str) -> Vec<(String, String)> {
         .enumerate()
         .map(|(i, p)| format!("        {} a{i}{{}}; rd(a{i});\n", cpp_type(&p.ty)))
         .collect();
-    let args: Vec<String> = (0..call.sig.params.len())
-        .map(|i| format!("a{i}"))
-        .collect();
+    let args: Vec<String> = (0..call.sig.params.len()).map(|i| format!("a{i}")).collect();
     let invoke = format!("::{}({})", call.sig.name, args.join(", "));
     let (call_line, answer) = match (call.mutated, &call.sig.returns) {
         (Some(i), _) => (format!("{invoke};"), format!("a{i}")),
@@ -190,9 +188,7 @@ int main() {{
 }}
 "#
     );
-    let source = format!(
-        "{PRELUDE}#line 1 \"solution.cpp\"\n{code}\n#line 1 \"driver.cpp\"\n{RUNTIME}{main}"
-    );
+    let source = format!("{PRELUDE}#line 1 \"solution.cpp\"\n{code}\n#line 1 \"driver.cpp\"\n{RUNTIME}{main}");
     vec![("main.cpp".into(), source)]
 }
 
@@ -211,30 +207,21 @@ fn default(ty: &Type) -> &'static str {
 pub fn starter(call: &Call) -> String {
     let mut out = String::new();
     if call.uses(&Type::List) {
-        out.push_str("// ListNode is provided: struct ListNode { int val; ListNode *next; ListNode(int x, ListNode *next); };\n");
+        out.push_str(
+            "// ListNode is provided: struct ListNode { int val; ListNode *next; ListNode(int x, ListNode *next); };\n",
+        );
     }
     if call.uses(&Type::Tree) {
-        out.push_str("// TreeNode is provided: struct TreeNode { int val; TreeNode *left, *right; TreeNode(int x); };\n");
+        out.push_str(
+            "// TreeNode is provided: struct TreeNode { int val; TreeNode *left, *right; TreeNode(int x); };\n",
+        );
     }
     out.push_str("// Standard headers are included and `using namespace std;` is in effect.\n");
-    let params: Vec<String> = call
-        .sig
-        .params
-        .iter()
-        .map(|p| format!("{} {}", param_type(&p.ty), p.name))
-        .collect();
+    let params: Vec<String> = call.sig.params.iter().map(|p| format!("{} {}", param_type(&p.ty), p.name)).collect();
     let body = match call.mutated {
         Some(i) => format!("    // Modify {} in place.\n", call.sig.params[i].name),
-        None => format!(
-            "    // Write your solution here.\n    return {};\n",
-            default(&call.sig.returns)
-        ),
+        None => format!("    // Write your solution here.\n    return {};\n", default(&call.sig.returns)),
     };
-    out.push_str(&format!(
-        "{} {}({}) {{\n{body}}}\n",
-        cpp_type(&call.sig.returns),
-        call.sig.name,
-        params.join(", ")
-    ));
+    out.push_str(&format!("{} {}({}) {{\n{body}}}\n", cpp_type(&call.sig.returns), call.sig.name, params.join(", ")));
     out
 }

@@ -211,16 +211,9 @@ pub fn program(call: &Call, code: &str) -> Vec<(String, String)> {
     for ty in call.sig.params.iter().map(|p| &p.ty) {
         collect_arrays(ty, &mut seen, &mut helpers);
     }
-    let reads: String = call
-        .sig
-        .params
-        .iter()
-        .enumerate()
-        .map(|(i, p)| format!("\t\ta{i} := cr{}()\n", p.ty.key()))
-        .collect();
-    let args: Vec<String> = (0..call.sig.params.len())
-        .map(|i| format!("a{i}"))
-        .collect();
+    let reads: String =
+        call.sig.params.iter().enumerate().map(|(i, p)| format!("\t\ta{i} := cr{}()\n", p.ty.key())).collect();
+    let args: Vec<String> = (0..call.sig.params.len()).map(|i| format!("a{i}")).collect();
     let invoke = format!("{}({})", call.sig.name, args.join(", "));
     let (call_line, answer) = match call.mutated {
         Some(i) => (invoke, format!("a{i}")),
@@ -270,13 +263,7 @@ func main() {{
     } else {
         format!("package main; {code}")
     };
-    vec![
-        (
-            "main.go".into(),
-            format!("{RUNTIME}{}{main}", helpers.concat()),
-        ),
-        ("solution.go".into(), solution),
-    ]
+    vec![("main.go".into(), format!("{RUNTIME}{}{main}", helpers.concat())), ("solution.go".into(), solution)]
 }
 
 fn default(ty: &Type) -> &'static str {
@@ -296,33 +283,15 @@ pub fn starter(call: &Call) -> String {
         out.push_str("// ListNode is provided: type ListNode struct { Val int; Next *ListNode }\n");
     }
     if call.uses(&Type::Tree) {
-        out.push_str(
-            "// TreeNode is provided: type TreeNode struct { Val int; Left, Right *TreeNode }\n",
-        );
+        out.push_str("// TreeNode is provided: type TreeNode struct { Val int; Left, Right *TreeNode }\n");
     }
-    let params: Vec<String> = call
-        .sig
-        .params
-        .iter()
-        .map(|p| format!("{} {}", p.name, go_type(&p.ty)))
-        .collect();
+    let params: Vec<String> = call.sig.params.iter().map(|p| format!("{} {}", p.name, go_type(&p.ty))).collect();
     let returns = go_type(&call.sig.returns);
     let body = match call.mutated {
         Some(i) => format!("\t// Modify {} in place.\n", call.sig.params[i].name),
-        None => format!(
-            "\t// Write your solution here.\n\treturn {}\n",
-            default(&call.sig.returns)
-        ),
+        None => format!("\t// Write your solution here.\n\treturn {}\n", default(&call.sig.returns)),
     };
-    let returns = if returns.is_empty() {
-        String::new()
-    } else {
-        format!(" {returns}")
-    };
-    out.push_str(&format!(
-        "func {}({}){returns} {{\n{body}}}\n",
-        call.sig.name,
-        params.join(", ")
-    ));
+    let returns = if returns.is_empty() { String::new() } else { format!(" {returns}") };
+    out.push_str(&format!("func {}({}){returns} {{\n{body}}}\n", call.sig.name, params.join(", ")));
     out
 }

@@ -127,11 +127,7 @@ fn java_type(ty: &Type) -> String {
 
 /// `new int[n][]` for an element type of `int[]`.
 fn new_array(element: &Type, length: &str) -> String {
-    format!(
-        "new {}[{length}]{}",
-        java_type(element.base()),
-        "[]".repeat(element.depth())
-    )
+    format!("new {}[{length}]{}", java_type(element.base()), "[]".repeat(element.depth()))
 }
 
 fn collect_arrays(ty: &Type, into: &mut BTreeSet<String>, defs: &mut Vec<String>) {
@@ -153,13 +149,7 @@ fn collect_arrays(ty: &Type, into: &mut BTreeSet<String>, defs: &mut Vec<String>
 pub fn program(call: &Call, code: &str) -> Vec<(String, String)> {
     let mut seen = BTreeSet::new();
     let mut helpers = Vec::new();
-    for ty in call
-        .sig
-        .params
-        .iter()
-        .map(|p| &p.ty)
-        .chain([&call.sig.returns])
-    {
+    for ty in call.sig.params.iter().map(|p| &p.ty).chain([&call.sig.returns]) {
         collect_arrays(ty, &mut seen, &mut helpers);
     }
     let reads: String = call
@@ -167,17 +157,9 @@ pub fn program(call: &Call, code: &str) -> Vec<(String, String)> {
         .params
         .iter()
         .enumerate()
-        .map(|(i, p)| {
-            format!(
-                "            {} a{i} = r{}();\n",
-                java_type(&p.ty),
-                p.ty.key()
-            )
-        })
+        .map(|(i, p)| format!("            {} a{i} = r{}();\n", java_type(&p.ty), p.ty.key()))
         .collect();
-    let args: Vec<String> = (0..call.sig.params.len())
-        .map(|i| format!("a{i}"))
-        .collect();
+    let args: Vec<String> = (0..call.sig.params.len()).map(|i| format!("a{i}")).collect();
     let invoke = format!("new Solution().{}({})", call.sig.name, args.join(", "));
     let (call_line, answer) = match (call.mutated, &call.sig.returns) {
         (Some(i), _) => (format!("{invoke};"), format!("a{i}")),
@@ -228,13 +210,7 @@ pub fn program(call: &Call, code: &str) -> Vec<(String, String)> {
 "#
     );
     let driver = format!("{RUNTIME}{}{main}", helpers.concat());
-    vec![
-        ("Main.java".into(), driver),
-        (
-            "Solution.java".into(),
-            format!("import java.util.*; {code}"),
-        ),
-    ]
+    vec![("Main.java".into(), driver), ("Solution.java".into(), format!("import java.util.*; {code}"))]
 }
 
 fn default(ty: &Type) -> String {
@@ -253,23 +229,17 @@ fn default(ty: &Type) -> String {
 pub fn starter(call: &Call) -> String {
     let mut out = String::from("import java.util.*;\n\n");
     if call.uses(&Type::List) {
-        out.push_str("// ListNode is provided: class ListNode { int val; ListNode next; ListNode(int val, ListNode next) }\n");
+        out.push_str(
+            "// ListNode is provided: class ListNode { int val; ListNode next; ListNode(int val, ListNode next) }\n",
+        );
     }
     if call.uses(&Type::Tree) {
         out.push_str("// TreeNode is provided: class TreeNode { int val; TreeNode left, right; TreeNode(int val) }\n");
     }
-    let params: Vec<String> = call
-        .sig
-        .params
-        .iter()
-        .map(|p| format!("{} {}", java_type(&p.ty), p.name))
-        .collect();
+    let params: Vec<String> = call.sig.params.iter().map(|p| format!("{} {}", java_type(&p.ty), p.name)).collect();
     let body = match call.mutated {
         Some(i) => format!("        // Modify {} in place.\n", call.sig.params[i].name),
-        None => format!(
-            "        // Write your solution here.\n        return {};\n",
-            default(&call.sig.returns)
-        ),
+        None => format!("        // Write your solution here.\n        return {};\n", default(&call.sig.returns)),
     };
     out.push_str(&format!(
         "class Solution {{\n    public {} {}({}) {{\n{body}    }}\n}}\n",

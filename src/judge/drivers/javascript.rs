@@ -141,31 +141,17 @@ const DRIVER: &str = r#"
 "#;
 
 pub fn program(call: &Call, code: &str, typescript: bool) -> Vec<(String, String)> {
-    let params: Vec<String> = call
-        .sig
-        .params
-        .iter()
-        .map(|p| quoted(&p.ty.to_string()))
-        .collect();
+    let params: Vec<String> = call.sig.params.iter().map(|p| quoted(&p.ty.to_string())).collect();
     let driver = DRIVER
         .replace("PARAMS", &format!("[{}]", params.join(", ")))
-        .replace(
-            "ANSWER_VALUE",
-            &call
-                .mutated
-                .map_or("result".to_string(), |i| format!("args[{i}]")),
-        )
+        .replace("ANSWER_VALUE", &call.mutated.map_or("result".to_string(), |i| format!("args[{i}]")))
         .replace("ANSWER", &quoted(&call.answer_type().to_string()))
         .replace("CAP", &CAPTURE_CAP.to_string())
         .replace("FUNCTION", &call.sig.name)
         .replace("NAME", &quoted(&call.sig.name));
     let (classes, driver, file) = if typescript {
         // `Solution` only exists when the candidate wrote a class; declare it for the checker.
-        let declare = if code.contains("class Solution") {
-            ""
-        } else {
-            "declare var Solution: any;\n"
-        };
+        let declare = if code.contains("class Solution") { "" } else { "declare var Solution: any;\n" };
         (CLASSES_TS, format!("{declare}{driver}"), "main.ts")
     } else {
         (CLASSES_JS, strip_types(&driver), "main.js")
@@ -178,11 +164,7 @@ pub fn program(call: &Call, code: &str, typescript: bool) -> Vec<(String, String
 fn strip_types(ts: &str) -> String {
     let mut out = ts.to_string();
     for annotation in [": any[]", ": any", ": string", "(Solution as any)"] {
-        let replacement = if annotation == "(Solution as any)" {
-            "Solution"
-        } else {
-            ""
-        };
+        let replacement = if annotation == "(Solution as any)" { "Solution" } else { "" };
         out = out.replace(annotation, replacement);
     }
     out
@@ -214,30 +196,19 @@ fn default(ty: &Type) -> &'static str {
 pub fn starter(call: &Call, typescript: bool) -> String {
     let mut out = String::new();
     if call.uses(&Type::List) {
-        out.push_str(
-            "// ListNode is provided: class ListNode { val; next }  (new ListNode(val, next))\n",
-        );
+        out.push_str("// ListNode is provided: class ListNode { val; next }  (new ListNode(val, next))\n");
     }
     if call.uses(&Type::Tree) {
-        out.push_str("// TreeNode is provided: class TreeNode { val; left; right }  (new TreeNode(val, left, right))\n");
+        out.push_str(
+            "// TreeNode is provided: class TreeNode { val; left; right }  (new TreeNode(val, left, right))\n",
+        );
     }
     let body = match call.mutated {
-        Some(i) => format!(
-            "    // Modify {} in place; nothing is returned.\n",
-            call.sig.params[i].name
-        ),
-        None => format!(
-            "    // Write your solution here.\n    return {};\n",
-            default(&call.sig.returns)
-        ),
+        Some(i) => format!("    // Modify {} in place; nothing is returned.\n", call.sig.params[i].name),
+        None => format!("    // Write your solution here.\n    return {};\n", default(&call.sig.returns)),
     };
     if typescript {
-        let params: Vec<String> = call
-            .sig
-            .params
-            .iter()
-            .map(|p| format!("{}: {}", p.name, ts_type(&p.ty)))
-            .collect();
+        let params: Vec<String> = call.sig.params.iter().map(|p| format!("{}: {}", p.name, ts_type(&p.ty))).collect();
         out.push_str(&format!(
             "function {}({}): {} {{\n{body}}}\n",
             call.sig.name,
@@ -245,12 +216,8 @@ pub fn starter(call: &Call, typescript: bool) -> String {
             ts_type(&call.sig.returns)
         ));
     } else {
-        let docs: Vec<String> = call
-            .sig
-            .params
-            .iter()
-            .map(|p| format!(" * @param {{{}}} {}", ts_type(&p.ty), p.name))
-            .collect();
+        let docs: Vec<String> =
+            call.sig.params.iter().map(|p| format!(" * @param {{{}}} {}", ts_type(&p.ty), p.name)).collect();
         let params: Vec<&str> = call.sig.params.iter().map(|p| p.name.as_str()).collect();
         out.push_str(&format!(
             "/**\n{}\n * @return {{{}}}\n */\nfunction {}({}) {{\n{body}}}\n",

@@ -22,12 +22,7 @@ use crate::problems::types::{Signature, Type};
 pub const CAPTURE_CAP: usize = 4096;
 
 /// The files to run: the main file first.
-pub fn program(
-    language: Language,
-    signature: &Signature,
-    mutates: Option<&str>,
-    code: &str,
-) -> Vec<(String, String)> {
+pub fn program(language: Language, signature: &Signature, mutates: Option<&str>, code: &str) -> Vec<(String, String)> {
     let call = Call::new(signature, mutates);
     match language {
         Language::Python => python::program(&call, code),

@@ -188,12 +188,7 @@ _thread.join()
 "#;
 
 pub fn program(call: &Call, code: &str) -> Vec<(String, String)> {
-    let params: Vec<String> = call
-        .sig
-        .params
-        .iter()
-        .map(|p| quoted(&p.ty.to_string()))
-        .collect();
+    let params: Vec<String> = call.sig.params.iter().map(|p| quoted(&p.ty.to_string())).collect();
     let header = format!(
         "NAME = {}\nPARAMS = [{}]\nANSWER = {}\nMUTATED = {}\nCAP = {CAPTURE_CAP}\n",
         quoted(&call.sig.name),
@@ -201,10 +196,7 @@ pub fn program(call: &Call, code: &str) -> Vec<(String, String)> {
         quoted(&call.answer_type().to_string()),
         call.mutated.map_or("None".to_string(), |i| i.to_string()),
     );
-    vec![
-        ("main.py".into(), format!("{header}{DRIVER}")),
-        ("solution.py".into(), code.to_string()),
-    ]
+    vec![("main.py".into(), format!("{header}{DRIVER}")), ("solution.py".into(), code.to_string())]
 }
 
 fn hint(ty: &Type) -> String {
@@ -232,17 +224,10 @@ fn default(ty: &Type) -> &'static str {
 }
 
 pub fn starter(call: &Call) -> String {
-    let params: Vec<String> = call
-        .sig
-        .params
-        .iter()
-        .map(|p| format!("{}: {}", p.name, hint(&p.ty)))
-        .collect();
+    let params: Vec<String> = call.sig.params.iter().map(|p| format!("{}: {}", p.name, hint(&p.ty))).collect();
     let mut out = String::new();
     if call.uses(&Type::List) {
-        out.push_str(
-            "# class ListNode:  (provided)\n#     def __init__(self, val=0, next=None): ...\n\n",
-        );
+        out.push_str("# class ListNode:  (provided)\n#     def __init__(self, val=0, next=None): ...\n\n");
     }
     if call.uses(&Type::Tree) {
         out.push_str("# class TreeNode:  (provided)\n#     def __init__(self, val=0, left=None, right=None): ...\n\n");
@@ -253,16 +238,8 @@ pub fn starter(call: &Call) -> String {
             call.sig.params[call.mutated.unwrap_or(0)].name
         )
     } else {
-        format!(
-            "    # Write your solution here.\n    return {}\n",
-            default(&call.sig.returns)
-        )
+        format!("    # Write your solution here.\n    return {}\n", default(&call.sig.returns))
     };
-    out.push_str(&format!(
-        "def {}({}) -> {}:\n{body}",
-        call.sig.name,
-        params.join(", "),
-        hint(&call.sig.returns)
-    ));
+    out.push_str(&format!("def {}({}) -> {}:\n{body}", call.sig.name, params.join(", "), hint(&call.sig.returns)));
     out
 }

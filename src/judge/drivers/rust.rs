@@ -174,21 +174,10 @@ pub fn program(call: &Call, code: &str) -> Vec<(String, String)> {
         .params
         .iter()
         .enumerate()
-        .map(|(i, p)| {
-            format!(
-                "        let mut a{i}: {} = R::r(&mut input);\n",
-                qualified(&p.ty)
-            )
-        })
+        .map(|(i, p)| format!("        let mut a{i}: {} = R::r(&mut input);\n", qualified(&p.ty)))
         .collect();
     let args: Vec<String> = (0..call.sig.params.len())
-        .map(|i| {
-            if call.mutated == Some(i) {
-                format!("&mut a{i}")
-            } else {
-                format!("a{i}.clone()")
-            }
-        })
+        .map(|i| if call.mutated == Some(i) { format!("&mut a{i}") } else { format!("a{i}.clone()") })
         .collect();
     let invoke = format!("{}({})", call.sig.snake_name(), args.join(", "));
     let answer = match call.mutated {
@@ -270,7 +259,9 @@ fn default(ty: &Type) -> &'static str {
 pub fn starter(call: &Call) -> String {
     let mut out = String::new();
     if call.uses(&Type::List) {
-        out.push_str("// ListNode is provided: pub struct ListNode { pub val: i32, pub next: Option<Box<ListNode>> }\n");
+        out.push_str(
+            "// ListNode is provided: pub struct ListNode { pub val: i32, pub next: Option<Box<ListNode>> }\n",
+        );
     }
     if call.uses(&Type::Tree) {
         out.push_str(
@@ -291,22 +282,12 @@ pub fn starter(call: &Call) -> String {
         })
         .collect();
     let (returns, body) = match call.mutated {
-        Some(i) => (
-            String::new(),
-            format!("    // Modify {} in place.\n", call.sig.params[i].name),
-        ),
+        Some(i) => (String::new(), format!("    // Modify {} in place.\n", call.sig.params[i].name)),
         None => (
             format!(" -> {}", rust_type(&call.sig.returns)),
-            format!(
-                "    // Write your solution here.\n    {}\n",
-                default(&call.sig.returns)
-            ),
+            format!("    // Write your solution here.\n    {}\n", default(&call.sig.returns)),
         ),
     };
-    out.push_str(&format!(
-        "fn {}({}){returns} {{\n{body}}}\n",
-        call.sig.snake_name(),
-        params.join(", ")
-    ));
+    out.push_str(&format!("fn {}({}){returns} {{\n{body}}}\n", call.sig.snake_name(), params.join(", ")));
     out
 }
