@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::auth::{self, Role, password, store};
 use crate::config::{self, Config};
-use crate::{app, db, sandbox};
+use crate::{app, db, problems, sandbox};
 
 #[derive(Parser)]
 #[command(name = "coderoom", version, about = "Self-hosted coding interviews: one binary, one command")]
@@ -37,6 +37,9 @@ pub enum Command {
     /// Manage accounts (the server must be stopped when the database is embedded).
     #[command(subcommand)]
     Users(UsersCommand),
+    /// Manage the problem library: list, show, add, import, export, validate, remove.
+    #[command(subcommand)]
+    Problems(problems::cli::ProblemsCommand),
     /// Build, list, check and test the code-execution runtimes.
     #[command(subcommand)]
     Runtimes(sandbox::cli::RuntimesCommand),
@@ -116,6 +119,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         }
         Command::Config(ConfigCommand::Show) => show_config(config),
         Command::Users(command) => users(command, &config).await,
+        Command::Problems(command) => problems::cli::run(command, &config).await,
         Command::Runtimes(command) => sandbox::cli::run_cli(command, &config).await,
         Command::Backup { file } => backup(&config, &file).await,
         Command::Healthcheck => healthcheck(&config).await,

@@ -8,6 +8,7 @@ mod cli;
 mod config;
 mod db;
 mod error;
+mod judge;
 mod problems;
 mod sandbox;
 mod sessions;
