@@ -5,6 +5,7 @@ mod accounts;
 mod cli;
 mod durability;
 mod operations;
+mod piston_client;
 mod problems;
 mod sandbox;
 mod sessions;
