@@ -141,7 +141,13 @@ pub fn check_config(file: &Path) -> anyhow::Result<bool> {
 }
 
 fn show_config(mut config: Config) -> anyhow::Result<()> {
-    for secret in [&mut config.auth.secret, &mut config.database.password] {
+    for secret in [
+        &mut config.auth.secret,
+        &mut config.database.password,
+        &mut config.clerk.secret_key,
+        &mut config.clerk.webhook_secret,
+        &mut config.stream.api_secret,
+    ] {
         if secret.is_some() {
             *secret = Some("(hidden)".into());
         }

@@ -8,6 +8,7 @@ mod cli;
 mod config;
 mod db;
 mod error;
+mod integrations;
 mod problems;
 mod sandbox;
 mod sessions;
