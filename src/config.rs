@@ -528,8 +528,9 @@ fn line_of_key(text: &str, dotted: &str) -> Option<usize> {
     None
 }
 
+/// `CODEROOM_SKIP_WEB_BUILD` is read by build.rs at compile time, not a setting.
 fn environment() -> Env {
-    Env::prefixed("CODEROOM_").ignore(&["CONFIG"]).map(|name| {
+    Env::prefixed("CODEROOM_").ignore(&["CONFIG", "SKIP_WEB_BUILD"]).map(|name| {
         let lower = name.as_str().to_ascii_lowercase();
         for section in SECTIONS {
             if let Some(rest) = lower.strip_prefix(section).and_then(|r| r.strip_prefix('_')) {
