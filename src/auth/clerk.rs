@@ -316,14 +316,14 @@ pub async fn ensure_user(state: &AppState, verifier: &ClerkVerifier, claims: &Se
         return Ok(record);
     }
     let mut profile = claims.profile();
-    if profile.email.is_none() || profile.name.is_none() {
-        if let Some(fetched) = verifier.fetch_profile(&claims.sub).await {
-            profile = Profile {
-                name: profile.name.or(fetched.name),
-                email: profile.email.or(fetched.email),
-                image: profile.image.or(fetched.image),
-            };
-        }
+    if (profile.email.is_none() || profile.name.is_none())
+        && let Some(fetched) = verifier.fetch_profile(&claims.sub).await
+    {
+        profile = Profile {
+            name: profile.name.or(fetched.name),
+            email: profile.email.or(fetched.email),
+            image: profile.image.or(fetched.image),
+        };
     }
     let record = create_or_update(&state.db, &claims.sub, &profile).await?;
     tracing::info!(user = %record.id, role = ?record.role, "Clerk user signed in for the first time");

@@ -343,10 +343,7 @@ mod tests {
     #[test]
     fn user_tokens_verify_with_the_secret_and_expire() {
         let secret = b"0123456789abcdef0123456789abcdef";
-        let (token, exp) = {
-            let engine_claims = json!({ "user_id": "u1", "exp": 2_000, "iat": 1_000 });
-            (sign_hs256(secret, &engine_claims), 2_000)
-        };
+        let (token, exp) = (sign_hs256(secret, &json!({ "user_id": "u1", "exp": 2_000, "iat": 1_000 })), 2_000);
         let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256);
         validation.validate_exp = false;
         validation.set_required_spec_claims::<&str>(&[]);
