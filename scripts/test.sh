@@ -22,6 +22,10 @@ cargo fmt --all -- --check
 step "cargo clippy -D warnings"
 cargo clippy --all-targets -- -D warnings
 
+step "sandbox runtime images"
+cargo build --quiet
+"$CARGO_TARGET_DIR/debug/coderoom" runtimes check || "$CARGO_TARGET_DIR/debug/coderoom" runtimes build
+
 step "cargo test (unit + integration)"
 cargo test --no-fail-fast -- --test-threads="${CODEROOM_TEST_THREADS:-4}"
 

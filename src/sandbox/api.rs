@@ -57,10 +57,8 @@ where
         let has_credentials = parts.headers.contains_key(header::AUTHORIZATION)
             || parts.headers.contains_key(header::COOKIE)
             || parts.uri.query().is_some_and(|query| query.contains("token="));
-        if has_credentials {
-            if let Ok(CurrentUser(user)) = CurrentUser::from_request_parts(parts, state).await {
-                return Ok(Self(format!("user:{}", user.id)));
-            }
+        if has_credentials && let Ok(CurrentUser(user)) = CurrentUser::from_request_parts(parts, state).await {
+            return Ok(Self(format!("user:{}", user.id)));
         }
         let address = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip().to_string());
         Ok(Self(format!("addr:{}", address.unwrap_or_else(|| "unknown".into()))))
@@ -239,6 +237,10 @@ async fn interactive(socket: WebSocket, sandbox: Sandbox, user: String) {
         if done || (client_gone && job.is_none()) {
             break;
         }
+    }
+    // Closed while the program still runs (protocol error, client gone): stop it.
+    if job.is_some() {
+        let _ = control.send(Control::Signal(9));
     }
 }
 

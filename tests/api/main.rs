@@ -6,6 +6,7 @@ mod cli;
 mod durability;
 mod integrations;
 mod operations;
+mod sandbox;
 mod sessions;
 
 use std::io::{BufRead, BufReader};
