@@ -572,6 +572,31 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail API fixes the closure's error type
+    fn integration_keys_come_from_the_environment() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("CODEROOM_AUTH_PROVIDER", "clerk");
+            jail.set_env("CODEROOM_CLERK_PUBLISHABLE_KEY", "pk_test_Y2xlcmsuZXhhbXBsZS5jb20k");
+            jail.set_env("CODEROOM_CLERK_SECRET_KEY", "sk_test_abc");
+            jail.set_env("CODEROOM_CLERK_JWKS_URL", "http://127.0.0.1:1/jwks");
+            jail.set_env("CODEROOM_CLERK_WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+            jail.set_env("CODEROOM_STREAM_API_KEY", "key");
+            jail.set_env("CODEROOM_STREAM_API_SECRET", "a-secret-of-some-length");
+            jail.set_env("CODEROOM_STREAM_BASE_URL", "http://127.0.0.1:2");
+            let config = Config::load(None).expect("loads");
+            assert_eq!(config.auth.provider, "clerk");
+            assert_eq!(config.clerk.frontend_api_host().as_deref(), Some("clerk.example.com"));
+            assert_eq!(config.clerk.expected_issuer().as_deref(), Some("https://clerk.example.com"));
+            assert_eq!(config.clerk.secret_key.as_deref(), Some("sk_test_abc"));
+            assert_eq!(config.clerk.jwks_url.as_deref(), Some("http://127.0.0.1:1/jwks"));
+            assert!(config.clerk.webhook_secret.is_some());
+            assert_eq!(config.stream.api_key.as_deref(), Some("key"));
+            assert_eq!(config.stream.base_url, "http://127.0.0.1:2");
+            Ok(())
+        });
+    }
+
+    #[test]
     fn check_reports_line_and_key() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("c.toml");
