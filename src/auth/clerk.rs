@@ -160,6 +160,14 @@ impl ClerkVerifier {
         Ok(claims)
     }
 
+    /// Downloads the signing keys once (for `config check --online`).
+    pub async fn check_keys(&self) -> anyhow::Result<()> {
+        match &self.source {
+            KeySource::Pem(_) => Ok(()),
+            KeySource::Jwks(cache) => cache.download(&self.http).await.map(|_| ()),
+        }
+    }
+
     /// Name, e-mail and picture from the Backend API, when a secret key is configured.
     async fn fetch_profile(&self, clerk_id: &str) -> Option<Profile> {
         let (api_url, secret) = self.backend.as_ref()?;

@@ -292,6 +292,21 @@ async fn worker(rest: Rest, mut queue: mpsc::Receiver<Job>, health: std::sync::A
     }
 }
 
+/// `config check --online`: Stream's `GET /app` answers with these keys.
+pub async fn check_reachable(config: &StreamConfig) -> anyhow::Result<()> {
+    let (Some(api_key), Some(secret)) = (&config.api_key, &config.api_secret) else {
+        return Ok(());
+    };
+    let rest = Rest {
+        http: reqwest::Client::builder().timeout(HTTP_TIMEOUT).build()?,
+        base_url: config.base_url.trim_end_matches('/').to_string(),
+        api_key: api_key.clone(),
+        secret: secret.as_bytes().to_vec(),
+    };
+    let call = Call { what: "app settings", method: Method::GET, path: "/app".into(), query: vec![], body: None };
+    rest.send(&call).await.map_err(|(Failure::Retry(message) | Failure::Final(message))| anyhow::anyhow!(message))
+}
+
 /// After a session was created: the call and the channel, with the host as member.
 pub fn session_created(state: &AppState, session: &Session) {
     if let Some(stream) = &state.stream {

@@ -489,3 +489,38 @@ fn config_check_names_integration_keys_and_show_hides_secrets() {
         assert!(!text.contains(secret), "{secret} shown:\n{text}");
     }
 }
+
+#[tokio::test]
+async fn config_check_online_reaches_clerk_and_stream() {
+    let (vendor, vendor_url) = Vendor::start().await;
+    vendor.set_keys(&[&TestKey::generate("kid_one")]);
+    let temp = tempfile::tempdir().expect("tempdir");
+    let file = temp.path().join("coderoom.toml");
+    let write = |base: &str| {
+        let text = format!(
+            "[auth]\nprovider = \"clerk\"\n[clerk]\npublishable_key = \"{}\"\njwks_url = \"{base}/jwks\"\n\
+             [stream]\napi_key = \"{STREAM_KEY}\"\napi_secret = \"{STREAM_SECRET}\"\nbase_url = \"{base}\"\n",
+            publishable_key()
+        );
+        std::fs::write(&file, text).expect("write");
+    };
+    let check = |file: std::path::PathBuf| async move {
+        tokio::task::spawn_blocking(move || {
+            Command::new(BINARY).args(["config", "check", "--online"]).arg(&file).output().expect("run")
+        })
+        .await
+        .expect("join")
+    };
+    write(&vendor_url);
+    let output = check(file.clone()).await;
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stdout));
+    let app_request = vendor.requests().into_iter().find(|r| r.path == "/app").expect("GET /app");
+    assert_eq!(app_request.headers.get("stream-auth-type").and_then(|v| v.to_str().ok()), Some("jwt"));
+
+    write("http://127.0.0.1:9");
+    let output = check(file.clone()).await;
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(!output.status.success());
+    assert!(text.contains("clerk: cannot load signing keys") && text.contains("stream:"), "{text}");
+    assert!(!text.contains(STREAM_SECRET), "{text}");
+}
