@@ -15,13 +15,18 @@ pub type Db = Surreal<Any>;
 
 /// Schema version history. Every statement is idempotent (`IF NOT EXISTS`), so applying the
 /// whole list on each start is safe; new entries are only ever appended.
-const MIGRATIONS: &[&str] = &["DEFINE TABLE IF NOT EXISTS user SCHEMALESS;
+const MIGRATIONS: &[&str] = &[
+    "DEFINE TABLE IF NOT EXISTS user SCHEMALESS;
      DEFINE INDEX IF NOT EXISTS user_email ON user FIELDS email UNIQUE;
      DEFINE TABLE IF NOT EXISTS session SCHEMALESS;
      DEFINE INDEX IF NOT EXISTS session_status ON session FIELDS status, created_at;
      DEFINE INDEX IF NOT EXISTS session_host ON session FIELDS host;
      DEFINE TABLE IF NOT EXISTS invite SCHEMALESS;
-     DEFINE TABLE IF NOT EXISTS meta SCHEMALESS;"];
+     DEFINE TABLE IF NOT EXISTS meta SCHEMALESS;",
+    // Webhook deliveries already handled (Svix repeats deliveries; each id is acted on once).
+    "DEFINE TABLE IF NOT EXISTS webhook_delivery SCHEMALESS;
+     DEFINE INDEX IF NOT EXISTS webhook_delivery_received ON webhook_delivery FIELDS received_at;",
+];
 
 /// Sets SurrealKV's tuning before the first connection: these are read from the process
 /// environment once, so they must be in place before any other thread exists.

@@ -4,6 +4,7 @@
 mod accounts;
 mod cli;
 mod durability;
+mod integrations;
 mod operations;
 mod piston_client;
 mod problems;
