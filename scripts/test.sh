@@ -29,5 +29,8 @@ cargo build --quiet
 step "cargo test (unit + integration)"
 cargo test --no-fail-fast -- --test-threads="${CODEROOM_TEST_THREADS:-4}"
 
+step "Stream SDK accepts coderoom's tokens (node)"
+(cd tests/node-stream && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && node --test)
+
 step "browser tests"
 scripts/browser-tests.sh
