@@ -6,7 +6,9 @@ use std::path::Path;
 use std::process::Command;
 
 fn main() {
-    for path in ["web/src", "web/index.html", "web/package.json", "web/package-lock.json", "web/vite.config.ts", "web/public"] {
+    for path in
+        ["web/src", "web/index.html", "web/package.json", "web/package-lock.json", "web/vite.config.ts", "web/public"]
+    {
         println!("cargo:rerun-if-changed={path}");
     }
     println!("cargo:rerun-if-env-changed=CODEROOM_SKIP_WEB_BUILD");

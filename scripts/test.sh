@@ -22,8 +22,15 @@ cargo fmt --all -- --check
 step "cargo clippy -D warnings"
 cargo clippy --all-targets -- -D warnings
 
+step "sandbox runtime images"
+cargo build --quiet
+"$CARGO_TARGET_DIR/debug/coderoom" runtimes check || "$CARGO_TARGET_DIR/debug/coderoom" runtimes build
+
 step "cargo test (unit + integration)"
 cargo test --no-fail-fast -- --test-threads="${CODEROOM_TEST_THREADS:-4}"
+
+step "Stream SDK accepts coderoom's tokens (node)"
+(cd tests/node-stream && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && node --test)
 
 step "browser tests"
 scripts/browser-tests.sh

@@ -19,6 +19,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::auth::clerk::ClerkVerifier;
 use crate::auth::limiter::AttemptLimiter;
 use crate::auth::store::UserRecord;
 use crate::auth::token::{TokenKeys, load_or_create_secret};
@@ -26,6 +27,7 @@ use crate::cache::TtlCache;
 use crate::config::{Config, Registration};
 use crate::db::Db;
 use crate::error::AppError;
+use crate::integrations::stream::{self, Stream};
 use crate::problems::Library;
 use crate::realtime::Rooms;
 use crate::sandbox::Sandbox;
@@ -45,6 +47,10 @@ pub struct AppState {
     pub users: Arc<TtlCache<String, Option<UserRecord>>>,
     /// The default page of live sessions, polled by every open dashboard.
     pub live_sessions: Arc<TtlCache<(), bytes::Bytes>>,
+    /// Clerk session-token verification, when `auth.provider = "clerk"`.
+    pub clerk: Option<Arc<ClerkVerifier>>,
+    /// Stream video and chat, when its keys are configured.
+    pub stream: Option<Arc<Stream>>,
     /// Real-time session rooms (shared document, events).
     pub rooms: Arc<Rooms>,
 }
@@ -55,6 +61,9 @@ impl AppState {
         let db = db::connect(&config).await?;
         let problems = Arc::new(Library::load(&db).await?);
         let sandbox = Sandbox::new(&config.sandbox).await?;
+        let public_url = config.public_url(config.bind_addr()?);
+        let clerk = ClerkVerifier::from_config(&config, &public_url)?.map(Arc::new);
+        let stream = Stream::from_config(&config.stream)?.map(Arc::new);
         let rooms = Arc::new(Rooms::new(db.clone(), config.realtime.clone())?);
         Ok(Self {
             tokens: Arc::new(TokenKeys::new(&secret, config.auth.token_ttl_hours)),
@@ -68,6 +77,8 @@ impl AppState {
             sandbox,
             users: Arc::new(TtlCache::new(Duration::from_secs(5), 50_000)),
             live_sessions: Arc::new(TtlCache::new(Duration::from_secs(1), 1)),
+            clerk,
+            stream,
             rooms,
         })
     }
@@ -81,6 +92,7 @@ pub fn router(state: AppState) -> Router {
         .merge(sessions::routes())
         .merge(problems::routes())
         .merge(admin::routes())
+        .merge(stream::routes())
         .merge(realtime::routes())
         .fallback(api_not_found);
 
@@ -143,10 +155,12 @@ async fn readiness(State(state): State<AppState>) -> Response {
     };
     let sandbox = state.sandbox.readiness().await;
     let ready = database["status"] == "ok" && sandbox["status"] != "error";
+    // Stream is reported but never makes coderoom unready: sessions work without it.
+    let stream = state.stream.as_ref().map_or_else(|| json!({ "status": "disabled" }), |s| s.health());
     let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     let body = json!({
         "status": if ready { "ok" } else { "unavailable" },
-        "components": { "database": database, "sandbox": sandbox },
+        "components": { "database": database, "sandbox": sandbox, "stream": stream },
     });
     (status, Json(body)).into_response()
 }
@@ -161,6 +175,9 @@ async fn public_config(State(state): State<AppState>) -> Result<Json<serde_json:
     };
     Ok(Json(json!({
         "authProvider": state.config.auth.provider,
+        // Public by design (the browser SDKs need them); the secrets never leave the server.
+        "clerkPublishableKey": state.clerk.as_ref().and(state.config.clerk.publishable_key.as_ref()),
+        "streamApiKey": state.stream.as_ref().and(state.config.stream.api_key.as_ref()),
         "registration": registration,
         "setupRequired": setup_required,
         "seats": state.config.sessions.seats,

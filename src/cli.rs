@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::auth::{self, Role, password, store};
 use crate::config::{self, Config};
-use crate::{app, db, sandbox};
+use crate::{app, db, problems, sandbox};
 
 #[derive(Parser)]
 #[command(name = "coderoom", version, about = "Self-hosted coding interviews: one binary, one command")]
@@ -37,6 +37,9 @@ pub enum Command {
     /// Manage accounts (the server must be stopped when the database is embedded).
     #[command(subcommand)]
     Users(UsersCommand),
+    /// Manage the problem library: list, show, add, import, export, validate, remove.
+    #[command(subcommand)]
+    Problems(problems::cli::ProblemsCommand),
     /// Build, list, check and test the code-execution runtimes.
     #[command(subcommand)]
     Runtimes(sandbox::cli::RuntimesCommand),
@@ -51,7 +54,12 @@ pub enum Command {
 #[derive(Subcommand)]
 pub enum ConfigCommand {
     /// Validate a configuration file and report every problem with its line and key.
-    Check { file: Option<PathBuf> },
+    Check {
+        file: Option<PathBuf>,
+        /// Also check that the configured Clerk and Stream endpoints answer with these keys.
+        #[arg(long)]
+        online: bool,
+    },
     /// Print the effective configuration (secrets hidden).
     Show,
 }
@@ -109,13 +117,14 @@ impl Cli {
 pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => app::serve(config).await,
-        Command::Config(ConfigCommand::Check { file }) => {
+        Command::Config(ConfigCommand::Check { file, online }) => {
             let file = file.or(cli.config).context("give the file to check: coderoom config check FILE")?;
-            anyhow::ensure!(check_config(&file)?, "{} has problems", file.display());
+            anyhow::ensure!(check_config(&file, online)?, "{} has problems", file.display());
             Ok(())
         }
         Command::Config(ConfigCommand::Show) => show_config(config),
         Command::Users(command) => users(command, &config).await,
+        Command::Problems(command) => problems::cli::run(command, &config).await,
         Command::Runtimes(command) => sandbox::cli::run_cli(command, &config).await,
         Command::Backup { file } => backup(&config, &file).await,
         Command::Healthcheck => healthcheck(&config).await,
@@ -129,8 +138,14 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
 }
 
 /// `config check`: exit status 0 when valid, 1 with one line per problem otherwise.
-pub fn check_config(file: &Path) -> anyhow::Result<bool> {
-    let problems = config::check_file(file)?;
+pub fn check_config(file: &Path, online: bool) -> anyhow::Result<bool> {
+    let mut problems = config::check_file(file)?;
+    if online && problems.is_empty() {
+        let text = std::fs::read_to_string(file)?;
+        let config: Config = toml::from_str(&text)?;
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        problems.extend(runtime.block_on(crate::integrations::check_reachable(&config)));
+    }
     for problem in &problems {
         println!("{}: {problem}", file.display());
     }
@@ -141,7 +156,13 @@ pub fn check_config(file: &Path) -> anyhow::Result<bool> {
 }
 
 fn show_config(mut config: Config) -> anyhow::Result<()> {
-    for secret in [&mut config.auth.secret, &mut config.database.password] {
+    for secret in [
+        &mut config.auth.secret,
+        &mut config.database.password,
+        &mut config.clerk.secret_key,
+        &mut config.clerk.webhook_secret,
+        &mut config.stream.api_secret,
+    ] {
         if secret.is_some() {
             *secret = Some("(hidden)".into());
         }

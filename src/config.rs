@@ -34,6 +34,8 @@ pub struct Config {
     pub http: HttpConfig,
     pub log: LogConfig,
     pub sandbox: SandboxConfig,
+    pub clerk: ClerkConfig,
+    pub stream: StreamConfig,
     pub realtime: RealtimeConfig,
 }
 
@@ -49,6 +51,8 @@ impl Default for Config {
             http: HttpConfig::default(),
             log: LogConfig::default(),
             sandbox: SandboxConfig::default(),
+            clerk: ClerkConfig::default(),
+            stream: StreamConfig::default(),
             realtime: RealtimeConfig::default(),
         }
     }
@@ -95,7 +99,7 @@ pub enum Registration {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct AuthConfig {
-    /// `local` (built-in accounts).
+    /// `local` (built-in accounts) or `clerk` (Clerk session tokens; see `[clerk]`).
     pub provider: String,
     /// Key that signs sign-in tokens. Generated into `<data_dir>/auth-secret` when absent.
     pub secret: Option<String>,
@@ -117,6 +121,94 @@ impl Default for AuthConfig {
             token_ttl_hours: 24 * 7,
             login_attempts_per_minute: 10,
             secure_cookie: None,
+        }
+    }
+}
+
+/// Clerk sign-in, used when `auth.provider = "clerk"`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ClerkConfig {
+    /// `pk_test_…` / `pk_live_…`: public, given to the browser; encodes the Frontend API host.
+    pub publishable_key: Option<String>,
+    /// `sk_test_…` / `sk_live_…`: lets the server read JWKS and user profiles from the Backend API.
+    pub secret_key: Option<String>,
+    /// Where the signing keys are fetched from; by default the Frontend API's JWKS.
+    pub jwks_url: Option<String>,
+    /// The instance's PEM public key: verification without any network access.
+    pub pem_public_key: Option<String>,
+    /// Expected `iss`; by default the Frontend API URL encoded in the publishable key.
+    pub issuer: Option<String>,
+    /// `whsec_…`: verifies the Svix signatures of `POST /api/webhooks/clerk`.
+    pub webhook_secret: Option<String>,
+    /// Origins accepted in a token's `azp` claim; by default coderoom's `public_url`.
+    pub authorized_parties: Vec<String>,
+    /// Clerk's Backend API (profiles of new users, JWKS with the secret key).
+    pub api_url: String,
+    /// Least time between two JWKS downloads caused by tokens with an unknown `kid`.
+    pub jwks_min_refresh_secs: u64,
+}
+
+impl Default for ClerkConfig {
+    fn default() -> Self {
+        Self {
+            publishable_key: None,
+            secret_key: None,
+            jwks_url: None,
+            pem_public_key: None,
+            issuer: None,
+            webhook_secret: None,
+            authorized_parties: Vec::new(),
+            api_url: "https://api.clerk.com".into(),
+            jwks_min_refresh_secs: 10,
+        }
+    }
+}
+
+impl ClerkConfig {
+    /// The Frontend API host encoded in the publishable key: `pk_test_` + base64("<host>$").
+    pub fn frontend_api_host(&self) -> Option<String> {
+        use base64::Engine;
+        let key = self.publishable_key.as_deref()?;
+        let encoded = key.strip_prefix("pk_test_").or_else(|| key.strip_prefix("pk_live_"))?;
+        let engine = base64::engine::general_purpose::STANDARD_NO_PAD;
+        let decoded = engine.decode(encoded.trim_end_matches('=')).ok()?;
+        let text = String::from_utf8(decoded).ok()?;
+        let host = text.strip_suffix('$')?;
+        let plausible = !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || ".-:".contains(c));
+        plausible.then(|| host.to_string())
+    }
+
+    /// The `iss` that session tokens must carry.
+    pub fn expected_issuer(&self) -> Option<String> {
+        match &self.issuer {
+            Some(issuer) => Some(issuer.trim_end_matches('/').to_string()),
+            None => self.frontend_api_host().map(|host| format!("https://{host}")),
+        }
+    }
+}
+
+/// Stream video and chat, used when both keys are set.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StreamConfig {
+    /// Public: the browser SDKs need it.
+    pub api_key: Option<String>,
+    /// Signs user and server tokens; never leaves the server.
+    pub api_secret: Option<String>,
+    /// Stream's REST endpoint.
+    pub base_url: String,
+    /// Lifetime of the user tokens given to browsers, in seconds.
+    pub token_ttl_secs: u64,
+}
+
+impl Default for StreamConfig {
+    fn default() -> Self {
+        Self {
+            api_key: None,
+            api_secret: None,
+            base_url: "https://chat.stream-io-api.com".into(),
+            token_ttl_secs: 3600,
         }
     }
 }
@@ -221,8 +313,8 @@ impl Config {
         if self.database.cache_mb == 0 {
             fail("database.cache_mb", "must be at least 1".into());
         }
-        if self.auth.provider != "local" {
-            fail("auth.provider", format!("`{}` is not supported; use `local`", self.auth.provider));
+        if !matches!(self.auth.provider.as_str(), "local" | "clerk") {
+            fail("auth.provider", format!("`{}` is not supported; use `local` or `clerk`", self.auth.provider));
         }
         if let Some(secret) = &self.auth.secret
             && secret.len() < 32
@@ -256,9 +348,98 @@ impl Config {
             fail("log.level", format!("`{}` is not a valid filter: {err}", self.log.level));
         }
         problems.extend(self.sandbox.validate());
+        problems.extend(self.validate_clerk());
+        problems.extend(self.validate_stream());
         problems.extend(self.realtime.validate());
         if problems.is_empty() { Ok(()) } else { Err(problems) }
     }
+}
+
+impl Config {
+    fn validate_clerk(&self) -> Vec<Problem> {
+        let clerk = &self.clerk;
+        let mut problems = Vec::new();
+        let mut fail = |key: &str, message: &str| problems.push(Problem::new(key, message));
+        if let Some(key) = &clerk.publishable_key
+            && clerk.frontend_api_host().is_none()
+        {
+            let shown: String = key.chars().take(12).collect();
+            fail("clerk.publishable_key", &format!("`{shown}…` is not a pk_test_/pk_live_ key"));
+        }
+        if let Some(key) = &clerk.secret_key
+            && !(key.starts_with("sk_test_") || key.starts_with("sk_live_"))
+        {
+            fail("clerk.secret_key", "must start with sk_test_ or sk_live_");
+        }
+        for (key, url) in [("clerk.jwks_url", clerk.jwks_url.as_deref()), ("clerk.issuer", clerk.issuer.as_deref())] {
+            if let Some(url) = url
+                && !is_http_url(url)
+            {
+                fail(key, &format!("`{url}` must be an http:// or https:// URL"));
+            }
+        }
+        if !is_http_url(&clerk.api_url) {
+            fail("clerk.api_url", "must be an http:// or https:// URL");
+        }
+        if let Some(pem) = &clerk.pem_public_key
+            && jsonwebtoken::DecodingKey::from_rsa_pem(pem.as_bytes()).is_err()
+        {
+            fail("clerk.pem_public_key", "is not a PEM-encoded RSA public key");
+        }
+        if let Some(secret) = &clerk.webhook_secret
+            && crate::auth::svix::decode_secret(secret).is_none()
+        {
+            fail("clerk.webhook_secret", "must be whsec_ followed by base64");
+        }
+        for origin in &clerk.authorized_parties {
+            if !is_http_url(origin) || origin.ends_with('/') {
+                fail("clerk.authorized_parties", &format!("`{origin}` must be an origin such as https://example.com"));
+            }
+        }
+        if self.auth.provider == "clerk" {
+            if clerk.expected_issuer().is_none() {
+                fail("clerk.publishable_key", "is required when auth.provider is `clerk` (or set clerk.issuer)");
+            }
+            let has_keys = clerk.pem_public_key.is_some()
+                || clerk.jwks_url.is_some()
+                || clerk.secret_key.is_some()
+                || clerk.frontend_api_host().is_some();
+            if !has_keys {
+                fail(
+                    "clerk.jwks_url",
+                    "a key source is required: jwks_url, pem_public_key, secret_key or publishable_key",
+                );
+            }
+        }
+        problems
+    }
+
+    fn validate_stream(&self) -> Vec<Problem> {
+        let stream = &self.stream;
+        let mut problems = Vec::new();
+        match (&stream.api_key, &stream.api_secret) {
+            (Some(_), None) => problems.push(Problem::new("stream.api_secret", "is required with stream.api_key")),
+            (None, Some(_)) => problems.push(Problem::new("stream.api_key", "is required with stream.api_secret")),
+            _ => {}
+        }
+        if stream.api_key.as_deref().is_some_and(|key| key.trim().is_empty() || key.contains(char::is_whitespace)) {
+            problems.push(Problem::new("stream.api_key", "must be a key without spaces"));
+        }
+        if stream.api_secret.as_deref().is_some_and(|secret| secret.trim().len() < 16) {
+            problems.push(Problem::new("stream.api_secret", "looks too short for a Stream API secret"));
+        }
+        if !is_http_url(&stream.base_url) {
+            problems.push(Problem::new("stream.base_url", "must be an http:// or https:// URL"));
+        }
+        if stream.token_ttl_secs < 60 {
+            problems.push(Problem::new("stream.token_ttl_secs", "must be at least 60"));
+        }
+        problems
+    }
+}
+
+fn is_http_url(url: &str) -> bool {
+    url.starts_with("http://") || url.starts_with("https://")
 }
 
 /// One thing wrong with a configuration, located by key (and line when read from a file).
@@ -351,15 +532,26 @@ fn line_of_key(text: &str, dotted: &str) -> Option<usize> {
     None
 }
 
+/// Top-level settings, which are not in a section.
+const TOP_LEVEL: &[&str] = &["bind", "public_url", "data_dir"];
+
+/// Maps `CODEROOM_*` variables onto settings. Variables that name no setting and no section
+/// (`CODEROOM_CONFIG`, or ones that build and test tools use) are left alone; a misspelt key
+/// inside a known section is still reported as unknown.
 fn environment() -> Env {
-    Env::prefixed("CODEROOM_").ignore(&["CONFIG"]).map(|name| {
-        let lower = name.as_str().to_ascii_lowercase();
-        for section in SECTIONS {
-            if let Some(rest) = lower.strip_prefix(section).and_then(|r| r.strip_prefix('_')) {
-                return format!("{section}.{rest}").into();
-            }
-        }
-        lower.into()
+    Env::prefixed("CODEROOM_")
+        .filter(|name| setting_for(name.as_str()).is_some())
+        .map(|name| setting_for(name.as_str()).unwrap_or_default().into())
+}
+
+fn setting_for(variable: &str) -> Option<String> {
+    let lower = variable.to_ascii_lowercase();
+    if TOP_LEVEL.contains(&lower.as_str()) {
+        return Some(lower);
+    }
+    SECTIONS.iter().find_map(|section| {
+        let rest = lower.strip_prefix(section)?.strip_prefix('_')?;
+        (!rest.is_empty()).then(|| format!("{section}.{rest}"))
     })
 }
 
@@ -385,10 +577,36 @@ mod tests {
             jail.set_env("CODEROOM_BIND", "127.0.0.1:9999");
             jail.set_env("CODEROOM_DATA_DIR", "/tmp/x");
             jail.set_env("CODEROOM_SESSIONS_SEATS", "3");
+            jail.set_env("CODEROOM_SKIP_WEB_BUILD", "1");
             let config = Config::load(None).expect("loads");
             assert_eq!(config.bind, "127.0.0.1:9999");
             assert_eq!(config.data_dir, PathBuf::from("/tmp/x"));
             assert_eq!(config.sessions.seats, 3);
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail API fixes the closure's error type
+    fn integration_keys_come_from_the_environment() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("CODEROOM_AUTH_PROVIDER", "clerk");
+            jail.set_env("CODEROOM_CLERK_PUBLISHABLE_KEY", "pk_test_Y2xlcmsuZXhhbXBsZS5jb20k");
+            jail.set_env("CODEROOM_CLERK_SECRET_KEY", "sk_test_abc");
+            jail.set_env("CODEROOM_CLERK_JWKS_URL", "http://127.0.0.1:1/jwks");
+            jail.set_env("CODEROOM_CLERK_WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+            jail.set_env("CODEROOM_STREAM_API_KEY", "key");
+            jail.set_env("CODEROOM_STREAM_API_SECRET", "a-secret-of-some-length");
+            jail.set_env("CODEROOM_STREAM_BASE_URL", "http://127.0.0.1:2");
+            let config = Config::load(None).expect("loads");
+            assert_eq!(config.auth.provider, "clerk");
+            assert_eq!(config.clerk.frontend_api_host().as_deref(), Some("clerk.example.com"));
+            assert_eq!(config.clerk.expected_issuer().as_deref(), Some("https://clerk.example.com"));
+            assert_eq!(config.clerk.secret_key.as_deref(), Some("sk_test_abc"));
+            assert_eq!(config.clerk.jwks_url.as_deref(), Some("http://127.0.0.1:1/jwks"));
+            assert!(config.clerk.webhook_secret.is_some());
+            assert_eq!(config.stream.api_key.as_deref(), Some("key"));
+            assert_eq!(config.stream.base_url, "http://127.0.0.1:2");
             Ok(())
         });
     }

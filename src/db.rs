@@ -23,6 +23,9 @@ const MIGRATIONS: &[&str] = &[
      DEFINE INDEX IF NOT EXISTS session_host ON session FIELDS host;
      DEFINE TABLE IF NOT EXISTS invite SCHEMALESS;
      DEFINE TABLE IF NOT EXISTS meta SCHEMALESS;",
+    // Webhook deliveries already handled (Svix repeats deliveries; each id is acted on once).
+    "DEFINE TABLE IF NOT EXISTS webhook_delivery SCHEMALESS;
+     DEFINE INDEX IF NOT EXISTS webhook_delivery_received ON webhook_delivery FIELDS received_at;",
     // Real-time rooms: the shared document (update log + snapshot) and chat.
     "DEFINE TABLE IF NOT EXISTS doc_update SCHEMALESS;
      DEFINE INDEX IF NOT EXISTS doc_update_session ON doc_update FIELDS session_id, seq;

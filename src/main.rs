@@ -8,6 +8,8 @@ mod cli;
 mod config;
 mod db;
 mod error;
+mod integrations;
+mod judge;
 mod problems;
 mod realtime;
 mod sandbox;
@@ -21,12 +23,12 @@ use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    if let Some(cli::Command::Config(cli::ConfigCommand::Check { file })) = &cli.command {
+    if let Some(cli::Command::Config(cli::ConfigCommand::Check { file, online })) = &cli.command {
         let Some(file) = file.clone().or_else(|| cli.config.clone()) else {
             eprintln!("error: give the file to check: coderoom config check FILE");
             return ExitCode::from(2);
         };
-        return match cli::check_config(&file) {
+        return match cli::check_config(&file, *online) {
             Ok(true) => ExitCode::SUCCESS,
             Ok(false) => ExitCode::FAILURE,
             Err(err) => {

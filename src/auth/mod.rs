@@ -1,9 +1,11 @@
 //! Built-in accounts: registration, sign-in with argon2id passwords, JWT sessions in an
 //! HttpOnly cookie (or a Bearer header), the `CurrentUser` extractor and roles.
 
+pub mod clerk;
 pub mod limiter;
 pub mod password;
 pub mod store;
+pub mod svix;
 pub mod token;
 
 use std::net::SocketAddr;
@@ -56,6 +58,7 @@ pub fn routes() -> Router<AppState> {
         .route("/auth/logout", post(logout))
         .route("/auth/session", get(current_session))
         .route("/me", get(me))
+        .route("/webhooks/clerk", post(clerk::webhook))
 }
 
 /// The signed-in user, from the session cookie, an `Authorization: Bearer` header or (for
@@ -109,6 +112,9 @@ fn unauthorized() -> AppError {
 }
 
 async fn authenticate(parts: &Parts, state: &AppState) -> Result<Caller, AppError> {
+    if let Some(verifier) = &state.clerk {
+        return authenticate_with_clerk(parts, state, verifier).await;
+    }
     let token = token_from_parts(parts).ok_or_else(unauthorized)?;
     let claims = state.tokens.verify(&token).ok_or_else(unauthorized)?;
     if claims.sub == token::SERVICE_SUBJECT {
@@ -124,6 +130,42 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Caller, AppErro
         return Err(unauthorized());
     }
     Ok(Caller::Person(record.to_user()))
+}
+
+/// Clerk mode: a Clerk session token from a Bearer header, the `__session` cookie or a
+/// `token` query parameter (WebSockets). The command line's service token still works.
+async fn authenticate_with_clerk(
+    parts: &Parts,
+    state: &AppState,
+    verifier: &clerk::ClerkVerifier,
+) -> Result<Caller, AppError> {
+    let bearer = parts.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    let query = parts.uri.query().and_then(|query| query.split('&').find_map(|pair| pair.strip_prefix("token=")));
+    let candidates =
+        [bearer.map(str::to_string), cookie_value(&parts.headers, clerk::SESSION_COOKIE), query.map(str::to_string)];
+    for token in candidates.into_iter().flatten() {
+        let token = token.trim();
+        if state.tokens.verify(token).is_some_and(|claims| claims.sub == token::SERVICE_SUBJECT) {
+            return Ok(Caller::Service);
+        }
+        match verifier.verify(token).await {
+            Ok(claims) => {
+                let id = clerk::local_id(&claims.sub);
+                // Cached like local users; the first request of a new Clerk user creates it.
+                let record = state
+                    .users
+                    .get_or_load(&id, || async { clerk::ensure_user(state, verifier, &claims).await.map(Some) })
+                    .await?
+                    .ok_or_else(unauthorized)?;
+                if record.disabled {
+                    return Err(unauthorized());
+                }
+                return Ok(Caller::Person(record.to_user()));
+            }
+            Err(reason) => tracing::debug!(%reason, "Clerk session token refused"),
+        }
+    }
+    Err(unauthorized())
 }
 
 fn token_from_parts(parts: &Parts) -> Option<String> {
@@ -187,6 +229,9 @@ pub fn normalize_name(name: &str) -> AppResult<String> {
 }
 
 async fn register(State(state): State<AppState>, ApiJson(body): ApiJson<RegisterRequest>) -> AppResult<Response> {
+    if state.clerk.is_some() {
+        return Err(clerk::local_accounts_disabled());
+    }
     let name = normalize_name(&body.name)?;
     let email = normalize_email(&body.email)?;
     password::check_strength(&body.password)?;
@@ -223,6 +268,9 @@ async fn login(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> AppResult<Response> {
+    if state.clerk.is_some() {
+        return Err(clerk::local_accounts_disabled());
+    }
     let email = body.email.trim().to_lowercase();
     let keys = [format!("email:{email}"), format!("ip:{}", peer.ip())];
     for key in &keys {

@@ -33,7 +33,8 @@ impl UserRecord {
     }
 }
 
-const USER_FIELDS: &str = "record::id(id) AS id, name, email, image, role, password_hash, disabled, token_version";
+pub(crate) const USER_FIELDS: &str =
+    "record::id(id) AS id, name, email, image, role, password_hash, disabled, token_version";
 
 pub struct NewUser<'a> {
     pub name: &'a str,

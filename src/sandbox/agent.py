@@ -187,6 +187,18 @@ def cpu_ms_of(pid):
         return 0
 
 
+def peak_rss(pid):
+    """VmHWM of a live process in bytes (its current program only), else 0."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 def spawn(argv, env, cpu_ms):
     in_r, in_w = os.pipe()
     out_r, out_w = os.pipe()
@@ -393,6 +405,11 @@ class Agent:
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8", "TMPDIR": "/tmp"}
         env.update(cmd.get("env") or {})
         oom_before = oom_kills()
+        # A forked child inherits our resident size in its peak (ru_maxrss), so programs smaller
+        # than the agent would all report its ~10 MB: keep that baseline, and sample the real
+        # program's own peak while it runs.
+        baseline = peak_rss(os.getpid())
+        sampled = 0
         start = time.monotonic()
         pid, in_w, out_r, err_r = spawn(cmd["argv"], env, cmd["cpu_ms"])
         for fd in (in_w, out_r, err_r):
@@ -430,6 +447,7 @@ class Agent:
                     st["status"], st["message"] = "TO", "CPU time limit exceeded"
                     self.kill_stage()
             self.poll(min(deadline, next_cpu_check) - now)
+            sampled = max(sampled, peak_rss(pid))
             if self.eof:
                 self.kill_stage()
         wall_ms = int((time.monotonic() - start) * 1000)
@@ -452,6 +470,9 @@ class Agent:
         status, usage = reaper.finished.pop(pid)
         reaper.finished.clear()
         cpu_ms = int((usage.ru_utime + usage.ru_stime) * 1000)
+        memory = usage.ru_maxrss * 1024
+        if memory <= baseline * 1.05 and sampled:
+            memory = sampled
         code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else None
         sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
         outcome, message = st["status"], st["message"]
@@ -481,7 +502,7 @@ class Agent:
             "message": message,
             "cpu_time": cpu_ms,
             "wall_time": wall_ms,
-            "memory": usage.ru_maxrss * 1024,
+            "memory": memory,
         })
 
 

@@ -25,20 +25,23 @@ use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 
-/// The Piston-compatible routes, each also with a trailing slash (some clients use it).
+/// The Piston-compatible routes, each also with a trailing slash (some clients use it), and
+/// with the doubled slash a client makes of a root given as `/api/v2/` (`/api/v2//execute`):
+/// Piston's Express mount at `/api/v2` swallows that one extra slash (e.g. `piston_rs` appends
+/// `/execute` to the root it is given).
 pub fn routes() -> Router<AppState> {
     let mut router = Router::new();
-    for path in ["/api/v2/runtimes", "/api/v2/runtimes/"] {
-        router = router.route(path, get(runtimes));
-    }
-    for path in ["/api/v2/execute", "/api/v2/execute/"] {
-        router = router.route(path, axum::routing::post(execute));
-    }
-    for path in ["/api/v2/connect", "/api/v2/connect/"] {
-        router = router.route(path, get(connect));
-    }
-    for path in ["/api/v2/packages", "/api/v2/packages/"] {
-        router = router.route(path, get(packages).post(change_packages).delete(change_packages));
+    for prefix in ["/api/v2", "/api/v2/"] {
+        for slash in ["", "/"] {
+            router = router
+                .route(&format!("{prefix}/runtimes{slash}"), get(runtimes))
+                .route(&format!("{prefix}/execute{slash}"), axum::routing::post(execute))
+                .route(&format!("{prefix}/connect{slash}"), get(connect))
+                .route(
+                    &format!("{prefix}/packages{slash}"),
+                    get(packages).post(change_packages).delete(change_packages),
+                );
+        }
     }
     router
 }
@@ -57,10 +60,8 @@ where
         let has_credentials = parts.headers.contains_key(header::AUTHORIZATION)
             || parts.headers.contains_key(header::COOKIE)
             || parts.uri.query().is_some_and(|query| query.contains("token="));
-        if has_credentials {
-            if let Ok(CurrentUser(user)) = CurrentUser::from_request_parts(parts, state).await {
-                return Ok(Self(format!("user:{}", user.id)));
-            }
+        if has_credentials && let Ok(CurrentUser(user)) = CurrentUser::from_request_parts(parts, state).await {
+            return Ok(Self(format!("user:{}", user.id)));
         }
         let address = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip().to_string());
         Ok(Self(format!("addr:{}", address.unwrap_or_else(|| "unknown".into()))))
@@ -239,6 +240,10 @@ async fn interactive(socket: WebSocket, sandbox: Sandbox, user: String) {
         if done || (client_gone && job.is_none()) {
             break;
         }
+    }
+    // Closed while the program still runs (protocol error, client gone): stop it.
+    if job.is_some() {
+        let _ = control.send(Control::Signal(9));
     }
 }
 

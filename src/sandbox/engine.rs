@@ -33,8 +33,9 @@ use super::request::{ExecuteResult, Job, StageLimits, StageResult};
 const AGENT: &str = include_str!("agent.py");
 pub const LABEL: &str = "org.coderoom.sandbox";
 const OWNER_LABEL: &str = "org.coderoom.owner";
-/// Memory the agent itself needs on top of the job's limit.
-const AGENT_OVERHEAD: u64 = 32 * 1024 * 1024;
+/// Memory the agent itself (~10 MiB resident) needs on top of the job's limit: the container
+/// limit is the job's limit plus this, and the job is always the OOM killer's first choice.
+const AGENT_OVERHEAD: u64 = 16 * 1024 * 1024;
 /// Grace beyond a stage's own time limit before the container is presumed stuck and destroyed.
 const STAGE_GRACE: Duration = Duration::from_secs(5);
 
@@ -138,6 +139,8 @@ pub struct Engine {
     config: Arc<SandboxConfig>,
     owner: String,
     pools: Mutex<HashMap<String, Pool>>,
+    /// Signalled whenever a container becomes idle.
+    returned: tokio::sync::Notify,
     sequence: AtomicU64,
 }
 
@@ -148,6 +151,7 @@ impl Engine {
             config,
             owner: owner_id(),
             pools: Mutex::new(HashMap::new()),
+            returned: tokio::sync::Notify::new(),
             sequence: AtomicU64::new(0),
         })
     }
@@ -174,12 +178,13 @@ impl Engine {
                 continue;
             };
             let alive = pid.parse::<u32>().is_ok_and(|pid| pid == std::process::id() || process_alive(pid));
-            if owner_host == host && !alive {
-                if let Some(id) = container.id {
-                    let force = RemoveContainerOptions { force: true, ..Default::default() };
-                    if self.docker.remove_container(&id, Some(force)).await.is_ok() {
-                        removed += 1;
-                    }
+            if owner_host == host
+                && !alive
+                && let Some(id) = container.id
+            {
+                let force = RemoveContainerOptions { force: true, ..Default::default() };
+                if self.docker.remove_container(&id, Some(force)).await.is_ok() {
+                    removed += 1;
                 }
             }
         }
@@ -205,7 +210,11 @@ impl Engine {
                 let pool = pools.entry(image.clone()).or_default();
                 pool.creating -= 1;
                 match created {
-                    Ok(sandbox) => pool.idle.push(sandbox),
+                    Ok(sandbox) => {
+                        pool.idle.push(sandbox);
+                        drop(pools);
+                        engine.returned.notify_waiters();
+                    }
                     Err(err) => tracing::warn!(%image, error = %err, "cannot start a warm sandbox container"),
                 }
             });
@@ -307,22 +316,39 @@ impl Engine {
     }
 
     async fn checkout(self: &Arc<Self>, image: &str) -> Result<Sandbox, EngineError> {
-        let warm = {
-            let mut pools = self.pools();
-            let pool = pools.entry(image.to_string()).or_default();
-            pool.busy += 1;
-            pool.idle.pop()
-        };
-        match warm {
-            Some(sandbox) => Ok(sandbox),
-            // All warm containers are busy (or none is started yet): start one for this job.
-            None => match self.create(image).await {
-                Ok(sandbox) => Ok(sandbox),
-                Err(err) => {
-                    self.pools().entry(image.to_string()).or_default().busy -= 1;
-                    Err(err)
+        let target = self.config.warm_containers;
+        let mut waited = false;
+        loop {
+            // Registered before looking, so that a container returned meanwhile wakes us.
+            let returned = self.returned.notified();
+            tokio::pin!(returned);
+            returned.as_mut().enable();
+            let grow = {
+                let mut pools = self.pools();
+                let pool = pools.entry(image.to_string()).or_default();
+                if let Some(sandbox) = pool.idle.pop() {
+                    pool.busy += 1;
+                    return Ok(sandbox);
                 }
-            },
+                // Start another container only when the pool is below its size (or a returning
+                // one is overdue): a container being cleaned is usually back within milliseconds,
+                // far sooner than a new one starts.
+                let grow = pool.total() < target || waited;
+                if grow {
+                    pool.busy += 1;
+                }
+                grow
+            };
+            if grow {
+                return match self.create(image).await {
+                    Ok(sandbox) => Ok(sandbox),
+                    Err(err) => {
+                        self.pools().entry(image.to_string()).or_default().busy -= 1;
+                        Err(err)
+                    }
+                };
+            }
+            waited = tokio::time::timeout(Duration::from_secs(2), returned).await.is_err();
         }
     }
 
@@ -348,6 +374,8 @@ impl Engine {
                 pool.busy -= 1;
                 if matches!(verdict, Ok(Ok(()))) && pool.total() < engine.config.warm_containers {
                     pool.idle.push(sandbox);
+                    drop(pools);
+                    engine.returned.notify_waiters();
                     return;
                 }
             }

@@ -19,10 +19,10 @@ use super::runtimes::ImageSpec;
 /// The first mirror URI of the configured apt sources serving `suite` (deb822 `.sources`
 /// files first, then the classic `sources.list` format). `CODEROOM_APT_MIRROR` overrides it.
 pub fn apt_mirror(suite: &str) -> anyhow::Result<String> {
-    if let Ok(mirror) = std::env::var("CODEROOM_APT_MIRROR") {
-        if !mirror.is_empty() {
-            return Ok(mirror);
-        }
+    if let Ok(mirror) = std::env::var("CODEROOM_APT_MIRROR")
+        && !mirror.is_empty()
+    {
+        return Ok(mirror);
     }
     let mut deb822: Vec<PathBuf> = std::fs::read_dir("/etc/apt/sources.list.d")
         .map(|dir| dir.filter_map(|entry| entry.ok().map(|e| e.path())).collect())
@@ -60,10 +60,11 @@ fn mirror_from_deb822(text: &str, suite: &str) -> Option<String> {
         };
         let is_deb = field("Types").is_some_and(|types| types.split_whitespace().any(|t| t == "deb"));
         let has_suite = field("Suites").is_some_and(|suites| suites.split_whitespace().any(|s| s == suite));
-        if is_deb && has_suite {
-            if let Some(uri) = field("URIs").and_then(|uris| uris.split_whitespace().next().map(str::to_string)) {
-                return Some(uri);
-            }
+        if is_deb
+            && has_suite
+            && let Some(uri) = field("URIs").and_then(|uris| uris.split_whitespace().next().map(str::to_string))
+        {
+            return Some(uri);
         }
     }
     None
@@ -116,6 +117,13 @@ pub async fn build(docker: &Docker, spec: &ImageSpec, multi: &MultiProgress) -> 
     let _ = std::fs::remove_dir_all(&temp.0);
     let root = temp.0.join("rootfs");
 
+    // Plain lines as well as the bars: CI logs are not terminals, where indicatif draws nothing.
+    println!(
+        "{}: debootstrap {} ({} packages) from the configured apt mirror",
+        spec.name,
+        spec.suite,
+        spec.packages.len()
+    );
     let bar = spinner(multi, format!("{} debootstrap", spec.name));
     let mut child = Command::new("debootstrap")
         .arg("--variant=minbase")
@@ -149,6 +157,7 @@ pub async fn build(docker: &Docker, spec: &ImageSpec, multi: &MultiProgress) -> 
         bail!("debootstrap failed ({status}): {}\n{}", errors.trim(), tail.join("\n"));
     }
     bar.finish_with_message("root file system ready");
+    println!("{}: root file system ready after {:.0?}; importing", spec.name, bar.elapsed());
     // Package archives and lists are not needed at run time.
     for leftover in ["var/cache/apt/archives", "var/lib/apt/lists"] {
         clear_dir(&root.join(leftover));

@@ -184,7 +184,8 @@ struct Health {
 struct Inner {
     config: Arc<SandboxConfig>,
     registry: Registry,
-    engine: Option<Arc<Engine>>,
+    /// Present once the Docker engine has answered.
+    engine: RwLock<Option<Arc<Engine>>>,
     scheduler: Arc<Scheduler>,
     health: RwLock<Health>,
 }
@@ -201,30 +202,18 @@ impl Sandbox {
     pub async fn new(config: &SandboxConfig) -> anyhow::Result<Self> {
         let registry = Registry::load(config.runtimes_file.as_deref())?;
         let config = Arc::new(config.clone());
-        let engine = if config.enabled {
-            let docker = config.docker()?;
-            let docker = match docker.clone().negotiate_version().await {
-                Ok(negotiated) => negotiated,
-                Err(err) => {
-                    tracing::warn!(error = %err, "Docker engine not reachable; code execution is degraded until it is");
-                    docker
-                }
-            };
-            Some(Engine::new(docker, config.clone()))
-        } else {
-            None
-        };
         let scheduler = Scheduler::new(
             config.max_concurrent_jobs,
             config.max_queued_jobs,
             config.max_queued_per_user,
             Duration::from_secs(config.max_queue_wait_secs),
         );
+        let enabled = config.enabled;
         let sandbox = Self {
             inner: Arc::new(Inner {
                 config,
                 registry,
-                engine,
+                engine: RwLock::new(None),
                 scheduler,
                 health: RwLock::new(Health {
                     reachable: false,
@@ -233,51 +222,70 @@ impl Sandbox {
                 }),
             }),
         };
-        if sandbox.inner.engine.is_some() {
-            sandbox.refresh(true).await;
+        if enabled {
+            // A remote engine that does not answer must not hold up start-up; the loop below
+            // keeps trying.
+            if tokio::time::timeout(Duration::from_secs(5), sandbox.refresh()).await.is_err() {
+                let mut health = sandbox.inner.health.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+                health.message = Some("Docker engine not reachable: no answer within 5 s".into());
+            }
             let weak = Arc::downgrade(&sandbox.inner);
             tokio::spawn(async move {
                 loop {
                     tokio::time::sleep(Duration::from_secs(15)).await;
                     let Some(inner) = weak.upgrade() else { return };
-                    Sandbox { inner }.refresh(false).await;
+                    Sandbox { inner }.refresh().await;
                 }
             });
         }
         Ok(sandbox)
     }
 
+    fn engine(&self) -> Option<Arc<Engine>> {
+        self.inner.engine.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+
     /// Re-checks the engine and the installed images; on (re)connection sweeps orphans and
     /// starts the warm containers.
-    async fn refresh(&self, first: bool) {
-        let Some(engine) = &self.inner.engine else { return };
+    async fn refresh(&self) {
         let was_reachable = self.health().reachable;
         let checked = async {
             let docker = self.inner.config.docker()?.negotiate_version().await?;
             let images = docker.list_images(None::<bollard::query_parameters::ListImagesOptions>).await?;
             let tags: HashSet<String> = images.into_iter().flat_map(|image| image.repo_tags).collect();
-            anyhow::Ok(tags)
+            anyhow::Ok((docker, tags))
         }
         .await;
-        let health = match checked {
-            Ok(images) => Health { reachable: true, message: None, images },
-            Err(err) => Health {
-                reachable: false,
-                message: Some(format!("Docker engine not reachable: {err:#}")),
-                images: HashSet::new(),
-            },
+        let (health, docker) = match checked {
+            Ok((docker, images)) => (Health { reachable: true, message: None, images }, Some(docker)),
+            Err(err) => (
+                Health {
+                    reachable: false,
+                    message: Some(format!("Docker engine not reachable: {err:#}")),
+                    images: HashSet::new(),
+                },
+                None,
+            ),
         };
-        let reachable = health.reachable;
         *self.inner.health.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = health;
-        if reachable && (first || !was_reachable) {
-            match engine.sweep_orphans().await {
-                Ok(0) => {}
-                Ok(removed) => tracing::info!(removed, "removed orphaned sandbox containers"),
-                Err(err) => tracing::warn!(error = %err, "cannot list sandbox containers"),
+        let Some(docker) = docker else { return };
+        let engine = match self.engine() {
+            Some(engine) if was_reachable => engine,
+            // First contact, or the engine came back (perhaps restarted): start afresh.
+            _ => {
+                let engine = Engine::new(docker, self.inner.config.clone());
+                *self.inner.engine.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(engine.clone());
+                match engine.sweep_orphans().await {
+                    Ok(0) => {}
+                    Ok(removed) => tracing::info!(removed, "removed orphaned sandbox containers"),
+                    Err(err) => tracing::warn!(error = %err, "cannot list sandbox containers"),
+                }
+                engine
             }
-            for image in self.installed_images() {
-                engine.ensure_warm(&image);
-            }
+        };
+        // Also picks up images built while the server runs.
+        for image in self.installed_images() {
+            engine.ensure_warm(&image);
         }
     }
 
@@ -323,9 +331,10 @@ impl Sandbox {
 
     /// Component status for `/readyz`: `{"status": "ok" | "degraded" | "error", ...}`.
     pub async fn readiness(&self) -> serde_json::Value {
-        let Some(engine) = &self.inner.engine else {
+        if !self.inner.config.enabled {
             return json!({ "status": "degraded", "message": "code execution is disabled ([sandbox] enabled = false)" });
-        };
+        }
+        let warm = self.engine().map(|engine| engine.warm_counts()).unwrap_or_default();
         let health = self.health();
         let (running, queued) = self.inner.scheduler.load();
         let missing: Vec<String> = {
@@ -355,7 +364,7 @@ impl Sandbox {
             "runtimes": self.installed_runtimes().iter().map(|rt| format!("{}-{}", rt.language, rt.version)).collect::<Vec<_>>(),
             "running": running,
             "queued": queued,
-            "warm": engine.warm_counts(),
+            "warm": warm,
         })
     }
 
@@ -385,21 +394,29 @@ impl Sandbox {
                 queue_full: false,
             },
         })?;
-        engine.run(job, io).await.map_err(|err| match err {
+        // The job runs in its own task: a client that goes away (dropping this future) must not
+        // cut a job off half-way, which would lose track of its container.
+        let owned_job = job.clone();
+        let task = tokio::spawn(async move {
+            let _permit = _permit;
+            engine.run(&owned_job, io).await
+        });
+        let outcome = task.await.map_err(|err| SandboxError::Unavailable(format!("sandbox job failed: {err}")))?;
+        outcome.map_err(|err| match err {
             EngineError::Unavailable(message) => {
                 // Re-check soon so that /readyz and the runtime list reflect the problem.
                 let sandbox = self.clone();
-                tokio::spawn(async move { sandbox.refresh(false).await });
+                tokio::spawn(async move { sandbox.refresh().await });
                 SandboxError::Unavailable(message)
             }
             EngineError::Failed(message) => SandboxError::Unavailable(message),
         })
     }
 
-    fn usable_engine(&self, job: &Job) -> Result<&Arc<Engine>, SandboxError> {
-        let Some(engine) = &self.inner.engine else {
+    fn usable_engine(&self, job: &Job) -> Result<Arc<Engine>, SandboxError> {
+        if !self.inner.config.enabled {
             return Err(SandboxError::Unavailable("code execution is disabled on this server".into()));
-        };
+        }
         let health = self.health();
         if !health.reachable {
             let reason = health.message.unwrap_or_else(|| "Docker engine not reachable".into());
@@ -411,6 +428,8 @@ impl Sandbox {
                 job.runtime.language, job.runtime.version, job.runtime.image, job.runtime.language
             )));
         }
-        Ok(engine)
+        self.engine().ok_or_else(|| {
+            SandboxError::Unavailable("code execution is unavailable: Docker engine not reachable".into())
+        })
     }
 }

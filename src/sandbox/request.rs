@@ -26,7 +26,7 @@ impl LimitInput {
             None | Some(Value::Null) | Some(Value::Bool(false)) => Self::Default,
             Some(Value::String(s)) if s.is_empty() => Self::Default,
             Some(Value::Number(n)) => match n.as_f64() {
-                Some(v) if v == 0.0 => Self::Default,
+                Some(0.0) => Self::Default,
                 Some(v) => Self::Value(v),
                 None => Self::NotANumber,
             },

@@ -103,7 +103,7 @@ impl Registry {
         let wanted = language.to_ascii_lowercase();
         self.runtimes
             .iter()
-            .filter(|rt| rt.language == wanted || rt.aliases.iter().any(|alias| *alias == wanted))
+            .filter(|rt| rt.language == wanted || rt.aliases.contains(&wanted))
             .filter(|rt| Version::parse(&rt.version).is_some_and(|version| version_matches(&version, range)))
             .max_by_key(|rt| Version::parse(&rt.version))
             .cloned()

@@ -14,6 +14,7 @@ use serde_json::json;
 use crate::app::AppState;
 use crate::auth::{CurrentUser, Person};
 use crate::error::{ApiJson, ApiQuery, AppError, AppResult};
+use crate::integrations::stream;
 use crate::problems::{Difficulty, ProblemRef};
 
 const DEFAULT_PAGE: u32 = 20;
@@ -99,6 +100,7 @@ async fn create(
     let session = store::create(&state.db, new).await?.with_participant();
     state.live_sessions.invalidate();
     tracing::info!(session = %session.id, host = %user.id, problem = %problem.slug, "session created");
+    stream::session_created(&state, &session);
     Ok((StatusCode::CREATED, Json(json!({ "session": session }))))
 }
 
@@ -207,6 +209,8 @@ async fn join(
             };
         }
         state.live_sessions.invalidate();
+        let person = Person { id: user.id.clone(), name: user.name.clone(), image: user.image.clone() };
+        stream::session_joined(&state, &before, &person);
     }
     Ok(Json(json!({ "session": load(&state, &id).await? })))
 }
@@ -244,6 +248,7 @@ async fn end(
     }
     state.live_sessions.invalidate();
     tracing::info!(session = %id, "session ended");
+    stream::session_ended(&state, &session);
     state.rooms.session_ended(&id).await;
     Ok(Json(json!({ "session": load(&state, &id).await?, "message": "Session ended successfully" })))
 }

@@ -4,8 +4,12 @@
 mod accounts;
 mod cli;
 mod durability;
+mod integrations;
 mod operations;
+mod piston_client;
+mod problems;
 mod realtime;
+mod sandbox;
 mod sessions;
 
 use std::io::{BufRead, BufReader};

@@ -1,12 +1,22 @@
+import { Suspense, lazy, type ReactNode } from 'react'
 import { BrowserRouter, Route, Routes } from 'react-router'
 import { Layout } from './components/Layout'
 import { RequireAuth } from './components/RequireAuth'
+import { Loading } from './components/States'
 import { LandingPage } from './pages/Landing'
 import { LoginPage, RegisterPage } from './pages/Auth'
 import { DashboardPage } from './pages/Dashboard'
-import { ProblemPage, ProblemsPage } from './pages/Problems'
-import { SessionPage } from './pages/Session'
+import { ProblemsPage } from './pages/Problems'
 import { NotFoundPage } from './pages/NotFound'
+
+// The pages with the editor (Monaco, Yjs, WebRTC) are loaded only when opened.
+const PracticePage = lazy(() => import('./pages/Practice'))
+const SessionPage = lazy(() => import('./pages/Session'))
+const AdminPage = lazy(() => import('./pages/Admin'))
+
+function Lazy({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<Loading label="Loading…" testId="page-loading" />}>{children}</Suspense>
+}
 
 export function App() {
   return (
@@ -18,8 +28,9 @@ export function App() {
           <Route path="register" element={<RegisterPage />} />
           <Route path="dashboard" element={<RequireAuth><DashboardPage /></RequireAuth>} />
           <Route path="problems" element={<RequireAuth><ProblemsPage /></RequireAuth>} />
-          <Route path="problem/:slug" element={<RequireAuth><ProblemPage /></RequireAuth>} />
-          <Route path="session/:id" element={<RequireAuth><SessionPage /></RequireAuth>} />
+          <Route path="problem/:slug" element={<RequireAuth><Lazy><PracticePage /></Lazy></RequireAuth>} />
+          <Route path="session/:id" element={<RequireAuth><Lazy><SessionPage /></Lazy></RequireAuth>} />
+          <Route path="admin" element={<RequireAuth><Lazy><AdminPage /></Lazy></RequireAuth>} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

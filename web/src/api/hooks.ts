@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query'
-import { api, keys } from './index'
+import { api, isApiError, keys } from './index'
 import type { PublicUser, Session, User } from './types'
 
 export function useConfig() {
@@ -32,4 +32,23 @@ export function isMember(s: Session, user: User | null | undefined): boolean {
 
 export function seatsFree(s: Session): number {
   return Math.max(0, s.seats - seated(s).length)
+}
+
+export function useProblem(slug: string) {
+  return useQuery({
+    queryKey: keys.problem(slug),
+    queryFn: ({ signal }) => api.problem(slug, signal),
+    staleTime: 5 * 60_000,
+    retry: (n, e) => !isApiError(e) && n < 2,
+  })
+}
+
+/** Installed sandbox runtimes; undefined when the sandbox does not answer (older server). */
+export function useRuntimes() {
+  return useQuery({
+    queryKey: keys.runtimes,
+    queryFn: ({ signal }) => api.runtimes(signal),
+    staleTime: 60_000,
+    retry: false,
+  })
 }

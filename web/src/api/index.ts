@@ -1,5 +1,16 @@
 import { get, post } from './client'
-import type { AppConfig, Problem, Session, User } from './types'
+import type {
+  AdminUser,
+  AppConfig,
+  ChatMessage,
+  JudgeRequest,
+  JudgeResult,
+  Problem,
+  ProblemDetail,
+  Runtime,
+  Session,
+  User,
+} from './types'
 
 export * from './client'
 export * from './types'
@@ -20,6 +31,27 @@ export const api = {
 
   problems: (signal?: AbortSignal) => get<{ problems: Problem[] }>('/api/problems', signal).then((r) => r.problems),
 
+  problem: (slug: string, signal?: AbortSignal) =>
+    get<{ problem: ProblemDetail }>(`/api/problems/${enc(slug)}`, signal).then((r) => r.problem),
+  /** Visible tests, or one custom input (`stdin`: one JSON value per line, per parameter). */
+  run: (slug: string, body: JudgeRequest) =>
+    post<{ result?: JudgeResult } & Partial<JudgeResult>>(`/api/problems/${enc(slug)}/run`, body).then(unwrapResult),
+  /** Every test, hidden ones included. */
+  submit: (slug: string, body: JudgeRequest) =>
+    post<{ result?: JudgeResult } & Partial<JudgeResult>>(`/api/problems/${enc(slug)}/submit`, { ...body, stdin: undefined }).then(
+      unwrapResult,
+    ),
+  runtimes: (signal?: AbortSignal) => get<Runtime[]>('/api/v2/runtimes', signal),
+
+  sessionMessages: (id: string, signal?: AbortSignal) =>
+    get<{ messages: ChatMessage[] }>(`/api/sessions/${enc(id)}/messages`, signal).then((r) => r.messages),
+  sessionCode: (id: string, signal?: AbortSignal) =>
+    get<{ code: string; language: string }>(`/api/sessions/${enc(id)}/code`, signal),
+  sessionSubmissions: (id: string, signal?: AbortSignal) =>
+    get<{ submissions: Array<Record<string, unknown>> }>(`/api/sessions/${enc(id)}/submissions`, signal).then((r) => r.submissions),
+
+  adminUsers: (signal?: AbortSignal) => get<{ users: AdminUser[] }>('/api/admin/users', signal).then((r) => r.users),
+
   createSession: (problem: string) => post<{ session: Session }>('/api/sessions', { problem }).then((r) => r.session),
   activeSessions: (signal?: AbortSignal) =>
     get<{ sessions: Session[] }>('/api/sessions/active', signal).then((r) => r.sessions),
@@ -32,6 +64,12 @@ export const api = {
   endSession: (id: string) => post<{ session: Session; message?: string }>(`/api/sessions/${enc(id)}/end`),
 }
 
+/** The judge answers `{result}`; accept a bare report too. */
+function unwrapResult(r: { result?: JudgeResult } & Partial<JudgeResult>): JudgeResult {
+  const out = (r.result ?? r) as JudgeResult
+  return { ...out, tests: out.tests ?? [] }
+}
+
 export const keys = {
   config: ['config'] as const,
   me: ['me'] as const,
@@ -39,4 +77,7 @@ export const keys = {
   active: ['sessions', 'active'] as const,
   myRecent: ['sessions', 'my-recent'] as const,
   session: (id: string) => ['sessions', 'detail', id] as const,
+  problem: (slug: string) => ['problems', 'detail', slug] as const,
+  runtimes: ['runtimes'] as const,
+  adminUsers: ['admin', 'users'] as const,
 }

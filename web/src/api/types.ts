@@ -22,6 +22,9 @@ export interface AppConfig {
   registration: Registration
   setupRequired: boolean
   version: string
+  seats?: number
+  /** What this server offers; absent on servers that predate it (then everything is assumed). */
+  features?: { realtime?: boolean; judge?: boolean; sandbox?: boolean }
 }
 
 export interface Problem {
@@ -52,4 +55,113 @@ export interface Session {
   createdAt: string
   updatedAt: string
   endedAt: string | null
+}
+
+/** Language ids of the judge (`POST /api/problems/:slug/run`). */
+export type LanguageId = 'python' | 'javascript' | 'typescript' | 'java' | 'c' | 'cpp' | 'go' | 'rust' | (string & {})
+
+export interface ProblemExample {
+  input: string
+  output: string
+  explanation?: string | null
+}
+
+export interface VisibleTest {
+  index: number
+  input: Record<string, unknown>
+  expected: unknown
+}
+
+export interface ProblemDetail extends Problem {
+  /** Markdown. */
+  description: string
+  examples: ProblemExample[]
+  constraints: string[]
+  hints?: string[]
+  signature?: {
+    text: string
+    function: string | null
+    params: Array<{ name: string; type: string }>
+    returns: string | null
+    mutates?: string | null
+  }
+  timeLimitMs?: number
+  languages: LanguageId[]
+  starterCode: Record<string, string>
+  visibleTests: VisibleTest[]
+  hiddenTestCount?: number
+}
+
+export type Verdict = 'accepted' | 'wrong_answer' | 'runtime_error' | 'time_limit' | 'memory_limit' | 'compile_error'
+export type TestStatus = 'passed' | 'wrong_answer' | 'runtime_error' | 'time_limit' | 'memory_limit' | 'skipped'
+
+export interface TestResult {
+  index: number
+  status: TestStatus
+  input: unknown
+  expected?: unknown
+  actual?: unknown
+  /** What the program printed during this test. */
+  output: string
+  error?: string
+  timeMs?: number
+}
+
+export interface JudgeResult {
+  verdict: Verdict
+  passed: number
+  total: number
+  mode?: 'run' | 'submit'
+  language?: LanguageId
+  custom?: boolean
+  tests: TestResult[]
+  hidden?: { passed: number; total: number; firstFailure: TestStatus | null }
+  compileOutput?: string
+  stderr?: string
+  message?: string
+  timeMs?: number
+  solutionTimeMs?: number
+  memoryBytes?: number
+  submissionId?: string
+  /** Set when the result reaches the room through the events channel. */
+  user?: { id: string; name: string }
+}
+
+export interface JudgeRequest {
+  language: LanguageId
+  code: string
+  stdin?: string
+  sessionId?: string
+}
+
+/** A Piston runtime of the sandbox (`GET /api/v2/runtimes`). */
+export interface Runtime {
+  language: string
+  version: string
+  aliases: string[]
+  runtime?: string
+}
+
+export interface ChatMessage {
+  id: string
+  text: string
+  user: { id: string; name: string }
+  createdAt: string
+}
+
+export interface AdminUser extends User {
+  disabled?: boolean
+  createdAt?: string
+}
+
+export interface RoomPeer {
+  peerId: string
+  user: { id: string; name: string }
+  role: 'host' | 'participant' | 'admin'
+}
+
+export interface IceServer {
+  urls: string[] | string
+  username?: string
+  credential?: string
 }

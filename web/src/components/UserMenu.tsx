@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react'
+import { Link } from 'react-router'
 import { useQueryClient } from '@tanstack/react-query'
 import { api, type User } from '../api'
 import { Avatar } from './Avatar'
@@ -72,6 +73,13 @@ export function UserMenu({ user }: { user: User }) {
             <span className="truncate text-xs font-normal">{user.email}</span>
             <span className="badge badge-ghost badge-xs mt-1 capitalize">{user.role}</span>
           </li>
+          {user.role === 'admin' && (
+            <li role="none">
+              <Link to="/admin" role="menuitem" onClick={() => setOpen(false)} data-testid="admin-link">
+                Administration
+              </Link>
+            </li>
+          )}
           <li role="none">
             <button type="button" role="menuitem" onClick={signOut} disabled={busy} data-testid="sign-out">
               {busy && <span className="loading loading-spinner loading-xs" aria-hidden="true" />}

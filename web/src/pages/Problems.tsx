@@ -1,10 +1,10 @@
-import { useState } from 'react'
-import { Link, useParams } from 'react-router'
+import { useMemo } from 'react'
+import { Link, useSearchParams } from 'react-router'
 import type { Difficulty } from '../api'
 import { errorMessage } from '../api'
 import { useProblems } from '../api/hooks'
 import { DifficultyBadge } from '../components/DifficultyBadge'
-import { EmptyState, Loading } from '../components/States'
+import { EmptyState, SkeletonList } from '../components/States'
 import { ErrorAlert } from '../components/Modal'
 
 const FILTERS: Array<{ value: Difficulty | 'all'; label: string }> = [
@@ -16,8 +16,32 @@ const FILTERS: Array<{ value: Difficulty | 'all'; label: string }> = [
 
 export function ProblemsPage() {
   const problems = useProblems()
-  const [filter, setFilter] = useState<Difficulty | 'all'>('all')
-  const list = (problems.data ?? []).filter((p) => filter === 'all' || p.difficulty === filter)
+  // Filters live in the URL, so a filtered list can be shared and survives a reload.
+  const [params, setParams] = useSearchParams()
+  const filter = (params.get('difficulty') as Difficulty | null) ?? 'all'
+  const tag = params.get('tag') ?? ''
+  const q = params.get('q') ?? ''
+  const update = (key: string, value: string) => {
+    const next = new URLSearchParams(params)
+    if (value && value !== 'all') next.set(key, value)
+    else next.delete(key)
+    setParams(next, { replace: true })
+  }
+
+  const all = problems.data ?? []
+  const tags = useMemo(() => [...new Set(all.flatMap((p) => p.tags))].sort(), [all])
+  const needle = q.trim().toLowerCase()
+  const list = all.filter(
+    (p) =>
+      (filter === 'all' || p.difficulty === filter) &&
+      (!tag || p.tags.includes(tag)) &&
+      (!needle ||
+        p.title.toLowerCase().includes(needle) ||
+        p.summary.toLowerCase().includes(needle) ||
+        p.category.toLowerCase().includes(needle) ||
+        p.tags.some((t) => t.toLowerCase().includes(needle))),
+  )
+  const count = (d: Difficulty) => all.filter((p) => p.difficulty === d).length
 
   return (
     <div className="space-y-6">
@@ -30,80 +54,79 @@ export function ProblemsPage() {
               type="radio"
               name="difficulty"
               className="join-item btn btn-sm"
-              aria-label={f.label}
+              aria-label={f.value === 'all' || !problems.data ? f.label : `${f.label} (${count(f.value)})`}
               checked={filter === f.value}
-              onChange={() => setFilter(f.value)}
+              onChange={() => update('difficulty', f.value)}
               data-testid={`filter-${f.value}`}
             />
           ))}
         </div>
       </div>
+      <div className="flex flex-col gap-2 sm:flex-row">
+        <label className="input input-sm w-full sm:flex-1">
+          <span className="sr-only">Search problems</span>
+          <svg aria-hidden="true" viewBox="0 0 24 24" className="h-4 w-4 opacity-60" fill="none" stroke="currentColor" strokeWidth="2">
+            <circle cx="11" cy="11" r="7" />
+            <path strokeLinecap="round" d="m20 20-3.5-3.5" />
+          </svg>
+          <input type="search" placeholder="Search by title, topic or tag" value={q} onChange={(e) => update('q', e.target.value)} data-testid="problem-search" />
+        </label>
+        <label className="sr-only" htmlFor="tag-filter">
+          Filter by tag
+        </label>
+        <select id="tag-filter" className="select select-sm w-full sm:w-56" value={tag} onChange={(e) => update('tag', e.target.value)} data-testid="tag-filter">
+          <option value="">All tags</option>
+          {tags.map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
+        </select>
+      </div>
       {problems.isPending ? (
-        <Loading label="Loading problems…" />
+        <SkeletonList rows={4} />
       ) : problems.isError ? (
         <ErrorAlert message={errorMessage(problems.error)} />
       ) : list.length === 0 ? (
-        <EmptyState title={filter === 'all' ? 'No problems yet' : `No ${filter} problems`} testId="problems-empty" />
+        <EmptyState title={all.length === 0 ? 'No problems yet' : 'No problem matches these filters'} testId="problems-empty">
+          {all.length > 0 && (
+            <button type="button" className="link link-primary" onClick={() => setParams(new URLSearchParams(), { replace: true })}>
+              Clear the filters
+            </button>
+          )}
+        </EmptyState>
       ) : (
-        <ul className="grid gap-3 sm:grid-cols-2" data-testid="problems">
-          {list.map((p) => (
-            <li key={p.slug} className="card card-border bg-base-100" data-testid="problem-card">
-              <div className="card-body gap-2 p-4">
-                <div className="flex items-start justify-between gap-2">
-                  <Link to={`/problem/${encodeURIComponent(p.slug)}`} className="link link-hover font-semibold">
-                    {p.title}
-                  </Link>
-                  <DifficultyBadge difficulty={p.difficulty} />
+        <>
+          <p className="text-sm text-base-content/60" aria-live="polite" data-testid="problems-count">
+            {list.length} of {all.length} problems
+          </p>
+          <ul className="grid gap-3 sm:grid-cols-2" data-testid="problems">
+            {list.map((p) => (
+              <li key={p.slug} className="card card-border bg-base-100" data-testid="problem-card" data-slug={p.slug}>
+                <div className="card-body gap-2 p-4">
+                  <div className="flex items-start justify-between gap-2">
+                    <Link to={`/problem/${encodeURIComponent(p.slug)}`} className="link link-hover font-semibold">
+                      {p.title}
+                    </Link>
+                    <DifficultyBadge difficulty={p.difficulty} />
+                  </div>
+                  <p className="text-xs text-base-content/60">{p.category}</p>
+                  <p className="line-clamp-2 text-sm text-base-content/80">{p.summary}</p>
+                  {p.tags.length > 0 && (
+                    <div className="flex flex-wrap gap-1">
+                      {p.tags.map((t) => (
+                        <button key={t} type="button" className="badge badge-ghost badge-sm cursor-pointer hover:badge-primary" onClick={() => update('tag', t)}>
+                          {t}
+                        </button>
+                      ))}
+                    </div>
+                  )}
                 </div>
-                <p className="text-xs text-base-content/60">{p.category}</p>
-                <p className="line-clamp-2 text-sm text-base-content/80">{p.summary}</p>
-              </div>
-            </li>
-          ))}
-        </ul>
+              </li>
+            ))}
+          </ul>
+        </>
       )}
     </div>
-  )
-}
-
-export function ProblemPage() {
-  const { slug = '' } = useParams()
-  const problems = useProblems()
-  if (problems.isPending) return <Loading />
-  if (problems.isError) return <ErrorAlert message={errorMessage(problems.error)} />
-  const p = problems.data.find((x) => x.slug === slug)
-  if (!p) {
-    return (
-      <EmptyState title="Problem not found" testId="problem-missing">
-        <Link to="/problems" className="link link-primary">
-          Back to problems
-        </Link>
-      </EmptyState>
-    )
-  }
-  return (
-    <article className="card bg-base-100 shadow-sm" data-testid="problem-detail">
-      <div className="card-body gap-3">
-        <Link to="/problems" className="link link-hover text-sm">
-          ← Problems
-        </Link>
-        <div className="flex flex-wrap items-center gap-2">
-          <h1 className="text-2xl font-bold">{p.title}</h1>
-          <DifficultyBadge difficulty={p.difficulty} size="md" />
-        </div>
-        <p className="text-sm text-base-content/60">{p.category}</p>
-        <p className="whitespace-pre-line">{p.summary}</p>
-        {p.tags.length > 0 && (
-          <div className="flex flex-wrap gap-1">
-            {p.tags.map((t) => (
-              <span key={t} className="badge badge-ghost badge-sm">
-                {t}
-              </span>
-            ))}
-          </div>
-        )}
-        <p className="text-sm text-base-content/60">The full problem view with the editor is coming soon.</p>
-      </div>
-    </article>
   )
 }

@@ -1,15 +1,46 @@
-import { useState } from 'react'
+import { Suspense, lazy, useEffect, useState } from 'react'
 import { Link, useNavigate, useParams } from 'react-router'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { api, errorMessage, isApiError, keys, type User } from '../api'
-import { isHost, isMember, seated, seatsFree, useMe } from '../api/hooks'
+import { api, errorMessage, isApiError, keys, type Session, type User } from '../api'
+import { isHost, isMember, seated, seatsFree, useConfig, useMe } from '../api/hooks'
 import { Avatar } from '../components/Avatar'
 import { DifficultyBadge } from '../components/DifficultyBadge'
 import { ConfirmDialog, ErrorAlert } from '../components/Modal'
+import { ProblemDescription } from '../components/ProblemDescription'
+import { SplitPane } from '../components/SplitPane'
 import { EmptyState, Loading } from '../components/States'
 import { formatDate } from '../format'
+import { ChatPanel } from '../room/Chat'
+import { useRoomEvents, type ConnState } from '../room/useEvents'
+import { VideoPanel } from '../room/Video'
+import { EditorFallback } from './Practice'
 
-export function SessionPage() {
+const RoomWorkbench = lazy(() => import('../room/RoomWorkbench'))
+
+const CONN: Record<ConnState, { label: string; cls: string }> = {
+  connecting: { label: 'Connecting…', cls: 'badge-warning' },
+  open: { label: 'Live', cls: 'badge-success' },
+  reconnecting: { label: 'Reconnecting…', cls: 'badge-warning' },
+  closed: { label: 'Disconnected', cls: 'badge-error' },
+}
+
+/** Whether this server has the real-time room: from /api/config, else by asking for the chat. */
+function useRealtimeAvailable(id: string, enabled: boolean) {
+  const config = useConfig()
+  const declared = config.data?.features?.realtime
+  const probe = useQuery({
+    queryKey: ['room-probe', id],
+    queryFn: ({ signal }) => api.sessionMessages(id, signal),
+    enabled: enabled && config.isSuccess && declared === undefined,
+    retry: false,
+    staleTime: Infinity,
+  })
+  if (declared !== undefined) return declared
+  if (!config.isSuccess || probe.isPending) return undefined
+  return !(probe.isError && isApiError(probe.error, 404))
+}
+
+export default function SessionPage() {
   const { id = '' } = useParams()
   const me = useMe()
   const user = me.data as User
@@ -53,8 +84,23 @@ export function SessionPage() {
     },
   })
 
+  const s = session.data
+  const member = !!s && (isMember(s, user) || user.role === 'admin')
+  const activeNow = s?.status === 'active'
+  const realtime = useRealtimeAvailable(id, !!s && member)
+  const events = useRoomEvents(id, !!s && member && activeNow && realtime === true)
+
+  // The host ended the session: everyone sees it at once (and the room turns read-only).
+  useEffect(() => {
+    if (events.ended && activeNow) {
+      void qc.invalidateQueries({ queryKey: keys.session(id) })
+      refresh()
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [events.ended, activeNow])
+
   if (session.isPending) return <Loading label="Loading session…" />
-  if (session.isError) {
+  if (session.isError || !s) {
     return isApiError(session.error, 404) ? (
       <EmptyState title="Session not found" testId="session-missing">
         <Link to="/dashboard" className="link link-primary">
@@ -66,113 +112,260 @@ export function SessionPage() {
     )
   }
 
-  const s = session.data
   const host = isHost(s, user)
-  const member = isMember(s, user)
-  const activeNow = s.status === 'active'
   const people = seated(s)
   const actionError = end.error ?? leave.error ?? join.error
+  const ended = !activeNow || events.ended
+  const online = new Set(events.peers.map((p) => p.user.id))
+
+  const header = (
+    <header className="flex flex-col gap-2 rounded-box bg-base-100 p-3 shadow-sm sm:flex-row sm:items-center sm:justify-between">
+      <div className="min-w-0">
+        <div className="flex flex-wrap items-center gap-2">
+          <Link to="/dashboard" className="btn btn-ghost btn-xs" aria-label="Back to the dashboard">
+            ←
+          </Link>
+          <h1 className="text-lg font-bold" data-testid="session-problem">
+            {s.problem.title}
+          </h1>
+          <DifficultyBadge difficulty={s.problem.difficulty ?? s.difficulty} />
+          <span
+            className={`badge ${activeNow && !events.ended ? 'badge-success' : 'badge-neutral'}`}
+            data-testid="session-status"
+            data-status={ended ? 'completed' : 'active'}
+          >
+            {ended ? 'Completed' : 'Active'}
+          </span>
+          {member && activeNow && realtime && (
+            <span className={`badge badge-outline ${CONN[events.state].cls}`} data-testid="room-connection" data-state={events.state}>
+              {CONN[events.state].label}
+            </span>
+          )}
+        </div>
+        <p className="text-xs text-base-content/60">
+          Host {s.host.name} · {people.length}/{s.seats} seated · started {formatDate(s.createdAt)}
+          {s.endedAt && <> · ended {formatDate(s.endedAt)}</>}
+        </p>
+      </div>
+      <div className="flex flex-wrap gap-2">
+        {activeNow && host && (
+          <button type="button" className="btn btn-error btn-sm" onClick={() => setConfirmEnd(true)} data-testid="end-session">
+            End session
+          </button>
+        )}
+        {activeNow && !host && isMember(s, user) && (
+          <button type="button" className="btn btn-outline btn-sm" onClick={() => leave.mutate()} disabled={leave.isPending} data-testid="leave-session">
+            {leave.isPending && <span className="loading loading-spinner loading-xs" aria-hidden="true" />}
+            Leave
+          </button>
+        )}
+        {activeNow && !isMember(s, user) && (
+          <button
+            type="button"
+            className="btn btn-primary btn-sm"
+            onClick={() => join.mutate()}
+            disabled={join.isPending || seatsFree(s) === 0}
+            data-testid="join-button"
+          >
+            {seatsFree(s) === 0 ? 'Full' : 'Join'}
+          </button>
+        )}
+      </div>
+    </header>
+  )
+
+  const peopleList = (
+    <section aria-label="Participants">
+      <h2 className="mb-1 text-xs font-semibold uppercase tracking-wide text-base-content/60">
+        People ({people.length}/{s.seats})
+      </h2>
+      <ul className="flex flex-col gap-1.5" data-testid="session-people">
+        {people.map((p) => (
+          <li key={p.id} className="flex items-center gap-2 text-sm" data-testid="person" data-online={online.has(p.id) ? 'true' : 'false'}>
+            <span className="indicator">
+              {activeNow && realtime && (
+                <span
+                  className={`indicator-item indicator-bottom badge badge-xs p-0 h-2.5 w-2.5 ${online.has(p.id) ? 'badge-success' : 'badge-ghost'}`}
+                  aria-label={online.has(p.id) ? 'online' : 'offline'}
+                />
+              )}
+              <Avatar name={p.name} image={p.image} size="xs" />
+            </span>
+            <span className="truncate font-medium">{p.name}</span>
+            {p.id === s.host.id && <span className="badge badge-primary badge-xs">host</span>}
+            {p.id === user.id && <span className="badge badge-ghost badge-xs">you</span>}
+          </li>
+        ))}
+      </ul>
+    </section>
+  )
+
+  const confirm = (
+    <ConfirmDialog
+      open={confirmEnd}
+      title="End this session?"
+      body="Everyone in the room will see it end: the code becomes read-only and the session is marked as completed. This cannot be undone."
+      confirmLabel="End session"
+      danger
+      busy={end.isPending}
+      error={end.isError ? errorMessage(end.error) : null}
+      onConfirm={() => end.mutate()}
+      onClose={() => {
+        setConfirmEnd(false)
+        end.reset()
+      }}
+      confirmTestId="confirm-end"
+    />
+  )
+
+  // Not seated (and not an administrator): a summary with Join, as on the dashboard.
+  if (!member) {
+    return (
+      <div className="mx-auto max-w-3xl space-y-4" data-testid="session-page" data-session-id={s.id} data-status={s.status}>
+        {header}
+        {actionError && <ErrorAlert message={errorMessage(actionError)} />}
+        <div className="rounded-box bg-base-100 p-4 shadow-sm">{peopleList}</div>
+        {!activeNow && (
+          <p className="text-sm text-base-content/70" data-testid="session-ended-note">
+            This session has ended.
+          </p>
+        )}
+      </div>
+    )
+  }
 
   return (
-    <div className="space-y-6" data-testid="session-page" data-session-id={s.id} data-status={s.status}>
-      <Link to="/dashboard" className="link link-hover text-sm">
-        ← Dashboard
-      </Link>
-      <div className="card bg-base-100 shadow-sm">
-        <div className="card-body gap-4">
-          <div className="flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
-            <div className="min-w-0">
-              <div className="flex flex-wrap items-center gap-2">
-                <h1 className="text-2xl font-bold" data-testid="session-problem">
-                  {s.problem.title}
-                </h1>
-                <DifficultyBadge difficulty={s.problem.difficulty ?? s.difficulty} size="md" />
-              </div>
-              <p className="mt-1 text-sm text-base-content/70">
-                Started {formatDate(s.createdAt)}
-                {s.endedAt && <> · ended {formatDate(s.endedAt)}</>}
-              </p>
-            </div>
-            <span
-              className={`badge ${activeNow ? 'badge-success' : 'badge-neutral'} badge-lg self-start`}
-              data-testid="session-status"
-              data-status={s.status}
-            >
-              {activeNow ? 'Active' : 'Completed'}
-            </span>
-          </div>
-
-          <div>
-            <h2 className="mb-2 text-sm font-semibold uppercase tracking-wide text-base-content/60">
-              People ({people.length}/{s.seats})
-            </h2>
-            <ul className="flex flex-col gap-2" data-testid="session-people">
-              {people.map((p) => (
-                <li key={p.id} className="flex items-center gap-2">
-                  <Avatar name={p.name} image={p.image} />
-                  <span className="font-medium">{p.name}</span>
-                  {p.id === s.host.id && <span className="badge badge-primary badge-sm">host</span>}
-                  {p.id === user.id && <span className="badge badge-ghost badge-sm">you</span>}
-                </li>
-              ))}
-            </ul>
-          </div>
-
-          {actionError && <ErrorAlert message={errorMessage(actionError)} />}
-
-          <div className="card-actions flex-wrap">
-            {activeNow && host && (
-              <button type="button" className="btn btn-error" onClick={() => setConfirmEnd(true)} data-testid="end-session">
-                End session
-              </button>
-            )}
-            {activeNow && !host && member && (
-              <button
-                type="button"
-                className="btn btn-outline"
-                onClick={() => leave.mutate()}
-                disabled={leave.isPending}
-                data-testid="leave-session"
-              >
-                {leave.isPending && <span className="loading loading-spinner loading-sm" aria-hidden="true" />}
-                Leave
-              </button>
-            )}
-            {activeNow && !member && (
-              <button
-                type="button"
-                className="btn btn-primary"
-                onClick={() => join.mutate()}
-                disabled={join.isPending || seatsFree(s) === 0}
-                data-testid="join-button"
-              >
-                {seatsFree(s) === 0 ? 'Full' : 'Join'}
-              </button>
-            )}
-            {!activeNow && (
-              <p className="text-sm text-base-content/70" data-testid="session-ended-note">
-                This session has ended.
-              </p>
-            )}
-          </div>
-          <p className="text-xs text-base-content/50">The live coding room (editor, video and chat) is coming soon.</p>
+    <div className="flex flex-col gap-2 lg:h-[calc(100dvh-5rem)]" data-testid="session-page" data-session-id={s.id} data-status={ended ? 'completed' : 'active'}>
+      {header}
+      {actionError && <ErrorAlert message={errorMessage(actionError)} />}
+      {ended && (
+        <div role="status" className="alert alert-info alert-soft py-2 text-sm" data-testid="session-ended-note">
+          This session has ended. The code, results and chat are read-only.
         </div>
+      )}
+      {realtime === false && activeNow && (
+        <div role="status" className="alert alert-warning alert-soft py-2 text-sm" data-testid="realtime-unavailable">
+          This server does not offer the live room yet: the shared editor, chat and video are unavailable.
+        </div>
+      )}
+      {events.error && activeNow && (
+        <div role="alert" className="alert alert-warning alert-soft py-1 text-sm">
+          {events.error}
+        </div>
+      )}
+      <div className="flex min-h-0 flex-1 flex-col gap-2 lg:flex-row">
+        <SplitPane
+          direction="row"
+          label="Resize the problem and the editor"
+          storageKey="room"
+          initial={34}
+          className="min-h-0 flex-1 gap-2 lg:gap-0"
+          first={
+            <section className="h-full max-h-[60vh] overflow-y-auto rounded-box bg-base-100 p-4 shadow-sm lg:max-h-none" aria-label="Problem">
+              <RoomProblem slug={s.problem.slug} session={s} />
+            </section>
+          }
+          second={
+            realtime === undefined ? (
+              <Loading label="Opening the room…" />
+            ) : realtime === false && activeNow ? (
+              <EmptyState title="The shared editor is not available on this server" testId="editor-unavailable" />
+            ) : (
+              realtime === false ? (
+                <EmptyState title="The final code is not available on this server" testId="final-code-missing" />
+              ) : (
+              <Suspense fallback={<EditorFallback />}>
+                <RoomEditor session={s} user={user} host={host} ended={ended} sharedResult={events.lastResult} />
+              </Suspense>
+              )
+            )
+          }
+        />
+        <aside className="flex min-h-0 flex-col gap-3 rounded-box bg-base-100 p-3 shadow-sm lg:w-80 lg:flex-none lg:overflow-y-auto" aria-label="Room">
+          {peopleList}
+          {activeNow && realtime && <VideoPanel events={events} disabled={ended} />}
+          {realtime && <RoomChat sessionId={s.id} meId={user.id} live={activeNow} events={events} ended={ended} />}
+        </aside>
       </div>
+      {confirm}
+    </div>
+  )
+}
 
-      <ConfirmDialog
-        open={confirmEnd}
-        title="End this session?"
-        body="Everyone in the room will be disconnected and the session will be marked as completed. This cannot be undone."
-        confirmLabel="End session"
-        danger
-        busy={end.isPending}
-        error={end.isError ? errorMessage(end.error) : null}
-        onConfirm={() => end.mutate()}
-        onClose={() => {
-          setConfirmEnd(false)
-          end.reset()
-        }}
-        confirmTestId="confirm-end"
+function RoomProblem({ slug, session }: { slug: string; session: Session }) {
+  const problem = useQuery({
+    queryKey: keys.problem(slug),
+    queryFn: ({ signal }) => api.problem(slug, signal),
+    staleTime: 5 * 60_000,
+    retry: false,
+  })
+  if (problem.isPending) return <Loading label="Loading the problem…" />
+  if (problem.isError)
+    return (
+      <div className="space-y-2">
+        <h2 className="text-xl font-bold">{session.problem.title}</h2>
+        <p className="text-sm text-base-content/60">The problem statement could not be loaded: {errorMessage(problem.error)}</p>
+      </div>
+    )
+  return <ProblemDescription problem={problem.data} headingLevel={2} />
+}
+
+function RoomEditor({ session, user, host, ended, sharedResult }: { session: Session; user: User; host: boolean; ended: boolean; sharedResult: ReturnType<typeof useRoomEvents>['lastResult'] }) {
+  const problem = useQuery({
+    queryKey: keys.problem(session.problem.slug),
+    queryFn: ({ signal }) => api.problem(session.problem.slug, signal),
+    staleTime: 5 * 60_000,
+    retry: false,
+  })
+  // A completed session shows its final code, read from the server, without a live connection.
+  const completed = session.status === 'completed'
+  const final = useQuery({
+    queryKey: ['sessions', 'code', session.id],
+    queryFn: ({ signal }) => api.sessionCode(session.id, signal),
+    enabled: completed,
+    retry: false,
+  })
+  if (problem.isPending || (completed && final.isPending)) return <EditorFallback />
+  const detail = problem.data && 'starterCode' in problem.data ? problem.data : null
+  if (completed && final.isError) {
+    return (
+      <EmptyState title="The final code is not available" testId="final-code-missing">
+        {errorMessage(final.error)}
+      </EmptyState>
+    )
+  }
+  return (
+    <RoomWorkbench
+      sessionId={session.id}
+      user={user}
+      problem={detail}
+      isHost={host}
+      readOnly={ended}
+      sharedResult={sharedResult}
+      finalCode={completed ? (final.data ?? null) : null}
+    />
+  )
+}
+
+function RoomChat({ sessionId, meId, live, events, ended }: { sessionId: string; meId: string; live: boolean; events: ReturnType<typeof useRoomEvents>; ended: boolean }) {
+  // Once the session is over, the history comes from the server instead of the live channel.
+  const history = useQuery({
+    queryKey: ['sessions', 'messages', sessionId],
+    queryFn: ({ signal }) => api.sessionMessages(sessionId, signal),
+    enabled: !live,
+    retry: false,
+  })
+  const messages = live ? events.messages : (history.data ?? [])
+  if (!live && history.isError) return null
+  return (
+    <div className="flex min-h-0 flex-1 flex-col">
+      <h2 className="mb-1 text-xs font-semibold uppercase tracking-wide text-base-content/60">Chat</h2>
+      <ChatPanel
+        messages={live && ended && events.messages.length === 0 ? (history.data ?? []) : messages}
+        meId={meId}
+        onSend={live && !ended ? events.sendChat : undefined}
+        disabled={events.state !== 'open'}
+        disabledReason="Connecting…"
       />
     </div>
   )

@@ -1,0 +1,9 @@
+def maxArea(height: List[int]) -> int:
+    i, j, best = 0, len(height) - 1, 0
+    while i < j:
+        best = max(best, (j - i) * min(height[i], height[j]))
+        if height[i] < height[j]:
+            i += 1
+        else:
+            j -= 1
+    return best

@@ -1,0 +1,3 @@
+def isPalindrome(s: str) -> bool:
+    kept = [c.lower() for c in s if c.isascii() and c.isalnum()]
+    return kept == kept[::-1]

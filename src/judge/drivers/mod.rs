@@ -1,0 +1,97 @@
+//! Per-language drivers and starter code, generated from a problem's signature.
+//!
+//! Every driver follows the same protocol: read the nonce and the tests from stdin (see
+//! `super::encode`), load the candidate's code, and for each test read the arguments, call
+//! the function with stdout/stderr captured, and print one line
+//! `<nonce> {"i":N,"s":"ok"|"error"|"memory","v":ANSWER,"o":PRINTED,"e":ERROR,"ms":TIME}` on
+//! the process's real stdout. Candidate code keeps its own line numbers wherever the language
+//! allows it (separate file, or placed first, or a `#line` directive).
+
+mod c;
+mod cpp;
+mod go;
+mod java;
+mod javascript;
+mod python;
+mod rust;
+
+use super::Language;
+use crate::problems::types::{Signature, Type};
+
+/// Per-test cap on captured prints, in bytes (the rest is dropped, not an error).
+pub const CAPTURE_CAP: usize = 4096;
+
+/// The files to run: the main file first.
+pub fn program(language: Language, signature: &Signature, mutates: Option<&str>, code: &str) -> Vec<(String, String)> {
+    let call = Call::new(signature, mutates);
+    match language {
+        Language::Python => python::program(&call, code),
+        Language::JavaScript => javascript::program(&call, code, false),
+        Language::TypeScript => javascript::program(&call, code, true),
+        Language::Java => java::program(&call, code),
+        Language::C => c::program(&call, code),
+        Language::Cpp => cpp::program(&call, code),
+        Language::Go => go::program(&call, code),
+        Language::Rust => rust::program(&call, code),
+    }
+}
+
+/// Starter code: the empty function, returning a default value so that it compiles.
+pub fn starter(language: Language, signature: &Signature, mutates: Option<&str>) -> String {
+    let call = Call::new(signature, mutates);
+    match language {
+        Language::Python => python::starter(&call),
+        Language::JavaScript => javascript::starter(&call, false),
+        Language::TypeScript => javascript::starter(&call, true),
+        Language::Java => java::starter(&call),
+        Language::C => c::starter(&call),
+        Language::Cpp => cpp::starter(&call),
+        Language::Go => go::starter(&call),
+        Language::Rust => rust::starter(&call),
+    }
+}
+
+/// The signature plus what the drivers derive from it.
+pub struct Call<'a> {
+    pub sig: &'a Signature,
+    /// Index of the parameter whose final value is the answer (void functions).
+    pub mutated: Option<usize>,
+}
+
+impl<'a> Call<'a> {
+    fn new(sig: &'a Signature, mutates: Option<&str>) -> Self {
+        let mutated = mutates.and_then(|name| sig.params.iter().position(|p| p.name == name));
+        Self { sig, mutated }
+    }
+
+    /// The type of the answer the driver reports.
+    fn answer_type(&self) -> &Type {
+        match self.mutated {
+            Some(index) => &self.sig.params[index].ty,
+            None => &self.sig.returns,
+        }
+    }
+
+    fn uses(&self, wanted: &Type) -> bool {
+        self.sig.params.iter().any(|p| &p.ty == wanted) || &self.sig.returns == wanted
+    }
+}
+
+/// A string literal safe in every C-like language and in Python.
+fn quoted(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_ascii() && !c.is_ascii_control() => out.push(c),
+            c => out.push_str(&format!("\\u{:04x}", c as u32)),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

@@ -1,0 +1,245 @@
+//! Python: the candidate's code is its own module (`solution.py`, so tracebacks show the
+//! candidate's line numbers); the driver puts `ListNode`, `TreeNode` and the `typing` names
+//! into builtins first, as LeetCode-style code expects them without imports.
+
+use super::{CAPTURE_CAP, Call, quoted};
+use crate::problems::types::Type;
+
+const DRIVER: &str = r#"import builtins, io, json, math, os, re, sys, threading, time, traceback, typing
+
+class ListNode:
+    def __init__(self, val=0, next=None):
+        self.val = val
+        self.next = next
+
+class TreeNode:
+    def __init__(self, val=0, left=None, right=None):
+        self.val = val
+        self.left = left
+        self.right = right
+
+for _name in ("List", "Optional", "Dict", "Set", "Tuple"):
+    setattr(builtins, _name, getattr(typing, _name))
+builtins.ListNode = ListNode
+builtins.TreeNode = TreeNode
+
+_DATA = sys.stdin.buffer.read()
+_POS = 0
+_TOKEN = re.compile(rb"\S+")
+
+def _tok():
+    global _POS
+    m = _TOKEN.search(_DATA, _POS)
+    _POS = m.end()
+    return m.group()
+
+def _read(t):
+    global _POS
+    if t.endswith("[]"):
+        n = int(_tok())
+        inner = t[:-2]
+        return [_read(inner) for _ in range(n)]
+    if t == "int" or t == "long":
+        return int(_tok())
+    if t == "double":
+        return float(_tok())
+    if t == "bool":
+        return _tok() == b"1"
+    if t == "char":
+        return chr(int(_tok()))
+    if t == "string":
+        n = int(_tok())
+        start = _POS + 1
+        _POS = start + n
+        return _DATA[start:_POS].decode("utf-8")
+    if t == "list":
+        head = None
+        for v in reversed(_read("int[]")):
+            head = ListNode(v, head)
+        return head
+    if t == "tree":
+        n = int(_tok())
+        vals = [None if x == b"n" else int(x) for x in [_tok() for _ in range(n)]]
+        if not vals:
+            return None
+        root = TreeNode(vals[0])
+        queue, i, k = [root], 1, 0
+        while i < len(vals) and k < len(queue):
+            node = queue[k]
+            k += 1
+            if i < len(vals) and vals[i] is not None:
+                node.left = TreeNode(vals[i])
+                queue.append(node.left)
+            i += 1
+            if i < len(vals) and vals[i] is not None:
+                node.right = TreeNode(vals[i])
+                queue.append(node.right)
+            i += 1
+        return root
+    raise ValueError("unknown type " + t)
+
+def _out(t, v):
+    if t == "list":
+        out, seen = [], 0
+        while v is not None:
+            seen += 1
+            if seen > 1000000:
+                raise ValueError("the returned list has a cycle")
+            out.append(v.val)
+            v = v.next
+        return out
+    if t == "tree":
+        out, queue, k = [], [v], 0
+        while k < len(queue):
+            node = queue[k]
+            k += 1
+            if node is None:
+                out.append(None)
+            else:
+                out.append(node.val)
+                queue.append(node.left)
+                queue.append(node.right)
+            if k > 2000000:
+                raise ValueError("the returned tree is too large or has a cycle")
+        while out and out[-1] is None:
+            out.pop()
+        return out
+    if v is None:
+        return None
+    if t.endswith("[]"):
+        inner = t[:-2]
+        return [_out(inner, x) for x in v]
+    if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+        return None
+    return v
+
+def _where(exc):
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith("solution.py")]
+    text = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    if frames:
+        f = frames[-1]
+        text += " (solution.py, line %d, in %s)" % (f.lineno, f.name)
+    return text
+
+def _main():
+    real = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    nonce = _tok().decode()
+    count = int(_tok())
+
+    def emit(record):
+        real.write(nonce + " " + json.dumps(record) + "\n")
+        real.flush()
+
+    capture = io.StringIO()
+    sys.stdout = sys.stderr = capture
+    try:
+        import solution
+        fn = getattr(solution, NAME, None)
+        if fn is None and isinstance(getattr(solution, "Solution", None), type):
+            fn = getattr(solution.Solution(), NAME, None)
+    except BaseException:
+        sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+        lines = traceback.format_exc().splitlines()
+        start = next((k for k, line in enumerate(lines) if "solution.py" in line), 0)
+        emit({"compile": "\n".join(lines[start:])})
+        return
+    sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+    if not callable(fn):
+        emit({"compile": "solution.py does not define a function named " + NAME})
+        return
+    for i in range(count):
+        args = [_read(t) for t in PARAMS]
+        capture = io.StringIO()
+        record = {"i": i}
+        sys.stdout = sys.stderr = capture
+        started = time.perf_counter()
+        try:
+            result = fn(*args)
+            record["ms"] = (time.perf_counter() - started) * 1000
+            sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+            record["v"] = _out(ANSWER, args[MUTATED] if MUTATED is not None else result)
+            record["s"] = "ok"
+        except MemoryError:
+            record["s"] = "memory"
+        except RecursionError:
+            record["s"] = "error"
+            record["e"] = "RecursionError: maximum recursion depth exceeded"
+        except BaseException as exc:
+            record["s"] = "error"
+            record["e"] = _where(exc)
+        finally:
+            sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+        record.setdefault("ms", (time.perf_counter() - started) * 1000)
+        record["o"] = capture.getvalue()[:CAP]
+        try:
+            line = json.dumps(record)
+        except (TypeError, ValueError):
+            record["s"], record["v"], record["e"] = "error", None, "the returned value cannot be converted to " + ANSWER
+        emit(record)
+
+sys.setrecursionlimit(200000)
+try:
+    threading.stack_size(256 * 1024 * 1024)
+except (ValueError, RuntimeError):
+    pass
+_thread = threading.Thread(target=_main)
+_thread.start()
+_thread.join()
+"#;
+
+pub fn program(call: &Call, code: &str) -> Vec<(String, String)> {
+    let params: Vec<String> = call.sig.params.iter().map(|p| quoted(&p.ty.to_string())).collect();
+    let header = format!(
+        "NAME = {}\nPARAMS = [{}]\nANSWER = {}\nMUTATED = {}\nCAP = {CAPTURE_CAP}\n",
+        quoted(&call.sig.name),
+        params.join(", "),
+        quoted(&call.answer_type().to_string()),
+        call.mutated.map_or("None".to_string(), |i| i.to_string()),
+    );
+    vec![("main.py".into(), format!("{header}{DRIVER}")), ("solution.py".into(), code.to_string())]
+}
+
+fn hint(ty: &Type) -> String {
+    match ty {
+        Type::Int | Type::Long => "int".into(),
+        Type::Double => "float".into(),
+        Type::Bool => "bool".into(),
+        Type::Char | Type::String => "str".into(),
+        Type::Array(inner) => format!("List[{}]", hint(inner)),
+        Type::List => "Optional[ListNode]".into(),
+        Type::Tree => "Optional[TreeNode]".into(),
+        Type::Void => "None".into(),
+    }
+}
+
+fn default(ty: &Type) -> &'static str {
+    match ty {
+        Type::Int | Type::Long => "0",
+        Type::Double => "0.0",
+        Type::Bool => "False",
+        Type::Char | Type::String => "\"\"",
+        Type::Array(_) => "[]",
+        Type::List | Type::Tree | Type::Void => "None",
+    }
+}
+
+pub fn starter(call: &Call) -> String {
+    let params: Vec<String> = call.sig.params.iter().map(|p| format!("{}: {}", p.name, hint(&p.ty))).collect();
+    let mut out = String::new();
+    if call.uses(&Type::List) {
+        out.push_str("# class ListNode:  (provided)\n#     def __init__(self, val=0, next=None): ...\n\n");
+    }
+    if call.uses(&Type::Tree) {
+        out.push_str("# class TreeNode:  (provided)\n#     def __init__(self, val=0, left=None, right=None): ...\n\n");
+    }
+    let body = if call.mutated.is_some() {
+        format!(
+            "    # Modify {} in place; nothing is returned.\n    pass\n",
+            call.sig.params[call.mutated.unwrap_or(0)].name
+        )
+    } else {
+        format!("    # Write your solution here.\n    return {}\n", default(&call.sig.returns))
+    };
+    out.push_str(&format!("def {}({}) -> {}:\n{body}", call.sig.name, params.join(", "), hint(&call.sig.returns)));
+    out
+}

@@ -1,0 +1,1 @@
+//! Driver tests with the host's toolchains (see `tests.rs` below).

@@ -1,0 +1,94 @@
+//! Judged attempts: table `submission`, linked to the user and, inside an interview, to the
+//! session, so that the session's record shows what was run and how it fared. Only the
+//! summary of the report is stored (verdict, counts, time, memory) — never hidden-test data.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::{Language, Mode, Report, Verdict};
+use crate::db::{Db, take_rows};
+
+pub struct NewSubmission<'a> {
+    pub user_id: &'a str,
+    pub session_id: Option<&'a str>,
+    pub problem: &'a str,
+    pub language: Language,
+    pub code: &'a str,
+    pub report: &'a Report,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Submission {
+    pub id: String,
+    pub user: Option<String>,
+    pub user_name: Option<String>,
+    pub session: Option<String>,
+    pub problem: String,
+    pub language: Language,
+    pub mode: Mode,
+    pub verdict: Verdict,
+    pub passed: usize,
+    pub total: usize,
+    pub time_ms: u64,
+    pub memory_bytes: u64,
+    pub code: String,
+    pub created_at: String,
+}
+
+const VIEW: &str = "record::id(id) AS id, record::id(user) AS user, user.name AS userName,
+    IF session THEN record::id(session) ELSE NONE END AS session, problem, language, mode, verdict,
+    passed, total, time_ms AS timeMs, memory_bytes AS memoryBytes, code, <string> created_at AS createdAt";
+
+pub async fn record(db: &Db, new: NewSubmission<'_>) -> anyhow::Result<String> {
+    let id = uuid::Uuid::now_v7().simple().to_string();
+    db.query(
+        "CREATE type::record('submission', $id) CONTENT {
+            user: type::record('user', $user),
+            session: IF $session_id THEN type::record('session', $session_id) ELSE NONE END,
+            problem: $problem, language: $language, mode: $mode, verdict: $verdict,
+            passed: $passed, total: $total, time_ms: $time_ms, memory_bytes: $memory_bytes,
+            code: $code, created_at: time::now()
+        } RETURN NONE",
+    )
+    .bind(json!({
+        "id": id,
+        "user": new.user_id,
+        "session_id": new.session_id,
+        "problem": new.problem,
+        "language": new.language,
+        "mode": new.report.mode,
+        "verdict": new.report.verdict,
+        "passed": new.report.passed,
+        "total": new.report.total,
+        "time_ms": new.report.time_ms,
+        "memory_bytes": new.report.memory_bytes,
+        "code": new.code,
+    }))
+    .await?
+    .check()?;
+    Ok(id)
+}
+
+pub async fn for_session(db: &Db, session_id: &str) -> anyhow::Result<Vec<Submission>> {
+    let mut response = db
+        .query(format!(
+            "SELECT {VIEW} FROM submission WHERE session = type::record('session', $session_id) ORDER BY createdAt DESC LIMIT 100"
+        ))
+        .bind(json!({ "session_id": session_id }))
+        .await?
+        .check()?;
+    take_rows(&mut response, 0)
+}
+
+pub async fn for_user(db: &Db, user_id: &str, problem: &str) -> anyhow::Result<Vec<Submission>> {
+    let mut response = db
+        .query(format!(
+            "SELECT {VIEW} FROM submission WHERE user = type::record('user', $user) AND problem = $problem
+             ORDER BY createdAt DESC LIMIT 50"
+        ))
+        .bind(json!({ "user": user_id, "problem": problem }))
+        .await?
+        .check()?;
+    take_rows(&mut response, 0)
+}

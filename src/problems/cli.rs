@@ -1,0 +1,418 @@
+//! `coderoom problems list|show|add|import|export|validate|remove`.
+//!
+//! While a server runs on the configured address, commands go through its administration
+//! API (a short-lived service token, as `coderoom backup` does), so changes apply at once
+//! and the embedded database — which one process holds — is never opened twice. Otherwise
+//! they open the database directly; a server started later sees the changes.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use clap::Subcommand;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::{Value, json};
+
+use super::model::{DefinitionError, PROBLEM_FILE, Problem};
+use super::{builtin_problems, store};
+use crate::config::Config;
+use crate::judge::{self, Executor, Language, Selection, Verdict, drivers};
+use crate::sandbox::Sandbox;
+
+#[derive(Debug, Subcommand)]
+pub enum ProblemsCommand {
+    /// List the installed problems.
+    List,
+    /// Show one problem (`--json`: the whole definition, hidden tests included).
+    Show {
+        slug: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a new problem from its folder (fails if the slug exists; see `import`).
+    Add { path: PathBuf },
+    /// Add or replace problems: PATH is one problem folder or a folder of problem folders.
+    Import { path: PathBuf },
+    /// Write problems as folders under DIR (all problems unless slugs are given).
+    Export { dir: PathBuf, slugs: Vec<String> },
+    /// Check definitions and run the reference solutions against every test. PATHs are
+    /// problem folders or folders of them; without any, the problems built into the binary.
+    Validate {
+        paths: Vec<PathBuf>,
+        /// Validate the installed problems instead of files.
+        #[arg(long)]
+        installed: bool,
+        /// Also run each language's starter code, which must compile and be rejected.
+        #[arg(long)]
+        starters: bool,
+        /// Only these languages (for --starters).
+        #[arg(long, value_delimiter = ',')]
+        languages: Vec<String>,
+    },
+    /// Remove a problem (sessions that used it keep their record).
+    Remove { slug: String },
+}
+
+pub fn join_errors(errors: &[DefinitionError]) -> String {
+    errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+}
+
+/// Reads one problem folder; errors carry the folder's path.
+pub fn read_folder(dir: &Path) -> anyhow::Result<Problem> {
+    let mut files = BTreeMap::new();
+    collect(dir, dir, &mut files)?;
+    Problem::from_files(&files).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(|e| format!("{}/{e}", dir.display())).collect();
+        anyhow::anyhow!("{}", lines.join("\n"))
+    })
+}
+
+fn collect(root: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) -> anyhow::Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect(root, &path, files)?;
+        } else {
+            let relative = path.strip_prefix(root)?.to_string_lossy().replace('\\', "/");
+            files.insert(relative, std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?);
+        }
+    }
+    Ok(())
+}
+
+/// One problem folder, or every problem folder directly inside `path`.
+fn read_path(path: &Path) -> anyhow::Result<Vec<Problem>> {
+    if path.join(PROBLEM_FILE).exists() {
+        return Ok(vec![read_folder(path)?]);
+    }
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(path)
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join(PROBLEM_FILE).exists())
+        .collect();
+    dirs.sort();
+    if dirs.is_empty() {
+        bail!("{}: no {PROBLEM_FILE} here or in its subfolders", path.display());
+    }
+    let mut problems = Vec::new();
+    let mut failures = Vec::new();
+    for dir in dirs {
+        match read_folder(&dir) {
+            Ok(problem) => problems.push(problem),
+            Err(err) => failures.push(err.to_string()),
+        }
+    }
+    if !failures.is_empty() {
+        bail!("{}", failures.join("\n"));
+    }
+    Ok(problems)
+}
+
+pub fn write_folder(dir: &Path, problem: &Problem) -> anyhow::Result<()> {
+    for (name, bytes) in problem.to_files()? {
+        let path = dir.join(&name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Where problem commands read and write.
+enum Backend {
+    Server { base: String, token: String, http: reqwest::Client },
+    Database(crate::db::Db),
+}
+
+impl Backend {
+    async fn open(config: &Config) -> anyhow::Result<Self> {
+        let mut addr = config.bind_addr()?;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+        }
+        let base = format!("http://{addr}");
+        let http = reqwest::Client::builder().timeout(Duration::from_secs(300)).build()?;
+        let running = http
+            .get(format!("{base}/healthz"))
+            .timeout(Duration::from_secs(2))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success());
+        if running {
+            let secret = crate::auth::token::load_or_create_secret(config.auth.secret.as_deref(), &config.data_dir)?;
+            let token = crate::auth::token::TokenKeys::new(&secret, 1).issue_service()?;
+            return Ok(Self::Server { base, token, http });
+        }
+        let db = crate::db::connect(config)
+            .await
+            .context("cannot open the database (if a server holds it, start it on the configured address)")?;
+        store::ensure_schema(&db).await?;
+        let builtins: Vec<Problem> = builtin_problems().into_iter().filter_map(Result::ok).collect();
+        store::seed(&db, &builtins).await?;
+        Ok(Self::Database(db))
+    }
+
+    async fn request(&self, method: reqwest::Method, path: &str, body: Option<&Problem>) -> anyhow::Result<Value> {
+        let Self::Server { base, token, http } = self else { bail!("not connected to a server") };
+        let mut request = http.request(method, format!("{base}/api/admin{path}")).bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await?;
+        let status = response.status();
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        if !status.is_success() {
+            bail!("{}", body["message"].as_str().unwrap_or(status.as_str()));
+        }
+        Ok(body)
+    }
+
+    async fn all(&self) -> anyhow::Result<Vec<Problem>> {
+        match self {
+            Self::Database(db) => {
+                let mut all = store::list(db).await?;
+                all.sort_by(|a, b| (a.difficulty, &a.title).cmp(&(b.difficulty, &b.title)));
+                Ok(all)
+            }
+            Self::Server { .. } => {
+                let body = self.request(reqwest::Method::GET, "/problems", None).await?;
+                Ok(serde_json::from_value(body["problems"].clone())?)
+            }
+        }
+    }
+
+    async fn find(&self, slug: &str) -> anyhow::Result<Option<Problem>> {
+        Ok(self.all().await?.into_iter().find(|p| p.slug == slug))
+    }
+
+    async fn upsert(&self, problem: &Problem) -> anyhow::Result<()> {
+        match self {
+            Self::Database(db) => store::upsert(db, problem).await,
+            Self::Server { .. } => self.request(reqwest::Method::POST, "/problems", Some(problem)).await.map(|_| ()),
+        }
+    }
+
+    async fn remove(&self, slug: &str) -> anyhow::Result<bool> {
+        match self {
+            Self::Database(db) => store::remove(db, slug).await,
+            Self::Server { .. } => {
+                match self.request(reqwest::Method::DELETE, &format!("/problems/{slug}"), None).await {
+                    Ok(_) => Ok(true),
+                    Err(err) if err.to_string().contains("not found") => Ok(false),
+                    Err(err) => Err(err),
+                }
+            }
+        }
+    }
+}
+
+pub async fn run(command: ProblemsCommand, config: &Config) -> anyhow::Result<()> {
+    match command {
+        ProblemsCommand::Validate { paths, installed, starters, languages } => {
+            let problems = if installed {
+                Backend::open(config).await?.all().await?
+            } else if paths.is_empty() {
+                let mut problems = Vec::new();
+                let mut failures = Vec::new();
+                for result in builtin_problems() {
+                    match result {
+                        Ok(problem) => problems.push(problem),
+                        Err((folder, errors)) => {
+                            failures.extend(errors.iter().map(|e| format!("problems/{folder}/{e}")));
+                        }
+                    }
+                }
+                if !failures.is_empty() {
+                    bail!("{}", failures.join("\n"));
+                }
+                problems
+            } else {
+                let mut problems = Vec::new();
+                for path in &paths {
+                    problems.extend(read_path(path)?);
+                }
+                problems
+            };
+            let languages = if languages.is_empty() {
+                Language::ALL.to_vec()
+            } else {
+                languages
+                    .iter()
+                    .map(|l| Language::parse(l).ok_or_else(|| anyhow::anyhow!("unknown language `{l}`")))
+                    .collect::<anyhow::Result<_>>()?
+            };
+            let sandbox = Sandbox::new(&config.sandbox).await?;
+            validate(&Executor::select(&sandbox), &problems, starters.then_some(languages.as_slice())).await
+        }
+        other => manage(other, config).await,
+    }
+}
+
+async fn manage(command: ProblemsCommand, config: &Config) -> anyhow::Result<()> {
+    let backend = Backend::open(config).await?;
+    match command {
+        ProblemsCommand::List => {
+            for p in backend.all().await? {
+                println!(
+                    "{:<36} {:<7} {:<40} {} visible, {} hidden, solutions: {}",
+                    p.slug,
+                    p.difficulty.to_string(),
+                    p.title,
+                    p.tests.visible.len(),
+                    p.tests.hidden.len(),
+                    p.solutions.keys().cloned().collect::<Vec<_>>().join(" ")
+                );
+            }
+        }
+        ProblemsCommand::Show { slug, json: as_json } => {
+            let problem = backend.find(&slug).await?.ok_or_else(|| anyhow::anyhow!("no problem `{slug}`"))?;
+            if as_json {
+                println!("{}", serde_json::to_string_pretty(&problem)?);
+            } else {
+                println!("{} — {} ({})", problem.slug, problem.title, problem.difficulty);
+                println!("category:   {}", problem.category);
+                println!("tags:       {}", problem.tags.join(", "));
+                println!("signature:  {}", problem.signature);
+                println!("compare:    {}", problem.compare);
+                println!("tests:      {} visible, {} hidden", problem.tests.visible.len(), problem.tests.hidden.len());
+                println!("solutions:  {}", problem.solutions.keys().cloned().collect::<Vec<_>>().join(", "));
+                println!("\n{}", problem.description.trim_end());
+            }
+        }
+        ProblemsCommand::Add { path } => {
+            let problem = read_folder(&path)?;
+            if backend.find(&problem.slug).await?.is_some() {
+                bail!("problem `{}` already exists; use `coderoom problems import` to replace it", problem.slug);
+            }
+            backend.upsert(&problem).await?;
+            println!("added {}", problem.slug);
+        }
+        ProblemsCommand::Import { path } => {
+            let problems = read_path(&path)?;
+            for problem in &problems {
+                backend.upsert(problem).await?;
+                println!("imported {}", problem.slug);
+            }
+        }
+        ProblemsCommand::Export { dir, slugs } => {
+            let all = backend.all().await?;
+            for slug in &slugs {
+                if !all.iter().any(|p| &p.slug == slug) {
+                    bail!("no problem `{slug}`");
+                }
+            }
+            for problem in all.iter().filter(|p| slugs.is_empty() || slugs.contains(&p.slug)) {
+                let folder = dir.join(&problem.slug);
+                write_folder(&folder, problem)?;
+                println!("exported {} to {}", problem.slug, folder.display());
+            }
+        }
+        ProblemsCommand::Remove { slug } => {
+            if !backend.remove(&slug).await? {
+                bail!("no problem `{slug}`");
+            }
+            println!("removed {slug}");
+        }
+        ProblemsCommand::Validate { .. } => unreachable!("handled by run"),
+    }
+    Ok(())
+}
+
+/// Runs every reference solution (and optionally every language's starter code) against all
+/// tests. Fails when any solution is not accepted or a starter does not compile.
+pub async fn validate(executor: &Executor, problems: &[Problem], starters: Option<&[Language]>) -> anyhow::Result<()> {
+    let jobs: usize = problems.iter().map(|p| p.solutions.len() + starters.map_or(0, <[_]>::len)).sum();
+    let bar = ProgressBar::new(jobs as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut failures = Vec::new();
+    let mut warnings = Vec::new();
+    for problem in problems {
+        if problem.tests.hidden.len() < 10 {
+            warnings.push(format!(
+                "{}: only {} hidden tests (the library aims for 10+)",
+                problem.slug,
+                problem.tests.hidden.len()
+            ));
+        }
+        if problem.solutions.is_empty() {
+            failures.push(format!("{}: no reference solution in solutions/", problem.slug));
+        }
+        for (file, code) in &problem.solutions {
+            bar.set_message(format!("{} {file}", problem.slug));
+            let Some(language) = Language::from_file_name(file) else {
+                failures.push(format!("{}/solutions/{file}: unknown language", problem.slug));
+                continue;
+            };
+            match judge::judge(executor, "validate", problem, language, code, Selection::All).await {
+                Ok(report) if report.verdict == Verdict::Accepted => {}
+                Ok(report) => failures.push(format!(
+                    "{}/solutions/{file}: {:?}, {}/{} passed: {}{}",
+                    problem.slug,
+                    report.verdict,
+                    report.passed,
+                    report.total,
+                    report.message,
+                    first_detail(&report)
+                )),
+                Err(err) => failures.push(format!("{}/solutions/{file}: {err}", problem.slug)),
+            }
+            bar.inc(1);
+        }
+        let signature = problem.parsed_signature().map_err(|e| anyhow::anyhow!("{}: {e}", problem.slug))?;
+        for &language in starters.unwrap_or_default() {
+            bar.set_message(format!("{} starter {language}", problem.slug));
+            let code = problem
+                .starter
+                .get(language.id())
+                .cloned()
+                .unwrap_or_else(|| drivers::starter(language, &signature, problem.mutates.as_deref()));
+            match judge::judge(executor, "validate", problem, language, &code, Selection::All).await {
+                Ok(report) if report.verdict == Verdict::CompileError => failures.push(format!(
+                    "{}: starter code in {language} does not compile:\n{}",
+                    problem.slug,
+                    report.compile_output.unwrap_or_default()
+                )),
+                Ok(report) if report.verdict == Verdict::Accepted => {
+                    failures.push(format!("{}: starter code in {language} is accepted (tests too weak)", problem.slug))
+                }
+                Ok(_) => {}
+                Err(err) => failures.push(format!("{}: starter in {language}: {err}", problem.slug)),
+            }
+            bar.inc(1);
+        }
+    }
+    bar.finish_and_clear();
+    for warning in &warnings {
+        println!("warning: {warning}");
+    }
+    if failures.is_empty() {
+        println!("{} problem(s) valid; {jobs} run(s) as expected ({})", problems.len(), executor.describe());
+        Ok(())
+    } else {
+        for failure in &failures {
+            println!("FAILED {failure}");
+        }
+        bail!("{} failure(s)", failures.len())
+    }
+}
+
+fn first_detail(report: &judge::Report) -> String {
+    let visible = report.tests.iter().find(|t| t.status != judge::TestStatus::Passed);
+    match visible {
+        Some(test) => format!(
+            " [test {}: expected {}, got {}{}]",
+            test.index + 1,
+            json!(test.expected),
+            json!(test.actual),
+            test.error.as_deref().map(|e| format!(", {e}")).unwrap_or_default()
+        ),
+        None => {
+            report.compile_output.as_deref().map(|c| format!("\n{c}")).unwrap_or_default()
+                + &(if report.stderr.is_empty() { String::new() } else { format!("\nstderr: {}", report.stderr) })
+        }
+    }
+}

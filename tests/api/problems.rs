@@ -1,0 +1,342 @@
+//! The problem library and the judge, through the real binary. Code runs with the
+//! unisolated local executor (`JUDGE_EXECUTOR=local`, host python3/node/g++/javac), so
+//! these tests need no Docker images; the sandbox path is the same judge with another seam.
+
+use std::process::Command;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::{BINARY, Server, assert_error};
+
+fn judge_server() -> Server {
+    Server::start_with_env(&[("JUDGE_EXECUTOR", "local")])
+}
+
+const TWO_SUM_PY: &str = "def twoSum(nums, target):\n    seen = {}\n    for i, x in enumerate(nums):\n        if target - x in seen:\n            return [seen[target - x], i]\n        seen[x] = i\n";
+
+#[tokio::test]
+async fn library_lists_and_shows_without_hidden_data() {
+    let server = judge_server();
+    let (client, _) = server.user("Reader").await;
+    assert_error(server.anon().get_json("/api/problems").await, StatusCode::UNAUTHORIZED, "Sign in");
+
+    let (status, body) = client.get_json("/api/problems").await;
+    assert_eq!(status, StatusCode::OK);
+    let problems = body["problems"].as_array().expect("problems");
+    assert!(problems.len() >= 15, "{} problems", problems.len());
+    for difficulty in ["easy", "medium", "hard"] {
+        assert!(problems.iter().any(|p| p["difficulty"] == difficulty), "no {difficulty} problem");
+    }
+    for slug in ["two-sum", "reverse-string", "valid-palindrome", "maximum-subarray", "container-with-most-water"] {
+        assert!(problems.iter().any(|p| p["slug"] == slug), "{slug} missing");
+    }
+    let (_, hard) = client.get_json("/api/problems?difficulty=hard").await;
+    assert!(hard["problems"].as_array().expect("list").iter().all(|p| p["difficulty"] == "hard"));
+    let (_, trees) = client.get_json("/api/problems?tag=tree").await;
+    assert!(trees["problems"].as_array().expect("list").len() >= 3);
+
+    let (status, body) = client.get_json("/api/problems/two-sum").await;
+    assert_eq!(status, StatusCode::OK);
+    let problem = &body["problem"];
+    assert_eq!(problem["title"], "Two Sum");
+    assert_eq!(problem["examples"][0]["input"], "nums = [2,7,11,15], target = 9");
+    assert!(
+        problem["starterCode"]["java"].as_str().expect("java").contains("public int[] twoSum(int[] nums, int target)")
+    );
+    assert_eq!(problem["starterCode"].as_object().expect("starters").len(), 8);
+    assert!(problem["hiddenTestCount"].as_u64().expect("count") >= 10);
+    let text = body.to_string();
+    for secret in ["\"hidden\"", "solutions", "seen[x] = i", "new Map()"] {
+        assert!(!text.contains(secret), "detail leaks `{secret}`");
+    }
+    // The large hidden inputs are nowhere in the list or the detail.
+    assert!(text.len() < 20_000, "detail is {} bytes", text.len());
+    assert_error(client.get_json("/api/problems/nope").await, StatusCode::NOT_FOUND, "Problem not found");
+    // The first account is the administrator; anyone else is refused the full definitions.
+    let (other, _) = server.user("Other").await;
+    let (status, _) = other.get_json("/api/admin/problems").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn run_and_submit_give_per_test_verdicts() {
+    let server = judge_server();
+    let (client, _) = server.user("Coder").await;
+
+    // Accepted in Python, with prints on stdout and stderr that must not disturb judging.
+    let noisy = format!("import sys\n{TWO_SUM_PY}\nprint('loaded')\n")
+        .replace("    seen = {}\n", "    seen = {}\n    print('[0, 1]')\n    print('debug', file=sys.stderr)\n");
+    let (status, body) =
+        client.post_json("/api/problems/two-sum/submit", json!({"language": "python", "code": noisy})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let result = &body["result"];
+    assert_eq!(result["verdict"], "accepted", "{result}");
+    assert_eq!(result["passed"], result["total"]);
+    assert!(result["hidden"]["total"].as_u64().expect("hidden") >= 10);
+    assert_eq!(result["tests"].as_array().expect("tests").len(), 3, "only visible tests are itemised");
+    assert_eq!(result["tests"][0]["output"], "[0, 1]\ndebug\n");
+
+    // Run: visible tests only, with input, expected and actual.
+    let wrong = "function twoSum(nums, target) { console.log('hi'); return [0, 1]; }";
+    let (_, body) =
+        client.post_json("/api/problems/two-sum/run", json!({"language": "javascript", "code": wrong})).await;
+    let result = &body["result"];
+    assert_eq!(result["verdict"], "wrong_answer", "{result}");
+    assert_eq!(result["passed"], 2);
+    assert_eq!(result["total"], 3);
+    assert_eq!(result["tests"][1]["status"], "wrong_answer");
+    assert_eq!(result["tests"][1]["input"], json!({"nums": [3, 2, 4], "target": 6}));
+    assert_eq!(result["tests"][1]["expected"], json!([1, 2]));
+    assert_eq!(result["tests"][1]["actual"], json!([0, 1]));
+    assert_eq!(result["tests"][0]["output"], "hi\n");
+
+    // Submit of a solution that fails only hidden tests: counts and category, no data.
+    let partial = "def twoSum(nums, target):\n    if len(nums) > 4:\n        return [0, 0]\n    for i in range(len(nums)):\n        for j in range(i + 1, len(nums)):\n            if nums[i] + nums[j] == target:\n                return [i, j]\n";
+    let (_, body) =
+        client.post_json("/api/problems/two-sum/submit", json!({"language": "python", "code": partial})).await;
+    let result = &body["result"];
+    assert_eq!(result["verdict"], "wrong_answer", "{result}");
+    assert_eq!(result["hidden"]["firstFailure"], "wrong_answer");
+    assert!(result["message"].as_str().expect("message").contains("hidden"));
+    let text = body.to_string();
+    assert!(!text.contains("1000000000") && text.len() < 10_000, "hidden data leaked: {} bytes", text.len());
+
+    // Brute force is too slow for the large hidden tests.
+    let brute = "def twoSum(nums, target):\n    for i in range(len(nums)):\n        for j in range(i + 1, len(nums)):\n            if nums[i] + nums[j] == target:\n                return [i, j]\n";
+    let (_, body) =
+        client.post_json("/api/problems/two-sum/submit", json!({"language": "python", "code": brute})).await;
+    assert_eq!(body["result"]["verdict"], "time_limit", "{body}");
+
+    // Runtime error, with the candidate's line number.
+    let crash = "def isPalindrome(s):\n    return [][1]\n";
+    let (_, body) =
+        client.post_json("/api/problems/valid-palindrome/run", json!({"language": "python", "code": crash})).await;
+    assert_eq!(body["result"]["verdict"], "runtime_error", "{body}");
+    let error = body["result"]["tests"][0]["error"].as_str().expect("error");
+    assert!(error.contains("IndexError") && error.contains("line 2"), "{error}");
+
+    // Compile errors: Python syntax and C++.
+    let (_, body) = client
+        .post_json("/api/problems/valid-palindrome/run", json!({"language": "python", "code": "def isPalindrome(s)\n"}))
+        .await;
+    assert_eq!(body["result"]["verdict"], "compile_error", "{body}");
+    let (_, body) = client
+        .post_json(
+            "/api/problems/maximum-subarray/run",
+            json!({"language": "cpp", "code": "int maxSubArray(vector<int>& nums) { return nums; }"}),
+        )
+        .await;
+    assert_eq!(body["result"]["verdict"], "compile_error", "{body}");
+    assert!(body["result"]["compileOutput"].as_str().expect("output").contains("solution.cpp:1"), "{body}");
+
+    // Custom input: one JSON value per parameter.
+    let (_, body) = client
+        .post_json(
+            "/api/problems/two-sum/run",
+            json!({"language": "python", "code": TWO_SUM_PY, "stdin": "[1, 5, 9]\n14"}),
+        )
+        .await;
+    assert_eq!(body["result"]["tests"][0]["actual"], json!([1, 2]), "{body}");
+    assert!(body["result"]["custom"].as_bool().expect("custom"));
+}
+
+#[tokio::test]
+async fn every_original_problem_in_java_cpp_and_javascript() {
+    let server = judge_server();
+    let (client, _) = server.user("Poly").await;
+    let cases = [
+        (
+            "reverse-string",
+            "java",
+            "class Solution { public void reverseString(char[] s) { for (int i = 0, j = s.length - 1; i < j; i++, j--) { char t = s[i]; s[i] = s[j]; s[j] = t; } } }",
+        ),
+        ("reverse-string", "javascript", "function reverseString(s) { s.reverse(); }"),
+        ("reverse-string", "cpp", "void reverseString(vector<char>& s) { reverse(s.begin(), s.end()); }"),
+        (
+            "valid-palindrome",
+            "java",
+            "class Solution { public boolean isPalindrome(String s) { String t = s.toLowerCase().replaceAll(\"[^a-z0-9]\", \"\"); return new StringBuilder(t).reverse().toString().equals(t); } }",
+        ),
+        (
+            "maximum-subarray",
+            "cpp",
+            "int maxSubArray(vector<int>& nums) { int best = nums[0], cur = 0; for (int x : nums) { cur = max(x, cur + x); best = max(best, cur); } return best; }",
+        ),
+        (
+            "container-with-most-water",
+            "c",
+            "int maxArea(int* h, int n) { int i = 0, j = n - 1, best = 0; while (i < j) { int a = (j - i) * (h[i] < h[j] ? h[i] : h[j]); if (a > best) best = a; if (h[i] < h[j]) i++; else j--; } return best; }",
+        ),
+        (
+            "two-sum",
+            "java",
+            "class Solution { public int[] twoSum(int[] nums, int target) { Map<Integer, Integer> seen = new HashMap<>(); for (int i = 0; i < nums.length; i++) { Integer j = seen.get(target - nums[i]); if (j != null) return new int[] {j, i}; seen.put(nums[i], i); } return new int[0]; } }",
+        ),
+        (
+            "reverse-linked-list",
+            "cpp",
+            "ListNode* reverseList(ListNode* head) { ListNode* prev = nullptr; while (head) { ListNode* n = head->next; head->next = prev; prev = head; head = n; } return prev; }",
+        ),
+        (
+            "binary-tree-level-order-traversal",
+            "java",
+            "class Solution { public int[][] levelOrder(TreeNode root) { List<int[]> out = new ArrayList<>(); List<TreeNode> level = new ArrayList<>(); if (root != null) level.add(root); while (!level.isEmpty()) { int[] row = new int[level.size()]; List<TreeNode> next = new ArrayList<>(); for (int i = 0; i < row.length; i++) { TreeNode n = level.get(i); row[i] = n.val; if (n.left != null) next.add(n.left); if (n.right != null) next.add(n.right); } out.add(row); level = next; } return out.toArray(new int[0][]); } }",
+        ),
+        (
+            "group-anagrams",
+            "cpp",
+            "vector<vector<string>> groupAnagrams(vector<string>& strs) { map<string, vector<string>> g; for (auto& s : strs) { string k = s; sort(k.begin(), k.end()); g[k].push_back(s); } vector<vector<string>> out; for (auto& [k, v] : g) out.push_back(v); return out; }",
+        ),
+    ];
+    for (slug, language, code) in cases {
+        let (status, body) = client
+            .post_json(&format!("/api/problems/{slug}/submit"), json!({"language": language, "code": code}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{slug} {language}: {body}");
+        assert_eq!(body["result"]["verdict"], "accepted", "{slug} {language}: {body}");
+    }
+    // A crash in C kills the process: the test it was in is a runtime error, the rest skipped.
+    let (_, body) = client
+        .post_json(
+            "/api/problems/maximum-subarray/run",
+            json!({"language": "c", "code": "int maxSubArray(int* nums, int n) { int* p = 0; return *p + n; }"}),
+        )
+        .await;
+    assert_eq!(body["result"]["verdict"], "runtime_error", "{body}");
+    assert_eq!(body["result"]["tests"][1]["status"], "skipped", "{body}");
+}
+
+#[tokio::test]
+async fn judge_requests_are_validated_and_recorded_in_sessions() {
+    let server = judge_server();
+    let (host, _) = server.user("Host").await;
+    let (stranger, _) = server.user("Stranger").await;
+    let path = "/api/problems/two-sum/run";
+    assert_error(
+        server.anon().post_json(path, json!({"language": "python", "code": "x"})).await,
+        StatusCode::UNAUTHORIZED,
+        "Sign in",
+    );
+    assert_error(
+        host.post_json(path, json!({"language": "cobol", "code": "x"})).await,
+        StatusCode::BAD_REQUEST,
+        "Unknown language",
+    );
+    assert_error(
+        host.post_json(path, json!({"language": "python", "code": "  "})).await,
+        StatusCode::BAD_REQUEST,
+        "code is required",
+    );
+    let huge = "#".repeat(70 * 1024);
+    assert_error(
+        host.post_json(path, json!({"language": "python", "code": huge})).await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "code is larger",
+    );
+    assert_error(
+        host.post_json(path, json!({"language": "python", "code": TWO_SUM_PY, "stdin": "[1]"})).await,
+        StatusCode::BAD_REQUEST,
+        "2 line(s)",
+    );
+    assert_error(
+        host.post_json("/api/problems/nope/run", json!({"language": "python", "code": "x"})).await,
+        StatusCode::NOT_FOUND,
+        "Problem",
+    );
+
+    let (status, body) = host.post_json("/api/sessions", json!({"problem": "two-sum"})).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let id = body["session"]["id"].as_str().expect("id").to_string();
+    let submit = json!({"language": "python", "code": TWO_SUM_PY, "sessionId": id});
+    let (status, body) = host.post_json("/api/problems/two-sum/submit", submit.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_error(
+        stranger.post_json("/api/problems/two-sum/submit", submit).await,
+        StatusCode::FORBIDDEN,
+        "not in this session",
+    );
+    assert_error(
+        host.post_json("/api/problems/reverse-string/run", json!({"language": "python", "code": "x", "sessionId": id}))
+            .await,
+        StatusCode::BAD_REQUEST,
+        "two-sum",
+    );
+    let (status, body) = host.get_json(&format!("/api/sessions/{id}/submissions")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let submissions = body["submissions"].as_array().expect("submissions");
+    assert_eq!(submissions.len(), 1, "{body}");
+    assert_eq!(submissions[0]["verdict"], "accepted");
+    assert_eq!(submissions[0]["userName"], "Host");
+    assert_error(
+        stranger.get_json(&format!("/api/sessions/{id}/submissions")).await,
+        StatusCode::FORBIDDEN,
+        "not in this session",
+    );
+}
+
+fn coderoom(data_dir: &std::path::Path, args: &[&str]) -> (bool, String) {
+    let output = Command::new(BINARY)
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(["--bind", "127.0.0.1:1"])
+        .env("CODEROOM_LOG_LEVEL", "error")
+        .env("JUDGE_EXECUTOR", "local")
+        .output()
+        .expect("run coderoom");
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    (output.status.success(), text)
+}
+
+#[tokio::test]
+async fn problems_cli_manages_the_library() {
+    let temp = tempfile::tempdir().expect("tempdir");
+    let data = temp.path().join("data");
+    let (ok, out) = coderoom(&data, &["problems", "list"]);
+    assert!(ok && out.contains("two-sum") && out.contains("binary-tree-maximum-path-sum"), "{out}");
+
+    // Export, edit, validate (with a clear file + field error), import, remove.
+    let export = temp.path().join("export");
+    let (ok, out) = coderoom(&data, &["problems", "export", export.to_str().expect("utf8"), "two-sum"]);
+    assert!(ok, "{out}");
+    let folder = export.join("two-sum");
+    let toml = std::fs::read_to_string(folder.join("problem.toml")).expect("toml");
+    std::fs::write(folder.join("problem.toml"), toml.replace("slug = \"two-sum\"", "slug = \"two-sum-copy\""))
+        .expect("write");
+    let (ok, out) = coderoom(&data, &["problems", "validate", folder.to_str().expect("utf8")]);
+    assert!(ok, "{out}");
+
+    let tests = std::fs::read_to_string(folder.join("tests.json")).expect("tests");
+    std::fs::write(folder.join("tests.json"), tests.replacen("\"target\":9", "\"target\":\"nine\"", 1)).expect("write");
+    let (ok, out) = coderoom(&data, &["problems", "validate", folder.to_str().expect("utf8")]);
+    assert!(!ok && out.contains("tests.json: visible[0].input.target: expected a 32-bit integer"), "{out}");
+    std::fs::write(folder.join("tests.json"), &tests).expect("write");
+
+    // A wrong reference solution fails validation.
+    std::fs::write(folder.join("solutions/solution.py"), "def twoSum(nums, target):\n    return [0, 1]\n")
+        .expect("write");
+    let (ok, out) = coderoom(&data, &["problems", "validate", folder.to_str().expect("utf8")]);
+    assert!(!ok && out.contains("solution.py") && out.contains("WrongAnswer"), "{out}");
+    std::fs::write(folder.join("solutions/solution.py"), TWO_SUM_PY).expect("write");
+
+    let (ok, out) = coderoom(&data, &["problems", "add", folder.to_str().expect("utf8")]);
+    assert!(ok, "{out}");
+    let (ok, out) = coderoom(&data, &["problems", "add", folder.to_str().expect("utf8")]);
+    assert!(!ok && out.contains("already exists"), "{out}");
+
+    // The server sees the CLI's changes; with the server running, the CLI goes through it.
+    let server = Server::start_in(&data, &[("JUDGE_EXECUTOR", "local")]);
+    let (client, _) = server.user("Admin").await;
+    let (status, _) = client.get_json("/api/problems/two-sum-copy").await;
+    assert_eq!(status, StatusCode::OK);
+    let port = server.url.rsplit(':').next().expect("port").to_string();
+    let output = Command::new(BINARY)
+        .args(["problems", "remove", "two-sum-copy", "--bind", &format!("127.0.0.1:{port}"), "--data-dir"])
+        .arg(&data)
+        .output()
+        .expect("remove");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let (status, _): (StatusCode, Value) = client.get_json("/api/problems/two-sum-copy").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "removal applies without a restart");
+}

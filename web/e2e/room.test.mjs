@@ -1,0 +1,314 @@
+// Browser test of the live interview room and the practice page (issue 6):
+// two people in two browser contexts share an editor, run and submit code and both see the
+// results, chat, start video, and the host ends the session; a third person finds it full;
+// a practice-page submit; a phone-sized pass. Every part that needs a server feature this
+// server lacks (the endpoint answers 404) is skipped with a message, so a partial server is green.
+//
+// Run:  CODEROOM_URL=http://127.0.0.1:8080 node --test web/e2e/
+// Uses Debian's Chromium (/usr/bin/chromium) through playwright-core; never downloads a browser.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import path from 'node:path'
+
+const BASE = process.env.CODEROOM_URL?.replace(/\/+$/, '')
+const SKIP = BASE ? false : 'CODEROOM_URL is not set: start the coderoom server and set CODEROOM_URL=http://127.0.0.1:PORT to run the browser tests'
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
+const SHOTS = process.env.SCREENSHOT_DIR || path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots')
+const TIMEOUT = 20_000
+const JUDGE_TIMEOUT = 90_000
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1'])
+const RUN = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
+const PASSWORD = 'correct-horse-battery-9'
+
+// Accepted Two Sum solutions, in the order they are tried (the first installed language wins).
+const SOLUTIONS = {
+  python: `class Solution:
+    def twoSum(self, nums, target):
+        seen = {}
+        for i, n in enumerate(nums):
+            if target - n in seen:
+                return [seen[target - n], i]
+            seen[n] = i
+        return []
+
+
+def twoSum(nums, target):
+    return Solution().twoSum(nums, target)
+`,
+  javascript: `function twoSum(nums, target) {
+  const seen = new Map();
+  for (let i = 0; i < nums.length; i++) {
+    if (seen.has(target - nums[i])) return [seen.get(target - nums[i]), i];
+    seen.set(nums[i], i);
+  }
+  return [];
+}
+`,
+}
+
+let browser
+const contexts = []
+const external = []
+const consoleErrors = []
+/** Endpoints this server lacks (probed 404): the app's own 404 for them is expected, not a bug. */
+const missing = new Set()
+
+async function newPage(name, options = {}) {
+  const context = await browser.newContext({ baseURL: BASE, ...options })
+  contexts.push(context)
+  await context.route('**/*', (route) => {
+    const url = route.request().url()
+    let host = ''
+    try {
+      host = new URL(url).hostname
+    } catch {
+      /* not a URL with a host */
+    }
+    if (!LOCAL_HOSTS.has(host)) {
+      external.push(`${name}: ${url}`)
+      return route.abort()
+    }
+    return route.continue()
+  })
+  const page = await context.newPage()
+  page.setDefaultTimeout(TIMEOUT)
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') consoleErrors.push(`${name}: ${msg.text()} (${msg.location()?.url ?? ''})`)
+  })
+  page.on('pageerror', (err) => consoleErrors.push(`${name}: uncaught ${err.message}`))
+  return { name, context, page }
+}
+
+async function shot(page, file) {
+  await page.screenshot({ path: path.join(SHOTS, file), fullPage: true, animations: 'disabled' })
+}
+
+async function register(page, who) {
+  const user = { name: `${who} ${RUN}`, email: `${who.toLowerCase()}-${RUN}@example.test` }
+  await page.goto('/register')
+  await page.getByTestId('auth-title').waitFor()
+  await page.getByTestId('input-name').fill(user.name)
+  await page.getByTestId('input-email').fill(user.email)
+  await page.getByTestId('input-password').fill(PASSWORD)
+  await page.getByTestId('submit').click()
+  await page.waitForURL('**/dashboard')
+  await page.getByTestId('welcome').getByText(user.name).waitFor()
+  return user
+}
+
+/** Asks the server directly (with the page's cookies; nothing reaches the console). */
+async function probe(ctx, urlPath) {
+  const res = await ctx.context.request.get(urlPath)
+  if (res.status() === 404) missing.add(urlPath)
+  let body = null
+  try {
+    body = await res.json()
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status(), body }
+}
+
+const editorValue = (page) => page.evaluate(() => document.querySelector('[data-testid="code-editor"]').__editor.getValue())
+const setEditorValue = (page, text) =>
+  page.evaluate((t) => document.querySelector('[data-testid="code-editor"]').__editor.getModel().setValue(t), text)
+
+async function typeAtEnd(page, text) {
+  await page.locator('[data-testid="code-editor"] .view-lines').click()
+  await page.keyboard.press('Control+End')
+  await page.keyboard.type(text)
+}
+
+async function waitForText(page, needle, timeout = TIMEOUT) {
+  await page.waitForFunction(
+    (n) => document.querySelector('[data-testid="code-editor"]')?.__editor?.getValue().includes(n),
+    needle,
+    { timeout },
+  )
+}
+
+before(async () => {
+  if (SKIP) return
+  mkdirSync(SHOTS, { recursive: true })
+  const { chromium } = await import('playwright-core')
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+    ],
+  })
+})
+
+after(async () => {
+  for (const c of contexts) await c.close().catch(() => {})
+  await browser?.close()
+})
+
+test('room: shared editor, run/submit, chat, video, end; practice; phone', { skip: SKIP, timeout: 600_000 }, async (t) => {
+  const A = await newPage('A')
+  const B = await newPage('B')
+  const C = await newPage('C')
+  let sessionId = ''
+  let language = null
+
+  await register(A.page, 'Ada')
+  await register(B.page, 'Ben')
+  await register(C.page, 'Cy')
+
+  // What this server offers.
+  const detail = await probe(A, '/api/problems/two-sum')
+  const judge = detail.status === 200 && !!detail.body?.problem?.starterCode
+  const runtimes = await probe(A, '/api/v2/runtimes')
+  const installed = Array.isArray(runtimes.body) ? runtimes.body.map((r) => [r.language, ...(r.aliases ?? [])]).flat() : []
+  const has = (lang) => installed.includes(lang) || (lang === 'javascript' && installed.includes('node'))
+  if (judge) language = Object.keys(SOLUTIONS).find((l) => has(l)) ?? null
+  const judgeSkip = !judge ? 'the judge is not on this server (GET /api/problems/two-sum has no starter code)' : !language ? 'no Python or JavaScript runtime is installed in the sandbox' : false
+
+  await t.test('problems list: search and difficulty filter', async () => {
+    await A.page.goto('/problems')
+    await A.page.getByTestId('problems').waitFor()
+    await A.page.getByTestId('problem-search').fill('two sum')
+    await A.page.locator('[data-testid="problem-card"][data-slug="two-sum"]').waitFor()
+    await A.page.getByTestId('filter-hard').check()
+    assert.equal(await A.page.locator('[data-testid="problem-card"][data-slug="two-sum"]').count(), 0)
+    await A.page.getByTestId('filter-all').check()
+    await shot(A.page, 'room-01-problems.png')
+  })
+
+  await t.test('practice page: submit is accepted', { skip: judgeSkip }, async () => {
+    await A.page.goto('/problem/two-sum')
+    await A.page.getByTestId('problem-description').waitFor()
+    await A.page.locator('[data-testid="code-editor"][data-ready="true"]').waitFor()
+    await A.page.getByTestId('language-picker').selectOption(language)
+    await setEditorValue(A.page, SOLUTIONS[language])
+    await A.page.getByTestId('run').click()
+    await A.page.getByTestId('result').waitFor({ timeout: JUDGE_TIMEOUT })
+    await A.page.getByTestId('submit-code').click()
+    await A.page.locator('[data-testid="result"][data-verdict="accepted"]').waitFor({ timeout: JUDGE_TIMEOUT })
+    await shot(A.page, 'room-02-practice-accepted.png')
+    // The code is kept per language across a reload.
+    await A.page.reload()
+    await A.page.locator('[data-testid="code-editor"][data-ready="true"]').waitFor()
+    assert.match(await editorValue(A.page), /twoSum/)
+  })
+
+  await t.test('A creates a session, B joins it, C finds it full', async () => {
+    await A.page.goto('/dashboard')
+    await A.page.getByTestId('create-session').click()
+    const dialog = A.page.getByTestId('create-session-dialog')
+    await dialog.getByTestId('problem-option-two-sum').click()
+    await dialog.getByTestId('confirm-create').click()
+    await A.page.waitForURL(/\/session\/[^/]+$/)
+    sessionId = decodeURIComponent(new URL(A.page.url()).pathname.split('/').pop())
+    await A.page.getByTestId('end-session').waitFor()
+
+    await B.page.goto('/dashboard')
+    const join = B.page.locator(`[data-testid="session-card"][data-session-id="${sessionId}"] [data-testid="join-button"]`)
+    await join.click()
+    await B.page.waitForURL(`**/session/${encodeURIComponent(sessionId)}`)
+    await B.page.getByTestId('leave-session').waitFor()
+
+    await C.page.goto('/dashboard')
+    const full = C.page.locator(`[data-testid="session-card"][data-session-id="${sessionId}"] [data-testid="join-button"]`)
+    await full.waitFor()
+    assert.equal((await full.innerText()).trim(), 'Full')
+    assert.equal(await full.isDisabled(), true)
+    await shot(C.page, 'room-03-full.png')
+  })
+
+  const room = await probe(A, `/api/sessions/${encodeURIComponent(sessionId)}/messages`)
+  const roomSkip = room.status === 404 ? 'the real-time room is not on this server (GET /api/sessions/:id/messages answers 404)' : false
+
+  await t.test('both type in the shared editor and see each other', { skip: roomSkip }, async () => {
+    for (const P of [A, B]) await P.page.locator('[data-testid="collab-status"][data-status="synced"]').waitFor()
+    await typeAtEnd(A.page, `\n// from Ada ${RUN}`)
+    await waitForText(B.page, `from Ada ${RUN}`)
+    await typeAtEnd(B.page, `\n// from Ben ${RUN}`)
+    await waitForText(A.page, `from Ben ${RUN}`)
+    // Remote cursors carry the other person's name.
+    await A.page.getByTestId('editor-presence').getByText('Ben', { exact: false }).waitFor()
+    await shot(A.page, 'room-04-shared-editor-a.png')
+    await shot(B.page, 'room-05-shared-editor-b.png')
+  })
+
+  await t.test('chat reaches the other person', { skip: roomSkip }, async () => {
+    await A.page.getByTestId('chat-input').fill(`hello Ben ${RUN}`)
+    await A.page.getByTestId('chat-send').click()
+    await B.page.getByTestId('chat-messages').getByText(`hello Ben ${RUN}`).waitFor()
+    await B.page.getByTestId('chat-input').fill(`hi Ada ${RUN}`)
+    await B.page.keyboard.press('Enter')
+    await A.page.getByTestId('chat-messages').getByText(`hi Ada ${RUN}`).waitFor()
+  })
+
+  await t.test('run and submit: both see the output and the verdict', { skip: roomSkip || judgeSkip }, async () => {
+    // Switching the shared language switches it for both.
+    await A.page.getByTestId('language-picker').selectOption(language)
+    A.page.once('dialog', (d) => d.accept())
+    await B.page.waitForFunction((l) => document.querySelector('[data-testid="language-picker"]')?.value === l, language)
+    await setEditorValue(A.page, SOLUTIONS[language])
+    await waitForText(B.page, 'twoSum')
+    await A.page.getByTestId('run').click()
+    await A.page.getByTestId('result').waitFor({ timeout: JUDGE_TIMEOUT })
+    await B.page.getByTestId('result').waitFor({ timeout: JUDGE_TIMEOUT })
+    await B.page.getByTestId('submit-code').click()
+    for (const P of [A, B]) await P.page.locator('[data-testid="result"][data-verdict="accepted"]').waitFor({ timeout: JUDGE_TIMEOUT })
+    await shot(B.page, 'room-06-verdict-b.png')
+  })
+
+  await t.test('video: both start the camera and see each other', { skip: roomSkip }, async () => {
+    await A.page.getByTestId('video-start').click()
+    await B.page.getByTestId('video-start').click()
+    for (const P of [A, B]) {
+      await P.page.waitForFunction(() => document.querySelectorAll('[data-testid="video-tile"]').length >= 2, null, { timeout: TIMEOUT })
+    }
+    await A.page.getByTestId('toggle-mic').click()
+    await shot(A.page, 'room-07-video-a.png')
+    await A.page.getByTestId('video-leave').click()
+  })
+
+  await t.test('phone-sized room: panes stack, no horizontal scrolling', async () => {
+    const P = await newPage('phone', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, storageState: await B.context.storageState() })
+    await P.page.goto(`/session/${encodeURIComponent(sessionId)}`)
+    await P.page.getByTestId('session-page').waitFor()
+    if (!roomSkip) await P.page.locator('[data-testid="code-editor"][data-ready="true"]').waitFor()
+    const overflow = await P.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+    assert.ok(overflow <= 0, `no horizontal scrolling at phone width (overflow ${overflow}px)`)
+    await shot(P.page, 'room-08-phone.png')
+    await P.context.close()
+  })
+
+  await t.test('host ends the session after confirming; both see it end', async () => {
+    await A.page.getByTestId('end-session').click()
+    await A.page.getByTestId('confirm-end').click()
+    for (const P of [A, B]) await P.page.locator('[data-testid="session-status"][data-status="completed"]').waitFor({ timeout: TIMEOUT })
+    await B.page.getByTestId('session-ended-note').waitFor()
+    await shot(B.page, 'room-09-ended-b.png')
+    if (!roomSkip) {
+      // The completed session shows its final code, read-only.
+      await B.page.reload()
+      await B.page.locator('[data-testid="code-editor"][data-ready="true"]').waitFor()
+      assert.match(await editorValue(B.page), new RegExp(judgeSkip ? `from Ben ${RUN}` : 'twoSum'))
+      await shot(B.page, 'room-10-final-code.png')
+    }
+  })
+
+  await t.test('no external requests and no console errors', () => {
+    assert.deepEqual(external, [], 'requests to hosts other than this machine')
+    const expected = (e) => {
+      const m = /status of 404 .*\((https?:\/\/[^)]+)\)$/.exec(e)
+      return !!m && missing.has(new URL(m[1]).pathname)
+    }
+    if (missing.size) console.log(`# endpoints this server lacks (their 404s are not counted): ${[...missing].join(', ')}`)
+    assert.deepEqual(consoleErrors.filter((e) => !expected(e)), [], 'console errors')
+  })
+})

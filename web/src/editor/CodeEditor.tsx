@@ -1,0 +1,115 @@
+import { useEffect, useRef, useState } from 'react'
+import { monaco } from './monaco'
+
+export type Editor = monaco.editor.IStandaloneCodeEditor
+
+function currentTheme(): 'coderoom-dark' | 'coderoom-light' {
+  const attr = document.documentElement.getAttribute('data-theme')
+  const dark = attr ? attr === 'dark' : window.matchMedia?.('(prefers-color-scheme: dark)').matches
+  return dark ? 'coderoom-dark' : 'coderoom-light'
+}
+
+/** Follows the app's light/dark theme (the data-theme attribute, else the system preference). */
+function useMonacoTheme() {
+  useEffect(() => {
+    const apply = () => monaco.editor.setTheme(currentTheme())
+    apply()
+    const obs = new MutationObserver(apply)
+    obs.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] })
+    const mq = window.matchMedia?.('(prefers-color-scheme: dark)')
+    mq?.addEventListener('change', apply)
+    return () => {
+      obs.disconnect()
+      mq?.removeEventListener('change', apply)
+    }
+  }, [])
+}
+
+interface Props {
+  /** Monaco language id. */
+  language: string
+  /** Controlled text; omit when something else (a Yjs binding) owns the model. */
+  value?: string
+  onChange?: (value: string) => void
+  readOnly?: boolean
+  /** Called once with the editor; the returned function runs on unmount. */
+  onMount?: (editor: Editor) => void | (() => void)
+  ariaLabel?: string
+  testId?: string
+  /** Ctrl/Cmd+Enter. */
+  onRun?: () => void
+}
+
+export default function CodeEditor({ language, value, onChange, readOnly, onMount, ariaLabel = 'Code editor', testId = 'code-editor', onRun }: Props) {
+  const host = useRef<HTMLDivElement>(null)
+  const [editor, setEditor] = useState<Editor | null>(null)
+  const onChangeRef = useRef(onChange)
+  onChangeRef.current = onChange
+  const onRunRef = useRef(onRun)
+  onRunRef.current = onRun
+  const onMountRef = useRef(onMount)
+  onMountRef.current = onMount
+  useMonacoTheme()
+
+  useEffect(() => {
+    const el = host.current
+    if (!el) return
+    const model = monaco.editor.createModel(value ?? '', language)
+    const ed = monaco.editor.create(el, {
+      model,
+      theme: currentTheme(),
+      automaticLayout: true,
+      minimap: { enabled: false },
+      fontSize: 14,
+      tabSize: 4,
+      scrollBeyondLastLine: false,
+      readOnly: !!readOnly,
+      ariaLabel,
+      fixedOverflowWidgets: true,
+      padding: { top: 8 },
+    })
+    const sub = ed.onDidChangeModelContent(() => onChangeRef.current?.(ed.getValue()))
+    ed.addAction({
+      id: 'coderoom.run',
+      label: 'Run code',
+      keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter],
+      run: () => onRunRef.current?.(),
+    })
+    // Lets browser tests set or read the whole text without simulating keystrokes.
+    Object.defineProperty(el, '__editor', { value: ed, configurable: true })
+    const cleanup = onMountRef.current?.(ed)
+    setEditor(ed)
+    return () => {
+      if (typeof cleanup === 'function') cleanup()
+      sub.dispose()
+      ed.dispose()
+      model.dispose()
+      setEditor(null)
+    }
+    // The editor is created once; props are applied by the effects below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [])
+
+  useEffect(() => {
+    const model = editor?.getModel()
+    if (model) monaco.editor.setModelLanguage(model, language)
+  }, [editor, language])
+
+  useEffect(() => {
+    editor?.updateOptions({ readOnly: !!readOnly, ariaLabel })
+  }, [editor, readOnly, ariaLabel])
+
+  useEffect(() => {
+    if (!editor || value === undefined) return
+    if (editor.getValue() !== value) {
+      const model = editor.getModel()
+      if (model) {
+        editor.pushUndoStop()
+        model.pushEditOperations([], [{ range: model.getFullModelRange(), text: value }], () => null)
+        editor.pushUndoStop()
+      }
+    }
+  }, [editor, value])
+
+  return <div ref={host} className="h-full min-h-0 w-full" data-testid={testId} data-ready={editor ? 'true' : 'false'} />
+}

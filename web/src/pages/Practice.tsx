@@ -1,0 +1,220 @@
+import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from 'react'
+import { Link, useParams } from 'react-router'
+import { useMutation } from '@tanstack/react-query'
+import { api, errorMessage, isApiError, type JudgeResult, type ProblemDetail } from '../api'
+import { useProblem, useProblems, useRuntimes } from '../api/hooks'
+import { ProblemDescription } from '../components/ProblemDescription'
+import { ResultPanel } from '../components/ResultPanel'
+import { SplitPane } from '../components/SplitPane'
+import { ErrorAlert } from '../components/Modal'
+import { EmptyState, Loading } from '../components/States'
+import { DifficultyBadge } from '../components/DifficultyBadge'
+import { LanguagePicker } from '../editor/LanguagePicker'
+import { languageInfo, problemLanguages, runtimeFor } from '../editor/languages'
+import { clearCode, loadCode, loadLanguage, saveCode, saveLanguage } from '../practice/storage'
+import { RunControls, judgeError, sampleInput } from '../components/RunControls'
+
+const CodeEditor = lazy(() => import('../editor/CodeEditor'))
+
+export function EditorFallback() {
+  return (
+    <div className="flex h-full min-h-40 items-center justify-center rounded-box bg-base-100">
+      <Loading label="Loading the editor…" testId="editor-loading" />
+    </div>
+  )
+}
+
+export default function PracticePage() {
+  const { slug = '' } = useParams()
+  const problem = useProblem(slug)
+  const list = useProblems()
+
+  if (problem.isPending) return <Loading label="Loading problem…" />
+  if (problem.isError) {
+    const summary = list.data?.find((p) => p.slug === slug)
+    if (isApiError(problem.error, 404) && summary) {
+      // The library lists it but this server cannot show details (the judge is not installed).
+      return (
+        <article className="card mx-auto max-w-3xl bg-base-100 shadow-sm" data-testid="problem-detail">
+          <div className="card-body gap-3">
+            <Link to="/problems" className="link link-hover text-sm">
+              ← Problems
+            </Link>
+            <div className="flex flex-wrap items-center gap-2">
+              <h1 className="text-2xl font-bold">{summary.title}</h1>
+              <DifficultyBadge difficulty={summary.difficulty} size="md" />
+            </div>
+            <p className="whitespace-pre-line">{summary.summary}</p>
+            <div role="status" className="alert alert-warning alert-soft" data-testid="judge-unavailable">
+              This server does not offer the problem statement and the judge yet, so code cannot be run here.
+            </div>
+          </div>
+        </article>
+      )
+    }
+    if (isApiError(problem.error, 404)) {
+      return (
+        <EmptyState title="Problem not found" testId="problem-missing">
+          <Link to="/problems" className="link link-primary">
+            Back to problems
+          </Link>
+        </EmptyState>
+      )
+    }
+    return <ErrorAlert message={errorMessage(problem.error)} />
+  }
+  return <Workspace key={slug} problem={problem.data} />
+}
+
+function Workspace({ problem }: { problem: ProblemDetail }) {
+  const runtimes = useRuntimes()
+  const langs = useMemo(() => problemLanguages(problem.languages ?? Object.keys(problem.starterCode ?? {})), [problem])
+  const [language, setLanguage] = useState(() => {
+    const saved = loadLanguage()
+    return langs.find((l) => l.id === saved)?.id ?? langs.find((l) => l.id === 'python')?.id ?? langs[0]?.id ?? 'python'
+  })
+  const starter = useCallback((lang: string) => problem.starterCode?.[lang] ?? '', [problem])
+  const [code, setCode] = useState(() => loadCode(problem.slug, language) ?? starter(language))
+  const [result, setResult] = useState<JudgeResult | null>(null)
+  const [custom, setCustom] = useState(false)
+  const [stdin, setStdin] = useState(() => sampleInput(problem))
+
+  // Each language keeps its own code (in this browser) while switching.
+  useEffect(() => {
+    const t = setTimeout(() => saveCode(problem.slug, language, code), 300)
+    return () => clearTimeout(t)
+  }, [problem.slug, language, code])
+
+  const switchLanguage = (next: string) => {
+    saveCode(problem.slug, language, code)
+    saveLanguage(next)
+    setLanguage(next)
+    setCode(loadCode(problem.slug, next) ?? starter(next))
+  }
+
+  const run = useMutation({
+    mutationFn: () => api.run(problem.slug, { language, code, ...(custom && stdin.trim() ? { stdin } : {}) }),
+    onSuccess: setResult,
+  })
+  const submit = useMutation({
+    mutationFn: () => api.submit(problem.slug, { language, code }),
+    onSuccess: setResult,
+  })
+  const busy = run.isPending || submit.isPending
+  const error = run.error ?? submit.error
+  const rt = runtimeFor(language, runtimes.data)
+
+  const doRun = () => {
+    if (!busy) {
+      submit.reset()
+      run.mutate()
+    }
+  }
+
+  return (
+    <div className="flex flex-col gap-2 lg:h-[calc(100dvh-5rem)]" data-testid="practice-page">
+      <div className="flex flex-wrap items-center gap-2 px-1">
+        <Link to="/problems" className="link link-hover text-sm">
+          ← Problems
+        </Link>
+      </div>
+      <SplitPane
+        direction="row"
+        label="Resize the description and the editor"
+        storageKey="practice"
+        initial={40}
+        className="min-h-0 flex-1 gap-2 lg:gap-0"
+        first={
+          <section className="h-full overflow-y-auto rounded-box bg-base-100 p-4 shadow-sm" aria-label="Problem">
+            <ProblemDescription problem={problem} />
+          </section>
+        }
+        second={
+          <section className="flex h-full min-h-0 flex-col gap-2" aria-label="Code">
+            <div className="flex flex-wrap items-center gap-2 rounded-box bg-base-100 p-2 shadow-sm">
+              <LanguagePicker value={language} onChange={switchLanguage} offered={langs.map((l) => l.id)} runtimes={runtimes.data} disabled={busy} />
+              <button
+                type="button"
+                className="btn btn-ghost btn-sm"
+                onClick={() => {
+                  if (code === starter(language) || window.confirm('Replace your code with the starter code?')) {
+                    clearCode(problem.slug, language)
+                    setCode(starter(language))
+                  }
+                }}
+                data-testid="reset-code"
+              >
+                Reset
+              </button>
+              <div className="flex-1" />
+              <RunControls
+                busy={busy}
+                running={run.isPending}
+                submitting={submit.isPending}
+                onRun={doRun}
+                onSubmit={() => {
+                  run.reset()
+                  submit.mutate()
+                }}
+                custom={custom}
+                setCustom={setCustom}
+              />
+            </div>
+            {runtimes.data && !rt && (
+              <div role="status" className="alert alert-warning alert-soft py-2 text-sm" data-testid="runtime-missing">
+                {languageInfo(language).label} is not installed in this server's sandbox; running it will fail.
+              </div>
+            )}
+            <SplitPane
+              direction="col"
+              label="Resize the editor and the results"
+              storageKey="practice-output"
+              initial={62}
+              min={25}
+              max={85}
+              className="h-[75vh] min-h-0 flex-none lg:h-auto lg:flex-1"
+              first={
+                <div className="h-full overflow-hidden rounded-box border border-base-300 bg-base-100">
+                  <Suspense fallback={<EditorFallback />}>
+                    <CodeEditor language={languageInfo(language).monaco} value={code} onChange={setCode} onRun={doRun} />
+                  </Suspense>
+                </div>
+              }
+              second={
+                <div className="h-full space-y-3 overflow-y-auto rounded-box bg-base-100 p-3 shadow-sm" data-testid="output-panel">
+                  {custom && (
+                    <div>
+                      <label htmlFor="stdin" className="text-sm font-medium">
+                        Custom input <span className="font-normal text-base-content/60">— one JSON value per line, one line per parameter</span>
+                      </label>
+                      <textarea
+                        id="stdin"
+                        className="textarea textarea-sm mt-1 w-full font-mono"
+                        rows={Math.max(2, problem.signature?.params.length ?? 2)}
+                        value={stdin}
+                        onChange={(e) => setStdin(e.target.value)}
+                        data-testid="custom-input"
+                      />
+                    </div>
+                  )}
+                  {error && <ErrorAlert message={judgeError(error)} testId="run-error" />}
+                  {busy ? (
+                    <Loading label={run.isPending ? 'Running…' : 'Judging every test…'} testId="judging" />
+                  ) : result ? (
+                    <ResultPanel key={result.submissionId ?? JSON.stringify([result.verdict, result.passed])} result={result} />
+                  ) : (
+                    !error && (
+                      <p className="text-sm text-base-content/60" data-testid="output-empty">
+                        Run your code on the examples{custom ? ' or your own input' : ''} (Ctrl+Enter), or submit it to be judged on every test.
+                      </p>
+                    )
+                  )}
+                </div>
+              }
+            />
+          </section>
+        }
+      />
+    </div>
+  )
+}

@@ -1,0 +1,322 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { useMutation } from '@tanstack/react-query'
+import * as Y from 'yjs'
+import { WebsocketProvider } from 'y-websocket'
+import { MonacoBinding } from 'y-monaco'
+import { api, type JudgeResult, type ProblemDetail, type User } from '../api'
+import { useRuntimes } from '../api/hooks'
+import CodeEditor, { type Editor } from '../editor/CodeEditor'
+import { LanguagePicker } from '../editor/LanguagePicker'
+import { languageInfo, problemLanguages } from '../editor/languages'
+import { ResultPanel } from '../components/ResultPanel'
+import { RunControls, judgeError, sampleInput } from '../components/RunControls'
+import { SplitPane } from '../components/SplitPane'
+import { ErrorAlert } from '../components/Modal'
+import { Loading } from '../components/States'
+import { colorFor, wsOrigin } from './ws'
+
+const TEXT = 'code'
+const META = 'meta'
+const DEFAULT_LANGUAGE = 'javascript'
+
+type CollabStatus = 'connecting' | 'connected' | 'disconnected'
+
+interface AwarenessUser {
+  id: string
+  name: string
+  color: string
+}
+
+/** CSS for the remote cursors y-monaco decorates (`yRemoteSelection-<clientID>`). */
+function cursorCss(states: Map<number, Record<string, unknown>>, self: number): string {
+  const rules: string[] = []
+  for (const [client, state] of states) {
+    if (client === self) continue
+    const u = state.user as AwarenessUser | undefined
+    if (!u) continue
+    const color = /^#[0-9a-f]{6}$/i.test(u.color) ? u.color : '#2563eb'
+    const name = String(u.name ?? '').replace(/[^\p{L}\p{N} ._-]/gu, '').slice(0, 40)
+    rules.push(
+      `.yRemoteSelection-${client}{background-color:${color}33}`,
+      `.yRemoteSelectionHead-${client}{position:absolute;border-left:2px solid ${color};height:100%;box-sizing:border-box}`,
+      `.yRemoteSelectionHead-${client}::after{content:"${name}";position:absolute;top:-1.3em;left:-2px;padding:0 4px;font:11px/1.3em system-ui,sans-serif;white-space:nowrap;color:#fff;background:${color};border-radius:3px 3px 3px 0;pointer-events:none;z-index:10}`,
+    )
+  }
+  return rules.join('\n')
+}
+
+interface Collab {
+  doc: Y.Doc
+  provider: WebsocketProvider
+  text: Y.Text
+  meta: Y.Map<unknown>
+}
+
+function useCollab(sessionId: string, user: User, enabled: boolean) {
+  const [collab, setCollab] = useState<Collab | null>(null)
+  const [status, setStatus] = useState<CollabStatus>('connecting')
+  const [synced, setSynced] = useState(false)
+  const [language, setLanguage] = useState<string>(DEFAULT_LANGUAGE)
+  const [others, setOthers] = useState<AwarenessUser[]>([])
+  const styleRef = useRef<HTMLStyleElement | null>(null)
+
+  useEffect(() => {
+    if (!enabled) return
+    const doc = new Y.Doc()
+    const provider = new WebsocketProvider(`${wsOrigin()}/api/collab`, sessionId, doc, { disableBc: true, maxBackoffTime: 5000 })
+    const text = doc.getText(TEXT)
+    const meta = doc.getMap<unknown>(META)
+    provider.awareness.setLocalStateField('user', { id: user.id, name: user.name, color: colorFor(user.id) } satisfies AwarenessUser)
+    const style = document.createElement('style')
+    style.dataset.coderoom = 'cursors'
+    document.head.appendChild(style)
+    styleRef.current = style
+
+    const onStatus = ({ status: s }: { status: CollabStatus }) => setStatus(s)
+    const onSync = (isSynced: boolean) => setSynced((was) => was || isSynced)
+    const onMeta = () => {
+      const l = meta.get('language')
+      if (typeof l === 'string' && l) setLanguage(l)
+    }
+    const onAwareness = () => {
+      const states = provider.awareness.getStates() as Map<number, Record<string, unknown>>
+      style.textContent = cursorCss(states, doc.clientID)
+      const list: AwarenessUser[] = []
+      for (const [client, st] of states) {
+        const u = st.user as AwarenessUser | undefined
+        if (client !== doc.clientID && u && u.id !== user.id && !list.some((x) => x.id === u.id)) list.push(u)
+      }
+      setOthers(list)
+    }
+    provider.on('status', onStatus)
+    provider.on('sync', onSync)
+    meta.observe(onMeta)
+    provider.awareness.on('change', onAwareness)
+    onMeta()
+    setCollab({ doc, provider, text, meta })
+    return () => {
+      provider.awareness.off('change', onAwareness)
+      meta.unobserve(onMeta)
+      provider.off('status', onStatus)
+      provider.off('sync', onSync)
+      provider.destroy()
+      doc.destroy()
+      style.remove()
+      setCollab(null)
+      setSynced(false)
+    }
+  }, [sessionId, user.id, user.name, enabled])
+
+  return { collab, status, synced, language, others }
+}
+
+interface Props {
+  sessionId: string
+  user: User
+  problem: ProblemDetail | null
+  isHost: boolean
+  readOnly: boolean
+  /** The latest result someone in the room shared. */
+  sharedResult: JudgeResult | null
+  /** Final code of a completed session (read-only view, no live connection). */
+  finalCode?: { code: string; language: string } | null
+}
+
+export default function RoomWorkbench({ sessionId, user, problem, isHost, readOnly, sharedResult, finalCode }: Props) {
+  const live = !finalCode
+  const { collab, status, synced, language, others } = useCollab(sessionId, user, live)
+  const runtimes = useRuntimes()
+  const [result, setResult] = useState<JudgeResult | null>(null)
+  const [custom, setCustom] = useState(false)
+  const [stdin, setStdin] = useState(() => (problem ? sampleInput(problem) : ''))
+  const editorRef = useRef<Editor | null>(null)
+  const lang = finalCode ? finalCode.language : language
+  const starter = useCallback((l: string) => problem?.starterCode?.[l] ?? '', [problem])
+  const slug = problem?.slug
+
+  // Results shared by others arrive through the events channel; ours come back from the request.
+  const seen = useRef(new Set<string>())
+  useEffect(() => {
+    if (!sharedResult) return
+    const id = sharedResult.submissionId
+    if (id && seen.current.has(id)) return
+    if (id) seen.current.add(id)
+    setResult(sharedResult)
+  }, [sharedResult])
+  const onResult = (r: JudgeResult) => {
+    if (r.submissionId) seen.current.add(r.submissionId)
+    setResult({ ...r, user: r.user ?? { id: user.id, name: user.name } })
+  }
+
+  const code = () => collab?.text.toString() ?? editorRef.current?.getValue() ?? ''
+  const run = useMutation({
+    mutationFn: () => api.run(slug!, { language: lang, code: code(), sessionId, ...(custom && stdin.trim() ? { stdin } : {}) }),
+    onSuccess: onResult,
+  })
+  const submit = useMutation({
+    mutationFn: () => api.submit(slug!, { language: lang, code: code(), sessionId }),
+    onSuccess: onResult,
+  })
+  const busy = run.isPending || submit.isPending
+  const error = run.error ?? submit.error
+  const doRun = () => {
+    if (!busy && slug && !readOnly) {
+      submit.reset()
+      run.mutate()
+    }
+  }
+
+  // Binds Monaco to the shared text once both exist; the binding replaces the editor's text
+  // with the document's (the server seeds the starter code into the document).
+  const [editor, setEditor] = useState<Editor | null>(null)
+  useEffect(() => {
+    if (!editor || !collab) return
+    const model = editor.getModel()
+    if (!model) return
+    const binding = new MonacoBinding(collab.text, model, new Set([editor]), collab.provider.awareness)
+    return () => binding.destroy()
+  }, [editor, collab])
+
+  // A room whose document the server left empty gets the starter code from the host.
+  useEffect(() => {
+    if (!synced || !collab || !isHost || readOnly) return
+    if (collab.text.length === 0 && !collab.meta.get('language')) {
+      collab.doc.transact(() => {
+        collab.meta.set('language', DEFAULT_LANGUAGE)
+        const s = starter(DEFAULT_LANGUAGE)
+        if (s) collab.text.insert(0, s)
+      })
+    }
+  }, [synced, collab, isHost, readOnly, starter])
+
+  const switchLanguage = (next: string) => {
+    if (!collab || next === language) return
+    const current = collab.text.toString()
+    const untouched = current.trim() === '' || current.trim() === starter(language).trim()
+    const replace = starter(next) !== '' && (untouched || window.confirm(`Switch everyone to ${languageInfo(next).label} and replace the code with its starter code?`))
+    if (!untouched && !replace) return
+    collab.doc.transact(() => {
+      collab.meta.set('language', next)
+      if (replace) {
+        collab.text.delete(0, collab.text.length)
+        collab.text.insert(0, starter(next))
+      }
+    })
+  }
+
+  const offered = useMemo(() => problemLanguages(problem?.languages ?? Object.keys(problem?.starterCode ?? {})).map((l) => l.id), [problem])
+  const connLabel = !live ? 'Final code' : status === 'connected' ? (synced ? 'Editor connected' : 'Syncing…') : status === 'connecting' ? 'Connecting…' : 'Reconnecting…'
+
+  return (
+    <div className="flex h-full min-h-0 flex-col gap-2">
+      <div className="flex flex-wrap items-center gap-2 rounded-box bg-base-100 p-2 shadow-sm">
+        <LanguagePicker value={lang} onChange={switchLanguage} offered={offered} runtimes={runtimes.data} disabled={readOnly || !synced || busy} />
+        <span
+          className={`badge badge-sm ${!live ? 'badge-neutral' : status === 'connected' && synced ? 'badge-success' : 'badge-warning'}`}
+          data-testid="collab-status"
+          data-status={live ? (status === 'connected' && synced ? 'synced' : status) : 'final'}
+        >
+          {connLabel}
+        </span>
+        {others.length > 0 && (
+          <span className="flex items-center gap-1 text-xs" data-testid="editor-presence">
+            {others.map((o) => (
+              <span key={o.id} className="badge badge-sm border-0 text-white" style={{ backgroundColor: o.color }}>
+                {o.name}
+              </span>
+            ))}
+          </span>
+        )}
+        <div className="flex-1" />
+        {!readOnly && slug && (
+          <RunControls
+            busy={busy}
+            running={run.isPending}
+            submitting={submit.isPending}
+            onRun={doRun}
+            onSubmit={() => {
+              run.reset()
+              submit.mutate()
+            }}
+            custom={custom}
+            setCustom={setCustom}
+            disabled={!synced}
+          />
+        )}
+      </div>
+      <SplitPane
+        direction="col"
+        label="Resize the editor and the results"
+        storageKey="room-output"
+        initial={65}
+        min={25}
+        max={88}
+        className="h-[70vh] min-h-0 flex-none lg:h-auto lg:flex-1"
+        first={
+          <div className="relative h-full overflow-hidden rounded-box border border-base-300 bg-base-100">
+            {live && !synced && (
+              <div className="absolute inset-0 z-10 flex items-center justify-center bg-base-100/70">
+                <Loading label={status === 'connected' ? 'Loading the shared code…' : 'Connecting to the room…'} testId="collab-loading" />
+              </div>
+            )}
+            <CodeEditor
+              language={languageInfo(lang).monaco}
+              value={finalCode ? finalCode.code : undefined}
+              readOnly={readOnly}
+              onRun={doRun}
+              onMount={(ed) => {
+                editorRef.current = ed
+                setEditor(ed)
+                return () => {
+                  editorRef.current = null
+                  setEditor(null)
+                }
+              }}
+              ariaLabel={readOnly ? 'Final code (read only)' : 'Shared code editor'}
+            />
+          </div>
+        }
+        second={
+          <div className="h-full space-y-3 overflow-y-auto rounded-box bg-base-100 p-3 shadow-sm" data-testid="output-panel">
+            {custom && !readOnly && (
+              <div>
+                <label htmlFor="room-stdin" className="text-sm font-medium">
+                  Custom input <span className="font-normal text-base-content/60">— one JSON value per line, one line per parameter</span>
+                </label>
+                <textarea
+                  id="room-stdin"
+                  className="textarea textarea-sm mt-1 w-full font-mono"
+                  rows={Math.max(2, problem?.signature?.params.length ?? 2)}
+                  value={stdin}
+                  onChange={(e) => setStdin(e.target.value)}
+                  data-testid="custom-input"
+                />
+              </div>
+            )}
+            {error && <ErrorAlert message={judgeError(error)} testId="run-error" />}
+            {busy ? (
+              <Loading label={run.isPending ? 'Running…' : 'Judging every test…'} testId="judging" />
+            ) : result ? (
+              <ResultPanel
+                key={result.submissionId ?? JSON.stringify([result.verdict, result.passed, result.user?.id])}
+                result={result}
+                title={`${result.mode === 'submit' ? 'Submitted' : 'Run'}${result.user ? ` by ${result.user.name}` : ''}`}
+              />
+            ) : (
+              !error && (
+                <p className="text-sm text-base-content/60" data-testid="output-empty">
+                  {readOnly
+                    ? 'This session has ended.'
+                    : !slug
+                      ? 'Running code needs the judge, which this server does not offer yet.'
+                      : 'Run or submit: everyone in the room sees the result.'}
+                </p>
+              )
+            )}
+          </div>
+        }
+      />
+    </div>
+  )
+}
+
