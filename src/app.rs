@@ -64,7 +64,9 @@ impl AppState {
         let public_url = config.public_url(config.bind_addr()?);
         let clerk = ClerkVerifier::from_config(&config, &public_url)?.map(Arc::new);
         let stream = Stream::from_config(&config.stream)?.map(Arc::new);
-        let rooms = Arc::new(Rooms::new(db.clone(), config.realtime.clone())?);
+        let rooms = Arc::new(
+            Rooms::new(db.clone(), config.realtime.clone())?.with_starter(realtime::library_starter(problems.clone())),
+        );
         Ok(Self {
             tokens: Arc::new(TokenKeys::new(&secret, config.auth.token_ttl_hours)),
             login_attempts: Arc::new(AttemptLimiter::new(

@@ -117,8 +117,7 @@ impl Rooms {
         })
     }
 
-    /// Replaces the starter-code source (the problem library calls this once it has some).
-    #[allow(dead_code, reason = "the hook the problem library wires up")]
+    /// Replaces the starter-code source (see [`library_starter`]).
     pub fn with_starter(mut self, starter: StarterCode) -> Self {
         self.starter = starter;
         self
@@ -219,7 +218,25 @@ impl Rooms {
     }
 }
 
-/// Until the problem library provides starter code: a comment naming the problem.
+/// Starter code from the problem library: the problem's own for the language, else the one
+/// generated from its signature (what `GET /api/problems/:slug` shows as `starterCode`); a
+/// comment naming the problem when the library has neither.
+pub fn library_starter(library: Arc<crate::problems::Library>) -> StarterCode {
+    Arc::new(move |problem: &ProblemRef, language: &str| {
+        let from_library = || {
+            let definition = library.problem(&problem.slug)?;
+            let language = crate::judge::Language::parse(language)?;
+            if let Some(code) = definition.starter.get(language.id()) {
+                return Some(code.clone());
+            }
+            let signature = definition.parsed_signature().ok()?;
+            Some(crate::judge::drivers::starter(language, &signature, definition.mutates.as_deref()))
+        };
+        from_library().or_else(|| placeholder_starter(problem, language))
+    })
+}
+
+/// When the library has no starter code: a comment naming the problem.
 fn placeholder_starter(problem: &ProblemRef, language: &str) -> Option<String> {
     let comment = match language {
         "python" | "ruby" | "bash" => "#",

@@ -42,6 +42,13 @@ async fn open(client: &Client, path: &str) -> Result<Socket, (u16, Value)> {
     }
 }
 
+/// The starter code the problem page shows for two-sum in `language`.
+async fn starter_code(client: &Client, language: &str) -> String {
+    let (status, body) = client.get_json("/api/problems/two-sum").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["problem"]["starterCode"][language].as_str().expect("starter code").to_string()
+}
+
 async fn session_with_guest(server: &Server) -> (Client, Client, String) {
     let (host, _) = server.user("Hana").await;
     let (guest, _) = server.user("Gus").await;
@@ -244,7 +251,8 @@ async fn two_editors_converge_and_a_late_joiner_gets_everything() {
 
     let mut alice = Editor::connect(&host, &id, false).await;
     let mut bob = Editor::connect(&guest, &id, false).await;
-    assert!(alice.code().contains("Two Sum"), "starter code seeded: {:?}", alice.code());
+    let starter = starter_code(&host, "javascript").await;
+    assert_eq!(alice.code(), starter, "the problem's starter code is seeded");
     assert_eq!(alice.code(), bob.code());
     assert_eq!(alice.language().as_deref(), Some("javascript"));
 
@@ -381,9 +389,8 @@ async fn kill_9_while_editing_loses_nothing_acknowledged() {
     let code = fresh.code();
     let missing: Vec<u64> = (0..acknowledged).filter(|n| !code.contains(&format!("<{n}>"))).collect();
     assert!(missing.is_empty(), "acknowledged edits lost after kill -9: {missing:?} (sent {sent})");
-    assert!(code.contains("Two Sum"), "starter code kept once");
-    assert_eq!(code.matches("Two Sum").count(), 1, "starter code not duplicated: {code:?}");
-    drop(temp);
+    let starter = starter_code(&host, "javascript").await;
+    assert_eq!(code.matches(starter.as_str()).count(), 1, "starter code kept exactly once: {code:?}");
 }
 
 #[tokio::test]

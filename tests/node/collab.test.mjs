@@ -112,7 +112,8 @@ test('stock y-websocket providers connect to coderoom and converge', async () =>
     await Promise.all(providers.map(whenSynced))
 
     const [a, b] = docs.map((doc) => doc.getText('code'))
-    assert.match(a.toString(), /Two Sum/, 'starter code is in the shared document')
+    const { problem } = await (await fetch(`${server.url}/api/problems/two-sum`, { headers: host.headers })).json()
+    assert.equal(a.toString(), problem.starterCode.javascript, 'starter code is in the shared document')
     assert.equal(docs[1].getMap('meta').get('language'), 'javascript')
 
     for (let n = 0; n < 25; n++) {
