@@ -391,6 +391,7 @@ async fn kill_9_while_editing_loses_nothing_acknowledged() {
     assert!(missing.is_empty(), "acknowledged edits lost after kill -9: {missing:?} (sent {sent})");
     let starter = starter_code(&host, "javascript").await;
     assert_eq!(code.matches(starter.as_str()).count(), 1, "starter code kept exactly once: {code:?}");
+    drop(temp);
 }
 
 #[tokio::test]
