@@ -29,6 +29,9 @@ cargo build --quiet
 step "cargo test (unit + integration)"
 cargo test --no-fail-fast -- --test-threads="${CODEROOM_TEST_THREADS:-4}"
 
+step "stock y-websocket provider against coderoom (node)"
+(cd tests/node && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && CODEROOM_BIN="$CARGO_TARGET_DIR/debug/coderoom" node --test)
+
 step "Stream SDK accepts coderoom's tokens (node)"
 (cd tests/node-stream && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && node --test)
 

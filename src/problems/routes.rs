@@ -255,6 +255,13 @@ async fn judge_request(
     let id = judge::store::record(&state.db, stored).await?;
     let mut response = json!(report);
     response["submissionId"] = json!(id);
+    if let Some(session_id) = &session {
+        // Everyone in the room sees every run and submit, with who made it.
+        let mut shared = response.clone();
+        shared["user"] = json!({ "id": user.id, "name": user.name });
+        shared["kind"] = json!(if all { "submit" } else { "run" });
+        state.rooms.broadcast_result(session_id, shared);
+    }
     Ok(Json(json!({ "result": response })))
 }
 

@@ -126,9 +126,13 @@ test('stock y-websocket providers connect to coderoom and converge', async () =>
     // Cursors: each provider sees the other's awareness state.
     await until(() => providers.every((p) => p.awareness.getStates().size === 2), 'awareness of both peers')
 
+    // The language is shared too: one person switches it, the other follows.
+    docs[0].getMap('meta').set('language', 'python')
+    await until(() => docs[1].getMap('meta').get('language') === 'python', 'the shared language')
+
     const code = await fetch(`${server.url}/api/sessions/${session.id}/code`, { headers: host.headers })
     assert.equal(code.status, 200)
-    assert.deepEqual(await code.json(), { code: a.toString(), language: 'javascript' })
+    assert.deepEqual(await code.json(), { code: a.toString(), language: 'python' })
   } finally {
     for (const provider of providers) {
       provider.destroy()

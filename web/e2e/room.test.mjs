@@ -252,8 +252,9 @@ test('room: shared editor, run/submit, chat, video, end; practice; phone', { ski
 
   await t.test('run and submit: both see the output and the verdict', { skip: roomSkip || judgeSkip }, async () => {
     // Switching the shared language switches it for both.
-    await A.page.getByTestId('language-picker').selectOption(language)
+    // The edited code is replaced by the new language's starter: A confirms that first.
     A.page.once('dialog', (d) => d.accept())
+    await A.page.getByTestId('language-picker').selectOption(language)
     await B.page.waitForFunction((l) => document.querySelector('[data-testid="language-picker"]')?.value === l, language)
     await setEditorValue(A.page, SOLUTIONS[language])
     await waitForText(B.page, 'twoSum')
