@@ -149,8 +149,7 @@ impl Backend {
             .await
             .context("cannot open the database (if a server holds it, start it on the configured address)")?;
         store::ensure_schema(&db).await?;
-        let builtins: Vec<Problem> = builtin_problems().into_iter().filter_map(Result::ok).collect();
-        store::seed(&db, &builtins).await?;
+        super::seed_builtins(&db).await?;
         Ok(Self::Database(db))
     }
 

@@ -84,7 +84,7 @@ fn display_input(signature: &Signature, input: &serde_json::Map<String, Value>) 
         .join(", ")
 }
 
-pub fn detail(problem: &Problem) -> Value {
+pub fn detail(problem: &Problem, hidden_count: usize) -> Value {
     let signature = problem.parsed_signature().ok();
     let visible: Vec<Value> = problem
         .tests
@@ -145,7 +145,7 @@ pub fn detail(problem: &Problem) -> Value {
             ("languages".to_string(), json!(Language::ALL.iter().map(|l| l.id()).collect::<Vec<_>>())),
             ("starterCode".to_string(), json!(starter)),
             ("visibleTests".to_string(), json!(visible)),
-            ("hiddenTestCount".to_string(), json!(problem.tests.hidden.len())),
+            ("hiddenTestCount".to_string(), json!(hidden_count)),
         ]);
     }
     view
@@ -157,7 +157,7 @@ async fn show(
     Path(slug): Path<String>,
 ) -> AppResult<Json<Value>> {
     let problem = state.problems.problem(&slug).ok_or_else(|| AppError::not_found("Problem not found"))?;
-    Ok(Json(json!({ "problem": detail(&problem) })))
+    Ok(Json(json!({ "problem": detail(&problem, state.problems.hidden_count(&slug)) })))
 }
 
 #[derive(Deserialize)]
@@ -242,6 +242,12 @@ async fn judge_request(
         }
         None => Selection::Visible,
     };
+    // Only a submission needs the hidden tests: read them from the database now.
+    let problem = if all {
+        state.problems.full(&slug).await?.ok_or_else(|| AppError::not_found("Problem not found"))?
+    } else {
+        problem
+    };
     let executor = Executor::select(&state.sandbox);
     let report = judge::judge(&executor, &user.id, &problem, language, &body.code, selection).await?;
     let stored = judge::store::NewSubmission {
@@ -290,13 +296,13 @@ async fn session_submissions(
 
 // Administration: full definitions (with hidden tests), for the command line and admins.
 
-async fn admin_list(State(state): State<AppState>, _: AdminAccess) -> Json<Value> {
-    let problems: Vec<Value> = state.problems.all().iter().map(|p| json!(**p)).collect();
-    Json(json!({ "problems": problems }))
+async fn admin_list(State(state): State<AppState>, _: AdminAccess) -> AppResult<Json<Value>> {
+    let problems = state.problems.all_full().await?;
+    Ok(Json(json!({ "problems": problems })))
 }
 
 async fn admin_show(State(state): State<AppState>, _: AdminAccess, Path(slug): Path<String>) -> AppResult<Json<Value>> {
-    let problem = state.problems.problem(&slug).ok_or_else(|| AppError::not_found("Problem not found"))?;
+    let problem = state.problems.full(&slug).await?.ok_or_else(|| AppError::not_found("Problem not found"))?;
     Ok(Json(json!({ "problem": *problem })))
 }
 

@@ -1,14 +1,20 @@
-//! Problems in the database: table `problem`, one record per slug holding the whole
-//! definition. Built-in problems are seeded on every start (only the missing or changed
-//! ones), administrators' edits win over later built-in versions, and a removal leaves a
-//! tombstone so that the built-in copy does not come back. `meta:problems.revision` counts
-//! changes, so that servers notice edits made by another process.
+//! Problems in the database: table `problem`, one record per slug. The record keeps the
+//! light part of the definition (`definition`: metadata, statement, visible tests, starter
+//! code; hidden tests and solutions left out), the hidden tests as one JSON text (`hidden`,
+//! parsed only when a submission is judged) and the reference solutions (`solutions`).
+//! Built-in problems are seeded on every start (only the missing or changed ones, found by
+//! hashing the embedded files, so an unchanged install parses nothing), administrators'
+//! edits win over later built-in versions, and a removal leaves a tombstone so that the
+//! built-in copy does not come back. `meta:problems.revision` counts changes, so that
+//! servers notice edits made by another process.
 
+use std::collections::BTreeMap;
+
+use anyhow::Context;
 use serde::Deserialize;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
-use super::model::Problem;
+use super::model::{Problem, TestCase};
 use crate::db::{Db, take_rows};
 
 #[derive(Debug, Deserialize)]
@@ -22,14 +28,42 @@ struct Row {
     removed: bool,
 }
 
-#[derive(Debug, Deserialize)]
-struct DefinitionRow {
-    definition: Problem,
+/// A problem as the server keeps it in memory: no hidden tests, no solutions.
+pub struct Light {
+    pub problem: Problem,
+    pub hidden_count: usize,
 }
 
-pub fn fingerprint(problem: &Problem) -> String {
-    let bytes = serde_json::to_vec(problem).unwrap_or_default();
-    hex::encode(Sha256::digest(&bytes))
+#[derive(Debug, Deserialize)]
+struct LightRow {
+    definition: Problem,
+    #[serde(default)]
+    hidden_count: Option<usize>,
+}
+
+#[derive(Debug, Deserialize)]
+struct FullRow {
+    definition: Problem,
+    /// Absent in records written before hidden tests were stored as text: then they are
+    /// still inside `definition`.
+    #[serde(default)]
+    hidden: Option<String>,
+    #[serde(default)]
+    solutions: Option<BTreeMap<String, String>>,
+}
+
+impl FullRow {
+    fn into_problem(self) -> anyhow::Result<Problem> {
+        let mut problem = self.definition;
+        if let Some(hidden) = self.hidden {
+            problem.tests.hidden = serde_json::from_str::<Vec<TestCase>>(&hidden)
+                .with_context(|| format!("stored hidden tests of `{}` are not valid", problem.slug))?;
+        }
+        if let Some(solutions) = self.solutions {
+            problem.solutions = solutions;
+        }
+        Ok(problem)
+    }
 }
 
 pub async fn ensure_schema(db: &Db) -> anyhow::Result<()> {
@@ -44,23 +78,44 @@ pub async fn ensure_schema(db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Inserts built-in problems that are missing and refreshes those still as shipped.
+/// One embedded problem folder: its name and a hash of its raw files.
+pub struct BuiltinFolder {
+    pub folder: String,
+    pub hash: String,
+}
+
+/// Inserts built-in problems that are missing and refreshes those still as shipped. Only
+/// folders whose hash differs from the stored one are parsed (one at a time) and written.
+/// `parse` turns a folder into its problem (`None`: invalid, logged by the caller).
 /// Returns how many records changed.
-pub async fn seed(db: &Db, builtins: &[Problem]) -> anyhow::Result<usize> {
+pub async fn seed(
+    db: &Db,
+    builtins: &[BuiltinFolder],
+    mut parse: impl FnMut(&str) -> Option<Problem>,
+) -> anyhow::Result<usize> {
     let mut response =
         db.query("SELECT record::id(id) AS id, source, builtin_hash, removed FROM problem").await?.check()?;
-    let rows: Vec<Row> = take_rows(&mut response, 0)?;
+    let rows: BTreeMap<String, Row> =
+        take_rows::<Row>(&mut response, 0)?.into_iter().map(|row| (row.id.clone(), row)).collect();
     let mut changed = 0;
-    for problem in builtins {
-        let hash = fingerprint(problem);
-        let write = match rows.iter().find(|row| row.id == problem.slug) {
+    for builtin in builtins {
+        // Records are keyed by slug, which is the folder's name for every built-in.
+        let current = |row: &Row| {
+            row.source.as_deref() != Some("builtin")
+                || row.removed
+                || row.builtin_hash.as_deref() == Some(&builtin.hash)
+        };
+        if rows.get(&builtin.folder).is_some_and(current) {
+            continue;
+        }
+        tracing::debug!(folder = %builtin.folder, stored = ?rows.get(&builtin.folder), hash = %builtin.hash, "seeding a new or changed built-in problem");
+        let Some(problem) = parse(&builtin.folder) else { continue };
+        let write = match rows.get(&problem.slug) {
             None => true,
-            Some(row) => {
-                row.source.as_deref() == Some("builtin") && !row.removed && row.builtin_hash.as_deref() != Some(&hash)
-            }
+            Some(row) => !current(row),
         };
         if write {
-            save(db, problem, "builtin", Some(&hash)).await?;
+            save(db, &problem, "builtin", Some(&builtin.hash)).await?;
             changed += 1;
         }
     }
@@ -71,15 +126,49 @@ pub async fn seed(db: &Db, builtins: &[Problem]) -> anyhow::Result<usize> {
 }
 
 async fn save(db: &Db, problem: &Problem, source: &str, hash: Option<&str>) -> anyhow::Result<()> {
+    let hidden = serde_json::to_string(&problem.tests.hidden)?;
+    let definition = light_fields(problem);
     db.query(
         "UPSERT type::record('problem', $slug) CONTENT {
-            definition: $definition, source: $source, builtin_hash: $hash, removed: false, updated_at: time::now()
+            definition: $definition, hidden: $hidden, hidden_count: $hidden_count, solutions: $solutions,
+            source: $source, builtin_hash: $hash, removed: false, updated_at: time::now()
         } RETURN NONE",
     )
-    .bind(json!({ "slug": problem.slug, "definition": problem, "source": source, "hash": hash }))
+    .bind(json!({
+        "slug": problem.slug,
+        "definition": definition,
+        "hidden": hidden,
+        "hidden_count": problem.tests.hidden.len(),
+        "solutions": problem.solutions,
+        "source": source,
+        "hash": hash,
+    }))
     .await?
     .check()?;
     Ok(())
+}
+
+/// The definition without hidden tests and solutions (serialised field by field so that the
+/// large hidden tests are never copied).
+fn light_fields(problem: &Problem) -> serde_json::Value {
+    json!({
+        "slug": problem.slug,
+        "title": problem.title,
+        "difficulty": problem.difficulty,
+        "category": problem.category,
+        "tags": problem.tags,
+        "summary": problem.summary,
+        "description": problem.description,
+        "signature": problem.signature,
+        "compare": problem.compare,
+        "constraints": problem.constraints,
+        "hints": problem.hints,
+        "time_limit_ms": problem.time_limit_ms,
+        "mutates": problem.mutates,
+        "starter": problem.starter,
+        "tests": { "visible": problem.tests.visible, "hidden": [] },
+        "solutions": {},
+    })
 }
 
 async fn bump(db: &Db) -> anyhow::Result<()> {
@@ -93,10 +182,36 @@ pub async fn revision(db: &Db) -> anyhow::Result<i64> {
     Ok(values.first().and_then(serde_json::Value::as_i64).unwrap_or(0))
 }
 
-/// Every problem that is not removed.
+/// Every problem that is not removed, without hidden tests and solutions.
+pub async fn list_light(db: &Db) -> anyhow::Result<Vec<Light>> {
+    let mut response = db.query("SELECT definition, hidden_count FROM problem WHERE removed != true").await?.check()?;
+    Ok(take_rows::<LightRow>(&mut response, 0)?
+        .into_iter()
+        .map(|row| {
+            let mut problem = row.definition;
+            let hidden_count = row.hidden_count.unwrap_or(problem.tests.hidden.len());
+            problem.tests.hidden = Vec::new();
+            problem.solutions = BTreeMap::new();
+            Light { problem, hidden_count }
+        })
+        .collect())
+}
+
+/// One whole definition (hidden tests and solutions included), if not removed.
+pub async fn full(db: &Db, slug: &str) -> anyhow::Result<Option<Problem>> {
+    let mut response = db
+        .query("SELECT definition, hidden, solutions FROM type::record('problem', $slug) WHERE removed != true")
+        .bind(json!({ "slug": slug }))
+        .await?
+        .check()?;
+    take_rows::<FullRow>(&mut response, 0)?.into_iter().next().map(FullRow::into_problem).transpose()
+}
+
+/// Every whole definition that is not removed.
 pub async fn list(db: &Db) -> anyhow::Result<Vec<Problem>> {
-    let mut response = db.query("SELECT definition FROM problem WHERE removed != true").await?.check()?;
-    Ok(take_rows::<DefinitionRow>(&mut response, 0)?.into_iter().map(|row| row.definition).collect())
+    let mut response =
+        db.query("SELECT definition, hidden, solutions FROM problem WHERE removed != true").await?.check()?;
+    take_rows::<FullRow>(&mut response, 0)?.into_iter().map(FullRow::into_problem).collect()
 }
 
 /// Adds or replaces a problem as an administrator's version.
