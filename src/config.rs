@@ -68,8 +68,6 @@ pub struct DatabaseConfig {
     /// Root credentials for a remote server (ignored for the embedded store).
     pub username: Option<String>,
     pub password: Option<String>,
-    /// Block cache of the embedded store, in MiB (SurrealKV would otherwise take half the RAM).
-    pub cache_mb: u64,
 }
 
 impl Default for DatabaseConfig {
@@ -80,7 +78,6 @@ impl Default for DatabaseConfig {
             database: "main".into(),
             username: None,
             password: None,
-            cache_mb: 16,
         }
     }
 }
@@ -309,9 +306,6 @@ impl Config {
             && !(url.starts_with("ws://") || url.starts_with("wss://"))
         {
             fail("database.url", format!("`{url}` must be a ws:// or wss:// URL of a SurrealDB server"));
-        }
-        if self.database.cache_mb == 0 {
-            fail("database.cache_mb", "must be at least 1".into());
         }
         if !matches!(self.auth.provider.as_str(), "local" | "clerk") {
             fail("auth.provider", format!("`{}` is not supported; use `local` or `clerk`", self.auth.provider));

@@ -34,20 +34,6 @@ const MIGRATIONS: &[&str] = &[
      DEFINE INDEX IF NOT EXISTS chat_message_session ON chat_message FIELDS session_id, created_at;",
 ];
 
-/// Sets SurrealKV's tuning before the first connection: these are read from the process
-/// environment once, so they must be in place before any other thread exists.
-///
-/// # Safety
-/// Call from `main` before the async runtime (or any other thread) starts.
-pub unsafe fn prepare_embedded_store(config: &Config) {
-    let cache = config.database.cache_mb * 1024 * 1024;
-    // SAFETY: single-threaded at this point, per this function's contract.
-    unsafe {
-        std::env::set_var("SURREAL_SURREALKV_BLOCK_CACHE_CAPACITY", cache.to_string());
-        std::env::set_var("SURREAL_SURREALKV_MAX_MEMTABLE_SIZE", (16u64 * 1024 * 1024).to_string());
-    }
-}
-
 /// Connects, selects the namespace and database, and brings the schema up to date.
 pub async fn connect(config: &Config) -> anyhow::Result<Db> {
     let db = match &config.database.url {

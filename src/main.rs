@@ -45,8 +45,6 @@ fn main() -> ExitCode {
         }
     };
     init_logging(&config);
-    // SAFETY: no other thread exists yet; the runtime is built below.
-    unsafe { db::prepare_embedded_store(&config) };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {
