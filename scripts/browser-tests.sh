@@ -12,6 +12,13 @@ log="$data_dir/server.log"
 export SCREENSHOT_DIR="${SCREENSHOT_DIR:-$PWD/target/screenshots}"
 mkdir -p "$SCREENSHOT_DIR"
 
+# An administrator for web/e2e/admin.test.mjs, created before the server holds the database;
+# the browser tests register everyone else.
+export CODEROOM_ADMIN_EMAIL="admin-e2e@example.test"
+export CODEROOM_ADMIN_PASSWORD="admin-e2e-$(date +%s)-$RANDOM"
+"$binary" users create --data-dir "$data_dir/data" --name "E2E Admin" --email "$CODEROOM_ADMIN_EMAIL" \
+  --password "$CODEROOM_ADMIN_PASSWORD" --role admin >/dev/null
+
 "$binary" serve --bind 127.0.0.1:0 --data-dir "$data_dir/data" >"$data_dir/stdout" 2>"$log" &
 server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$data_dir"' EXIT

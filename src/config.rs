@@ -72,13 +72,7 @@ pub struct DatabaseConfig {
 
 impl Default for DatabaseConfig {
     fn default() -> Self {
-        Self {
-            url: None,
-            namespace: "coderoom".into(),
-            database: "main".into(),
-            username: None,
-            password: None,
-        }
+        Self { url: None, namespace: "coderoom".into(), database: "main".into(), username: None, password: None }
     }
 }
 

@@ -83,8 +83,8 @@ where
 }
 
 /// Administrators only (403 for everyone else); also the command line's service token,
-/// which is accepted nowhere else.
-pub struct AdminAccess;
+/// which is accepted nowhere else. Holds the administrator (`None` for the service token).
+pub struct AdminAccess(pub Option<User>);
 
 impl<S> FromRequestParts<S> for AdminAccess
 where
@@ -95,8 +95,8 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         match authenticate(parts, &AppState::from_ref(state)).await? {
-            Caller::Service => Ok(AdminAccess),
-            Caller::Person(user) if user.role == Role::Admin => Ok(AdminAccess),
+            Caller::Service => Ok(AdminAccess(None)),
+            Caller::Person(user) if user.role == Role::Admin => Ok(AdminAccess(Some(user))),
             Caller::Person(_) => Err(AppError::Forbidden("Administrators only".into())),
         }
     }

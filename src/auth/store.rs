@@ -125,6 +125,31 @@ pub async fn update_by_email(db: &Db, email: &str, changes: serde_json::Value) -
     Ok(take_rows(&mut response, 1)?.pop())
 }
 
+/// Applies `changes` to the user with record id `id`; `None` when no such user. Like
+/// [`update_by_email`], every change revokes the user's existing sign-ins.
+pub async fn update_by_id(db: &Db, id: &str, changes: serde_json::Value) -> anyhow::Result<Option<UserRecord>> {
+    let mut response = db
+        .query(format!(
+            "UPDATE type::record('user', $id) MERGE $changes RETURN NONE;
+             UPDATE type::record('user', $id) SET token_version += 1 RETURN {USER_FIELDS}"
+        ))
+        .bind(json!({ "id": id, "changes": changes }))
+        .await?
+        .check()?;
+    Ok(take_rows(&mut response, 1)?.pop())
+}
+
+/// How many administrators can still sign in.
+pub async fn count_active_admins(db: &Db) -> anyhow::Result<u64> {
+    let mut response =
+        db.query("SELECT count() AS n FROM user WHERE role = 'admin' AND disabled != true GROUP ALL").await?.check()?;
+    #[derive(Deserialize)]
+    struct Count {
+        n: u64,
+    }
+    Ok(take_rows::<Count>(&mut response, 0)?.first().map_or(0, |c| c.n))
+}
+
 pub async fn add_invite(db: &Db, email: &str) -> anyhow::Result<()> {
     db.query("UPSERT type::record('invite', $email) SET email = $email, created_at = time::now()")
         .bind(json!({ "email": email }))

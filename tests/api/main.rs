@@ -2,6 +2,7 @@
 //! own fresh data folder and talks to it over HTTP, as a browser or API client would.
 
 mod accounts;
+mod admin;
 mod cli;
 mod durability;
 mod integrations;

@@ -1,4 +1,4 @@
-import { get, post } from './client'
+import { del, get, patch, post } from './client'
 import type {
   AdminUser,
   AppConfig,
@@ -7,10 +7,14 @@ import type {
   JudgeResult,
   Problem,
   ProblemDetail,
+  Readiness,
+  Role,
   Runtime,
   Session,
   User,
 } from './types'
+
+import { ApiError } from './client'
 
 export * from './client'
 export * from './types'
@@ -51,6 +55,22 @@ export const api = {
     get<{ submissions: Array<Record<string, unknown>> }>(`/api/sessions/${enc(id)}/submissions`, signal).then((r) => r.submissions),
 
   adminUsers: (signal?: AbortSignal) => get<{ users: AdminUser[] }>('/api/admin/users', signal).then((r) => r.users),
+  /** Role change or disable/enable; the server refuses self-demotion and the last administrator. */
+  adminUpdateUser: (id: string, changes: { role?: Role; disabled?: boolean }) =>
+    patch<{ user: AdminUser }>(`/api/admin/users/${enc(id)}`, changes).then((r) => r.user),
+  /** Adds or replaces a problem (the definition `coderoom problems import` uploads). */
+  adminImportProblem: (problem: Record<string, unknown>) =>
+    post<{ problem: Problem }>('/api/admin/problems', problem).then((r) => r.problem),
+  adminRemoveProblem: (slug: string) => del<{ removed: string }>(`/api/admin/problems/${enc(slug)}`),
+  /** Readiness of the database, sandbox and Stream; answered with 503 (and the same body) when not ready. */
+  readiness: async (signal?: AbortSignal): Promise<Readiness> => {
+    const res = await fetch('/readyz', { headers: { Accept: 'application/json' }, signal })
+    try {
+      return (await res.json()) as Readiness
+    } catch {
+      throw new ApiError(res.status, `Readiness check failed (${res.status}).`)
+    }
+  },
 
   createSession: (problem: string) => post<{ session: Session }>('/api/sessions', { problem }).then((r) => r.session),
   activeSessions: (signal?: AbortSignal) =>
@@ -80,4 +100,5 @@ export const keys = {
   problem: (slug: string) => ['problems', 'detail', slug] as const,
   runtimes: ['runtimes'] as const,
   adminUsers: ['admin', 'users'] as const,
+  readiness: ['readiness'] as const,
 }

@@ -154,6 +154,18 @@ export interface AdminUser extends User {
   createdAt?: string
 }
 
+export interface ComponentStatus {
+  status: 'ok' | 'error' | 'disabled' | 'unavailable' | string
+  message?: string
+  [key: string]: unknown
+}
+
+/** `GET /readyz`. */
+export interface Readiness {
+  status: 'ok' | 'unavailable' | string
+  components: { database?: ComponentStatus; sandbox?: ComponentStatus; stream?: ComponentStatus }
+}
+
 export interface RoomPeer {
   peerId: string
   user: { id: string; name: string }

@@ -1,31 +1,45 @@
+import { useEffect, useId, useRef, useState } from 'react'
 import { Link } from 'react-router'
-import { useQuery } from '@tanstack/react-query'
-import { api, errorMessage, isApiError, keys, type User } from '../api'
-import { useMe, useProblems, useRuntimes } from '../api/hooks'
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { api, errorMessage, isApiError, keys, type AdminUser, type ComponentStatus, type Role, type User } from '../api'
+import { useMe, useProblem, useProblems, useRuntimes } from '../api/hooks'
 import { Avatar } from '../components/Avatar'
 import { DifficultyBadge } from '../components/DifficultyBadge'
-import { ErrorAlert } from '../components/Modal'
-import { EmptyState, SkeletonList } from '../components/States'
+import { ErrorAlert, Modal } from '../components/Modal'
+import { ProblemDescription } from '../components/ProblemDescription'
+import { EmptyState, Loading, SkeletonList } from '../components/States'
 import { LANGUAGES, runtimeFor } from '../editor/languages'
 import { formatDate } from '../format'
+import { readProblemFiles, type ProblemBody } from './problemImport'
 
-function Section({ title, children, testId }: { title: string; children: React.ReactNode; testId?: string }) {
+const ROLES: Role[] = ['admin', 'interviewer', 'candidate']
+
+function Section({ title, children, testId, actions }: { title: string; children: React.ReactNode; testId?: string; actions?: React.ReactNode }) {
   return (
     <section className="card bg-base-100 shadow-sm" aria-label={title} data-testid={testId}>
       <div className="card-body gap-3 p-4">
-        <h2 className="text-lg font-semibold">{title}</h2>
+        <div className="flex flex-wrap items-center gap-2">
+          <h2 className="text-lg font-semibold">{title}</h2>
+          {actions && <div className="ml-auto flex flex-wrap gap-2">{actions}</div>}
+        </div>
         {children}
       </div>
     </section>
   )
 }
 
+function Notice({ kind, message, testId }: { kind: 'success' | 'error'; message: string; testId: string }) {
+  if (kind === 'error') return <ErrorAlert message={message} testId={testId} />
+  return (
+    <div role="status" className="alert alert-success alert-soft whitespace-pre-line" data-testid={testId}>
+      <span>{message}</span>
+    </div>
+  )
+}
+
 export default function AdminPage() {
   const me = useMe()
   const user = me.data as User
-  const users = useQuery({ queryKey: keys.adminUsers, queryFn: ({ signal }) => api.adminUsers(signal), enabled: user.role === 'admin', retry: false })
-  const runtimes = useRuntimes()
-  const problems = useProblems()
 
   if (user.role !== 'admin') {
     return (
@@ -40,92 +54,459 @@ export default function AdminPage() {
   return (
     <div className="space-y-6" data-testid="admin-page">
       <h1 className="text-2xl font-bold">Administration</h1>
+      <UsersSection me={user} />
+      <SandboxSection />
+      <ProblemsSection />
+    </div>
+  )
+}
 
-      <Section title="Users" testId="admin-users">
-        {users.isPending ? (
-          <SkeletonList rows={3} />
-        ) : users.isError ? (
-          <ErrorAlert message={errorMessage(users.error)} />
-        ) : (
-          <div className="overflow-x-auto">
-            <table className="table table-sm">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Email</th>
-                  <th>Role</th>
-                  <th>Status</th>
-                  <th className="hidden sm:table-cell">Joined</th>
-                </tr>
-              </thead>
-              <tbody>
-                {users.data.map((u) => (
-                  <tr key={u.id} data-testid="admin-user">
+// ---------------------------------------------------------------------------------------------
+// Users
+
+function UsersSection({ me }: { me: User }) {
+  const qc = useQueryClient()
+  const users = useQuery({ queryKey: keys.adminUsers, queryFn: ({ signal }) => api.adminUsers(signal), retry: false })
+  const [notice, setNotice] = useState<{ kind: 'success' | 'error'; message: string } | null>(null)
+  const update = useMutation({
+    mutationFn: (v: { user: AdminUser; changes: { role?: Role; disabled?: boolean } }) => api.adminUpdateUser(v.user.id, v.changes),
+    onSuccess: (updated, v) => {
+      const what =
+        v.changes.role !== undefined ? `${updated.name} is now ${updated.role}` : `${updated.name} is ${updated.disabled ? 'disabled' : 'enabled'}`
+      setNotice({ kind: 'success', message: `${what}; their existing sign-ins were revoked.` })
+    },
+    onError: (e) => setNotice({ kind: 'error', message: errorMessage(e) }),
+    onSettled: () => qc.invalidateQueries({ queryKey: keys.adminUsers }),
+  })
+  const busyId = update.isPending ? update.variables?.user.id : undefined
+
+  return (
+    <Section title="Users" testId="admin-users">
+      {notice && <Notice kind={notice.kind} message={notice.message} testId={notice.kind === 'error' ? 'admin-users-error' : 'admin-users-notice'} />}
+      {users.isPending ? (
+        <SkeletonList rows={3} />
+      ) : users.isError ? (
+        <ErrorAlert message={errorMessage(users.error)} />
+      ) : users.data.length === 0 ? (
+        <EmptyState title="No users yet" />
+      ) : (
+        <div className="overflow-x-auto">
+          <table className="table table-sm">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Email</th>
+                <th>Role</th>
+                <th>Status</th>
+                <th className="hidden sm:table-cell">Joined</th>
+                <th>
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.data.map((u) => {
+                const self = u.id === me.id
+                const busy = busyId === u.id
+                return (
+                  <tr key={u.id} data-testid="admin-user" data-email={u.email} data-role={u.role} data-disabled={u.disabled ? 'true' : 'false'}>
                     <td>
                       <span className="flex items-center gap-2">
                         <Avatar name={u.name} image={u.image} size="xs" />
                         {u.name}
+                        {self && <span className="badge badge-outline badge-xs">you</span>}
                       </span>
                     </td>
                     <td className="break-all">{u.email}</td>
                     <td>
-                      <span className={`badge badge-sm capitalize ${u.role === 'admin' ? 'badge-primary' : 'badge-ghost'}`}>{u.role}</span>
+                      <select
+                        className="select select-bordered select-xs capitalize"
+                        aria-label={`Role of ${u.name}`}
+                        data-testid="admin-user-role"
+                        value={u.role}
+                        disabled={busy || update.isPending}
+                        onChange={(e) => {
+                          setNotice(null)
+                          update.mutate({ user: u, changes: { role: e.target.value as Role } })
+                        }}
+                      >
+                        {ROLES.map((r) => (
+                          <option key={r} value={r}>
+                            {r}
+                          </option>
+                        ))}
+                      </select>
                     </td>
-                    <td>{u.disabled ? <span className="badge badge-sm badge-error">disabled</span> : <span className="badge badge-sm badge-success">active</span>}</td>
+                    <td>
+                      {u.disabled ? <span className="badge badge-sm badge-error">disabled</span> : <span className="badge badge-sm badge-success">active</span>}
+                    </td>
                     <td className="hidden sm:table-cell">{formatDate(u.createdAt)}</td>
+                    <td>
+                      <button
+                        type="button"
+                        className={`btn btn-xs ${u.disabled ? 'btn-success btn-soft' : 'btn-error btn-soft'}`}
+                        data-testid="admin-user-toggle"
+                        aria-label={`${u.disabled ? 'Enable' : 'Disable'} ${u.name}`}
+                        disabled={update.isPending}
+                        onClick={() => {
+                          setNotice(null)
+                          update.mutate({ user: u, changes: { disabled: !u.disabled } })
+                        }}
+                      >
+                        {busy && <span className="loading loading-spinner loading-xs" aria-hidden="true" />}
+                        {u.disabled ? 'Enable' : 'Disable'}
+                      </button>
+                    </td>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-            <p className="mt-2 text-xs text-base-content/60">Change roles or disable accounts with the command line: <code>coderoom users --help</code>.</p>
+                )
+              })}
+            </tbody>
+          </table>
+          <p className="mt-2 text-xs text-base-content/60">
+            Changing a role or disabling an account signs that person out everywhere. The last administrator cannot be demoted or disabled. Command line:{' '}
+            <code>coderoom users --help</code>.
+          </p>
+        </div>
+      )}
+    </Section>
+  )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sandbox and runtimes
+
+function statusBadge(status: string | undefined) {
+  switch (status) {
+    case 'ok':
+      return 'badge-success'
+    case 'degraded':
+    case 'disabled':
+      return 'badge-warning'
+    case 'error':
+      return 'badge-error'
+    default:
+      return 'badge-ghost'
+  }
+}
+
+function ComponentRow({ name, c, testId }: { name: string; c: ComponentStatus | undefined; testId: string }) {
+  return (
+    <li className="flex flex-wrap items-center gap-2 text-sm" data-testid={testId} data-status={c?.status ?? 'unknown'}>
+      <span className="w-20 font-medium">{name}</span>
+      <span className={`badge badge-sm ${statusBadge(c?.status)}`}>{c?.status ?? 'unknown'}</span>
+      {c?.message && <span className="text-base-content/70 break-words">{c.message}</span>}
+    </li>
+  )
+}
+
+function SandboxSection() {
+  const runtimes = useRuntimes()
+  const ready = useQuery({ queryKey: keys.readiness, queryFn: ({ signal }) => api.readiness(signal), retry: false, refetchInterval: 30_000 })
+  const sandbox = ready.data?.components.sandbox
+  const load = sandbox && typeof sandbox.running === 'number' ? `${String(sandbox.running)} running, ${String(sandbox.queued ?? 0)} queued` : null
+
+  return (
+    <Section
+      title="Sandbox and runtimes"
+      testId="admin-runtimes"
+      actions={
+        <button
+          type="button"
+          className="btn btn-ghost btn-xs"
+          data-testid="admin-status-refresh"
+          onClick={() => {
+            void ready.refetch()
+            void runtimes.refetch()
+          }}
+        >
+          Refresh
+        </button>
+      }
+    >
+      {ready.isPending ? (
+        <Loading label="Checking status…" testId="admin-status-loading" />
+      ) : ready.isError ? (
+        <ErrorAlert message={errorMessage(ready.error)} />
+      ) : (
+        <ul className="space-y-1" data-testid="admin-status">
+          <ComponentRow name="Database" c={ready.data.components.database} testId="admin-status-database" />
+          <ComponentRow name="Sandbox" c={sandbox} testId="admin-sandbox-status" />
+          <ComponentRow name="Stream" c={ready.data.components.stream} testId="admin-status-stream" />
+          {load && <li className="text-xs text-base-content/60">Sandbox load: {load}</li>}
+        </ul>
+      )}
+      {runtimes.isPending ? (
+        <SkeletonList rows={2} />
+      ) : runtimes.isError ? (
+        <ErrorAlert message={isApiError(runtimes.error, 404) ? 'This server has no sandbox: code cannot be run.' : errorMessage(runtimes.error)} />
+      ) : (
+        <ul className="grid gap-2 sm:grid-cols-2 lg:grid-cols-4">
+          {LANGUAGES.map((l) => {
+            const rt = runtimeFor(l.id, runtimes.data)
+            return (
+              <li
+                key={l.id}
+                className="flex items-center justify-between rounded-box border border-base-300 px-3 py-2 text-sm"
+                data-testid="admin-runtime"
+                data-installed={rt ? 'true' : 'false'}
+              >
+                <span className="font-medium">{l.label}</span>
+                {rt ? <span className="badge badge-success badge-sm">{rt.version}</span> : <span className="badge badge-ghost badge-sm">not installed</span>}
+              </li>
+            )
+          })}
+        </ul>
+      )}
+      <p className="text-xs text-base-content/60">
+        Install runtimes with <code>coderoom runtimes build</code>.
+      </p>
+    </Section>
+  )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Problems
+
+function ProblemsSection() {
+  const problems = useProblems()
+  const [importing, setImporting] = useState(false)
+  const [preview, setPreview] = useState<string | null>(null)
+  const [notice, setNotice] = useState<string | null>(null)
+
+  return (
+    <Section
+      title="Problems"
+      testId="admin-problems"
+      actions={
+        <button type="button" className="btn btn-primary btn-sm" data-testid="admin-import-open" onClick={() => setImporting(true)}>
+          Import problem
+        </button>
+      }
+    >
+      {notice && <Notice kind="success" message={notice} testId="admin-import-notice" />}
+      {problems.isPending ? (
+        <SkeletonList rows={3} />
+      ) : problems.isError ? (
+        <ErrorAlert message={errorMessage(problems.error)} />
+      ) : problems.data.length === 0 ? (
+        <EmptyState title="No problems">
+          Import one with the button above, or with the command line: <code>coderoom problems import</code>.
+        </EmptyState>
+      ) : (
+        <ul className="divide-y divide-base-300">
+          {problems.data.map((p) => (
+            <li key={p.slug} className="flex flex-wrap items-center gap-2 py-2 text-sm" data-testid="admin-problem" data-slug={p.slug}>
+              <Link to={`/problem/${encodeURIComponent(p.slug)}`} className="link link-hover font-medium">
+                {p.title}
+              </Link>
+              <DifficultyBadge difficulty={p.difficulty} />
+              <span className="text-base-content/60">{p.category}</span>
+              <code className="ml-auto text-xs text-base-content/60">{p.slug}</code>
+              <button type="button" className="btn btn-ghost btn-xs" data-testid="admin-problem-preview" aria-label={`Preview ${p.title}`} onClick={() => setPreview(p.slug)}>
+                Preview
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <ImportDialog
+        open={importing}
+        onClose={() => setImporting(false)}
+        existing={problems.data?.map((p) => p.slug) ?? []}
+        onImported={(slug, title) => {
+          setImporting(false)
+          setNotice(`Imported ${title} (${slug}).`)
+        }}
+      />
+      <PreviewDialog slug={preview} onClose={() => setPreview(null)} />
+    </Section>
+  )
+}
+
+function PreviewDialog({ slug, onClose }: { slug: string | null; onClose: () => void }) {
+  return (
+    <Modal
+      open={slug !== null}
+      onClose={onClose}
+      title="Problem preview"
+      wide
+      testId="admin-problem-preview-dialog"
+      actions={
+        <>
+          {slug && (
+            <Link to={`/problem/${encodeURIComponent(slug)}`} className="btn btn-ghost btn-sm">
+              Open practice page
+            </Link>
+          )}
+          <button type="button" className="btn btn-sm" onClick={onClose} data-testid="admin-preview-close">
+            Close
+          </button>
+        </>
+      }
+    >
+      {slug && <PreviewBody slug={slug} />}
+    </Modal>
+  )
+}
+
+function PreviewBody({ slug }: { slug: string }) {
+  const problem = useProblem(slug)
+  if (problem.isPending) return <SkeletonList rows={4} />
+  if (problem.isError) return <ErrorAlert message={errorMessage(problem.error)} />
+  return (
+    <div className="max-h-[60vh] overflow-y-auto">
+      <ProblemDescription problem={problem.data} headingLevel={2} />
+    </div>
+  )
+}
+
+function ImportDialog({
+  open,
+  onClose,
+  existing,
+  onImported,
+}: {
+  open: boolean
+  onClose: () => void
+  existing: string[]
+  onImported: (slug: string, title: string) => void
+}) {
+  const qc = useQueryClient()
+  const fileId = useId()
+  const folderId = useId()
+  const fileRef = useRef<HTMLInputElement>(null)
+  const folderRef = useRef<HTMLInputElement>(null)
+  const [body, setBody] = useState<ProblemBody | null>(null)
+  const [source, setSource] = useState('')
+  const [error, setError] = useState<string | null>(null)
+
+  // React has no typed prop for folder picking.
+  useEffect(() => {
+    folderRef.current?.setAttribute('webkitdirectory', '')
+    folderRef.current?.setAttribute('directory', '')
+  }, [open])
+
+  const reset = () => {
+    setBody(null)
+    setSource('')
+    setError(null)
+    if (fileRef.current) fileRef.current.value = ''
+    if (folderRef.current) folderRef.current.value = ''
+  }
+
+  const upload = useMutation({
+    mutationFn: (b: ProblemBody) => api.adminImportProblem(b),
+    onSuccess: async (p) => {
+      await qc.invalidateQueries({ queryKey: keys.problems })
+      await qc.invalidateQueries({ queryKey: keys.problem(p.slug) })
+      reset()
+      onImported(p.slug, p.title)
+    },
+    onError: (e) => setError(errorMessage(e)),
+  })
+
+  const pick = async (list: FileList | null) => {
+    setError(null)
+    setBody(null)
+    upload.reset()
+    const files = Array.from(list ?? [])
+    if (files.length === 0) return
+    try {
+      const b = await readProblemFiles(files)
+      setBody(b)
+      setSource(files.length === 1 ? (files[0]?.name ?? '1 file') : `${files.length} files`)
+    } catch (e) {
+      setError(errorMessage(e))
+    }
+  }
+
+  const slug = typeof body?.slug === 'string' ? body.slug : ''
+  const title = typeof body?.title === 'string' ? body.title : ''
+  const replaces = slug !== '' && existing.includes(slug)
+
+  return (
+    <Modal
+      open={open}
+      onClose={() => {
+        reset()
+        onClose()
+      }}
+      title="Import problem"
+      testId="admin-import-dialog"
+      actions={
+        <>
+          <button
+            type="button"
+            className="btn btn-ghost btn-sm"
+            onClick={() => {
+              reset()
+              onClose()
+            }}
+          >
+            Cancel
+          </button>
+          <button
+            type="button"
+            className="btn btn-primary btn-sm"
+            data-testid="admin-import-submit"
+            disabled={!body || upload.isPending}
+            onClick={() => body && upload.mutate(body)}
+          >
+            {upload.isPending && <span className="loading loading-spinner loading-xs" aria-hidden="true" />}
+            {replaces ? 'Replace problem' : 'Import'}
+          </button>
+        </>
+      }
+    >
+      <div className="space-y-3 text-sm">
+        <p className="text-base-content/70">
+          Choose a problem definition as JSON (as <code>coderoom problems show --json</code> prints it) or a problem folder with{' '}
+          <code>problem.toml</code>, <code>description.md</code>, <code>tests.json</code> and <code>solutions/</code>. The server checks it exactly as{' '}
+          <code>coderoom problems import</code> does.
+        </p>
+        <div className="flex flex-col gap-1">
+          <label htmlFor={fileId} className="font-medium">
+            Definition file (.json)
+          </label>
+          <input
+            id={fileId}
+            ref={fileRef}
+            type="file"
+            accept=".json,application/json"
+            className="file-input file-input-bordered file-input-sm w-full"
+            data-testid="admin-import-file"
+            onChange={(e) => void pick(e.target.files)}
+          />
+        </div>
+        <div className="flex flex-col gap-1">
+          <label htmlFor={folderId} className="font-medium">
+            …or a problem folder
+          </label>
+          <input
+            id={folderId}
+            ref={folderRef}
+            type="file"
+            multiple
+            className="file-input file-input-bordered file-input-sm w-full"
+            data-testid="admin-import-folder"
+            onChange={(e) => void pick(e.target.files)}
+          />
+        </div>
+        {body && (
+          <div className="rounded-box bg-base-200 p-3" data-testid="admin-import-summary">
+            <p>
+              <span className="font-semibold">{title || '(no title)'}</span> <code className="text-xs">{slug || '(no slug)'}</code>
+            </p>
+            <p className="text-xs text-base-content/60">From {source}</p>
+            {replaces && <p className="mt-1 text-warning-content badge badge-warning badge-sm">Replaces the existing problem with this slug</p>}
           </div>
         )}
-      </Section>
-
-      <Section title="Sandbox runtimes" testId="admin-runtimes">
-        {runtimes.isPending ? (
-          <SkeletonList rows={2} />
-        ) : runtimes.isError ? (
-          <ErrorAlert
-            message={isApiError(runtimes.error, 404) ? 'This server has no sandbox: code cannot be run.' : errorMessage(runtimes.error)}
-          />
-        ) : (
-          <ul className="grid gap-2 sm:grid-cols-2 lg:grid-cols-4">
-            {LANGUAGES.map((l) => {
-              const rt = runtimeFor(l.id, runtimes.data)
-              return (
-                <li key={l.id} className="flex items-center justify-between rounded-box border border-base-300 px-3 py-2 text-sm" data-testid="admin-runtime" data-installed={rt ? 'true' : 'false'}>
-                  <span className="font-medium">{l.label}</span>
-                  {rt ? <span className="badge badge-success badge-sm">{rt.version}</span> : <span className="badge badge-ghost badge-sm">not installed</span>}
-                </li>
-              )
-            })}
-          </ul>
+        {error && (
+          <div role="alert" className="alert alert-error alert-soft" data-testid="admin-import-error">
+            <span className="whitespace-pre-line break-words">{error}</span>
+          </div>
         )}
-      </Section>
-
-      <Section title="Problems" testId="admin-problems">
-        {problems.isPending ? (
-          <SkeletonList rows={3} />
-        ) : problems.isError ? (
-          <ErrorAlert message={errorMessage(problems.error)} />
-        ) : problems.data.length === 0 ? (
-          <EmptyState title="No problems">Add problems with the command line: <code>coderoom problems --help</code>.</EmptyState>
-        ) : (
-          <ul className="divide-y divide-base-300">
-            {problems.data.map((p) => (
-              <li key={p.slug} className="flex flex-wrap items-center gap-2 py-2 text-sm">
-                <Link to={`/problem/${encodeURIComponent(p.slug)}`} className="link link-hover font-medium">
-                  {p.title}
-                </Link>
-                <DifficultyBadge difficulty={p.difficulty} />
-                <span className="text-base-content/60">{p.category}</span>
-                <code className="ml-auto text-xs text-base-content/60">{p.slug}</code>
-              </li>
-            ))}
-          </ul>
-        )}
-      </Section>
-    </div>
+      </div>
+    </Modal>
   )
 }
