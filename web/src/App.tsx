@@ -1,5 +1,6 @@
 import { Suspense, lazy, type ReactNode } from 'react'
 import { BrowserRouter, Route, Routes } from 'react-router'
+import { AuthProvider } from './auth/provider'
 import { Layout } from './components/Layout'
 import { RequireAuth } from './components/RequireAuth'
 import { Loading } from './components/States'
@@ -21,19 +22,21 @@ function Lazy({ children }: { children: ReactNode }) {
 export function App() {
   return (
     <BrowserRouter>
-      <Routes>
-        <Route element={<Layout />}>
-          <Route index element={<LandingPage />} />
-          <Route path="login" element={<LoginPage />} />
-          <Route path="register" element={<RegisterPage />} />
-          <Route path="dashboard" element={<RequireAuth><DashboardPage /></RequireAuth>} />
-          <Route path="problems" element={<RequireAuth><ProblemsPage /></RequireAuth>} />
-          <Route path="problem/:slug" element={<RequireAuth><Lazy><PracticePage /></Lazy></RequireAuth>} />
-          <Route path="session/:id" element={<RequireAuth><Lazy><SessionPage /></Lazy></RequireAuth>} />
-          <Route path="admin" element={<RequireAuth><Lazy><AdminPage /></Lazy></RequireAuth>} />
-          <Route path="*" element={<NotFoundPage />} />
-        </Route>
-      </Routes>
+      <AuthProvider>
+        <Routes>
+          <Route element={<Layout />}>
+            <Route index element={<LandingPage />} />
+            <Route path="login" element={<LoginPage />} />
+            <Route path="register" element={<RegisterPage />} />
+            <Route path="dashboard" element={<RequireAuth><DashboardPage /></RequireAuth>} />
+            <Route path="problems" element={<RequireAuth><ProblemsPage /></RequireAuth>} />
+            <Route path="problem/:slug" element={<RequireAuth><Lazy><PracticePage /></Lazy></RequireAuth>} />
+            <Route path="session/:id" element={<RequireAuth><Lazy><SessionPage /></Lazy></RequireAuth>} />
+            <Route path="admin" element={<RequireAuth><Lazy><AdminPage /></Lazy></RequireAuth>} />
+            <Route path="*" element={<NotFoundPage />} />
+          </Route>
+        </Routes>
+      </AuthProvider>
     </BrowserRouter>
   )
 }

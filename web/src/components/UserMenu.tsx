@@ -1,10 +1,17 @@
-import { useEffect, useId, useRef, useState } from 'react'
+import { Suspense, useEffect, useId, useRef, useState } from 'react'
 import { Link } from 'react-router'
 import { useQueryClient } from '@tanstack/react-query'
 import { api, type User } from '../api'
 import { Avatar } from './Avatar'
+import { ClerkUserMenu, useAuthMode } from '../auth/provider'
 
 export function UserMenu({ user }: { user: User }) {
+  // With Clerk configured, Clerk's UserButton (sign out, profile) replaces coderoom's menu.
+  if (useAuthMode() === 'clerk') return <Suspense fallback={null}><ClerkUserMenu user={user} /></Suspense>
+  return <LocalUserMenu user={user} />
+}
+
+function LocalUserMenu({ user }: { user: User }) {
   const [open, setOpen] = useState(false)
   const [busy, setBusy] = useState(false)
   const ref = useRef<HTMLDivElement>(null)

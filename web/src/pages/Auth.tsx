@@ -1,10 +1,11 @@
-import { useState, type FormEvent, type ReactNode } from 'react'
+import { Suspense, useState, type FormEvent, type ReactNode } from 'react'
 import { Link, Navigate, useLocation, useNavigate } from 'react-router'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { api, errorMessage, keys, type User } from '../api'
 import { useConfig, useMe } from '../api/hooks'
 import { ErrorAlert } from '../components/Modal'
 import { Loading } from '../components/States'
+import { ClerkSignInPage, ClerkSignUpPage, useAuthMode } from '../auth/provider'
 
 function useAfterAuth() {
   const qc = useQueryClient()
@@ -76,7 +77,16 @@ function Field(props: {
   )
 }
 
+// With Clerk configured, its own sign-in and sign-up components replace coderoom's forms.
 export function LoginPage() {
+  return useAuthMode() === 'clerk' ? <Suspense fallback={<Loading />}><ClerkSignInPage /></Suspense> : <LocalLoginPage />
+}
+
+export function RegisterPage() {
+  return useAuthMode() === 'clerk' ? <Suspense fallback={<Loading />}><ClerkSignUpPage /></Suspense> : <LocalRegisterPage />
+}
+
+function LocalLoginPage() {
   const me = useMe()
   const config = useConfig()
   const [email, setEmail] = useState('')
@@ -115,7 +125,7 @@ export function LoginPage() {
   )
 }
 
-export function RegisterPage() {
+function LocalRegisterPage() {
   const me = useMe()
   const config = useConfig()
   const [name, setName] = useState('')

@@ -13,6 +13,7 @@ import { formatDate } from '../format'
 import { ChatPanel } from '../room/Chat'
 import { useRoomEvents, type ConnState } from '../room/useEvents'
 import { VideoPanel } from '../room/Video'
+import { StreamChat, StreamVideo, useStreamApiKey } from '../room/stream'
 import { EditorFallback } from './Practice'
 
 const RoomWorkbench = lazy(() => import('../room/RoomWorkbench'))
@@ -88,6 +89,7 @@ export default function SessionPage() {
   const member = !!s && (isMember(s, user) || user.role === 'admin')
   const activeNow = s?.status === 'active'
   const realtime = useRealtimeAvailable(id, !!s && member)
+  const streamKey = useStreamApiKey()
   const events = useRoomEvents(id, !!s && member && activeNow && realtime === true)
 
   // The host ended the session: everyone sees it at once (and the room turns read-only).
@@ -283,8 +285,18 @@ export default function SessionPage() {
         />
         <aside className="flex min-h-0 flex-col gap-3 rounded-box bg-base-100 p-3 shadow-sm lg:w-80 lg:flex-none lg:overflow-y-auto" aria-label="Room">
           {peopleList}
-          {activeNow && realtime && <VideoPanel events={events} disabled={ended} />}
-          {realtime && <RoomChat sessionId={s.id} meId={user.id} live={activeNow} events={events} ended={ended} />}
+          {/* With Stream keys, a live session's video and chat go through Stream (call and channel `callId`). */}
+          {streamKey && s.callId && activeNow && !ended ? (
+            <>
+              <StreamVideo apiKey={streamKey} callId={s.callId} />
+              <StreamChat apiKey={streamKey} callId={s.callId} />
+            </>
+          ) : (
+            <>
+              {activeNow && realtime && <VideoPanel events={events} disabled={ended} />}
+              {realtime && <RoomChat sessionId={s.id} meId={user.id} live={activeNow} events={events} ended={ended} />}
+            </>
+          )}
         </aside>
       </div>
       {confirm}

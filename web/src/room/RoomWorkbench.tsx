@@ -14,6 +14,7 @@ import { SplitPane } from '../components/SplitPane'
 import { ErrorAlert } from '../components/Modal'
 import { Loading } from '../components/States'
 import { colorFor, wsOrigin } from './ws'
+import { wsToken } from '../auth/provider'
 
 const TEXT = 'code'
 const META = 'meta'
@@ -63,7 +64,23 @@ function useCollab(sessionId: string, user: User, enabled: boolean) {
   useEffect(() => {
     if (!enabled) return
     const doc = new Y.Doc()
-    const provider = new WebsocketProvider(`${wsOrigin()}/api/collab`, sessionId, doc, { disableBc: true, maxBackoffTime: 5000 })
+    // With Clerk, the URL carries a session token: fetched before the first connection and kept
+    // fresh for reconnections (y-websocket reads `params` each time it connects).
+    const token = wsToken()
+    const provider = new WebsocketProvider(`${wsOrigin()}/api/collab`, sessionId, doc, { disableBc: true, maxBackoffTime: 5000, connect: !token })
+    let refresh: ReturnType<typeof setInterval> | undefined
+    if (token) {
+      const update = (t: string | null) => {
+        provider.params = t ? { token: t } : {}
+      }
+      void token.then((t) => {
+        if (doc.isDestroyed) return
+        update(t)
+        provider.connect()
+      })
+      refresh = setInterval(() => void wsToken()?.then(update), 30_000)
+      provider.on('connection-close', () => void wsToken()?.then(update))
+    }
     const text = doc.getText(TEXT)
     const meta = doc.getMap<unknown>(META)
     provider.awareness.setLocalStateField('user', { id: user.id, name: user.name, color: colorFor(user.id) } satisfies AwarenessUser)
@@ -99,6 +116,7 @@ function useCollab(sessionId: string, user: User, enabled: boolean) {
       meta.unobserve(onMeta)
       provider.off('status', onStatus)
       provider.off('sync', onSync)
+      clearInterval(refresh)
       provider.destroy()
       doc.destroy()
       style.remove()

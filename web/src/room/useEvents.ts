@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { ChatMessage, IceServer, JudgeResult, RoomPeer } from '../api'
 import { wsOrigin } from './ws'
+import { wsToken } from '../auth/provider'
 
 export type ConnState = 'connecting' | 'open' | 'reconnecting' | 'closed'
 
@@ -54,7 +55,15 @@ export function useRoomEvents(sessionId: string, enabled: boolean): RoomEvents {
     const connect = () => {
       if (stopped) return
       setState(attempt === 0 ? 'connecting' : 'reconnecting')
-      const sock = new WebSocket(`${wsOrigin()}/api/sessions/${encodeURIComponent(sessionId)}/events`)
+      const url = `${wsOrigin()}/api/sessions/${encodeURIComponent(sessionId)}/events`
+      // With Clerk, a fresh session token goes in the URL; in local mode the cookie is enough.
+      const token = wsToken()
+      if (token) void token.then((t) => open(t ? `${url}?token=${encodeURIComponent(t)}` : url))
+      else open(url)
+    }
+    const open = (url: string) => {
+      if (stopped) return
+      const sock = new WebSocket(url)
       ws.current = sock
       sock.onopen = () => {
         attempt = 0
