@@ -10,66 +10,19 @@
 // Run:  CODEROOM_URL=http://127.0.0.1:8080 node --test web/e2e/admin.test.mjs
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { fileURLToPath } from 'node:url'
 import path from 'node:path'
+import { PASSWORD, RUN, SKIP, createHarness, register, shot } from './harness.mjs'
 
-const BASE = process.env.CODEROOM_URL?.replace(/\/+$/, '')
-const SKIP = BASE ? false : 'CODEROOM_URL is not set: start the coderoom server and set CODEROOM_URL=http://127.0.0.1:PORT to run the browser tests'
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
-const SHOTS = process.env.SCREENSHOT_DIR || path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots')
 const TIMEOUT = 20_000
-const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1'])
-const RUN = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
-const PASSWORD = 'correct-horse-battery-9'
+const harness = createHarness({ timeout: TIMEOUT })
+const { external, consoleErrors } = harness
+const newPage = (name, options) => harness.newPage(name, options)
 
-let browser
-const contexts = []
-const external = []
-const consoleErrors = []
 
-async function newPage(name) {
-  const context = await browser.newContext({ baseURL: BASE })
-  contexts.push(context)
-  await context.route('**/*', (route) => {
-    let host = ''
-    try {
-      host = new URL(route.request().url()).hostname
-    } catch {
-      /* not a URL with a host */
-    }
-    if (!LOCAL_HOSTS.has(host)) {
-      external.push(`${name}: ${route.request().url()}`)
-      return route.abort()
-    }
-    return route.continue()
-  })
-  const page = await context.newPage()
-  page.setDefaultTimeout(TIMEOUT)
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') consoleErrors.push(`${name}: ${msg.text()} (${msg.location()?.url ?? ''})`)
-  })
-  page.on('pageerror', (err) => consoleErrors.push(`${name}: uncaught ${err.message}`))
-  return { context, page }
-}
 
-async function shot(page, file) {
-  await page.screenshot({ path: path.join(SHOTS, file), fullPage: true, animations: 'disabled' })
-}
 
-async function register(page, who) {
-  const user = { name: `${who} ${RUN}`, email: `${who.toLowerCase()}-${RUN}@example.test` }
-  await page.goto('/register')
-  await page.getByTestId('auth-title').waitFor()
-  await page.getByTestId('input-name').fill(user.name)
-  await page.getByTestId('input-email').fill(user.email)
-  await page.getByTestId('input-password').fill(PASSWORD)
-  await page.getByTestId('submit').click()
-  await page.waitForURL('**/dashboard')
-  await page.getByTestId('welcome').getByText(user.name).waitFor()
-  return user
-}
 
 async function signIn(ctx, email, password) {
   const res = await ctx.context.request.post('/api/auth/login', { data: { email, password } })
@@ -82,18 +35,10 @@ const userRow = (page, email) => page.locator(`[data-testid="admin-user"][data-e
 
 before(async () => {
   if (SKIP) return
-  mkdirSync(SHOTS, { recursive: true })
-  const { chromium } = await import('playwright-core')
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
+  await harness.launch()
 })
 
-after(async () => {
-  for (const c of contexts) await c.close().catch(() => {})
-  await browser?.close()
-})
+after(() => harness.close())
 
 test('administration: users, problem import and preview, sandbox status', { skip: SKIP, timeout: 120_000 }, async (t) => {
   const A = await newPage('admin')

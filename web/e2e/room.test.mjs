@@ -8,19 +8,15 @@
 // Uses Debian's Chromium (/usr/bin/chromium) through playwright-core; never downloads a browser.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import path from 'node:path'
+import { RUN, SKIP, createHarness, register, shot } from './harness.mjs'
 
-const BASE = process.env.CODEROOM_URL?.replace(/\/+$/, '')
-const SKIP = BASE ? false : 'CODEROOM_URL is not set: start the coderoom server and set CODEROOM_URL=http://127.0.0.1:PORT to run the browser tests'
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
-const SHOTS = process.env.SCREENSHOT_DIR || path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots')
 const TIMEOUT = 20_000
+const harness = createHarness({ timeout: TIMEOUT, extraArgs: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'] })
+const { external, consoleErrors } = harness
+const newPage = (name, options) => harness.newPage(name, options)
+
+
 const JUDGE_TIMEOUT = 90_000
-const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1'])
-const RUN = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
-const PASSWORD = 'correct-horse-battery-9'
 
 // Accepted Two Sum solutions, in the order they are tried (the first installed language wins).
 const SOLUTIONS = {
@@ -48,55 +44,9 @@ def twoSum(nums, target):
 `,
 }
 
-let browser
-const contexts = []
-const external = []
-const consoleErrors = []
 /** Endpoints this server lacks (probed 404): the app's own 404 for them is expected, not a bug. */
 const missing = new Set()
 
-async function newPage(name, options = {}) {
-  const context = await browser.newContext({ baseURL: BASE, ...options })
-  contexts.push(context)
-  await context.route('**/*', (route) => {
-    const url = route.request().url()
-    let host = ''
-    try {
-      host = new URL(url).hostname
-    } catch {
-      /* not a URL with a host */
-    }
-    if (!LOCAL_HOSTS.has(host)) {
-      external.push(`${name}: ${url}`)
-      return route.abort()
-    }
-    return route.continue()
-  })
-  const page = await context.newPage()
-  page.setDefaultTimeout(TIMEOUT)
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') consoleErrors.push(`${name}: ${msg.text()} (${msg.location()?.url ?? ''})`)
-  })
-  page.on('pageerror', (err) => consoleErrors.push(`${name}: uncaught ${err.message}`))
-  return { name, context, page }
-}
-
-async function shot(page, file) {
-  await page.screenshot({ path: path.join(SHOTS, file), fullPage: true, animations: 'disabled' })
-}
-
-async function register(page, who) {
-  const user = { name: `${who} ${RUN}`, email: `${who.toLowerCase()}-${RUN}@example.test` }
-  await page.goto('/register')
-  await page.getByTestId('auth-title').waitFor()
-  await page.getByTestId('input-name').fill(user.name)
-  await page.getByTestId('input-email').fill(user.email)
-  await page.getByTestId('input-password').fill(PASSWORD)
-  await page.getByTestId('submit').click()
-  await page.waitForURL('**/dashboard')
-  await page.getByTestId('welcome').getByText(user.name).waitFor()
-  return user
-}
 
 /** Asks the server directly (with the page's cookies; nothing reaches the console). */
 async function probe(ctx, urlPath) {
@@ -131,28 +81,10 @@ async function waitForText(page, needle, timeout = TIMEOUT) {
 
 before(async () => {
   if (SKIP) return
-  mkdirSync(SHOTS, { recursive: true })
-  const { chromium } = await import('playwright-core')
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-    ],
-  })
+  await harness.launch()
 })
 
-after(async () => {
-  for (const c of contexts) await c.close().catch(() => {})
-  await browser?.close()
-})
+after(() => harness.close())
 
 test('room: shared editor, run/submit, chat, video, end; practice; phone', { skip: SKIP, timeout: 600_000 }, async (t) => {
   const A = await newPage('A')
