@@ -159,6 +159,18 @@ pub const DESCRIPTION_FILE: &str = "description.md";
 pub const TESTS_FILE: &str = "tests.json";
 
 impl Problem {
+    /// What a problem list shows: the same fields everywhere a problem is summarised.
+    pub fn summary_json(&self) -> Value {
+        serde_json::json!({
+            "slug": self.slug,
+            "title": self.title,
+            "difficulty": self.difficulty,
+            "category": self.category,
+            "tags": self.tags,
+            "summary": self.summary,
+        })
+    }
+
     pub fn parsed_signature(&self) -> Result<Signature, String> {
         Signature::parse(&self.signature)
     }

@@ -39,17 +39,6 @@ struct ListQuery {
     q: Option<String>,
 }
 
-pub fn summary(problem: &Problem) -> Value {
-    json!({
-        "slug": problem.slug,
-        "title": problem.title,
-        "difficulty": problem.difficulty,
-        "category": problem.category,
-        "tags": problem.tags,
-        "summary": problem.summary,
-    })
-}
-
 async fn list(
     State(state): State<AppState>,
     CurrentUser(_): CurrentUser,
@@ -69,7 +58,7 @@ async fn list(
                     || p.tags.iter().any(|tag| tag.to_lowercase().contains(n))
             })
         })
-        .map(|p| summary(p))
+        .map(|p| p.summary_json())
         .collect();
     Json(json!({ "problems": problems }))
 }
@@ -123,7 +112,7 @@ pub fn detail(problem: &Problem, hidden_count: usize) -> Value {
         .as_ref()
         .map(|sig| sig.params.iter().map(|p| json!({ "name": p.name, "type": p.ty.to_string() })).collect())
         .unwrap_or_default();
-    let mut view = summary(problem);
+    let mut view = problem.summary_json();
     if let Some(object) = view.as_object_mut() {
         object.extend([
             ("description".to_string(), json!(problem.description)),
@@ -316,7 +305,7 @@ async fn admin_upsert(
         return Err(AppError::bad_request(cli::join_errors(&errors)));
     }
     state.problems.upsert(&problem).await?;
-    Ok(Json(json!({ "problem": summary(&problem) })))
+    Ok(Json(json!({ "problem": problem.summary_json() })))
 }
 
 async fn admin_remove(

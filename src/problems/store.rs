@@ -151,13 +151,8 @@ async fn save(db: &Db, problem: &Problem, source: &str, hash: Option<&str>) -> a
 /// The definition without hidden tests and solutions (serialised field by field so that the
 /// large hidden tests are never copied).
 fn light_fields(problem: &Problem) -> serde_json::Value {
-    json!({
-        "slug": problem.slug,
-        "title": problem.title,
-        "difficulty": problem.difficulty,
-        "category": problem.category,
-        "tags": problem.tags,
-        "summary": problem.summary,
+    let mut fields = problem.summary_json();
+    let rest = json!({
         "description": problem.description,
         "signature": problem.signature,
         "compare": problem.compare,
@@ -168,7 +163,11 @@ fn light_fields(problem: &Problem) -> serde_json::Value {
         "starter": problem.starter,
         "tests": { "visible": problem.tests.visible, "hidden": [] },
         "solutions": {},
-    })
+    });
+    if let (Some(fields), serde_json::Value::Object(rest)) = (fields.as_object_mut(), rest) {
+        fields.extend(rest);
+    }
+    fields
 }
 
 async fn bump(db: &Db) -> anyhow::Result<()> {

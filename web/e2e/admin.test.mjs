@@ -8,7 +8,7 @@
 // that account became the administrator (a fresh server), otherwise it checks the page refuses.
 //
 // Run:  CODEROOM_URL=http://127.0.0.1:8080 node --test web/e2e/admin.test.mjs
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -32,13 +32,6 @@ async function signIn(ctx, email, password) {
 const me = async (ctx) => (await (await ctx.context.request.get('/api/auth/session')).json()).user
 
 const userRow = (page, email) => page.locator(`[data-testid="admin-user"][data-email="${email}"]`)
-
-before(async () => {
-  if (SKIP) return
-  await harness.launch()
-})
-
-after(() => harness.close())
 
 test('administration: users, problem import and preview, sandbox status', { skip: SKIP, timeout: 120_000 }, async (t) => {
   const A = await newPage('admin')

@@ -1,7 +1,7 @@
 // Browser test of the coderoom foundation: auth, dashboard, create/join/full/end session.
 // Run against a running server:  CODEROOM_URL=http://127.0.0.1:8080 node --test web/e2e/
 // Uses Debian's Chromium (/usr/bin/chromium) through playwright-core; never downloads a browser.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { SKIP, createHarness, register, shot } from './harness.mjs'
 
@@ -22,13 +22,6 @@ async function probeMissing(context, urlPath) {
 
 
 const card = (page, id) => page.locator(`[data-testid="session-card"][data-session-id="${id}"]`)
-
-before(async () => {
-  if (SKIP) return
-  await harness.launch()
-})
-
-after(() => harness.close())
 
 test('foundation: register, create, join, full, end', { skip: SKIP, timeout: 120_000 }, async (t) => {
   const A = await newPage('A')

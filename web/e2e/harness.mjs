@@ -1,6 +1,7 @@
 // What every browser test shares: the server under test, Debian's Chromium (never a
 // downloaded browser), pages whose requests off this machine are aborted and recorded, console
 // errors collected, screenshots, and registration through the real sign-up page.
+import { before, after } from 'node:test'
 import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
@@ -28,8 +29,8 @@ const CHROMIUM_ARGS = [
 ]
 
 /**
- * One browser for a test file. `external` and `consoleErrors` collect what each test file
- * asserts is empty at the end.
+ * One browser for a test file, launched before its tests and closed after them (not at all
+ * when SKIP). `external` and `consoleErrors` collect what each test file asserts is empty.
  */
 export function createHarness({ timeout, extraArgs = [] }) {
   const harness = {
@@ -77,6 +78,10 @@ export function createHarness({ timeout, extraArgs = [] }) {
       return { name, context, page }
     },
   }
+  before(async () => {
+    if (!SKIP) await harness.launch()
+  })
+  after(() => harness.close())
   return harness
 }
 

@@ -6,7 +6,7 @@
 //
 // Run:  CODEROOM_URL=http://127.0.0.1:8080 node --test web/e2e/
 // Uses Debian's Chromium (/usr/bin/chromium) through playwright-core; never downloads a browser.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { RUN, SKIP, createHarness, register, shot } from './harness.mjs'
 
@@ -78,13 +78,6 @@ async function waitForText(page, needle, timeout = TIMEOUT) {
     { timeout },
   )
 }
-
-before(async () => {
-  if (SKIP) return
-  await harness.launch()
-})
-
-after(() => harness.close())
 
 test('room: shared editor, run/submit, chat, video, end; practice; phone', { skip: SKIP, timeout: 600_000 }, async (t) => {
   const A = await newPage('A')
