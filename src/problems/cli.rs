@@ -11,10 +11,11 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::Subcommand;
+use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
 
-use super::model::{DefinitionError, PROBLEM_FILE, Problem};
+use super::model::{DefinitionError, PROBLEM_FILE, Problem, REJECTED_DIR, SOLUTIONS_DIR, expected_verdict};
 use super::{builtin_problems, store};
 use crate::config::Config;
 use crate::judge::{self, Executor, Language, Selection, Verdict, drivers};
@@ -319,16 +320,32 @@ async fn manage(command: ProblemsCommand, config: &Config) -> anyhow::Result<()>
     Ok(())
 }
 
-/// Runs every reference solution (and optionally every language's starter code) against all
-/// tests. Fails when any solution is not accepted or a starter does not compile.
+/// What one validation run must produce.
+#[derive(Clone, Copy)]
+enum Expect {
+    /// A reference solution: accepted.
+    Accepted,
+    /// A deliberately wrong solution: exactly this verdict.
+    Verdict(Verdict),
+    /// Starter code: compiles, and is not accepted (or the tests are too weak).
+    StarterRejected,
+}
+
+struct Job<'a> {
+    problem: &'a Problem,
+    label: String,
+    language: Language,
+    code: String,
+    expect: Expect,
+}
+
+/// Runs every reference solution, every deliberately wrong solution and optionally every
+/// language's starter code against all tests, a few at a time. Fails when any of them does
+/// not get the verdict it should.
 pub async fn validate(executor: &Executor, problems: &[Problem], starters: Option<&[Language]>) -> anyhow::Result<()> {
-    let jobs: usize = problems.iter().map(|p| p.solutions.len() + starters.map_or(0, <[_]>::len)).sum();
-    let bar = ProgressBar::new(jobs as u64);
-    bar.set_style(
-        ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
     let mut failures = Vec::new();
     let mut warnings = Vec::new();
+    let mut jobs = Vec::new();
     for problem in problems {
         if problem.tests.hidden.len() < 10 {
             warnings.push(format!(
@@ -338,65 +355,101 @@ pub async fn validate(executor: &Executor, problems: &[Problem], starters: Optio
             ));
         }
         if problem.solutions.is_empty() {
-            failures.push(format!("{}: no reference solution in solutions/", problem.slug));
+            failures.push(format!("{}: no reference solution in {SOLUTIONS_DIR}/", problem.slug));
         }
-        for (file, code) in &problem.solutions {
-            bar.set_message(format!("{} {file}", problem.slug));
-            let Some(language) = Language::from_file_name(file) else {
-                failures.push(format!("{}/solutions/{file}: unknown language", problem.slug));
-                continue;
-            };
-            match judge::judge(executor, "validate", problem, language, code, Selection::All).await {
-                Ok(report) if report.verdict == Verdict::Accepted => {}
-                Ok(report) => failures.push(format!(
-                    "{}/solutions/{file}: {:?}, {}/{} passed: {}{}",
-                    problem.slug,
-                    report.verdict,
-                    report.passed,
-                    report.total,
-                    report.message,
-                    first_detail(&report)
-                )),
-                Err(err) => failures.push(format!("{}/solutions/{file}: {err}", problem.slug)),
+        let files =
+            problem.solutions.iter().map(|(file, code)| (SOLUTIONS_DIR, file, code, Some(Expect::Accepted))).chain(
+                problem
+                    .rejected
+                    .iter()
+                    .map(|(file, code)| (REJECTED_DIR, file, code, expected_verdict(file).map(Expect::Verdict))),
+            );
+        for (dir, file, code, expect) in files {
+            let label = format!("{}/{dir}/{file}", problem.slug);
+            match (Language::from_file_name(file), expect) {
+                (Some(language), Some(expect)) => {
+                    jobs.push(Job { problem, label, language, code: code.clone(), expect })
+                }
+                _ => failures.push(format!("{label}: unknown language or expected verdict")),
             }
-            bar.inc(1);
         }
         let signature = problem.parsed_signature().map_err(|e| anyhow::anyhow!("{}: {e}", problem.slug))?;
         for &language in starters.unwrap_or_default() {
-            bar.set_message(format!("{} starter {language}", problem.slug));
             let code = problem
                 .starter
                 .get(language.id())
                 .cloned()
                 .unwrap_or_else(|| drivers::starter(language, &signature, problem.mutates.as_deref()));
-            match judge::judge(executor, "validate", problem, language, &code, Selection::All).await {
-                Ok(report) if report.verdict == Verdict::CompileError => failures.push(format!(
-                    "{}: starter code in {language} does not compile:\n{}",
-                    problem.slug,
-                    report.compile_output.unwrap_or_default()
-                )),
-                Ok(report) if report.verdict == Verdict::Accepted => {
-                    failures.push(format!("{}: starter code in {language} is accepted (tests too weak)", problem.slug))
-                }
-                Ok(_) => {}
-                Err(err) => failures.push(format!("{}: starter in {language}: {err}", problem.slug)),
-            }
-            bar.inc(1);
+            let label = format!("{}: starter code in {language}", problem.slug);
+            jobs.push(Job { problem, label, language, code, expect: Expect::StarterRejected });
         }
     }
+
+    let total = jobs.len();
+    let bar = ProgressBar::new(total as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    // One run per core: more would only make the runs race each other for their time limits.
+    let parallel = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let outcomes: Vec<Option<String>> = futures::stream::iter(jobs)
+        .map(|job| {
+            let bar = &bar;
+            async move {
+                let outcome = judge::judge(executor, "validate", job.problem, job.language, &job.code, Selection::All)
+                    .await
+                    .map_or_else(|err| Some(format!("{}: {err}", job.label)), |report| check(&job, report));
+                bar.set_message(job.label);
+                bar.inc(1);
+                outcome
+            }
+        })
+        .buffer_unordered(parallel)
+        .collect()
+        .await;
+    failures.extend(outcomes.into_iter().flatten());
     bar.finish_and_clear();
     for warning in &warnings {
         println!("warning: {warning}");
     }
     if failures.is_empty() {
-        println!("{} problem(s) valid; {jobs} run(s) as expected ({})", problems.len(), executor.describe());
+        println!("{} problem(s) valid; {total} run(s) as expected ({})", problems.len(), executor.describe());
         Ok(())
     } else {
+        failures.sort();
         for failure in &failures {
             println!("FAILED {failure}");
         }
         bail!("{} failure(s)", failures.len())
     }
+}
+
+/// `None` when the run got the verdict its job expects, otherwise what went wrong.
+fn check(job: &Job<'_>, report: judge::Report) -> Option<String> {
+    let label = &job.label;
+    let wanted = match job.expect {
+        Expect::Accepted => Verdict::Accepted,
+        Expect::Verdict(verdict) => verdict,
+        Expect::StarterRejected => {
+            return match report.verdict {
+                Verdict::CompileError => {
+                    Some(format!("{label} does not compile:\n{}", report.compile_output.unwrap_or_default()))
+                }
+                Verdict::Accepted => Some(format!("{label} is accepted (tests too weak)")),
+                _ => None,
+            };
+        }
+    };
+    (report.verdict != wanted).then(|| {
+        format!(
+            "{label}: expected {wanted:?}, got {:?}, {}/{} passed: {}{}",
+            report.verdict,
+            report.passed,
+            report.total,
+            report.message,
+            first_detail(&report)
+        )
+    })
 }
 
 fn first_detail(report: &judge::Report) -> String {

@@ -5,6 +5,8 @@
 //! problems/<slug>/description.md    the statement (Markdown)
 //! problems/<slug>/tests.json        {"visible": [...], "hidden": [...]}
 //! problems/<slug>/solutions/*.EXT   reference solutions, language from the extension
+//! problems/<slug>/rejected/VERDICT-LABEL.EXT
+//!                                   deliberately wrong solutions and the verdict each must get
 //! ```
 //!
 //! Every error names the file and the field, so that `coderoom problems validate` can point
@@ -18,7 +20,7 @@ use serde_json::Value;
 
 use super::Difficulty;
 use super::types::{Signature, Type};
-use crate::judge::Language;
+use crate::judge::{Language, Verdict};
 
 /// Default wall-clock budget for running all of a problem's tests in one go.
 pub const DEFAULT_TIME_LIMIT_MS: u64 = 3000;
@@ -52,6 +54,10 @@ pub struct Problem {
     /// Reference solutions: file name (e.g. `solution.py`) → code.
     #[serde(default)]
     pub solutions: BTreeMap<String, String>,
+    /// Deliberately wrong solutions: file name (`<verdict>-<label>.<ext>`) → code. They keep
+    /// the hidden tests honest: validation fails unless each gets exactly its verdict.
+    #[serde(default)]
+    pub rejected: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
@@ -157,6 +163,18 @@ fn default_time_limit() -> u64 {
 pub const PROBLEM_FILE: &str = "problem.toml";
 pub const DESCRIPTION_FILE: &str = "description.md";
 pub const TESTS_FILE: &str = "tests.json";
+pub const SOLUTIONS_DIR: &str = "solutions";
+pub const REJECTED_DIR: &str = "rejected";
+
+/// The verdict a deliberately wrong solution must get, read from its file name
+/// (`time_limit-quadratic.py` → time limit). Accepted is never a valid expectation.
+pub fn expected_verdict(file_name: &str) -> Option<Verdict> {
+    let stem = file_name.rsplit_once('.').map_or(file_name, |(stem, _)| stem);
+    let prefix = stem.split_once('-').map_or(stem, |(prefix, _)| prefix);
+    serde_json::from_value::<Verdict>(Value::String(prefix.to_string()))
+        .ok()
+        .filter(|verdict| *verdict != Verdict::Accepted)
+}
 
 impl Problem {
     /// What a problem list shows: the same fields everywhere a problem is summarised.
@@ -206,14 +224,18 @@ impl Problem {
             }
         };
         let mut solutions = BTreeMap::new();
+        let mut rejected = BTreeMap::new();
         for (path, bytes) in files {
-            if let Some(name) = path.strip_prefix("solutions/") {
-                match String::from_utf8(bytes.clone()) {
-                    Ok(code) => {
-                        solutions.insert(name.to_string(), code);
-                    }
-                    Err(_) => errors.push(error(path, "", "file is not UTF-8")),
+            let (collection, name) = match path.split_once('/') {
+                Some((SOLUTIONS_DIR, name)) => (&mut solutions, name),
+                Some((REJECTED_DIR, name)) => (&mut rejected, name),
+                _ => continue,
+            };
+            match String::from_utf8(bytes.clone()) {
+                Ok(code) => {
+                    collection.insert(name.to_string(), code);
                 }
+                Err(_) => errors.push(error(path, "", "file is not UTF-8")),
             }
         }
         let problem = Problem {
@@ -233,6 +255,7 @@ impl Problem {
             starter: meta.starter,
             tests,
             solutions,
+            rejected,
         };
         errors.extend(problem.check());
         if errors.is_empty() { Ok(problem) } else { Err(errors) }
@@ -259,8 +282,10 @@ impl Problem {
         files.insert(PROBLEM_FILE.to_string(), toml::to_string_pretty(&meta)?.into_bytes());
         files.insert(DESCRIPTION_FILE.to_string(), self.description.clone().into_bytes());
         files.insert(TESTS_FILE.to_string(), tests_json(&self.tests).into_bytes());
-        for (name, code) in &self.solutions {
-            files.insert(format!("solutions/{name}"), code.clone().into_bytes());
+        for (dir, collection) in [(SOLUTIONS_DIR, &self.solutions), (REJECTED_DIR, &self.rejected)] {
+            for (name, code) in collection {
+                files.insert(format!("{dir}/{name}"), code.clone().into_bytes());
+            }
         }
         Ok(files)
     }
@@ -293,7 +318,21 @@ impl Problem {
         }
         for name in self.solutions.keys() {
             if Language::from_file_name(name).is_none() {
-                errors.push(error(&format!("solutions/{name}"), "", "unknown language (file extension)"));
+                errors.push(error(&format!("{SOLUTIONS_DIR}/{name}"), "", "unknown language (file extension)"));
+            }
+        }
+        for name in self.rejected.keys() {
+            let file = format!("{REJECTED_DIR}/{name}");
+            if Language::from_file_name(name).is_none() {
+                errors.push(error(&file, "", "unknown language (file extension)"));
+            }
+            if expected_verdict(name).is_none() {
+                errors.push(error(
+                    &file,
+                    "",
+                    "the name must start with the verdict it gets: wrong_answer, runtime_error, time_limit, \
+                     memory_limit or compile_error, then `-label`",
+                ));
             }
         }
         let signature = match Signature::parse(&self.signature) {

@@ -1,7 +1,8 @@
 //! Problems in the database: table `problem`, one record per slug. The record keeps the
 //! light part of the definition (`definition`: metadata, statement, visible tests, starter
 //! code; hidden tests and solutions left out), the hidden tests as one JSON text (`hidden`,
-//! parsed only when a submission is judged) and the reference solutions (`solutions`).
+//! parsed only when a submission is judged), the reference solutions (`solutions`) and the
+//! deliberately wrong ones (`rejected`).
 //! Built-in problems are seeded on every start (only the missing or changed ones, found by
 //! hashing the embedded files, so an unchanged install parses nothing), administrators'
 //! edits win over later built-in versions, and a removal leaves a tombstone so that the
@@ -50,6 +51,8 @@ struct FullRow {
     hidden: Option<String>,
     #[serde(default)]
     solutions: Option<BTreeMap<String, String>>,
+    #[serde(default)]
+    rejected: Option<BTreeMap<String, String>>,
 }
 
 impl FullRow {
@@ -61,6 +64,9 @@ impl FullRow {
         }
         if let Some(solutions) = self.solutions {
             problem.solutions = solutions;
+        }
+        if let Some(rejected) = self.rejected {
+            problem.rejected = rejected;
         }
         Ok(problem)
     }
@@ -131,7 +137,7 @@ async fn save(db: &Db, problem: &Problem, source: &str, hash: Option<&str>) -> a
     db.query(
         "UPSERT type::record('problem', $slug) CONTENT {
             definition: $definition, hidden: $hidden, hidden_count: $hidden_count, solutions: $solutions,
-            source: $source, builtin_hash: $hash, removed: false, updated_at: time::now()
+            rejected: $rejected, source: $source, builtin_hash: $hash, removed: false, updated_at: time::now()
         } RETURN NONE",
     )
     .bind(json!({
@@ -140,6 +146,7 @@ async fn save(db: &Db, problem: &Problem, source: &str, hash: Option<&str>) -> a
         "hidden": hidden,
         "hidden_count": problem.tests.hidden.len(),
         "solutions": problem.solutions,
+        "rejected": problem.rejected,
         "source": source,
         "hash": hash,
     }))
@@ -199,7 +206,9 @@ pub async fn list_light(db: &Db) -> anyhow::Result<Vec<Light>> {
 /// One whole definition (hidden tests and solutions included), if not removed.
 pub async fn full(db: &Db, slug: &str) -> anyhow::Result<Option<Problem>> {
     let mut response = db
-        .query("SELECT definition, hidden, solutions FROM type::record('problem', $slug) WHERE removed != true")
+        .query(
+            "SELECT definition, hidden, solutions, rejected FROM type::record('problem', $slug) WHERE removed != true",
+        )
         .bind(json!({ "slug": slug }))
         .await?
         .check()?;
@@ -209,7 +218,7 @@ pub async fn full(db: &Db, slug: &str) -> anyhow::Result<Option<Problem>> {
 /// Every whole definition that is not removed.
 pub async fn list(db: &Db) -> anyhow::Result<Vec<Problem>> {
     let mut response =
-        db.query("SELECT definition, hidden, solutions FROM problem WHERE removed != true").await?.check()?;
+        db.query("SELECT definition, hidden, solutions, rejected FROM problem WHERE removed != true").await?.check()?;
     take_rows::<FullRow>(&mut response, 0)?.into_iter().map(FullRow::into_problem).collect()
 }
 
