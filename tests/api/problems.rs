@@ -1,6 +1,5 @@
-//! The problem library and the judge, through the real binary. Code runs with the
-//! unisolated local executor (`JUDGE_EXECUTOR=local`, host python3/node/g++/javac), so
-//! these tests need no Docker images; the sandbox path is the same judge with another seam.
+//! The problem library and the judge, through the real binary; submitted code runs in the
+//! Docker sandbox, as in production.
 
 use std::process::Command;
 
@@ -9,15 +8,11 @@ use serde_json::{Value, json};
 
 use crate::{BINARY, Server, assert_error};
 
-fn judge_server() -> Server {
-    Server::start_with_env(&[("JUDGE_EXECUTOR", "local")])
-}
-
 const TWO_SUM_PY: &str = "def twoSum(nums, target):\n    seen = {}\n    for i, x in enumerate(nums):\n        if target - x in seen:\n            return [seen[target - x], i]\n        seen[x] = i\n";
 
 #[tokio::test]
 async fn library_lists_and_shows_without_hidden_data() {
-    let server = judge_server();
+    let server = Server::start();
     let (client, _) = server.user("Reader").await;
     assert_error(server.anon().get_json("/api/problems").await, StatusCode::UNAUTHORIZED, "Sign in");
 
@@ -61,7 +56,7 @@ async fn library_lists_and_shows_without_hidden_data() {
 
 #[tokio::test]
 async fn run_and_submit_give_per_test_verdicts() {
-    let server = judge_server();
+    let server = Server::start();
     let (client, _) = server.user("Coder").await;
 
     // Accepted in Python, with prints on stdout and stderr that must not disturb judging.
@@ -143,7 +138,7 @@ async fn run_and_submit_give_per_test_verdicts() {
 
 #[tokio::test]
 async fn every_original_problem_in_java_cpp_and_javascript() {
-    let server = judge_server();
+    let server = Server::start();
     let (client, _) = server.user("Poly").await;
     let cases = [
         (
@@ -209,7 +204,7 @@ async fn every_original_problem_in_java_cpp_and_javascript() {
 
 #[tokio::test]
 async fn judge_requests_are_validated_and_recorded_in_sessions() {
-    let server = judge_server();
+    let server = Server::start();
     let (host, _) = server.user("Host").await;
     let (stranger, _) = server.user("Stranger").await;
     let path = "/api/problems/two-sum/run";
@@ -282,11 +277,24 @@ fn coderoom(data_dir: &std::path::Path, args: &[&str]) -> (bool, String) {
         .arg(data_dir)
         .args(["--bind", "127.0.0.1:1"])
         .env("CODEROOM_LOG_LEVEL", "error")
-        .env("JUDGE_EXECUTOR", "local")
         .output()
         .expect("run coderoom");
     let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     (output.status.success(), text)
+}
+
+/// The library's bar: in every language of the sandbox, each shipped problem's reference
+/// solution is accepted, its starter code compiles and is rejected, and each deliberately
+/// wrong solution gets exactly the verdict its file name states.
+#[test]
+fn shipped_library_validates_in_every_language() {
+    let temp = tempfile::tempdir().expect("tempdir");
+    let (ok, out) = coderoom(&temp.path().join("data"), &["problems", "validate", "--starters"]);
+    let shipped = std::fs::read_dir("problems")
+        .expect("problems/")
+        .filter(|entry| entry.as_ref().is_ok_and(|e| e.path().join("problem.toml").exists()))
+        .count();
+    assert!(ok && out.contains(&format!("{shipped} problem(s) valid")), "{out}");
 }
 
 #[tokio::test]
@@ -326,7 +334,7 @@ async fn problems_cli_manages_the_library() {
     assert!(!ok && out.contains("already exists"), "{out}");
 
     // The server sees the CLI's changes; with the server running, the CLI goes through it.
-    let server = Server::start_in(&data, &[("JUDGE_EXECUTOR", "local")]);
+    let server = Server::start_in(&data, &[]);
     let (client, _) = server.user("Admin").await;
     let (status, _) = client.get_json("/api/problems/two-sum-copy").await;
     assert_eq!(status, StatusCode::OK);
