@@ -28,6 +28,7 @@ use crate::config::{Config, Registration};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::integrations::stream::{self, Stream};
+use crate::memory;
 use crate::problems::Library;
 use crate::realtime::Rooms;
 use crate::sandbox::Sandbox;
@@ -199,6 +200,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     tracing::info!(%bound, %url, "coderoom is ready");
     println!("coderoom is listening on http://{bound} — open {url}");
     let rooms = state.rooms.clone();
+    memory::spawn_periodic_release();
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     // No Nagle delay: a WebSocket edit is a small write that must leave at once, not wait for
     // the previous one's (possibly delayed, up to 40 ms) acknowledgement.

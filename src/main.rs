@@ -10,6 +10,7 @@ mod db;
 mod error;
 mod integrations;
 mod judge;
+mod memory;
 mod problems;
 mod realtime;
 mod sandbox;
