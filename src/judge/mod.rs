@@ -20,8 +20,8 @@ use serde_json::Value;
 
 use crate::problems::model::{Problem, TestCase};
 use crate::problems::types::{Signature, Type};
-use crate::sandbox::{SandboxError, StageResult};
-pub use exec::{ExecRequest, Executor};
+use crate::sandbox::{Sandbox, SandboxError, StageResult};
+pub use exec::ExecRequest;
 
 /// Largest accepted source, in bytes.
 pub const MAX_CODE_BYTES: usize = 64 * 1024;
@@ -277,7 +277,7 @@ struct Record {
 
 /// Judges `code` against the selected tests of `problem`.
 pub async fn judge(
-    executor: &Executor,
+    sandbox: &Sandbox,
     user: &str,
     problem: &Problem,
     language: Language,
@@ -314,7 +314,7 @@ pub async fn judge(
     let stdin = encode::stdin(&nonce, &signature.params, &inputs);
     let files = drivers::program(language, &signature, problem.mutates.as_deref(), code);
     let request = ExecRequest { language, files, stdin: String::from_utf8_lossy(&stdin).into_owned() };
-    let output = executor.execute(user, request).await?;
+    let output = exec::execute(sandbox, user, request).await?;
 
     let mut report = Report {
         verdict: Verdict::Accepted,

@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use super::model::{DefinitionError, PROBLEM_FILE, Problem, REJECTED_DIR, SOLUTIONS_DIR, expected_verdict};
 use super::{builtin_problems, store};
 use crate::config::Config;
-use crate::judge::{self, Executor, Language, Selection, Verdict, drivers};
+use crate::judge::{self, Language, Selection, Verdict, drivers};
 use crate::sandbox::Sandbox;
 
 #[derive(Debug, Subcommand)]
@@ -244,7 +244,7 @@ pub async fn run(command: ProblemsCommand, config: &Config) -> anyhow::Result<()
                     .collect::<anyhow::Result<_>>()?
             };
             let sandbox = Sandbox::new(&config.sandbox).await?;
-            validate(&Executor::select(&sandbox), &problems, starters.then_some(languages.as_slice())).await
+            validate(&sandbox, &problems, starters.then_some(languages.as_slice())).await
         }
         other => manage(other, config).await,
     }
@@ -342,7 +342,7 @@ struct Job<'a> {
 /// Runs every reference solution, every deliberately wrong solution and optionally every
 /// language's starter code against all tests, a few at a time. Fails when any of them does
 /// not get the verdict it should.
-pub async fn validate(executor: &Executor, problems: &[Problem], starters: Option<&[Language]>) -> anyhow::Result<()> {
+pub async fn validate(sandbox: &Sandbox, problems: &[Problem], starters: Option<&[Language]>) -> anyhow::Result<()> {
     let mut failures = Vec::new();
     let mut warnings = Vec::new();
     let mut jobs = Vec::new();
@@ -396,7 +396,7 @@ pub async fn validate(executor: &Executor, problems: &[Problem], starters: Optio
         .map(|job| {
             let bar = &bar;
             async move {
-                let outcome = judge::judge(executor, "validate", job.problem, job.language, &job.code, Selection::All)
+                let outcome = judge::judge(sandbox, "validate", job.problem, job.language, &job.code, Selection::All)
                     .await
                     .map_or_else(|err| Some(format!("{}: {err}", job.label)), |report| check(&job, report));
                 bar.set_message(job.label);
@@ -413,7 +413,7 @@ pub async fn validate(executor: &Executor, problems: &[Problem], starters: Optio
         println!("warning: {warning}");
     }
     if failures.is_empty() {
-        println!("{} problem(s) valid; {total} run(s) as expected ({})", problems.len(), executor.describe());
+        println!("{} problem(s) valid; {total} run(s) in the sandbox as expected", problems.len());
         Ok(())
     } else {
         failures.sort();

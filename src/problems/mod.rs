@@ -10,6 +10,7 @@ mod routes;
 pub mod store;
 pub mod types;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::Duration;
@@ -19,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::db::Db;
+use crate::memory;
 pub use model::Problem;
 pub use routes::routes;
 
@@ -90,9 +92,17 @@ fn builtin_folders() -> Vec<store::BuiltinFolder> {
         .collect()
 }
 
-/// Parses one embedded folder; an invalid one is logged and skipped.
+/// Parses one embedded folder; an invalid one is logged and skipped. The folder's embedded
+/// bytes are not needed again once it is stored, so their pages are released.
 fn parse_builtin(folder: &str) -> Option<Problem> {
-    match Problem::from_files(&builtin_files(folder)) {
+    let parsed = Problem::from_files(&builtin_files(folder));
+    let prefix = format!("{folder}/");
+    for path in Builtin::iter().filter(|path| path.starts_with(&prefix)) {
+        if let Some(Cow::Borrowed(data)) = Builtin::get(&path).map(|file| file.data) {
+            memory::release_embedded(data);
+        }
+    }
+    match parsed {
         Ok(problem) => Some(problem),
         Err(errors) => {
             for error in errors {

@@ -15,7 +15,7 @@ use super::{Difficulty, cli};
 use crate::app::AppState;
 use crate::auth::{AdminAccess, CurrentUser};
 use crate::error::{ApiJson, ApiQuery, AppError, AppResult};
-use crate::judge::{self, Executor, Language, Selection, drivers};
+use crate::judge::{self, Language, Selection, drivers};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -237,8 +237,7 @@ async fn judge_request(
     } else {
         problem
     };
-    let executor = Executor::select(&state.sandbox);
-    let report = judge::judge(&executor, &user.id, &problem, language, &body.code, selection).await?;
+    let report = judge::judge(&state.sandbox, &user.id, &problem, language, &body.code, selection).await?;
     let stored = judge::store::NewSubmission {
         user_id: &user.id,
         session_id: session.as_deref(),

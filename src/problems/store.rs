@@ -1,8 +1,9 @@
 //! Problems in the database: table `problem`, one record per slug. The record keeps the
 //! light part of the definition (`definition`: metadata, statement, visible tests, starter
-//! code; hidden tests and solutions left out), the hidden tests as one JSON text (`hidden`,
-//! parsed only when a submission is judged), the reference solutions (`solutions`) and the
-//! deliberately wrong ones (`rejected`).
+//! code; hidden tests and solutions left out), the hidden tests as deflated JSON in base64
+//! (`hidden_packed`, unpacked only when a submission is judged: large inputs compress about
+//! fivefold, which keeps the store, its write-ahead log and backups small), the reference
+//! solutions (`solutions`) and the deliberately wrong ones (`rejected`).
 //! Built-in problems are seeded on every start (only the missing or changed ones, found by
 //! hashing the embedded files, so an unchanged install parses nothing), administrators'
 //! edits win over later built-in versions, and a removal leaves a tombstone so that the
@@ -12,6 +13,11 @@
 use std::collections::BTreeMap;
 
 use anyhow::Context;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use flate2::Compression;
+use flate2::read::DeflateDecoder;
+use flate2::write::DeflateEncoder;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -45,8 +51,10 @@ struct LightRow {
 #[derive(Debug, Deserialize)]
 struct FullRow {
     definition: Problem,
-    /// Absent in records written before hidden tests were stored as text: then they are
-    /// still inside `definition`.
+    #[serde(default)]
+    hidden_packed: Option<String>,
+    /// Records written before the tests were packed keep them as plain JSON text here (and
+    /// the oldest ones inside `definition`).
     #[serde(default)]
     hidden: Option<String>,
     #[serde(default)]
@@ -58,9 +66,11 @@ struct FullRow {
 impl FullRow {
     fn into_problem(self) -> anyhow::Result<Problem> {
         let mut problem = self.definition;
-        if let Some(hidden) = self.hidden {
-            problem.tests.hidden = serde_json::from_str::<Vec<TestCase>>(&hidden)
-                .with_context(|| format!("stored hidden tests of `{}` are not valid", problem.slug))?;
+        let invalid = || format!("stored hidden tests of `{}` are not valid", problem.slug);
+        if let Some(packed) = self.hidden_packed {
+            problem.tests.hidden = unpack_tests(&packed).with_context(invalid)?;
+        } else if let Some(hidden) = self.hidden {
+            problem.tests.hidden = serde_json::from_str::<Vec<TestCase>>(&hidden).with_context(invalid)?;
         }
         if let Some(solutions) = self.solutions {
             problem.solutions = solutions;
@@ -131,12 +141,23 @@ pub async fn seed(
     Ok(changed)
 }
 
+fn pack_tests(tests: &[TestCase]) -> anyhow::Result<String> {
+    let mut encoder = DeflateEncoder::new(Vec::new(), Compression::default());
+    serde_json::to_writer(&mut encoder, tests)?;
+    Ok(BASE64.encode(encoder.finish()?))
+}
+
+fn unpack_tests(packed: &str) -> anyhow::Result<Vec<TestCase>> {
+    let deflated = BASE64.decode(packed)?;
+    Ok(serde_json::from_reader(std::io::BufReader::new(DeflateDecoder::new(deflated.as_slice())))?)
+}
+
 async fn save(db: &Db, problem: &Problem, source: &str, hash: Option<&str>) -> anyhow::Result<()> {
-    let hidden = serde_json::to_string(&problem.tests.hidden)?;
+    let hidden = pack_tests(&problem.tests.hidden)?;
     let definition = light_fields(problem);
     db.query(
         "UPSERT type::record('problem', $slug) CONTENT {
-            definition: $definition, hidden: $hidden, hidden_count: $hidden_count, solutions: $solutions,
+            definition: $definition, hidden_packed: $hidden, hidden_count: $hidden_count, solutions: $solutions,
             rejected: $rejected, source: $source, builtin_hash: $hash, removed: false, updated_at: time::now()
         } RETURN NONE",
     )
@@ -207,7 +228,7 @@ pub async fn list_light(db: &Db) -> anyhow::Result<Vec<Light>> {
 pub async fn full(db: &Db, slug: &str) -> anyhow::Result<Option<Problem>> {
     let mut response = db
         .query(
-            "SELECT definition, hidden, solutions, rejected FROM type::record('problem', $slug) WHERE removed != true",
+            "SELECT definition, hidden_packed, hidden, solutions, rejected FROM type::record('problem', $slug) WHERE removed != true",
         )
         .bind(json!({ "slug": slug }))
         .await?
@@ -217,8 +238,10 @@ pub async fn full(db: &Db, slug: &str) -> anyhow::Result<Option<Problem>> {
 
 /// Every whole definition that is not removed.
 pub async fn list(db: &Db) -> anyhow::Result<Vec<Problem>> {
-    let mut response =
-        db.query("SELECT definition, hidden, solutions, rejected FROM problem WHERE removed != true").await?.check()?;
+    let mut response = db
+        .query("SELECT definition, hidden_packed, hidden, solutions, rejected FROM problem WHERE removed != true")
+        .await?
+        .check()?;
     take_rows::<FullRow>(&mut response, 0)?.into_iter().map(FullRow::into_problem).collect()
 }
 

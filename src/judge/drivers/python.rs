@@ -33,11 +33,23 @@ def _tok():
     _POS = m.end()
     return m.group()
 
+_NUMBER = {"int": int, "long": int, "double": float}
+
+def _tokens(n):
+    # n tokens in one regular-expression match: a hundred thousand numbers are read in C,
+    # not one Python call each.
+    global _POS
+    m = re.compile(rb"\s*((?:\S+\s+){%d})" % n).match(_DATA, _POS)
+    _POS = m.end()
+    return m.group(1).split()
+
 def _read(t):
     global _POS
     if t.endswith("[]"):
         n = int(_tok())
         inner = t[:-2]
+        if inner in _NUMBER:
+            return list(map(_NUMBER[inner], _tokens(n))) if n else []
         return [_read(inner) for _ in range(n)]
     if t == "int" or t == "long":
         return int(_tok())
@@ -59,7 +71,7 @@ def _read(t):
         return head
     if t == "tree":
         n = int(_tok())
-        vals = [None if x == b"n" else int(x) for x in [_tok() for _ in range(n)]]
+        vals = [None if x == b"n" else int(x) for x in _tokens(n)] if n else []
         if not vals:
             return None
         root = TreeNode(vals[0])
