@@ -95,7 +95,9 @@ impl Default for SandboxConfig {
             max_queued_per_user: 16,
             max_queue_wait_secs: 30,
             warm_containers: cores * 2 + 1,
-            compile_timeout: 10_000,
+            // Compiling is bounded by CPU time; wall time only catches a stuck compiler, and
+            // on a busy machine a compile may wait for a core much longer than it computes.
+            compile_timeout: 30_000,
             run_timeout: 3_000,
             compile_cpu_time: 10_000,
             run_cpu_time: 3_000,
