@@ -71,7 +71,7 @@ for language in languages:
     for slug in problems:
         code = open(f"problems/{slug}/solutions/solution.{extension[language]}").read()
         medians.append(measure(f"/api/problems/{slug}/submit", {"language": language, "code": code},
-                               lambda d: d.get("verdict") == "accepted"))
+                               lambda d: d.get("result", {}).get("verdict") == "accepted"))
     overall = statistics.median(medians)
     print(f"{language:<11} {floor:>8.0f}ms " + " ".join(f"{m:>12.0f}ms" for m in medians) + f" {overall:>9.0f}ms {overall / floor:>6.2f}")
 PY

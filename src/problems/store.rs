@@ -143,8 +143,11 @@ pub async fn seed(
 }
 
 fn pack_tests(tests: &[TestCase]) -> anyhow::Result<String> {
-    let mut encoder = DeflateEncoder::new(Vec::new(), Compression::fast());
-    serde_json::to_writer(&mut encoder, tests)?;
+    // Buffered: serde_json writes a few bytes at a time, and each write into the encoder
+    // is a compression call.
+    let mut writer = std::io::BufWriter::with_capacity(64 * 1024, DeflateEncoder::new(Vec::new(), Compression::fast()));
+    serde_json::to_writer(&mut writer, tests)?;
+    let encoder = writer.into_inner().map_err(std::io::IntoInnerError::into_error)?;
     Ok(BASE64.encode(encoder.finish()?))
 }
 
