@@ -266,6 +266,12 @@ fn svix_signature(secret: &str, id: &str, timestamp: i64, body: &str) -> String 
     format!("v1,{}", base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes()))
 }
 
+/// Signs `body` with the endpoint's secret and delivers it, with one timestamp for both.
+async fn deliver_signed(server: &Server, id: &str, body: &str) -> (StatusCode, Value) {
+    let sent_at = now();
+    deliver(server, id, sent_at, &svix_signature(WEBHOOK_SECRET, id, sent_at, body), body).await
+}
+
 async fn deliver(server: &Server, id: &str, timestamp: i64, signature: &str, body: &str) -> (StatusCode, Value) {
     let response = server
         .http
@@ -302,11 +308,18 @@ async fn clerk_webhooks_are_svix_verified_and_handled_once() {
     vendor.set_keys(&[&key]);
     let server = clerk_server(&vendor_url, &[]);
     let body = user_event("user.created", "user_grace", "Grace");
-    let signature = svix_signature(WEBHOOK_SECRET, "msg_1", now(), &body);
+    // One timestamp for the signature and its delivery: the signature covers it, and the
+    // steps below may straddle a second.
+    let sent_at = now();
+    let signature = svix_signature(WEBHOOK_SECRET, "msg_1", sent_at, &body);
 
     // Tampered body, stale timestamp, wrong secret: refused, and nothing is created.
     let tampered = body.replace("Grace", "Mallory");
-    assert_error(deliver(&server, "msg_1", now(), &signature, &tampered).await, StatusCode::UNAUTHORIZED, "signature");
+    assert_error(
+        deliver(&server, "msg_1", sent_at, &signature, &tampered).await,
+        StatusCode::UNAUTHORIZED,
+        "signature",
+    );
     let stale_at = now() - 301;
     let stale = svix_signature(WEBHOOK_SECRET, "msg_1", stale_at, &body);
     assert_error(deliver(&server, "msg_1", stale_at, &stale, &body).await, StatusCode::BAD_REQUEST, "5 minutes");
@@ -315,7 +328,7 @@ async fn clerk_webhooks_are_svix_verified_and_handled_once() {
     assert_error(deliver(&server, "msg_1", now(), "", &body).await, StatusCode::BAD_REQUEST, "svix-signature");
 
     // Valid: the user exists before their first request, with Clerk's profile.
-    let (status, reply) = deliver(&server, "msg_1", now(), &signature, &body).await;
+    let (status, reply) = deliver(&server, "msg_1", sent_at, &signature, &body).await;
     assert_eq!(status, StatusCode::OK, "{reply}");
     assert_eq!(reply["handled"], true);
     let (status, me) = me_with_bearer(&server, &key.token("user_grace", json!({}))).await;
@@ -327,14 +340,12 @@ async fn clerk_webhooks_are_svix_verified_and_handled_once() {
 
     // A repeated delivery id is acknowledged but not acted on again.
     let renamed = user_event("user.updated", "user_grace", "Amazing Grace");
-    let renamed_signature = svix_signature(WEBHOOK_SECRET, "msg_1", now(), &renamed);
-    let (status, reply) = deliver(&server, "msg_1", now(), &renamed_signature, &renamed).await;
+    let (status, reply) = deliver_signed(&server, "msg_1", &renamed).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(reply["duplicate"], true);
     assert_eq!(me_with_bearer(&server, &key.token("user_grace", json!({}))).await.1["user"]["name"], "Grace Hopper");
     // The same change under a new id is applied.
-    let renamed_signature = svix_signature(WEBHOOK_SECRET, "msg_2", now(), &renamed);
-    assert_eq!(deliver(&server, "msg_2", now(), &renamed_signature, &renamed).await.0, StatusCode::OK);
+    assert_eq!(deliver_signed(&server, "msg_2", &renamed).await.0, StatusCode::OK);
     let me = me_with_bearer(&server, &key.token("user_grace", json!({}))).await.1;
     assert_eq!(me["user"]["name"], "Amazing Grace Hopper");
     assert_eq!(me["user"]["role"], "admin", "roles stay coderoom's");
@@ -342,8 +353,7 @@ async fn clerk_webhooks_are_svix_verified_and_handled_once() {
     // Deleted in Clerk: the account can no longer be used.
     let deleted =
         json!({"type": "user.deleted", "data": {"id": "user_grace", "deleted": true, "object": "user"}}).to_string();
-    let deleted_signature = svix_signature(WEBHOOK_SECRET, "msg_3", now(), &deleted);
-    assert_eq!(deliver(&server, "msg_3", now(), &deleted_signature, &deleted).await.0, StatusCode::OK);
+    assert_eq!(deliver_signed(&server, "msg_3", &deleted).await.0, StatusCode::OK);
     assert_eq!(me_status(&server, &key.token("user_grace", json!({}))).await, StatusCode::UNAUTHORIZED);
 }
 
