@@ -323,9 +323,8 @@ async fn manage(command: ProblemsCommand, config: &Config) -> anyhow::Result<()>
 /// What one validation run must produce.
 #[derive(Clone, Copy)]
 enum Expect {
-    /// A reference solution: accepted.
-    Accepted,
-    /// A deliberately wrong solution: exactly this verdict.
+    /// Exactly this verdict: accepted for a reference solution, the one in its file name for
+    /// a deliberately wrong solution.
     Verdict(Verdict),
     /// Starter code: compiles, and is not accepted (or the tests are too weak).
     StarterRejected,
@@ -357,8 +356,11 @@ pub async fn validate(sandbox: &Sandbox, problems: &[Problem], starters: Option<
         if problem.solutions.is_empty() {
             failures.push(format!("{}: no reference solution in {SOLUTIONS_DIR}/", problem.slug));
         }
-        let files =
-            problem.solutions.iter().map(|(file, code)| (SOLUTIONS_DIR, file, code, Some(Expect::Accepted))).chain(
+        let files = problem
+            .solutions
+            .iter()
+            .map(|(file, code)| (SOLUTIONS_DIR, file, code, Some(Expect::Verdict(Verdict::Accepted))))
+            .chain(
                 problem
                     .rejected
                     .iter()
@@ -428,7 +430,6 @@ pub async fn validate(sandbox: &Sandbox, problems: &[Problem], starters: Option<
 fn check(job: &Job<'_>, report: judge::Report) -> Option<String> {
     let label = &job.label;
     let wanted = match job.expect {
-        Expect::Accepted => Verdict::Accepted,
         Expect::Verdict(verdict) => verdict,
         Expect::StarterRejected => {
             return match report.verdict {
