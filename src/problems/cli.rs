@@ -44,7 +44,7 @@ pub enum ProblemsCommand {
         /// Validate the installed problems instead of files.
         #[arg(long)]
         installed: bool,
-        /// Also run each language's starter code, which must compile and be rejected.
+        /// Also run each language's starter code, which must compile and get a wrong answer.
         #[arg(long)]
         starters: bool,
         /// Only these languages (for --starters).
@@ -320,22 +320,15 @@ async fn manage(command: ProblemsCommand, config: &Config) -> anyhow::Result<()>
     Ok(())
 }
 
-/// What one validation run must produce.
-#[derive(Clone, Copy)]
-enum Expect {
-    /// Exactly this verdict: accepted for a reference solution, the one in its file name for
-    /// a deliberately wrong solution.
-    Verdict(Verdict),
-    /// Starter code: compiles, and is not accepted (or the tests are too weak).
-    StarterRejected,
-}
-
 struct Job<'a> {
     problem: &'a Problem,
     label: String,
     language: Language,
     code: String,
-    expect: Expect,
+    /// The verdict the run must get: accepted for a reference solution, the one in its file
+    /// name for a deliberately wrong solution, wrong answer for starter code (it compiles and
+    /// answers, but not correctly).
+    expect: Verdict,
 }
 
 /// Runs every reference solution, every deliberately wrong solution and optionally every
@@ -359,13 +352,8 @@ pub async fn validate(sandbox: &Sandbox, problems: &[Problem], starters: Option<
         let files = problem
             .solutions
             .iter()
-            .map(|(file, code)| (SOLUTIONS_DIR, file, code, Some(Expect::Verdict(Verdict::Accepted))))
-            .chain(
-                problem
-                    .rejected
-                    .iter()
-                    .map(|(file, code)| (REJECTED_DIR, file, code, expected_verdict(file).map(Expect::Verdict))),
-            );
+            .map(|(file, code)| (SOLUTIONS_DIR, file, code, Some(Verdict::Accepted)))
+            .chain(problem.rejected.iter().map(|(file, code)| (REJECTED_DIR, file, code, expected_verdict(file))));
         for (dir, file, code, expect) in files {
             let label = format!("{}/{dir}/{file}", problem.slug);
             match (Language::from_file_name(file), expect) {
@@ -383,7 +371,7 @@ pub async fn validate(sandbox: &Sandbox, problems: &[Problem], starters: Option<
                 .cloned()
                 .unwrap_or_else(|| drivers::starter(language, &signature, problem.mutates.as_deref()));
             let label = format!("{}: starter code in {language}", problem.slug);
-            jobs.push(Job { problem, label, language, code, expect: Expect::StarterRejected });
+            jobs.push(Job { problem, label, language, code, expect: Verdict::WrongAnswer });
         }
     }
 
@@ -428,22 +416,11 @@ pub async fn validate(sandbox: &Sandbox, problems: &[Problem], starters: Option<
 
 /// `None` when the run got the verdict its job expects, otherwise what went wrong.
 fn check(job: &Job<'_>, report: judge::Report) -> Option<String> {
-    let label = &job.label;
-    let wanted = match job.expect {
-        Expect::Verdict(verdict) => verdict,
-        Expect::StarterRejected => {
-            return match report.verdict {
-                Verdict::CompileError => {
-                    Some(format!("{label} does not compile:\n{}", report.compile_output.unwrap_or_default()))
-                }
-                Verdict::Accepted => Some(format!("{label} is accepted (tests too weak)")),
-                _ => None,
-            };
-        }
-    };
-    (report.verdict != wanted).then(|| {
+    (report.verdict != job.expect).then(|| {
         format!(
-            "{label}: expected {wanted:?}, got {:?}, {}/{} passed: {}{}",
+            "{}: expected {:?}, got {:?}, {}/{} passed: {}{}",
+            job.label,
+            job.expect,
             report.verdict,
             report.passed,
             report.total,

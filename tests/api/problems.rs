@@ -284,7 +284,7 @@ fn coderoom(data_dir: &std::path::Path, args: &[&str]) -> (bool, String) {
 }
 
 /// The library's bar: in every language of the sandbox, each shipped problem's reference
-/// solution is accepted, its starter code compiles and is rejected, and each deliberately
+/// solution is accepted, its starter code compiles and gets a wrong answer, and each deliberately
 /// wrong solution gets exactly the verdict its file name states.
 #[test]
 fn shipped_library_validates_in_every_language() {
