@@ -1,6 +1,6 @@
 //! `coderoom runtimes build|list|check|test`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -18,9 +18,10 @@ pub enum RuntimesCommand {
         /// Languages or aliases, e.g. `python java`.
         langs: Vec<String>,
     },
-    /// Show every configured runtime and whether its image is installed.
+    /// Show every configured runtime and whether its image is installed and current.
     List,
-    /// Exit non-zero when a configured runtime's image is missing or Docker is unreachable.
+    /// Exit non-zero when a configured runtime's image is missing, was built from an older
+    /// recipe, or Docker is unreachable.
     Check,
     /// Run each runtime's smoke program in the sandbox (all runtimes when none is named).
     Test {
@@ -54,14 +55,13 @@ pub async fn run_cli(command: RuntimesCommand, config: &Config) -> anyhow::Resul
         }
         RuntimesCommand::List => {
             let installed = installed_images(config).await.unwrap_or_default();
-            println!("{:<12} {:<10} {:<10} {:<28} ALIASES", "LANGUAGE", "VERSION", "INSTALLED", "IMAGE");
+            println!("{:<12} {:<10} {:<10} {:<28} ALIASES", "LANGUAGE", "VERSION", "STATE", "IMAGE");
             for rt in &registry.runtimes {
-                let yes = if installed.contains(&rt.image) { "yes" } else { "no" };
                 println!(
                     "{:<12} {:<10} {:<10} {:<28} {}",
                     rt.language,
                     rt.version,
-                    yes,
+                    image_state(&registry, &installed, &rt.image),
                     rt.image,
                     rt.aliases.join(", ")
                 );
@@ -72,15 +72,14 @@ pub async fn run_cli(command: RuntimesCommand, config: &Config) -> anyhow::Resul
             let installed = installed_images(config).await?;
             let mut missing = Vec::new();
             for rt in &registry.runtimes {
-                if installed.contains(&rt.image) {
-                    println!("ok       {}-{} ({})", rt.language, rt.version, rt.image);
-                } else {
-                    println!("MISSING  {}-{} ({})", rt.language, rt.version, rt.image);
-                    missing.push(rt.language.clone());
+                let state = image_state(&registry, &installed, &rt.image);
+                println!("{:<9} {}-{} ({})", state, rt.language, rt.version, rt.image);
+                if state != "ok" {
+                    missing.push(format!("{} ({state})", rt.language));
                 }
             }
             if !missing.is_empty() {
-                bail!("{} runtime(s) missing: {} — run `coderoom runtimes build`", missing.len(), missing.join(", "));
+                bail!("{} runtime(s) not ready: {} — run `coderoom runtimes build`", missing.len(), missing.join(", "));
             }
             Ok(())
         }
@@ -142,8 +141,27 @@ async fn connect(config: &Config) -> anyhow::Result<bollard::Docker> {
     docker.negotiate_version().await.context("Docker engine not reachable (start it with scripts/start-docker.sh)")
 }
 
-async fn installed_images(config: &Config) -> anyhow::Result<HashSet<String>> {
+/// Installed image tags → the recipe each was built from (absent for images not built by
+/// `coderoom runtimes build`, or by a version that did not record it).
+async fn installed_images(config: &Config) -> anyhow::Result<HashMap<String, Option<String>>> {
     let docker = connect(config).await?;
     let images = docker.list_images(None::<bollard::query_parameters::ListImagesOptions>).await?;
-    Ok(images.into_iter().flat_map(|image| image.repo_tags).collect())
+    Ok(images
+        .into_iter()
+        .flat_map(|image| {
+            let recipe = image.labels.get(images::RECIPE_LABEL).cloned();
+            image.repo_tags.into_iter().map(move |tag| (tag, recipe.clone()))
+        })
+        .collect())
+}
+
+/// Whether a runtime's image is installed and built from the registry's current recipe.
+fn image_state(registry: &Registry, installed: &HashMap<String, Option<String>>, image: &str) -> &'static str {
+    match (installed.get(image), registry.image(image)) {
+        (None, _) => "missing",
+        // Built elsewhere (no recipe here): whatever is installed is what there is.
+        (Some(_), None) => "ok",
+        (Some(built), Some(spec)) if built.as_deref() == Some(spec.recipe_hash().as_str()) => "ok",
+        (Some(_), Some(_)) => "outdated",
+    }
 }

@@ -16,6 +16,9 @@ use tokio::process::Command;
 
 use super::runtimes::ImageSpec;
 
+/// The image label holding [`ImageSpec::recipe_hash`] of the recipe it was built from.
+pub const RECIPE_LABEL: &str = "org.coderoom.recipe";
+
 /// The first mirror URI of the configured apt sources serving `suite` (deb822 `.sources`
 /// files first, then the classic `sources.list` format). `CODEROOM_APT_MIRROR` overrides it.
 pub fn apt_mirror(suite: &str) -> anyhow::Result<String> {
@@ -158,12 +161,32 @@ pub async fn build(docker: &Docker, spec: &ImageSpec, multi: &MultiProgress) -> 
     }
     bar.finish_with_message("root file system ready");
     println!("{}: root file system ready after {:.0?}; importing", spec.name, bar.elapsed());
+    if let Some(script) = &spec.setup {
+        println!("{}: running the image's setup script", spec.name);
+        let output = Command::new("chroot")
+            .arg(&root)
+            .args(["/bin/sh", "-ec", script])
+            .env_clear()
+            .env("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+            .env("HOME", "/root")
+            .output()
+            .await
+            .context("cannot run chroot")?;
+        if !output.status.success() {
+            bail!(
+                "the setup script failed ({}): {}{}",
+                output.status,
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+    }
     // Package archives and lists are not needed at run time.
     for leftover in ["var/cache/apt/archives", "var/lib/apt/lists"] {
         clear_dir(&root.join(leftover));
     }
 
-    import(docker, &root, &spec.name, multi).await
+    import(docker, &root, spec, multi).await
 }
 
 fn clear_dir(dir: &Path) {
@@ -190,7 +213,8 @@ async fn ensure_debootstrap() -> anyhow::Result<()> {
 }
 
 /// Streams `tar -c` of the root file system into the engine's image import.
-async fn import(docker: &Docker, root: &Path, name: &str, multi: &MultiProgress) -> anyhow::Result<()> {
+async fn import(docker: &Docker, root: &Path, spec: &ImageSpec, multi: &MultiProgress) -> anyhow::Result<()> {
+    let name = spec.name.as_str();
     let (repo, tag) = match name.rsplit_once(':') {
         Some((repo, tag)) if !tag.contains('/') => (repo.to_string(), tag.to_string()),
         _ => (name.to_string(), "latest".to_string()),
@@ -234,6 +258,7 @@ async fn import(docker: &Docker, root: &Path, name: &str, multi: &MultiProgress)
         changes: vec![
             "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
             "LABEL org.coderoom.runtime=1".into(),
+            format!("LABEL {RECIPE_LABEL}={}", spec.recipe_hash()),
         ],
         ..Default::default()
     };

@@ -28,6 +28,24 @@ pub struct ImageSpec {
     #[serde(default = "default_suite")]
     pub suite: String,
     pub packages: Vec<String>,
+    /// A shell script run inside the root file system once the packages are installed
+    /// (e.g. to precompile headers).
+    #[serde(default)]
+    pub setup: Option<String>,
+}
+
+impl ImageSpec {
+    /// Identifies the recipe; stored on the built image so that `coderoom runtimes check`
+    /// notices an image built from an older recipe.
+    pub fn recipe_hash(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        for part in [&self.suite, &self.packages.join(" "), self.setup.as_deref().unwrap_or_default()] {
+            hasher.update(part.as_bytes());
+            hasher.update([0]);
+        }
+        hex::encode(&hasher.finalize()[..8])
+    }
 }
 
 fn default_suite() -> String {
@@ -217,6 +235,24 @@ fn term_matches(version: &Version, term: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_part_of_an_image_recipe_changes_its_hash() {
+        let registry = Registry::load(None).expect("embedded registry");
+        let shipped = registry.images.first().expect("an image").clone();
+        let hash = shipped.recipe_hash();
+        assert_eq!(hash, shipped.clone().recipe_hash(), "stable");
+        let changes: [fn(&mut ImageSpec); 3] = [
+            |spec| spec.suite = "trixie".into(),
+            |spec| spec.packages.push("make".into()),
+            |spec| spec.setup = Some("true".into()),
+        ];
+        for change in changes {
+            let mut changed = shipped.clone();
+            change(&mut changed);
+            assert_ne!(changed.recipe_hash(), hash);
+        }
+    }
 
     #[test]
     fn ranges() {
