@@ -74,7 +74,7 @@ pub async fn run_cli(command: RuntimesCommand, config: &Config) -> anyhow::Resul
             for rt in &registry.runtimes {
                 let state = image_state(&registry, &installed, &rt.image);
                 println!("{:<9} {}-{} ({})", state, rt.language, rt.version, rt.image);
-                if state != "ok" {
+                if state != ImageState::Ready {
                     missing.push(format!("{} ({state})", rt.language));
                 }
             }
@@ -156,12 +156,30 @@ async fn installed_images(config: &Config) -> anyhow::Result<HashMap<String, Opt
 }
 
 /// Whether a runtime's image is installed and built from the registry's current recipe.
-fn image_state(registry: &Registry, installed: &HashMap<String, Option<String>>, image: &str) -> &'static str {
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ImageState {
+    Ready,
+    Missing,
+    Outdated,
+}
+
+impl std::fmt::Display for ImageState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Padded by the callers' format width, so no `write!` shortcut that ignores it.
+        f.pad(match self {
+            Self::Ready => "ok",
+            Self::Missing => "missing",
+            Self::Outdated => "outdated",
+        })
+    }
+}
+
+fn image_state(registry: &Registry, installed: &HashMap<String, Option<String>>, image: &str) -> ImageState {
     match (installed.get(image), registry.image(image)) {
-        (None, _) => "missing",
+        (None, _) => ImageState::Missing,
         // Built elsewhere (no recipe here): whatever is installed is what there is.
-        (Some(_), None) => "ok",
-        (Some(built), Some(spec)) if built.as_deref() == Some(spec.recipe_hash().as_str()) => "ok",
-        (Some(_), Some(_)) => "outdated",
+        (Some(_), None) => ImageState::Ready,
+        (Some(built), Some(spec)) if built.as_deref() == Some(spec.recipe_hash().as_str()) => ImageState::Ready,
+        (Some(_), Some(_)) => ImageState::Outdated,
     }
 }
