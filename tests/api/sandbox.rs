@@ -440,8 +440,10 @@ async fn interactive_websocket() {
     // Streaming output, interactive stdin, and a signal that reaches the process.
     let mut socket = connect().await;
     let source = concat!(
-        "import signal, sys, time\n",
-        "signal.signal(signal.SIGUSR1, lambda *a: (print('got SIGUSR1', flush=True), sys.exit(7)))\n",
+        "import os, signal, sys, time\n",
+        // os.write and os._exit, because a print from a handler can land inside the main
+        // thread's print and fail as a reentrant call on the stdout buffer.
+        "signal.signal(signal.SIGUSR1, lambda *a: (os.write(1, b'got SIGUSR1\\n'), os._exit(7)))\n",
         "print('ready', flush=True)\n",
         "line = sys.stdin.readline()\n",
         "print('echo ' + line.strip(), flush=True)\n",
