@@ -1,6 +1,7 @@
 //! The command line: `serve` (the default) and the administration commands. Each command
 //! is a thin call into the domain that owns the work.
 
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -10,6 +11,27 @@ use serde_json::json;
 use crate::auth::{self, Role, password, store};
 use crate::config::{self, Config};
 use crate::{app, db, problems, sandbox};
+
+/// Prints one line of command output. A reader that leaves early (`coderoom problems list |
+/// head`) ends the command the way SIGPIPE ends a Unix tool (status 141), where `println!`
+/// would panic.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::cli::write_line(format_args!($($arg)*))
+    };
+}
+pub(crate) use say;
+
+pub fn write_line(line: std::fmt::Arguments) {
+    match writeln!(io::stdout().lock(), "{line}") {
+        Ok(()) => {}
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => std::process::exit(141),
+        Err(err) => {
+            eprintln!("error: cannot write the output: {err}");
+            std::process::exit(1);
+        }
+    }
+}
 
 #[derive(Parser)]
 #[command(name = "coderoom", version, about = "Self-hosted coding interviews: one binary, one command")]
@@ -131,7 +153,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Restore { file } => {
             let db = open_db(&config).await?;
             db::restore(&db, &file).await?;
-            println!("restored {}", file.display());
+            say!("restored {}", file.display());
             Ok(())
         }
     }
@@ -147,10 +169,10 @@ pub fn check_config(file: &Path, online: bool) -> anyhow::Result<bool> {
         problems.extend(runtime.block_on(crate::integrations::check_reachable(&config)));
     }
     for problem in &problems {
-        println!("{}: {problem}", file.display());
+        say!("{}: {problem}", file.display());
     }
     if problems.is_empty() {
-        println!("{}: ok", file.display());
+        say!("{}: ok", file.display());
     }
     Ok(problems.is_empty())
 }
@@ -167,7 +189,7 @@ fn show_config(mut config: Config) -> anyhow::Result<()> {
             *secret = Some("(hidden)".into());
         }
     }
-    print!("{}", toml::to_string_pretty(&config)?);
+    say!("{}", toml::to_string_pretty(&config)?.trim_end());
     Ok(())
 }
 
@@ -190,9 +212,9 @@ async fn users(command: UsersCommand, config: &Config) -> anyhow::Result<()> {
             let user = store::NewUser { name: &name, email: &email, password_hash: &hash, role: new.role };
             match store::create(&db, user).await? {
                 store::CreateOutcome::Created(record) => {
-                    println!("created {} <{}> as {:?}", record.name, record.email, record.role);
+                    say!("created {} <{}> as {:?}", record.name, record.email, record.role);
                     if generated {
-                        println!("password: {password}");
+                        say!("password: {password}");
                     }
                 }
                 store::CreateOutcome::EmailTaken => anyhow::bail!("an account with {email} already exists"),
@@ -201,40 +223,35 @@ async fn users(command: UsersCommand, config: &Config) -> anyhow::Result<()> {
         UsersCommand::List => {
             for record in store::list(&db).await? {
                 let state = if record.disabled { " (disabled)" } else { "" };
-                println!(
-                    "{:<12} {:<32} {}{state}",
-                    format!("{:?}", record.role).to_lowercase(),
-                    record.email,
-                    record.name
-                );
+                say!("{:<12} {:<32} {}{state}", format!("{:?}", record.role).to_lowercase(), record.email, record.name);
             }
         }
         UsersCommand::SetRole { email, role } => {
             change_user(&db, &email, json!({ "role": role })).await?;
-            println!("{email} is now {role:?}");
+            say!("{email} is now {role:?}");
         }
         UsersCommand::ResetPassword { email, password: given } => {
             let (password, generated) = password_or_generated(given);
             password::check_strength(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
             let hash = password::hash(password.clone()).await?;
             change_user(&db, &email, json!({ "password_hash": hash })).await?;
-            println!("password of {email} reset; existing sign-ins revoked");
+            say!("password of {email} reset; existing sign-ins revoked");
             if generated {
-                println!("password: {password}");
+                say!("password: {password}");
             }
         }
         UsersCommand::Invite { email } => {
             let email = auth::normalize_email(&email).map_err(|e| anyhow::anyhow!("{e}"))?;
             store::add_invite(&db, &email).await?;
-            println!("{email} may now register");
+            say!("{email} may now register");
         }
         UsersCommand::Disable { email } => {
             change_user(&db, &email, json!({ "disabled": true })).await?;
-            println!("{email} is disabled");
+            say!("{email} is disabled");
         }
         UsersCommand::Enable { email } => {
             change_user(&db, &email, json!({ "disabled": false })).await?;
-            println!("{email} is enabled");
+            say!("{email} is enabled");
         }
     }
     Ok(())
@@ -288,11 +305,11 @@ async fn backup(config: &Config, file: &Path) -> anyhow::Result<()> {
         anyhow::ensure!(response.status().is_success(), "the server refused the backup: {}", response.status());
         let bytes = response.bytes().await?;
         std::fs::write(file, &bytes).with_context(|| format!("cannot write {}", file.display()))?;
-        println!("backed up the running server at {base} to {} ({} bytes)", file.display(), bytes.len());
+        say!("backed up the running server at {base} to {} ({} bytes)", file.display(), bytes.len());
     } else {
         let db = open_db(config).await?;
         db::backup(&db, file).await?;
-        println!("backed up {} to {}", config.data_dir.display(), file.display());
+        say!("backed up {} to {}", config.data_dir.display(), file.display());
     }
     Ok(())
 }

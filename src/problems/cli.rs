@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 
 use super::model::{DefinitionError, PROBLEM_FILE, Problem, REJECTED_DIR, SOLUTIONS_DIR, expected_verdict};
 use super::{builtin_problems, store};
+use crate::cli::say;
 use crate::config::Config;
 use crate::judge::{self, Language, Selection, Verdict, drivers};
 use crate::sandbox::Sandbox;
@@ -255,7 +256,7 @@ async fn manage(command: ProblemsCommand, config: &Config) -> anyhow::Result<()>
     match command {
         ProblemsCommand::List => {
             for p in backend.all().await? {
-                println!(
+                say!(
                     "{:<36} {:<7} {:<40} {} visible, {} hidden, solutions: {}",
                     p.slug,
                     p.difficulty.to_string(),
@@ -269,16 +270,16 @@ async fn manage(command: ProblemsCommand, config: &Config) -> anyhow::Result<()>
         ProblemsCommand::Show { slug, json: as_json } => {
             let problem = backend.find(&slug).await?.ok_or_else(|| anyhow::anyhow!("no problem `{slug}`"))?;
             if as_json {
-                println!("{}", serde_json::to_string_pretty(&problem)?);
+                say!("{}", serde_json::to_string_pretty(&problem)?);
             } else {
-                println!("{} — {} ({})", problem.slug, problem.title, problem.difficulty);
-                println!("category:   {}", problem.category);
-                println!("tags:       {}", problem.tags.join(", "));
-                println!("signature:  {}", problem.signature);
-                println!("compare:    {}", problem.compare);
-                println!("tests:      {} visible, {} hidden", problem.tests.visible.len(), problem.tests.hidden.len());
-                println!("solutions:  {}", problem.solutions.keys().cloned().collect::<Vec<_>>().join(", "));
-                println!("\n{}", problem.description.trim_end());
+                say!("{} — {} ({})", problem.slug, problem.title, problem.difficulty);
+                say!("category:   {}", problem.category);
+                say!("tags:       {}", problem.tags.join(", "));
+                say!("signature:  {}", problem.signature);
+                say!("compare:    {}", problem.compare);
+                say!("tests:      {} visible, {} hidden", problem.tests.visible.len(), problem.tests.hidden.len());
+                say!("solutions:  {}", problem.solutions.keys().cloned().collect::<Vec<_>>().join(", "));
+                say!("\n{}", problem.description.trim_end());
             }
         }
         ProblemsCommand::Add { path } => {
@@ -287,13 +288,13 @@ async fn manage(command: ProblemsCommand, config: &Config) -> anyhow::Result<()>
                 bail!("problem `{}` already exists; use `coderoom problems import` to replace it", problem.slug);
             }
             backend.upsert(&problem).await?;
-            println!("added {}", problem.slug);
+            say!("added {}", problem.slug);
         }
         ProblemsCommand::Import { path } => {
             let problems = read_path(&path)?;
             for problem in &problems {
                 backend.upsert(problem).await?;
-                println!("imported {}", problem.slug);
+                say!("imported {}", problem.slug);
             }
         }
         ProblemsCommand::Export { dir, slugs } => {
@@ -306,14 +307,14 @@ async fn manage(command: ProblemsCommand, config: &Config) -> anyhow::Result<()>
             for problem in all.iter().filter(|p| slugs.is_empty() || slugs.contains(&p.slug)) {
                 let folder = dir.join(&problem.slug);
                 write_folder(&folder, problem)?;
-                println!("exported {} to {}", problem.slug, folder.display());
+                say!("exported {} to {}", problem.slug, folder.display());
             }
         }
         ProblemsCommand::Remove { slug } => {
             if !backend.remove(&slug).await? {
                 bail!("no problem `{slug}`");
             }
-            println!("removed {slug}");
+            say!("removed {slug}");
         }
         ProblemsCommand::Validate { .. } => unreachable!("handled by run"),
     }
@@ -400,15 +401,15 @@ pub async fn validate(sandbox: &Sandbox, problems: &[Problem], starters: Option<
     failures.extend(outcomes.into_iter().flatten());
     bar.finish_and_clear();
     for warning in &warnings {
-        println!("warning: {warning}");
+        say!("warning: {warning}");
     }
     if failures.is_empty() {
-        println!("{} problem(s) valid; {total} run(s) in the sandbox as expected", problems.len());
+        say!("{} problem(s) valid; {total} run(s) in the sandbox as expected", problems.len());
         Ok(())
     } else {
         failures.sort();
         for failure in &failures {
-            println!("FAILED {failure}");
+            say!("FAILED {failure}");
         }
         bail!("{} failure(s)", failures.len())
     }

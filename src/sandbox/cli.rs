@@ -9,6 +9,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use super::request::{ExecuteRequest, RequestFile};
 use super::runtimes::Registry;
 use super::{Sandbox, images};
+use crate::cli::say;
 use crate::config::Config;
 
 #[derive(clap::Subcommand, Debug, Clone)]
@@ -44,20 +45,20 @@ pub async fn run_cli(command: RuntimesCommand, config: &Config) -> anyhow::Resul
             for spec in registry.images.iter().filter(|spec| wanted.contains(spec.name.as_str())) {
                 let started = Instant::now();
                 images::build(&docker, spec, &multi).await.with_context(|| format!("building {}", spec.name))?;
-                println!("built {} in {:.0?}", spec.name, started.elapsed());
+                say!("built {} in {:.0?}", spec.name, started.elapsed());
             }
             for name in wanted {
                 if registry.image(name).is_none() {
-                    println!("{name}: no [[image]] recipe in the registry; build or load it with Docker yourself");
+                    say!("{name}: no [[image]] recipe in the registry; build or load it with Docker yourself");
                 }
             }
             Ok(())
         }
         RuntimesCommand::List => {
             let installed = installed_images(config).await.unwrap_or_default();
-            println!("{:<12} {:<10} {:<10} {:<28} ALIASES", "LANGUAGE", "VERSION", "STATE", "IMAGE");
+            say!("{:<12} {:<10} {:<10} {:<28} ALIASES", "LANGUAGE", "VERSION", "STATE", "IMAGE");
             for rt in &registry.runtimes {
-                println!(
+                say!(
                     "{:<12} {:<10} {:<10} {:<28} {}",
                     rt.language,
                     rt.version,
@@ -73,7 +74,7 @@ pub async fn run_cli(command: RuntimesCommand, config: &Config) -> anyhow::Resul
             let mut missing = Vec::new();
             for rt in &registry.runtimes {
                 let state = image_state(&registry, &installed, &rt.image);
-                println!("{:<9} {}-{} ({})", state, rt.language, rt.version, rt.image);
+                say!("{:<9} {}-{} ({})", state, rt.language, rt.version, rt.image);
                 if state != ImageState::Ready {
                     missing.push(format!("{} ({state})", rt.language));
                 }
@@ -107,12 +108,12 @@ pub async fn run_cli(command: RuntimesCommand, config: &Config) -> anyhow::Resul
                 match sandbox.execute("cli", request).await {
                     Ok(result) if result.run.stdout.trim_end() == "coderoom smoke ok 42" => {
                         bar.finish_and_clear();
-                        println!("ok      {:<12} {:.0?}", rt.language, started.elapsed());
+                        say!("ok      {:<12} {:.0?}", rt.language, started.elapsed());
                     }
                     Ok(result) => {
                         let stage = result.compile.as_ref().filter(|c| !c.succeeded()).unwrap_or(&result.run);
                         bar.finish_and_clear();
-                        println!(
+                        say!(
                             "FAILED  {:<12} status {:?} {:?}: {}",
                             rt.language,
                             stage.status,
@@ -123,7 +124,7 @@ pub async fn run_cli(command: RuntimesCommand, config: &Config) -> anyhow::Resul
                     }
                     Err(err) => {
                         bar.finish_and_clear();
-                        println!("FAILED  {:<12} {err}", rt.language);
+                        say!("FAILED  {:<12} {err}", rt.language);
                         failures.push(rt.language.clone());
                     }
                 }

@@ -15,6 +15,7 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::process::Command;
 
 use super::runtimes::ImageSpec;
+use crate::cli::say;
 
 /// The image label holding [`ImageSpec::recipe_hash`] of the recipe it was built from.
 pub const RECIPE_LABEL: &str = "org.coderoom.recipe";
@@ -121,12 +122,7 @@ pub async fn build(docker: &Docker, spec: &ImageSpec, multi: &MultiProgress) -> 
     let root = temp.0.join("rootfs");
 
     // Plain lines as well as the bars: CI logs are not terminals, where indicatif draws nothing.
-    println!(
-        "{}: debootstrap {} ({} packages) from the configured apt mirror",
-        spec.name,
-        spec.suite,
-        spec.packages.len()
-    );
+    say!("{}: debootstrap {} ({} packages) from the configured apt mirror", spec.name, spec.suite, spec.packages.len());
     let bar = spinner(multi, format!("{} debootstrap", spec.name));
     let mut child = Command::new("debootstrap")
         .arg("--variant=minbase")
@@ -160,9 +156,9 @@ pub async fn build(docker: &Docker, spec: &ImageSpec, multi: &MultiProgress) -> 
         bail!("debootstrap failed ({status}): {}\n{}", errors.trim(), tail.join("\n"));
     }
     bar.finish_with_message("root file system ready");
-    println!("{}: root file system ready after {:.0?}; importing", spec.name, bar.elapsed());
+    say!("{}: root file system ready after {:.0?}; importing", spec.name, bar.elapsed());
     if let Some(script) = &spec.setup {
-        println!("{}: running the image's setup script", spec.name);
+        say!("{}: running the image's setup script", spec.name);
         let output = Command::new("chroot")
             .arg(&root)
             .args(["/bin/sh", "-ec", script])

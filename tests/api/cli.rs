@@ -115,3 +115,20 @@ async fn users_commands_and_backup_restore() {
     assert!(ok, "{out}");
     assert!(std::fs::metadata(&second).map(|m| m.len()).unwrap_or(0) > 0);
 }
+
+#[test]
+fn output_to_a_closed_pipe_ends_quietly() {
+    // As in `coderoom config show | head -0`: the reader is gone before the first line.
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let temp = tempfile::tempdir().expect("temp dir");
+    let output = Command::new(BINARY)
+        .args(["config", "show", "--data-dir"])
+        .arg(temp.path())
+        .stdout(writer)
+        .output()
+        .expect("run coderoom");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(141), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
