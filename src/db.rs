@@ -37,6 +37,30 @@ const MIGRATIONS: &[&str] = &[
      DEFINE TABLE IF NOT EXISTS doc_snapshot SCHEMALESS;
      DEFINE TABLE IF NOT EXISTS chat_message SCHEMALESS;
      DEFINE INDEX IF NOT EXISTS chat_message_session ON chat_message FIELDS session_id, created_at;",
+    // Session look-ups that stay one index range however long the history grows: a host's
+    // active sessions are counted on (host, status), and each completed session gets one
+    // `session_history` row per person, written by an event in the transaction that completes
+    // it, so "my recent sessions" reads the person's own rows newest first. While the history is
+    // empty (a data folder from before it existed, or an older backup just restored), it is
+    // rebuilt from the completed sessions.
+    "DEFINE INDEX IF NOT EXISTS session_host_status ON session FIELDS host, status;
+     REMOVE INDEX IF EXISTS session_host ON session;
+     DEFINE TABLE IF NOT EXISTS session_history SCHEMALESS;
+     DEFINE INDEX IF NOT EXISTS session_history_user ON session_history FIELDS user, created_at;
+     DEFINE FUNCTION IF NOT EXISTS fn::write_session_history($session: object) {
+        FOR $person IN array::concat([$session.host], $session.participants) {
+            UPSERT type::record('session_history', [record::id($session.id), record::id($person)])
+                CONTENT { user: $person, session: $session.id, created_at: $session.created_at };
+        };
+     };
+     DEFINE EVENT IF NOT EXISTS session_history_on_end ON session
+        WHEN $before.status = 'active' AND $after.status = 'completed'
+        THEN fn::write_session_history($after);
+     IF array::len(SELECT VALUE id FROM session_history LIMIT 1) = 0 {
+        FOR $session IN (SELECT id, host, participants, created_at FROM session WHERE status = 'completed') {
+            fn::write_session_history($session);
+        };
+     };",
 ];
 
 /// Connects, selects the namespace and database, and brings the schema up to date.

@@ -59,22 +59,31 @@ pub enum Listing<'a> {
 }
 
 pub async fn list(db: &Db, listing: Listing<'_>, limit: u32, before: Option<&str>) -> anyhow::Result<Vec<Session>> {
-    let (filter, user) = match listing {
-        Listing::Active => ("status = 'active'", None),
+    let cursor = if before.is_some() { "AND created_at < <datetime>$before" } else { "" };
+    let (statement, user, rows_at) = match listing {
+        // Live sessions are few (each host may run only a handful), so one filtered read is enough.
+        Listing::Active => (
+            format!(
+                "SELECT {SESSION_VIEW} FROM session WHERE status = 'active' {cursor} ORDER BY createdAt DESC LIMIT $limit"
+            ),
+            None,
+            0,
+        ),
+        // The person's own history rows, newest first from the index, and only the page of
+        // sessions they name is expanded.
         Listing::CompletedFor { user_id } => (
-            "status = 'completed' AND (host = type::record('user', $user) OR type::record('user', $user) INSIDE participants)",
+            format!(
+                "LET $page = (SELECT VALUE session FROM session_history WHERE user = type::record('user', $user) {cursor}
+                    ORDER BY created_at DESC LIMIT $limit);
+                 SELECT {SESSION_VIEW} FROM $page ORDER BY createdAt DESC;"
+            ),
             Some(user_id),
+            1,
         ),
     };
-    let cursor = if before.is_some() { "AND created_at < <datetime>$before" } else { "" };
-    let mut response = db
-        .query(format!(
-            "SELECT {SESSION_VIEW} FROM session WHERE {filter} {cursor} ORDER BY createdAt DESC LIMIT $limit"
-        ))
-        .bind(json!({ "user": user, "before": before, "limit": limit }))
-        .await?
-        .check()?;
-    take_rows(&mut response, 0)
+    let mut response =
+        db.query(statement).bind(json!({ "user": user, "before": before, "limit": limit })).await?.check()?;
+    take_rows(&mut response, rows_at)
 }
 
 pub async fn count_active_hosted_by(db: &Db, user_id: &str) -> anyhow::Result<u64> {
@@ -84,7 +93,7 @@ pub async fn count_active_hosted_by(db: &Db, user_id: &str) -> anyhow::Result<u6
     }
     let mut response = db
         .query(
-            "SELECT count() AS n FROM session WHERE status = 'active' AND host = type::record('user', $user) GROUP ALL",
+            "SELECT count() AS n FROM session WHERE host = type::record('user', $user) AND status = 'active' GROUP ALL",
         )
         .bind(json!({ "user": user_id }))
         .await?

@@ -178,8 +178,9 @@ async fn exactly_one_of_many_racing_joiners_wins() {
 async fn listings_page_with_limit_and_before() {
     let server = Server::start_with_env(&[("CODEROOM_SESSIONS_MAX_ACTIVE_PER_HOST", "50")]);
     let (host, _) = server.user("Pager").await;
+    let mut ids = Vec::new();
     for _ in 0..25 {
-        create(&host, "two-sum").await;
+        ids.push(create(&host, "two-sum").await["id"].as_str().expect("id").to_string());
     }
     let (_, first) = host.get_json("/api/sessions/active").await;
     let first = first["sessions"].as_array().expect("sessions").clone();
@@ -191,6 +192,23 @@ async fn listings_page_with_limit_and_before() {
     assert_error(host.get_json("/api/sessions/active?limit=0").await, StatusCode::BAD_REQUEST, "limit");
     assert_error(host.get_json("/api/sessions/active?limit=abc").await, StatusCode::BAD_REQUEST, "query");
     assert_error(host.get_json("/api/sessions/active?before=yesterday").await, StatusCode::BAD_REQUEST, "before");
+
+    // The host's completed sessions page the same way, newest first.
+    for id in &ids {
+        let (status, _) = host.post_empty_json(&format!("/api/sessions/{id}/end")).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let (_, recent) = host.get_json("/api/sessions/my-recent").await;
+    let recent = recent["sessions"].as_array().expect("sessions").clone();
+    let shown: Vec<_> = recent.iter().map(|s| s["id"].as_str().expect("id").to_string()).collect();
+    let newest: Vec<_> = ids.iter().rev().take(20).cloned().collect();
+    assert_eq!(shown, newest);
+    let cursor = recent.last().expect("last")["createdAt"].as_str().expect("createdAt").to_string();
+    let (status, rest) = host.get_json(&format!("/api/sessions/my-recent?before={}", urlencode(&cursor))).await;
+    assert_eq!(status, StatusCode::OK, "{rest}");
+    let rest: Vec<_> = rest["sessions"].as_array().expect("sessions").iter().map(|s| s["id"].clone()).collect();
+    let oldest: Vec<_> = ids.iter().take(5).rev().map(|id| json!(id)).collect();
+    assert_eq!(rest, oldest);
 }
 
 fn urlencode(text: &str) -> String {
