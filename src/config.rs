@@ -68,11 +68,23 @@ pub struct DatabaseConfig {
     /// Root credentials for a remote server (ignored for the embedded store).
     pub username: Option<String>,
     pub password: Option<String>,
+    /// Retired: SurrealDB 3.3.5 offers no way to size the embedded store's block cache. Still
+    /// accepted, so that configuration files written by earlier versions (whose example set
+    /// it) keep starting; `Config::warn_retired` says it has no effect.
+    #[serde(skip_serializing)]
+    pub cache_mb: Option<u64>,
 }
 
 impl Default for DatabaseConfig {
     fn default() -> Self {
-        Self { url: None, namespace: "coderoom".into(), database: "main".into(), username: None, password: None }
+        Self {
+            url: None,
+            namespace: "coderoom".into(),
+            database: "main".into(),
+            username: None,
+            password: None,
+            cache_mb: None,
+        }
     }
 }
 
@@ -285,6 +297,13 @@ impl Config {
     }
 
     /// Checks that go beyond types: every problem found, each with its key.
+    /// Logs a warning for each retired setting still present.
+    pub fn warn_retired(&self) {
+        if self.database.cache_mb.is_some() {
+            tracing::warn!("database.cache_mb is no longer used and has no effect; remove it from the configuration");
+        }
+    }
+
     pub fn validate(&self) -> Result<(), Vec<Problem>> {
         let mut problems = Vec::new();
         let mut fail = |key: &str, message: String| problems.push(Problem { key: key.into(), message, line: None });

@@ -46,6 +46,7 @@ fn main() -> ExitCode {
         }
     };
     init_logging(&config);
+    config.warn_retired();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {

@@ -41,6 +41,25 @@ fn config_check_reports_line_and_key() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stdout));
 }
 
+#[test]
+fn retired_settings_still_load() {
+    // Files installed from an earlier example set `database.cache_mb`; they must keep starting.
+    let temp = tempfile::tempdir().expect("tempdir");
+    let file = temp.path().join("coderoom.toml");
+    std::fs::write(&file, "[database]\ncache_mb = 16\n").expect("write");
+    let output = Command::new(BINARY).args(["config", "check"]).arg(&file).output().expect("run");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stdout));
+    let output = Command::new(BINARY)
+        .args(["config", "show", "--config"])
+        .arg(&file)
+        .env("CODEROOM_LOG_LEVEL", "warn")
+        .output()
+        .expect("run");
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("database.cache_mb is no longer used"));
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("cache_mb"), "not written back");
+}
+
 #[tokio::test]
 async fn users_commands_and_backup_restore() {
     let temp = tempfile::tempdir().expect("tempdir");
