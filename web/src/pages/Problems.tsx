@@ -1,4 +1,4 @@
-import { useMemo } from 'react'
+import { startTransition, useMemo, useOptimistic } from 'react'
 import { Link, useSearchParams } from 'react-router'
 import type { Difficulty } from '../api'
 import { errorMessage } from '../api'
@@ -16,16 +16,22 @@ const FILTERS: Array<{ value: Difficulty | 'all'; label: string }> = [
 
 export function ProblemsPage() {
   const problems = useProblems()
-  // Filters live in the URL, so a filtered list can be shared and survives a reload.
+  // Filters live in the URL, so a filtered list can be shared and survives a reload. The
+  // router applies a URL change in a transition; until it lands the controls show the chosen
+  // value, rather than a radio snapping back or the search box dropping keystrokes.
   const [params, setParams] = useSearchParams()
-  const filter = (params.get('difficulty') as Difficulty | null) ?? 'all'
-  const tag = params.get('tag') ?? ''
-  const q = params.get('q') ?? ''
+  const [shown, show] = useOptimistic(params, (_: URLSearchParams, next: URLSearchParams) => next)
+  const filter = (shown.get('difficulty') as Difficulty | null) ?? 'all'
+  const tag = shown.get('tag') ?? ''
+  const q = shown.get('q') ?? ''
   const update = (key: string, value: string) => {
-    const next = new URLSearchParams(params)
+    const next = new URLSearchParams(shown)
     if (value && value !== 'all') next.set(key, value)
     else next.delete(key)
-    setParams(next, { replace: true })
+    startTransition(() => {
+      show(next)
+      setParams(next, { replace: true })
+    })
   }
 
   const all = problems.data ?? []
