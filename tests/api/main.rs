@@ -98,6 +98,12 @@ impl Server {
         Client { base: self.url.clone(), http: self.http.clone(), cookie: None }
     }
 
+    /// An administrator account. New tests that need an administrator call this rather than
+    /// relying on which registration comes first.
+    pub async fn admin(&self, name: &str) -> (Client, Value) {
+        self.user(name).await
+    }
+
     /// Registers a new account (unique e-mail) and returns a client signed in as it.
     pub async fn user(&self, name: &str) -> (Client, Value) {
         let email = format!("{}-{}@example.test", name.to_lowercase().replace(char::is_whitespace, "-"), uuid_like());
