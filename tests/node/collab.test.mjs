@@ -104,7 +104,10 @@ test('stock y-websocket providers connect to coderoom and converge', async () =>
     for (const [index, who] of [host, guest].entries()) {
       const provider = new WebsocketProvider(`${origin}/api/collab`, session.id, docs[index], {
         params: { token: who.token },
-        WebSocketPolyfill: WebSocket
+        WebSocketPolyfill: WebSocket,
+        // Two providers in one process would otherwise also sync over a BroadcastChannel, and
+        // convergence could pass without the server relaying anything.
+        disableBc: true
       })
       provider.awareness.setLocalStateField('user', { name: index === 0 ? 'Hana' : 'Gus', color: '#30bced' })
       providers.push(provider)
