@@ -9,7 +9,7 @@ use futures::{SinkExt, StreamExt};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::tungstenite::http::{HeaderName, HeaderValue};
 use tokio_tungstenite::tungstenite::{self, Message};
 
 use crate::{BINARY, Client, Server, assert_error, json_of, uuid_like};
@@ -58,7 +58,8 @@ pub async fn connect(server: &Server, headers: &[(&str, &str)]) -> Result<Socket
     let url = format!("{}/api/v2/connect", server.url.replacen("http", "ws", 1));
     let mut request = url.into_client_request().expect("request");
     for (name, value) in headers {
-        request.headers_mut().insert(*name, HeaderValue::from_str(value).expect("header value"));
+        let name = HeaderName::from_bytes(name.as_bytes()).expect("header name");
+        request.headers_mut().insert(name, HeaderValue::from_str(value).expect("header value"));
     }
     match tokio_tungstenite::connect_async(request).await {
         Ok((socket, _)) => Ok(socket),

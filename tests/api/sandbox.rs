@@ -211,7 +211,7 @@ async fn piston_conformance() {
     for (language, file, source) in SMOKE {
         let started = Instant::now();
         let result = run(
-            &server,
+            &client,
             json!({"language": language, "version": "*", "files": [{"name": file, "content": source}], "stdin": "42", "args": ["arg1"]}),
         )
         .await;
@@ -256,7 +256,7 @@ async fn piston_conformance() {
 
     // Files: sub-folders, base64 and hex, main file = first utf8 file.
     let result = run(
-        &server,
+        &client,
         json!({"language": "python", "version": "3", "files": [
             {"name": "blob.bin", "content": "AAEC/w==", "encoding": "base64"},
             {"name": "app/main.py", "content": "import sys\nsys.path.insert(0, 'lib')\nimport helper\nprint(helper.X, open('blob.bin','rb').read(), open('h.txt','rb').read(), open('lib/helper.py').read().strip())"},
@@ -268,7 +268,7 @@ async fn piston_conformance() {
     assert_eq!(result["run"]["stdout"], "helper b'\\x00\\x01\\x02\\xff' b'hi' X = 'helper'\n", "{result}");
     // Unnamed files are file{i}.code; stdin gets a trailing newline.
     let result = run(
-        &server,
+        &client,
         json!({"language": "python", "version": "3", "files": [{"content": "import sys\nprint(sys.argv[0], repr(sys.stdin.read()))"}], "stdin": "a\nb"}),
     )
     .await;
