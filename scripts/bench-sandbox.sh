@@ -5,8 +5,9 @@
 #   bare      the interpreter/binary run directly inside one already running container
 #             (`docker exec` excluded: timed inside the container).
 # Only talks to 127.0.0.1. The Piston API needs an API key, and the per-caller rate limit
-# would throttle the benchmark, so start the server with it off and make a key:
-#   CODEROOM_SANDBOX_API_REQUESTS_PER_MINUTE=0 coderoom serve &
+# would throttle the benchmark, so start the server with it off (and, to compare with earlier
+# runs, without the slot kept for the judge) and make a key:
+#   CODEROOM_SANDBOX_API_REQUESTS_PER_MINUTE=0 CODEROOM_SANDBOX_JUDGE_RESERVED_JOBS=0 coderoom serve &
 #   export CODEROOM_API_KEY=$(coderoom apikeys create bench | grep '^crk_')
 # Usage:
 #   scripts/bench-sandbox.sh [URL] [REQUESTS] [CLIENTS] [LANGS]

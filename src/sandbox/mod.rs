@@ -55,7 +55,8 @@ pub struct SandboxConfig {
     pub runtimes_file: Option<PathBuf>,
     /// Jobs running at once.
     pub max_concurrent_jobs: usize,
-    /// Jobs waiting for a slot; beyond this requests get 429 with Retry-After.
+    /// Jobs waiting for a slot, in each lane (the judge's, the Piston API's); beyond this
+    /// requests get 429 with Retry-After.
     pub max_queued_jobs: usize,
     /// Waiting jobs one user (or client address) may have, so that nobody fills the queue.
     pub max_queued_per_user: usize,
