@@ -4,10 +4,16 @@
 #   docker    `docker run --rm` of the same runtime image per execution;
 #   bare      the interpreter/binary run directly inside one already running container
 #             (`docker exec` excluded: timed inside the container).
-# Only talks to 127.0.0.1. Usage:
+# Only talks to 127.0.0.1. The Piston API needs an API key, and the per-caller rate limit
+# would throttle the benchmark, so start the server with it off (and, to compare with earlier
+# runs, without the slot kept for the judge) and make a key:
+#   CODEROOM_SANDBOX_API_REQUESTS_PER_MINUTE=0 CODEROOM_SANDBOX_JUDGE_RESERVED_JOBS=0 coderoom serve &
+#   export CODEROOM_API_KEY=$(coderoom apikeys create bench | grep '^crk_')
+# Usage:
 #   scripts/bench-sandbox.sh [URL] [REQUESTS] [CLIENTS] [LANGS]
 #   defaults: http://127.0.0.1:8080 200 8 "python javascript java c++"
 set -euo pipefail
+: "${CODEROOM_API_KEY:?set CODEROOM_API_KEY to a key from coderoom apikeys create NAME}"
 url="${1:-http://127.0.0.1:8080}"
 requests="${2:-200}"
 clients="${3:-8}"
@@ -16,9 +22,10 @@ image="${BENCH_IMAGE:-coderoom/runtime:bookworm}"
 case "$url" in http://127.0.0.1:*|http://localhost:*) ;; *) echo "only 127.0.0.1 targets" >&2; exit 1 ;; esac
 
 python3 - "$url" "$requests" "$clients" "$langs" "$image" <<'PY'
-import http.client, json, statistics, subprocess, sys, threading, time, urllib.parse
+import http.client, json, os, statistics, subprocess, sys, threading, time, urllib.parse
 
 url, requests, clients, langs, image = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4].split(), sys.argv[5]
+headers = {"content-type": "application/json", "authorization": "Bearer " + os.environ["CODEROOM_API_KEY"]}
 target = urllib.parse.urlparse(url)
 programs = {
     "python": ("main.py", 'print("hello world")', None, "python3 main.py"),
@@ -46,7 +53,7 @@ def http_run(lang, count, nclients):
                 remaining[0] -= 1
             start = time.perf_counter()
             try:
-                conn.request("POST", "/api/v2/execute", body, {"content-type": "application/json"})
+                conn.request("POST", "/api/v2/execute", body, headers)
                 response = conn.getresponse()
                 data = json.loads(response.read())
                 ok = response.status == 200 and data["run"]["stdout"] == "hello world\n"

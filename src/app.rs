@@ -19,6 +19,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::apikeys::ApiKeys;
 use crate::auth::clerk::ClerkVerifier;
 use crate::auth::limiter::AttemptLimiter;
 use crate::auth::store::UserRecord;
@@ -32,7 +33,7 @@ use crate::memory;
 use crate::problems::Library;
 use crate::realtime::Rooms;
 use crate::sandbox::Sandbox;
-use crate::{admin, auth, db, problems, realtime, sandbox, sessions, web};
+use crate::{admin, apikeys, auth, db, problems, realtime, sandbox, sessions, web};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -54,6 +55,8 @@ pub struct AppState {
     pub stream: Option<Arc<Stream>>,
     /// Real-time session rooms (shared document, events).
     pub rooms: Arc<Rooms>,
+    /// API keys and the per-caller rate of the Piston API.
+    pub api_keys: Arc<ApiKeys>,
 }
 
 impl AppState {
@@ -70,6 +73,7 @@ impl AppState {
         );
         Ok(Self {
             tokens: Arc::new(TokenKeys::new(&secret, config.auth.token_ttl_hours)),
+            api_keys: Arc::new(ApiKeys::new(&config.sandbox)),
             login_attempts: Arc::new(AttemptLimiter::new(
                 config.auth.login_attempts_per_minute,
                 Duration::from_secs(60),
@@ -95,6 +99,7 @@ pub fn router(state: AppState) -> Router {
         .merge(sessions::routes())
         .merge(problems::routes())
         .merge(admin::routes())
+        .merge(apikeys::routes::routes())
         .merge(stream::routes())
         .merge(realtime::routes())
         .fallback(api_not_found);

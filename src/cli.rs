@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::auth::{self, Role, password, store};
 use crate::config::{self, Config};
-use crate::{app, db, problems, sandbox};
+use crate::{apikeys, app, db, problems, sandbox};
 
 /// Prints one line of command output. A reader that leaves early (`coderoom problems list |
 /// head`) ends the command the way SIGPIPE ends a Unix tool (status 141), where `println!`
@@ -65,6 +65,9 @@ pub enum Command {
     /// Build, list, check and test the code-execution runtimes.
     #[command(subcommand)]
     Runtimes(sandbox::cli::RuntimesCommand),
+    /// Create, list and revoke API keys of the Piston API (works while the server runs, too).
+    #[command(subcommand)]
+    Apikeys(apikeys::cli::ApiKeysCommand),
     /// Write the whole database to FILE (works while the server runs, too).
     Backup { file: PathBuf },
     /// Replace the database's records with those in FILE (server stopped).
@@ -148,6 +151,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Users(command) => users(command, &config).await,
         Command::Problems(command) => problems::cli::run(command, &config).await,
         Command::Runtimes(command) => sandbox::cli::run_cli(command, &config).await,
+        Command::Apikeys(command) => apikeys::cli::run(command, &config).await,
         Command::Backup { file } => backup(&config, &file).await,
         Command::Healthcheck => healthcheck(&config).await,
         Command::Restore { file } => {
@@ -193,7 +197,7 @@ fn show_config(mut config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn open_db(config: &Config) -> anyhow::Result<db::Db> {
+pub(crate) async fn open_db(config: &Config) -> anyhow::Result<db::Db> {
     db::connect(config).await.context(
         "cannot open the database; if coderoom is running with the embedded database, stop it first \
          (or use the web administration)",
@@ -290,6 +294,26 @@ fn local_url(config: &Config) -> anyhow::Result<String> {
         addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
     }
     Ok(format!("http://{addr}"))
+}
+
+/// The local server, when one is running, and an administrator's five-minute service token
+/// for it: commands that must not open the embedded store beside it use its HTTP API.
+pub(crate) struct RunningServer {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub token: String,
+}
+
+pub(crate) async fn running_server(config: &Config) -> anyhow::Result<Option<RunningServer>> {
+    let base = local_url(config)?;
+    let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)).build()?;
+    let running = client.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success());
+    if !running {
+        return Ok(None);
+    }
+    let secret = auth::token::load_or_create_secret(config.auth.secret.as_deref(), &config.data_dir)?;
+    let token = auth::token::TokenKeys::new(&secret, 1).issue_service()?;
+    Ok(Some(RunningServer { base, client, token }))
 }
 
 /// Through the running server when there is one (the embedded store allows one process),

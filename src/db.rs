@@ -61,6 +61,10 @@ const MIGRATIONS: &[&str] = &[
             fn::write_session_history($session);
         };
      };",
+    // API keys of the Piston API: the record id is the SHA-256 of the key (one point read per
+    // lookup); names are unique.
+    "DEFINE TABLE IF NOT EXISTS api_key SCHEMALESS;
+     DEFINE INDEX IF NOT EXISTS api_key_name ON api_key FIELDS name UNIQUE;",
 ];
 
 /// Connects, selects the namespace and database, and brings the schema up to date.

@@ -1,6 +1,7 @@
 //! coderoom: a self-hosted coding-interview appliance in one binary.
 
 mod admin;
+mod apikeys;
 mod app;
 mod auth;
 mod cache;

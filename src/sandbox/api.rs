@@ -20,9 +20,12 @@ use tokio::sync::mpsc;
 
 use super::engine::{Control, JobIo, StreamEvent};
 use super::request::{ExecuteRequest, ExecuteResult};
+use super::sched::api_caller;
 use super::{Sandbox, SandboxError};
+use crate::apikeys::{self, ApiAccess};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
+use crate::config::Config;
 use crate::error::AppError;
 
 /// The Piston-compatible routes, each also with a trailing slash (some clients use it), and
@@ -46,33 +49,117 @@ pub fn routes() -> Router<AppState> {
     router
 }
 
-/// Who is asking, for fair queueing: the signed-in user, else the client address.
-pub struct Requester(pub String);
+/// Who is calling, once admitted under `[sandbox] api_access`: the scheduler's name for them
+/// (an API key, a signed-in user, or under `open` a client address), for fair queueing and
+/// the rate limit.
+pub struct PistonCaller(String);
 
-impl<S> FromRequestParts<S> for Requester
+impl<S> FromRequestParts<S> for PistonCaller
 where
     AppState: FromRef<S>,
     S: Send + Sync,
 {
-    type Rejection = std::convert::Infallible;
+    type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let app = AppState::from_ref(state);
+        let access = app.config.sandbox.api_access;
+        if access == ApiAccess::Off {
+            return Err(message(StatusCode::NOT_FOUND, "The Piston API is turned off on this server"));
+        }
+        if let Some(key) = api_key(&parts.headers) {
+            return match app.api_keys.verify(&app.db, key).await {
+                Ok(Some(name)) => Ok(Self(api_caller(&format!("key:{name}")))),
+                Ok(None) => Err(message(StatusCode::UNAUTHORIZED, "Unknown or revoked API key")),
+                Err(err) => Err(AppError::Internal(err).into_response()),
+            };
+        }
         let has_credentials = parts.headers.contains_key(header::AUTHORIZATION)
             || parts.headers.contains_key(header::COOKIE)
             || parts.uri.query().is_some_and(|query| query.contains("token="));
-        if has_credentials && let Ok(CurrentUser(user)) = CurrentUser::from_request_parts(parts, state).await {
-            return Ok(Self(format!("user:{}", user.id)));
+        if has_credentials {
+            match CurrentUser::from_request_parts(parts, state).await {
+                Ok(CurrentUser(user)) => return Ok(Self(api_caller(&format!("user:{}", user.id)))),
+                Err(err) if access == ApiAccess::Users => return Err(err.into_response()),
+                Err(_) => {}
+            }
+        }
+        if access == ApiAccess::Users {
+            return Err(message(
+                StatusCode::UNAUTHORIZED,
+                "Sign in, or send an API key as `Authorization: Bearer <key>` (an administrator creates one with `coderoom apikeys create NAME`)",
+            ));
         }
         let address = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip().to_string());
-        Ok(Self(format!("addr:{}", address.unwrap_or_else(|| "unknown".into()))))
+        Ok(Self(api_caller(&format!("addr:{}", address.unwrap_or_else(|| "unknown".into())))))
     }
+}
+
+impl PistonCaller {
+    /// Spends one execution of this caller's allowance (429 with Retry-After when none is left).
+    fn admit(&self, state: &AppState) -> Result<(), Response> {
+        state.api_keys.limiter.take(&self.0).map_err(|retry_after_secs| {
+            AppError::TooManyRequests {
+                message: format!("Too many code executions from this caller; try again in {retry_after_secs} s"),
+                retry_after_secs,
+            }
+            .into_response()
+        })
+    }
+}
+
+/// An API key from `Authorization: Bearer <key>`, or from a bare `Authorization: <key>` as some
+/// Piston clients send it. Other bearer tokens are sign-ins, left to `CurrentUser`.
+fn api_key(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let token = value.strip_prefix("Bearer ").map(str::trim).unwrap_or(value);
+    token.starts_with(apikeys::KEY_PREFIX).then_some(token)
+}
+
+/// Whether a WebSocket handshake may proceed. Browsers send `Origin` with every handshake and
+/// WebSockets are exempt from CORS, so without this check a page of another site could run code
+/// with a visitor's cookie. Allowed: `http.allowed_origins`, and coderoom's own origin —
+/// `public_url` when set, otherwise the host the request was sent to. A client that sends no
+/// `Origin` is not a browser and brings its own credentials.
+fn origin_allowed(headers: &HeaderMap, config: &Config) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else { return true };
+    let Ok(origin) = origin.to_str() else { return false };
+    let origin = origin.trim_end_matches('/');
+    if config.http.allowed_origins.iter().any(|allowed| allowed.trim_end_matches('/').eq_ignore_ascii_case(origin)) {
+        return true;
+    }
+    match &config.public_url {
+        Some(url) => origin_of(url).eq_ignore_ascii_case(origin),
+        None => {
+            let host = headers.get(header::HOST).and_then(|host| host.to_str().ok());
+            let authority = origin.split_once("://").map(|(_, authority)| authority);
+            host.is_some_and(|host| authority.is_some_and(|authority| authority.eq_ignore_ascii_case(host)))
+        }
+    }
+}
+
+/// `scheme://host[:port]` of a URL.
+fn origin_of(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(0, |at| at + 3);
+    let end = url[after_scheme..].find('/').map_or(url.len(), |at| after_scheme + at);
+    &url[..end]
 }
 
 fn message(status: StatusCode, text: impl Into<String>) -> Response {
     (status, axum::Json(json!({ "message": text.into() }))).into_response()
 }
 
-async fn runtimes(State(state): State<AppState>) -> Response {
+/// The total size of a request's files within `[sandbox] api_max_files_kb`.
+fn check_files_size(request: &ExecuteRequest, sandbox: &Sandbox) -> Result<(), String> {
+    let limit_kb = sandbox.config().api_max_files_kb;
+    let total = request.files_size();
+    if total > limit_kb * 1024 {
+        return Err(format!("files total {} KiB, more than the {limit_kb} KiB allowed", total.div_ceil(1024)));
+    }
+    Ok(())
+}
+
+async fn runtimes(State(state): State<AppState>, _: PistonCaller) -> Response {
     let list: Vec<Value> = state
         .sandbox
         .installed_runtimes()
@@ -88,7 +175,7 @@ async fn runtimes(State(state): State<AppState>) -> Response {
     axum::Json(list).into_response()
 }
 
-async fn packages(State(state): State<AppState>) -> Response {
+async fn packages(State(state): State<AppState>, _: PistonCaller) -> Response {
     let installed = state.sandbox.installed_runtimes();
     let list: Vec<Value> = state
         .sandbox
@@ -106,7 +193,7 @@ async fn packages(State(state): State<AppState>) -> Response {
     axum::Json(list).into_response()
 }
 
-async fn change_packages() -> Response {
+async fn change_packages(_: PistonCaller) -> Response {
     message(
         StatusCode::FORBIDDEN,
         "runtimes are installed by an administrator on the server (`coderoom runtimes build`), not over the API",
@@ -115,10 +202,13 @@ async fn change_packages() -> Response {
 
 async fn execute(
     State(state): State<AppState>,
-    requester: Requester,
+    caller: PistonCaller,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    if let Err(refused) = caller.admit(&state) {
+        return refused;
+    }
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
@@ -141,15 +231,34 @@ async fn execute(
         Ok(request) => request,
         Err(text) => return message(StatusCode::BAD_REQUEST, text),
     };
-    match state.sandbox.execute(&requester.0, request).await {
+    if let Err(text) = check_files_size(&request, &state.sandbox) {
+        return message(StatusCode::PAYLOAD_TOO_LARGE, text);
+    }
+    match state.sandbox.execute(&caller.0, request).await {
         Ok(result) => axum::Json(result).into_response(),
         Err(err) => AppError::from(err).into_response(),
     }
 }
 
-async fn connect(State(state): State<AppState>, requester: Requester, upgrade: WebSocketUpgrade) -> Response {
+async fn connect(
+    State(state): State<AppState>,
+    caller: PistonCaller,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    if !origin_allowed(&headers, &state.config) {
+        return message(StatusCode::FORBIDDEN, "This origin may not open the code-execution socket");
+    }
+    if let Err(refused) = caller.admit(&state) {
+        return refused;
+    }
+    // One message may be as large as one HTTP request body.
+    let max_message = state.config.http.body_limit_kb * 1024;
     let sandbox = state.sandbox.clone();
-    upgrade.on_upgrade(move |socket| interactive(socket, sandbox, requester.0))
+    upgrade
+        .max_message_size(max_message)
+        .max_frame_size(max_message)
+        .on_upgrade(move |socket| interactive(socket, sandbox, caller.0))
 }
 
 type JobFuture = Pin<Box<dyn Future<Output = Result<ExecuteResult, SandboxError>> + Send>>;
@@ -182,6 +291,7 @@ async fn interactive(socket: WebSocket, sandbox: Sandbox, user: String) {
     let mut event_sender = Some(event_sender);
     let mut job: Option<JobFuture> = None;
     let mut client_gone = false;
+    let mut closed_for_size = false;
     let init_timeout = tokio::time::sleep(Duration::from_secs(1));
     tokio::pin!(init_timeout);
 
@@ -200,6 +310,11 @@ async fn interactive(socket: WebSocket, sandbox: Sandbox, user: String) {
                     handle_client_message(&text, &sandbox, &user, &mut job, &control, &mut control_receiver, &mut event_sender)
                 }
                 Some(Ok(Message::Binary(_) | Message::Ping(_) | Message::Pong(_))) => (Vec::new(), false),
+                // Over the size limit (or not a WebSocket frame at all).
+                Some(Err(_)) => {
+                    closed_for_size = true;
+                    (vec![close(1009, "Message too big")], true)
+                }
                 _ => {
                     // The client left: stop the program and let the job wind down normally, so
                     // its container is cleaned and reused.
@@ -245,6 +360,19 @@ async fn interactive(socket: WebSocket, sandbox: Sandbox, user: String) {
     if job.is_some() {
         let _ = control.send(Control::Signal(9));
     }
+    // The rest of an oversized message may still be arriving: read until the client answers
+    // the close (or a second passes), because closing with unread data resets the connection
+    // and the client would never see why.
+    if closed_for_size {
+        let drain = async {
+            while let Some(Ok(message)) = incoming.next().await {
+                if matches!(message, Message::Close(_)) {
+                    break;
+                }
+            }
+        };
+        let _ = tokio::time::timeout(Duration::from_secs(1), drain).await;
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -271,6 +399,7 @@ fn handle_client_message(
                 return (vec![close(4000, "Already Initialized")], true);
             }
             let prepared = ExecuteRequest::from_json(&value)
+                .and_then(|request| check_files_size(&request, sandbox).map(|()| request))
                 .map_err(SandboxError::Invalid)
                 .and_then(|request| sandbox.prepare(request));
             let prepared_job = match prepared {

@@ -55,12 +55,24 @@ pub struct SandboxConfig {
     pub runtimes_file: Option<PathBuf>,
     /// Jobs running at once.
     pub max_concurrent_jobs: usize,
-    /// Jobs waiting for a slot; beyond this requests get 429 with Retry-After.
+    /// Jobs waiting for a slot, in each lane (the judge's, the Piston API's); beyond this
+    /// requests get 429 with Retry-After.
     pub max_queued_jobs: usize,
     /// Waiting jobs one user (or client address) may have, so that nobody fills the queue.
     pub max_queued_per_user: usize,
     /// Longest wait for a slot before answering 503 with Retry-After, in seconds.
     pub max_queue_wait_secs: u64,
+    /// Slots Piston API jobs never take, so the judge's run/submit need not wait behind them
+    /// (the API always keeps at least one).
+    pub judge_reserved_jobs: usize,
+    /// Who may use the Piston API: `users` (signed in, or an API key), `open` (anyone), `off`.
+    pub api_access: crate::apikeys::ApiAccess,
+    /// Piston API executions (HTTP and WebSocket) per caller and minute; 0 = unlimited.
+    pub api_requests_per_minute: u32,
+    /// Executions a caller may start in a burst before the per-minute rate applies.
+    pub api_burst: u32,
+    /// Largest total size of a Piston request's `files` (sum of the contents), in KiB.
+    pub api_max_files_kb: usize,
     /// Idle containers kept started per runtime image.
     pub warm_containers: usize,
     pub compile_timeout: u64,
@@ -94,6 +106,11 @@ impl Default for SandboxConfig {
             max_queued_jobs: 64,
             max_queued_per_user: 16,
             max_queue_wait_secs: 30,
+            judge_reserved_jobs: 1,
+            api_access: crate::apikeys::ApiAccess::Users,
+            api_requests_per_minute: 120,
+            api_burst: 30,
+            api_max_files_kb: 128,
             warm_containers: cores * 2 + 1,
             // Compiling is bounded by CPU time; wall time only catches a stuck compiler, and
             // on a busy machine a compile may wait for a core much longer than it computes.
@@ -130,6 +147,8 @@ impl SandboxConfig {
             "memory limits must be at least 16 MiB (in bytes)",
         );
         check(self.output_limit_kb >= 1, "output_limit_kb", "must be at least 1");
+        check(self.api_burst >= 1, "api_burst", "must be at least 1");
+        check(self.api_max_files_kb >= 1, "api_max_files_kb", "must be at least 1");
         check(self.workspace_mb >= 1, "workspace_mb", "must be at least 1");
         check(self.pids_limit >= 8, "pids_limit", "must be at least 8");
         check(self.cpus > 0.0, "cpus", "must be positive");
@@ -208,6 +227,7 @@ impl Sandbox {
             config.max_concurrent_jobs,
             config.max_queued_jobs,
             config.max_queued_per_user,
+            config.judge_reserved_jobs,
             Duration::from_secs(config.max_queue_wait_secs),
         );
         let enabled = config.enabled;

@@ -109,6 +109,11 @@ impl ExecuteRequest {
             run_memory_limit: limit("run_memory_limit"),
         })
     }
+
+    /// The files' contents as sent (before decoding), in bytes: what the API caps.
+    pub fn files_size(&self) -> usize {
+        self.files.iter().map(|file| file.content.len()).sum()
+    }
 }
 
 /// Limits of one stage after validation.

@@ -7,6 +7,7 @@ mod cli;
 mod durability;
 mod integrations;
 mod operations;
+mod piston_access;
 mod piston_client;
 mod problems;
 mod realtime;

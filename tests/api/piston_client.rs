@@ -16,10 +16,15 @@ async fn execute(client: &Client, executor: &Executor) -> ExecResponse {
 #[tokio::test]
 async fn piston_rs_lists_runtimes_and_executes() {
     let server = Server::start();
-    // Piston clients are given the API root; piston_rs appends "/runtimes" and "/execute", so
-    // a root written with a trailing slash yields "/api/v2//execute", which Piston accepts too.
-    let client = Client::with_url(&format!("{}/api/v2", server.url));
-    let slashed = Client::with_url(&format!("{}/api/v2/", server.url));
+    // Piston clients are given the API root and a key; piston_rs appends "/runtimes" and
+    // "/execute", so a root written with a trailing slash yields "/api/v2//execute", which
+    // Piston accepts too. piston_rs sends the key as the bare `Authorization` value; the
+    // `Bearer` form works as well.
+    let key = crate::piston_access::api_key(&server).await;
+    let client = Client::with_url_and_key(&format!("{}/api/v2", server.url), &key);
+    let slashed = Client::with_url_and_key(&format!("{}/api/v2/", server.url), &format!("Bearer {key}"));
+    let anonymous = Client::with_url(&format!("{}/api/v2", server.url));
+    assert!(anonymous.fetch_runtimes().await.is_err(), "the API is not anonymous");
 
     // Runtimes: every installed language, with the same entries as the raw endpoint.
     let runtimes = client.fetch_runtimes().await.unwrap_or_else(|err| panic!("fetch_runtimes: {err}"));
@@ -29,7 +34,8 @@ async fn piston_rs_lists_runtimes_and_executes() {
     let python = runtimes.iter().find(|rt| rt.language == "python").expect("python");
     assert!(python.version.starts_with("3."), "python version {}", python.version);
     assert!(python.aliases.iter().any(|alias| alias == "py"), "python aliases {:?}", python.aliases);
-    let (_, raw) = server.anon().get_json("/api/v2/runtimes").await;
+    let raw = server.http.get(format!("{}/api/v2/runtimes", server.url)).bearer_auth(&key).send().await;
+    let (_, raw) = crate::json_of(raw.expect("GET")).await;
     assert_eq!(raw.as_array().expect("runtimes array").len(), runtimes.len());
     let via_slash = slashed.fetch_runtimes().await.unwrap_or_else(|err| panic!("fetch_runtimes with a slash: {err}"));
     assert_eq!(via_slash.len(), runtimes.len());

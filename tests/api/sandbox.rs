@@ -9,15 +9,20 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::{Server, assert_error};
+use crate::{Client, Server, assert_error};
 
-async fn execute(server: &Server, body: Value) -> (StatusCode, Value) {
-    server.anon().post_json("/api/v2/execute", body).await
+/// A signed-in account: the Piston API is not anonymous (see `piston_access.rs`).
+async fn piston_client(server: &Server) -> Client {
+    server.user("Piston Client").await.0
+}
+
+async fn execute(client: &Client, body: Value) -> (StatusCode, Value) {
+    client.post_json("/api/v2/execute", body).await
 }
 
 /// Runs and expects a 200, returning the body.
-async fn run(server: &Server, body: Value) -> Value {
-    let (status, result) = execute(server, body.clone()).await;
+async fn run(client: &Client, body: Value) -> Value {
+    let (status, result) = execute(client, body.clone()).await;
     assert_eq!(status, StatusCode::OK, "request {body} answered {result}");
     result
 }
@@ -79,7 +84,7 @@ const BROKEN: &[(&str, &str)] = &[
 #[tokio::test]
 async fn piston_conformance() {
     let server = Server::start();
-    let client = server.anon();
+    let client = piston_client(&server).await;
 
     // Runtimes: every configured language is installed, with Piston's fields.
     let (status, runtimes) = client.get_json("/api/v2/runtimes").await;
@@ -149,21 +154,37 @@ async fn piston_conformance() {
         ),
     ];
     for (body, message) in cases {
-        let (status, answer) = execute(&server, body.clone()).await;
+        let (status, answer) = execute(&client, body.clone()).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body} -> {answer}");
         let text = answer["message"].as_str().unwrap_or_default();
         assert!(text.starts_with(message), "{body}: `{text}` is not `{message}`");
     }
     // Not JSON: 415 with Piston's message; malformed JSON: 400 {"message"}.
     let url = format!("{}/api/v2/execute", server.url);
-    let response = server.http.post(&url).header("content-type", "text/plain").body("{}").send().await.expect("post");
+    let cookie = client.cookie.clone().unwrap_or_default();
+    let response = server
+        .http
+        .post(&url)
+        .header("cookie", &cookie)
+        .header("content-type", "text/plain")
+        .body("{}")
+        .send()
+        .await
+        .expect("post");
     assert_error(
         crate::json_of(response).await,
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
         "requests must be of type application/json",
     );
-    let response =
-        server.http.post(&url).header("content-type", "application/json").body("{nope").send().await.expect("post");
+    let response = server
+        .http
+        .post(&url)
+        .header("cookie", &cookie)
+        .header("content-type", "application/json")
+        .body("{nope")
+        .send()
+        .await
+        .expect("post");
     assert_error(crate::json_of(response).await, StatusCode::BAD_REQUEST, "Malformed JSON");
 
     // Trailing slash, alias, canonical name, full result shape.
@@ -190,7 +211,7 @@ async fn piston_conformance() {
     for (language, file, source) in SMOKE {
         let started = Instant::now();
         let result = run(
-            &server,
+            &client,
             json!({"language": language, "version": "*", "files": [{"name": file, "content": source}], "stdin": "42", "args": ["arg1"]}),
         )
         .await;
@@ -199,7 +220,7 @@ async fn piston_conformance() {
         eprintln!("{language} smoke program: {:?}", started.elapsed());
     }
     for (language, source) in BROKEN {
-        let result = run(&server, json!({"language": language, "version": "*", "files": [{"content": source}]})).await;
+        let result = run(&client, json!({"language": language, "version": "*", "files": [{"content": source}]})).await;
         let compile = &result["compile"];
         assert_eq!(compile["status"], "RE", "{language}: {result}");
         assert!(compile["code"].as_i64().is_some_and(|code| code != 0), "{language}: {result}");
@@ -208,34 +229,34 @@ async fn piston_conformance() {
     }
 
     // Statuses.
-    let result = run(&server, python("import sys\nprint('out')\nprint('err', file=sys.stderr)\nsys.exit(3)")).await;
+    let result = run(&client, python("import sys\nprint('out')\nprint('err', file=sys.stderr)\nsys.exit(3)")).await;
     assert_eq!((result["run"]["status"].clone(), result["run"]["code"].clone()), (json!("RE"), json!(3)));
     assert_eq!(result["run"]["stderr"], "err\n");
     assert!(result["run"]["output"].as_str().is_some_and(|o| o.contains("out\n") && o.contains("err\n")));
-    let result = run(&server, python("import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)")).await;
+    let result = run(&client, python("import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)")).await;
     assert_eq!((result["run"]["status"].clone(), result["run"]["signal"].clone()), (json!("SG"), json!("SIGSEGV")));
     assert!(result["run"]["code"].is_null());
     let mut body = python("import time\ntime.sleep(5)");
     body["run_timeout"] = json!(300);
-    let result = run(&server, body).await;
+    let result = run(&client, body).await;
     assert_eq!(result["run"]["status"], "TO", "{result}");
     assert!(result["run"]["wall_time"].as_u64().is_some_and(|ms| (300..2000).contains(&ms)), "{result}");
     let mut body = python("while True: pass");
     body["run_cpu_time"] = json!(200);
-    let result = run(&server, body).await;
+    let result = run(&client, body).await;
     assert_eq!(result["run"]["status"], "TO", "{result}");
     // 0 never means "unlimited": it is the configured limit.
     let mut body = python("import time\ntime.sleep(10)");
     body["run_timeout"] = json!(0);
     body["run_cpu_time"] = json!(0);
     // The wall time the sandbox measured, so a slow queue on a busy machine does not count.
-    let result = run(&server, body).await;
+    let result = run(&client, body).await;
     assert_eq!(result["run"]["status"], "TO", "{result}");
     assert!(result["run"]["wall_time"].as_u64().is_some_and(|ms| ms < 6000), "{result}");
 
     // Files: sub-folders, base64 and hex, main file = first utf8 file.
     let result = run(
-        &server,
+        &client,
         json!({"language": "python", "version": "3", "files": [
             {"name": "blob.bin", "content": "AAEC/w==", "encoding": "base64"},
             {"name": "app/main.py", "content": "import sys\nsys.path.insert(0, 'lib')\nimport helper\nprint(helper.X, open('blob.bin','rb').read(), open('h.txt','rb').read(), open('lib/helper.py').read().strip())"},
@@ -247,7 +268,7 @@ async fn piston_conformance() {
     assert_eq!(result["run"]["stdout"], "helper b'\\x00\\x01\\x02\\xff' b'hi' X = 'helper'\n", "{result}");
     // Unnamed files are file{i}.code; stdin gets a trailing newline.
     let result = run(
-        &server,
+        &client,
         json!({"language": "python", "version": "3", "files": [{"content": "import sys\nprint(sys.argv[0], repr(sys.stdin.read()))"}], "stdin": "a\nb"}),
     )
     .await;
@@ -257,10 +278,11 @@ async fn piston_conformance() {
 #[tokio::test]
 async fn attacks_are_contained() {
     let server = Server::start();
+    let client = piston_client(&server).await;
     // An honest job keeps running correctly while the attacks run next to it.
     let honest = python("import time\nfor i in range(8):\n    print(i, flush=True)\n    time.sleep(0.2)");
     let honest_task = {
-        let client = server.anon();
+        let client = client.clone();
         let honest = honest.clone();
         tokio::spawn(async move {
             let mut results = Vec::new();
@@ -380,7 +402,7 @@ async fn attacks_are_contained() {
         ),
     ];
     let checks = attacks.into_iter().map(|(name, body, check)| {
-        let client = server.anon();
+        let client = client.clone();
         async move {
             let (status, result) = client.post_json("/api/v2/execute", body).await;
             assert_eq!(status, StatusCode::OK, "{name}: {result}");
@@ -397,7 +419,7 @@ async fn attacks_are_contained() {
         "print('planted')",
     ));
     for _ in 0..8 {
-        assert_eq!(run(&server, spy.clone()).await["run"]["stdout"], "planted\n");
+        assert_eq!(run(&client, spy.clone()).await["run"]["stdout"], "planted\n");
     }
     let probe = python(concat!(
         "import os\n",
@@ -406,7 +428,7 @@ async fn attacks_are_contained() {
         "print(sum(b'sleep' in c for c in cmds), os.listdir('/tmp'), sorted(os.listdir('.')))",
     ));
     for _ in 0..8 {
-        assert_eq!(run(&server, probe.clone()).await["run"]["stdout"], "0 [] ['main.py']\n");
+        assert_eq!(run(&client, probe.clone()).await["run"]["stdout"], "0 [] ['main.py']\n");
     }
 
     for (status, result) in honest_task.await.expect("honest job") {
@@ -435,8 +457,8 @@ async fn next_json(
 #[tokio::test]
 async fn interactive_websocket() {
     let server = Server::start();
-    let ws_url = format!("{}/api/v2/connect", server.url.replacen("http", "ws", 1));
-    let connect = || async { tokio_tungstenite::connect_async(ws_url.clone()).await.expect("connect").0 };
+    let cookie = piston_client(&server).await.cookie.expect("cookie");
+    let connect = || async { crate::piston_access::connect(&server, &[("cookie", &cookie)]).await.expect("connect") };
 
     // Streaming output, interactive stdin, and a signal that reaches the process.
     let mut socket = connect().await;
@@ -546,8 +568,9 @@ async fn capacity_is_bounded() {
     // Long enough that the first job is still running when the sixth request arrives, even
     // on a busy machine.
     let slow = python("import time\ntime.sleep(2)\nprint('done')");
+    let client = piston_client(&server).await;
     let requests = (0..6).map(|_| {
-        let client = server.anon();
+        let client = client.clone();
         let slow = slow.clone();
         async move {
             let response = client.post("/api/v2/execute", slow).await;
@@ -564,26 +587,26 @@ async fn capacity_is_bounded() {
         refused.iter().all(|(_, retry)| retry.as_deref().and_then(|r| r.parse::<u64>().ok()).is_some_and(|r| r >= 1))
     );
     // Afterwards the server takes work again.
-    assert_eq!(run(&server, python("print('again')")).await["run"]["stdout"], "again\n");
+    assert_eq!(run(&client, python("print('again')")).await["run"]["stdout"], "again\n");
 }
 
 #[tokio::test]
 async fn docker_outage_degrades_only_the_sandbox() {
     let server = Server::start_with_env(&[("CODEROOM_SANDBOX_DOCKER_HOST", "unix:///nonexistent/docker.sock")]);
-    let client = server.anon();
+    let client = piston_client(&server).await;
     let (status, ready) = client.get_json("/readyz").await;
     assert_eq!(status, StatusCode::OK, "the rest of coderoom is ready: {ready}");
     assert_eq!(ready["components"]["sandbox"]["status"], "degraded");
     assert!(ready["components"]["sandbox"]["message"].as_str().is_some_and(|m| m.contains("Docker")));
     assert_eq!(client.get_json("/api/v2/runtimes").await, (StatusCode::OK, json!([])));
     assert_error(
-        execute(&server, python("print(1)")).await,
+        execute(&client, python("print(1)")).await,
         StatusCode::SERVICE_UNAVAILABLE,
         "Docker engine not reachable",
     );
     // Validation still answers first.
     assert_error(
-        execute(&server, json!({"language": "python"})).await,
+        execute(&client, json!({"language": "python"})).await,
         StatusCode::BAD_REQUEST,
         "version is required as a string",
     );
