@@ -97,13 +97,10 @@ where
 
 impl PistonCaller {
     /// Spends one execution of this caller's allowance (429 with Retry-After when none is left).
-    fn admit(&self, state: &AppState) -> Result<(), Response> {
-        state.api_keys.limiter.take(&self.0).map_err(|retry_after_secs| {
-            AppError::TooManyRequests {
-                message: format!("Too many code executions from this caller; try again in {retry_after_secs} s"),
-                retry_after_secs,
-            }
-            .into_response()
+    fn admit(&self, state: &AppState) -> Result<(), AppError> {
+        state.api_keys.limiter.take(&self.0).map_err(|retry_after_secs| AppError::TooManyRequests {
+            message: format!("Too many code executions from this caller; try again in {retry_after_secs} s"),
+            retry_after_secs,
         })
     }
 }
@@ -207,7 +204,7 @@ async fn execute(
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     if let Err(refused) = caller.admit(&state) {
-        return refused;
+        return refused.into_response();
     }
     let is_json = headers
         .get(header::CONTENT_TYPE)
@@ -250,7 +247,7 @@ async fn connect(
         return message(StatusCode::FORBIDDEN, "This origin may not open the code-execution socket");
     }
     if let Err(refused) = caller.admit(&state) {
-        return refused;
+        return refused.into_response();
     }
     // One message may be as large as one HTTP request body.
     let max_message = state.config.http.body_limit_kb * 1024;
