@@ -233,7 +233,7 @@ async fn disabling_or_demoting_an_account_closes_its_sockets() {
     assert_closed(&mut guest_events, &mut guest_editor, 4403, "Your account was disabled").await;
 
     // A second administrator looks into the room, then loses the role.
-    let (ivy, ivy_user) = server.user("Ivy").await;
+    let (_, ivy_user) = server.user("Ivy").await;
     let ivy_id = ivy_user["id"].as_str().expect("id").to_string();
     let promoted = change_user(&admin, &ivy_id, json!({ "role": "admin" })).await;
     assert_eq!(promoted.0, StatusCode::OK);
