@@ -14,6 +14,7 @@ use serde_json::json;
 use crate::app::AppState;
 use crate::auth::{AdminAccess, Role, store};
 use crate::error::{ApiJson, AppError, AppResult};
+use crate::realtime::Closing;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -98,6 +99,8 @@ async fn update_user(
         .await?
         .ok_or_else(|| AppError::not_found("User not found"))?;
     state.users.invalidate();
+    let closing = if updated.disabled { Closing::Disabled } else { Closing::RoleChanged };
+    state.rooms.disconnect_user_everywhere(&updated.id, closing);
     tracing::info!(user = %updated.id, role = ?updated.role, disabled = updated.disabled, "user changed by an administrator");
     Ok(Json(json!({ "user": admin_view(&updated) })))
 }

@@ -168,7 +168,7 @@ async fn readiness(State(state): State<AppState>) -> Response {
     let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     let body = json!({
         "status": if ready { "ok" } else { "unavailable" },
-        "components": { "database": database, "sandbox": sandbox, "stream": stream },
+        "components": { "database": database, "sandbox": sandbox, "stream": stream, "documents": state.rooms.persistence_health() },
     });
     (status, Json(body)).into_response()
 }

@@ -210,6 +210,9 @@ async fn judge_request(
             if !session.includes(&user.id) {
                 return Err(AppError::Forbidden("You are not in this session".into()));
             }
+            if session.status != crate::sessions::Status::Active {
+                return Err(AppError::Conflict(crate::realtime::Closing::Ended.reason().into()));
+            }
             if session.problem.slug != problem.slug {
                 return Err(AppError::bad_request(format!("This session's problem is `{}`", session.problem.slug)));
             }

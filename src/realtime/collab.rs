@@ -12,7 +12,7 @@
 //! that needs to know an edit is on disk connects with `?ack=1` and then receives one
 //! [`MSG_SAVED`] frame per update of its own, in order, once that update is committed.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
@@ -21,14 +21,18 @@ use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 use bytes::Bytes;
 use tokio::sync::mpsc;
-use yrs::encoding::read::Cursor;
-use yrs::sync::protocol::{MessageReader, SyncMessage};
-use yrs::sync::{Awareness, Message};
-use yrs::updates::decoder::{Decode, DecoderV1};
+use yrs::sync::protocol::SyncMessage;
+use yrs::sync::{Awareness, AwarenessUpdate, Message};
+use yrs::updates::decoder::Decode;
 use yrs::updates::encoder::Encode;
 use yrs::{ClientID, Doc, GetString, Map, OffsetKind, Options, ReadTxn, StateVector, Text, Transact, Update};
 
-use super::{Admission, PeerId, Room, Rooms, TokenBucket, authorize, close, close_with, limit_upgrade, lock, store};
+use super::access::Holder;
+use super::protocol::{Incoming, Messages};
+use super::{
+    Admission, Closing, Link, PeerId, Room, Rooms, TokenBucket, authorize, close, close_with, limit_upgrade, lock,
+    store,
+};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
@@ -46,6 +50,9 @@ pub const MSG_SAVED: u8 = 100;
 /// The starter code is written by this fixed client id, so that seeding twice yields
 /// identical operations that Yjs merges into one, never duplicated text.
 const SEED_CLIENT: u64 = 1;
+/// Cursors (awareness client ids) one connection may introduce. A browser tab has one
+/// document and so one id, kept across reconnections; a few more allow for odd clients.
+const MAX_CURSORS_PER_CONNECTION: usize = 4;
 
 /// A room's document, its awareness (cursors) and its place in the update log.
 pub struct DocState {
@@ -55,6 +62,11 @@ pub struct DocState {
     snapshot_seq: u64,
     /// The starter code, when this load seeded an empty document: to be logged.
     seed: Option<Vec<u8>>,
+    /// Encoded size of the document, in bytes: exact after a load or snapshot, then grown by
+    /// each applied update (an over-estimate, made exact again before refusing an edit).
+    size: usize,
+    /// Which connection introduced each cursor: nobody may change or remove another's.
+    cursor_owners: HashMap<ClientID, PeerId>,
 }
 
 fn new_doc(client_id: Option<u64>) -> Doc {
@@ -85,6 +97,8 @@ impl DocState {
             last_seq: stored.last_seq,
             snapshot_seq: stored.snapshot_seq,
             seed: None,
+            size: 0,
+            cursor_owners: HashMap::new(),
         };
         if empty && session.status == Status::Active {
             let code = (rooms.starter)(&session.problem, DEFAULT_LANGUAGE).unwrap_or_default();
@@ -92,7 +106,21 @@ impl DocState {
             state.awareness.doc().transact_mut().apply_update(Update::decode_v1(&seed)?)?;
             state.seed = Some(seed);
         }
+        state.size = state.encoded_size();
         Ok(state)
+    }
+
+    fn encoded_size(&self) -> usize {
+        self.awareness.doc().transact().encode_state_as_update_v1(&StateVector::default()).len()
+    }
+
+    /// Whether the document stays within `max` bytes with an update of `extra` bytes more.
+    fn fits(&mut self, extra: usize, max: usize) -> bool {
+        if self.size.saturating_add(extra) <= max {
+            return true;
+        }
+        self.size = self.encoded_size();
+        self.size.saturating_add(extra) <= max
     }
 
     pub fn code_and_language(&self) -> (String, String) {
@@ -114,6 +142,7 @@ impl DocState {
         }
         self.snapshot_seq = self.last_seq;
         let state = self.awareness.doc().transact().encode_state_as_update_v1(&StateVector::default());
+        self.size = state.len();
         Some((self.session_id.clone(), self.last_seq, state))
     }
 
@@ -142,11 +171,12 @@ pub async fn connect(
     RawQuery(query): RawQuery,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> AppResult<Response> {
-    let (session, _role) = authorize(&state, &user, &session_id).await?;
+    authorize(&state, &user, &session_id).await?;
     let upgrade = upgrade.map_err(|_| AppError::bad_request("This endpoint speaks WebSocket only"))?;
     let wants_ack = query.as_deref().unwrap_or_default().split('&').any(|pair| pair == "ack=1");
+    let holder = Holder::of(&state, &user).await?;
     let rooms = state.rooms.clone();
-    let admission = rooms.admit(&session);
+    let (admission, session) = rooms.enter(&session_id).await?;
     // Load before upgrading, so that a database failure is an HTTP error, not a dead socket.
     admission
         .room
@@ -163,14 +193,14 @@ pub async fn connect(
         })
         .await?;
     let upgrade = limit_upgrade(upgrade, rooms.config());
-    Ok(upgrade.on_upgrade(move |socket| serve(socket, rooms, admission, wants_ack)))
+    Ok(upgrade.on_upgrade(move |socket| serve(socket, rooms, admission, holder, wants_ack)))
 }
 
 fn frame(message: &Message) -> WsMessage {
     WsMessage::Binary(Bytes::from(message.encode_v1()))
 }
 
-async fn serve(mut socket: WebSocket, rooms: Arc<Rooms>, admission: Admission, wants_ack: bool) {
+async fn serve(mut socket: WebSocket, rooms: Arc<Rooms>, admission: Admission, holder: Holder, wants_ack: bool) {
     let room = admission.room.clone();
     let Some(doc) = room.doc.get() else { return };
     let peer = rooms.next_peer();
@@ -179,9 +209,10 @@ async fn serve(mut socket: WebSocket, rooms: Arc<Rooms>, admission: Admission, w
     // Only the room holds this connection's sender: when the room drops it (the client
     // reads too slowly), the outbox closes and the connection ends.
     let ack_sender = wants_ack.then(|| sender.downgrade());
+    let (link, mut closed) = Link::new(holder, sender);
     let greeting = {
         let state = lock(doc);
-        lock(&room.editors).insert(peer, sender);
+        lock(&room.editors).insert(peer, link);
         let step1 = frame(&Message::Sync(SyncMessage::SyncStep1(state.awareness.doc().transact().state_vector())));
         let awareness = state.awareness.update().ok().filter(|update| !update.clients.is_empty());
         (step1, awareness.map(|update| frame(&Message::Awareness(update))))
@@ -191,9 +222,19 @@ async fn serve(mut socket: WebSocket, rooms: Arc<Rooms>, admission: Admission, w
     if let Some(awareness) = greeting.1 {
         open = open && socket.send(awareness).await.is_ok();
     }
+    if open && room.has_ended() {
+        // Ended while this socket was being opened, after the end closed the room's sockets.
+        close_with(&mut socket, Closing::Ended.code(), Closing::Ended.reason()).await;
+        open = false;
+    }
     let mut bucket = TokenBucket::new(config.messages_per_second, config.message_burst);
     while open {
         tokio::select! {
+            biased;
+            closing = &mut closed => {
+                super::close_for(&mut socket, &mut outbox, closing).await;
+                break;
+            }
             incoming = socket.recv() => {
                 let data = match incoming {
                     Some(Ok(WsMessage::Binary(data))) => data,
@@ -213,22 +254,17 @@ async fn serve(mut socket: WebSocket, rooms: Arc<Rooms>, admission: Admission, w
                         break;
                     }
                 };
-                if !bucket.take() {
-                    tracing::info!(session = %room.session_id, peer, "collab client exceeded the message rate; disconnected");
-                    close_with(&mut socket, close::POLICY, "too many messages").await;
-                    break;
-                }
                 // Boxed: the handler's state (decoding, a queue send) exists only while a
                 // frame is handled, instead of in every idle connection's future.
-                match Box::pin(connection.handle(&data)).await {
+                match Box::pin(connection.handle(&data, &mut bucket)).await {
                     Ok(replies) => {
                         for reply in replies {
                             open = open && socket.send(reply).await.is_ok();
                         }
                     }
-                    Err(reason) => {
-                        tracing::info!(session = %room.session_id, peer, %reason, "collab client sent an invalid message; disconnected");
-                        close_with(&mut socket, close::INVALID, "invalid y-websocket message").await;
+                    Err(refusal) => {
+                        tracing::info!(session = %room.session_id, peer, detail = %refusal.detail, "collab client refused; disconnected");
+                        close_with(&mut socket, refusal.code, refusal.reason).await;
                         break;
                     }
                 }
@@ -256,62 +292,16 @@ struct Connection<'a> {
 }
 
 impl Connection<'_> {
-    /// Handles one frame; returns the replies for this client. Updates are applied and
+    /// Handles one frame; returns the replies for this client. Each message in the frame
+    /// costs one token of the connection's rate limit, and a frame gets at most one answer
+    /// to a sync step 1 and one to an awareness query: a frame packed with requests must not
+    /// make the server queue a copy of the document per request. Updates are applied and
     /// broadcast here, then queued for the database.
-    async fn handle(&mut self, data: &[u8]) -> Result<Vec<WsMessage>, String> {
-        let mut decoder = DecoderV1::new(Cursor::new(data));
-        let messages: Vec<Message> =
-            MessageReader::new(&mut decoder).collect::<Result<_, _>>().map_err(|err| err.to_string())?;
-        let Some(doc) = self.room.doc.get() else {
-            return Ok(Vec::new());
-        };
-        let read_only = self.room.has_ended();
-        let mut replies = Vec::new();
-        let mut logged = Vec::new();
-        let mut compact = false;
-        for message in messages {
-            match message {
-                Message::Sync(SyncMessage::SyncStep1(state_vector)) => {
-                    let update = lock(doc).awareness.doc().transact().encode_state_as_update_v1(&state_vector);
-                    replies.push(frame(&Message::Sync(SyncMessage::SyncStep2(update))));
-                }
-                Message::Sync(SyncMessage::SyncStep2(update) | SyncMessage::Update(update)) => {
-                    if read_only || is_empty_update(&update) {
-                        continue;
-                    }
-                    let decoded = Update::decode_v1(&update).map_err(|err| err.to_string())?;
-                    let outgoing = frame(&Message::Sync(SyncMessage::Update(update.clone())));
-                    let mut state = lock(doc);
-                    state.awareness.doc().transact_mut().apply_update(decoded).map_err(|err| err.to_string())?;
-                    state.last_seq += 1;
-                    logged.push((state.last_seq, update));
-                    compact |= state.needs_compaction(self.rooms.config().compact_every);
-                    // Broadcast while holding the document lock, so every editor receives
-                    // updates in the order the server applied them.
-                    self.broadcast(&outgoing);
-                }
-                Message::Awareness(update) => {
-                    for (client, entry) in &update.clients {
-                        if &*entry.json == "null" {
-                            self.announced.remove(client);
-                        } else {
-                            self.announced.insert(*client);
-                        }
-                    }
-                    let outgoing = frame(&Message::Awareness(update.clone()));
-                    let mut state = lock(doc);
-                    state.awareness.apply_update(update).map_err(|err| err.to_string())?;
-                    self.broadcast(&outgoing);
-                }
-                Message::AwarenessQuery => {
-                    if let Ok(update) = lock(doc).awareness.update() {
-                        replies.push(frame(&Message::Awareness(update)));
-                    }
-                }
-                Message::Auth(_) | Message::Custom(..) => {}
-            }
-        }
-        for (seq, update) in logged {
+    async fn handle(&mut self, data: &[u8], bucket: &mut TokenBucket) -> Result<Vec<WsMessage>, Refusal> {
+        let mut read = FrameOutcome::default();
+        let outcome = self.read_frame(data, bucket, &mut read);
+        // What was applied before a refusal is already with the others: save it too.
+        for (seq, update) in read.logged {
             let done = self.ack_sender.clone().map(|weak| -> store::Done {
                 Box::new(move || {
                     if let Some(sender) = weak.upgrade() {
@@ -322,11 +312,106 @@ impl Connection<'_> {
             let write = store::Write::Update { session: self.room.session_id.clone(), seq, update, done };
             self.rooms.persister.write(write).await;
         }
-        if compact {
+        if read.compact {
             // Fire and forget: the snapshot rides the same queue as the updates.
             drop(self.rooms.snapshot(self.room));
         }
-        Ok(replies)
+        outcome.map(|()| read.replies)
+    }
+
+    fn read_frame(&mut self, data: &[u8], bucket: &mut TokenBucket, out: &mut FrameOutcome) -> Result<(), Refusal> {
+        let Some(doc) = self.room.doc.get() else {
+            return Ok(());
+        };
+        let config = self.rooms.config();
+        let max_document = config.max_document_kb * 1024;
+        let mut answered_sync = false;
+        let mut answered_query = false;
+        for message in Messages::new(data) {
+            if !bucket.take() {
+                return Err(Refusal::new(close::POLICY, "too many messages", "exceeded the message rate"));
+            }
+            match message.map_err(Refusal::invalid)? {
+                Incoming::SyncStep1(state_vector) => {
+                    if !std::mem::replace(&mut answered_sync, true) {
+                        let update = lock(doc).awareness.doc().transact().encode_state_as_update_v1(&state_vector);
+                        out.replies.push(frame(&Message::Sync(SyncMessage::SyncStep2(update))));
+                    }
+                }
+                Incoming::Update(update) => {
+                    if is_empty_update(update) {
+                        continue;
+                    }
+                    let decoded = Update::decode_v1(update).map_err(Refusal::invalid)?;
+                    let mut state = lock(doc);
+                    // Read under the document lock, which the end takes to set it.
+                    if self.room.has_ended() {
+                        continue;
+                    }
+                    if !state.fits(update.len(), max_document) {
+                        return Err(Refusal::new(
+                            close::TOO_BIG,
+                            "the document would exceed its size limit",
+                            format!("document of {} bytes, update of {} bytes", state.size, update.len()),
+                        ));
+                    }
+                    state.awareness.doc().transact_mut().apply_update(decoded).map_err(Refusal::invalid)?;
+                    state.size += update.len();
+                    state.last_seq += 1;
+                    out.logged.push((state.last_seq, update.to_vec()));
+                    out.compact |= state.needs_compaction(config.compact_every);
+                    // Broadcast while holding the document lock, so every editor receives
+                    // updates in the order the server applied them.
+                    self.broadcast(&frame(&Message::Sync(SyncMessage::Update(update.to_vec()))));
+                }
+                Incoming::Awareness(update) => {
+                    let mut state = lock(doc);
+                    if let Some(update) = self.own_cursors(&mut state, update)? {
+                        let outgoing = frame(&Message::Awareness(update.clone()));
+                        state.awareness.apply_update(update).map_err(Refusal::invalid)?;
+                        self.broadcast(&outgoing);
+                    }
+                }
+                Incoming::AwarenessQuery => {
+                    if !std::mem::replace(&mut answered_query, true)
+                        && let Ok(update) = lock(doc).awareness.update()
+                    {
+                        out.replies.push(frame(&Message::Awareness(update)));
+                    }
+                }
+                Incoming::Ignored => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// The part of an awareness update this connection may make: its own cursors, each
+    /// within the size limit; `None` when nothing is left. Refuses a state over the limit and
+    /// more cursors than one connection needs.
+    fn own_cursors(
+        &mut self,
+        state: &mut DocState,
+        mut update: AwarenessUpdate,
+    ) -> Result<Option<AwarenessUpdate>, Refusal> {
+        let max = self.rooms.config().max_awareness_bytes;
+        if let Some(entry) = update.clients.values().find(|entry| entry.json.len() > max) {
+            let detail = format!("a cursor state of {} bytes", entry.json.len());
+            return Err(Refusal::new(close::TOO_BIG, "cursor state too large", detail));
+        }
+        update.clients.retain(|client, _| state.cursor_owners.get(client).is_none_or(|owner| *owner == self.peer));
+        for (client, entry) in &update.clients {
+            if &*entry.json == "null" {
+                self.announced.remove(client);
+                state.cursor_owners.remove(client);
+            } else if self.announced.insert(*client) {
+                if self.announced.len() > MAX_CURSORS_PER_CONNECTION {
+                    let detail = format!("more than {MAX_CURSORS_PER_CONNECTION} cursors");
+                    return Err(Refusal::new(close::POLICY, "too many cursors", detail));
+                }
+                state.cursor_owners.insert(*client, self.peer);
+            }
+        }
+        Ok((!update.clients.is_empty()).then_some(update))
     }
 
     /// Sends a frame to every other editor; one whose queue is full is cut off rather than
@@ -334,8 +419,8 @@ impl Connection<'_> {
     fn broadcast(&self, message: &WsMessage) {
         let mut editors = lock(&self.room.editors);
         let mut stalled = Vec::new();
-        for (peer, sender) in editors.iter() {
-            if *peer != self.peer && sender.try_send(message.clone()).is_err() {
+        for (peer, link) in editors.iter() {
+            if *peer != self.peer && link.sender.try_send(message.clone()).is_err() {
                 stalled.push(*peer);
             }
         }
@@ -358,10 +443,38 @@ impl Connection<'_> {
         let clients: Vec<ClientID> = self.announced.drain().collect();
         for client in &clients {
             state.awareness.remove_state(*client);
+            state.cursor_owners.remove(client);
         }
         if let Ok(update) = state.awareness.update_with_clients(clients) {
             self.broadcast(&frame(&Message::Awareness(update)));
         }
+    }
+}
+
+/// What reading one frame produced.
+#[derive(Default)]
+struct FrameOutcome {
+    /// Answers for the sender.
+    replies: Vec<WsMessage>,
+    /// Applied updates with their sequence numbers, to be saved.
+    logged: Vec<(u64, Vec<u8>)>,
+    compact: bool,
+}
+
+/// Why a connection is closed: the close code, the reason it is told, and what is logged.
+struct Refusal {
+    code: u16,
+    reason: &'static str,
+    detail: String,
+}
+
+impl Refusal {
+    fn new(code: u16, reason: &'static str, detail: impl Into<String>) -> Self {
+        Self { code, reason, detail: detail.into() }
+    }
+
+    fn invalid(err: impl std::fmt::Display) -> Self {
+        Self::new(close::INVALID, "invalid y-websocket message", err.to_string())
     }
 }
 

@@ -34,6 +34,16 @@ pub struct RealtimeConfig {
     pub send_queue: usize,
     /// Document updates logged before they are compacted into a snapshot.
     pub compact_every: u32,
+    /// Largest shared document, in KiB (its encoded size): an edit that would grow it past
+    /// this is refused and its sender closed with 1009.
+    pub max_document_kb: usize,
+    /// Largest cursor (awareness) state of one client, in bytes; a larger one closes its
+    /// sender with 1009.
+    pub max_awareness_bytes: usize,
+    /// How often, in seconds, open sockets are checked against the database (account disabled,
+    /// sign-in revoked, no longer in the session, session ended): what catches changes made by
+    /// the command line or by another instance.
+    pub access_check_secs: u64,
 }
 
 impl Default for RealtimeConfig {
@@ -46,6 +56,9 @@ impl Default for RealtimeConfig {
             max_chat_chars: 2000,
             send_queue: 1024,
             compact_every: 500,
+            max_document_kb: 1024,
+            max_awareness_bytes: 4096,
+            access_check_secs: 15,
         }
     }
 }
@@ -81,6 +94,9 @@ impl RealtimeConfig {
             ("realtime.max_chat_chars", self.max_chat_chars),
             ("realtime.send_queue", self.send_queue),
             ("realtime.compact_every", self.compact_every as usize),
+            ("realtime.max_document_kb", self.max_document_kb),
+            ("realtime.max_awareness_bytes", self.max_awareness_bytes),
+            ("realtime.access_check_secs", usize::try_from(self.access_check_secs).unwrap_or(usize::MAX)),
         ];
         for (key, value) in positive {
             if value == 0 {
@@ -89,6 +105,9 @@ impl RealtimeConfig {
         }
         if self.max_message_kb > 64 * 1024 {
             problems.push(Problem::new("realtime.max_message_kb", "must be at most 65536 (64 MiB)"));
+        }
+        if self.max_document_kb > 64 * 1024 {
+            problems.push(Problem::new("realtime.max_document_kb", "must be at most 65536 (64 MiB)"));
         }
         problems
     }

@@ -21,8 +21,12 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
+use super::access::Holder;
 use super::store::{self, Author};
-use super::{Admission, PeerId, Room, RoomRole, Rooms, TokenBucket, authorize, close, close_with, limit_upgrade, lock};
+use super::{
+    Admission, Closing, Link, PeerId, Room, RoomRole, Rooms, TokenBucket, authorize, close, close_with, limit_upgrade,
+    lock,
+};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
@@ -35,7 +39,7 @@ const SIGNALS: &[&str] = &["offer", "answer", "ice", "hangup"];
 pub struct Member {
     user: Author,
     role: RoomRole,
-    sender: mpsc::Sender<Message>,
+    pub(super) link: Link,
 }
 
 #[derive(Serialize)]
@@ -50,7 +54,7 @@ fn peer_name(peer: PeerId) -> String {
     format!("p{peer}")
 }
 
-fn presence(room: &Room) -> Value {
+pub(super) fn presence(room: &Room) -> Value {
     let members = lock(&room.members);
     let mut entries: Vec<(PeerId, PresenceEntry<'_>)> = members
         .iter()
@@ -69,7 +73,7 @@ pub fn broadcast(room: &Room, event: &Value, except: Option<PeerId>) {
     let mut members = lock(&room.members);
     let mut stalled = Vec::new();
     for (peer, member) in members.iter() {
-        if Some(*peer) != except && member.sender.try_send(message.clone()).is_err() {
+        if Some(*peer) != except && member.link.sender.try_send(message.clone()).is_err() {
             stalled.push(*peer);
         }
     }
@@ -81,7 +85,9 @@ pub fn broadcast(room: &Room, event: &Value, except: Option<PeerId>) {
 
 fn send_to(room: &Room, peer: PeerId, event: &Value) -> bool {
     let members = lock(&room.members);
-    members.get(&peer).is_some_and(|member| member.sender.try_send(Message::Text(event.to_string().into())).is_ok())
+    members
+        .get(&peer)
+        .is_some_and(|member| member.link.sender.try_send(Message::Text(event.to_string().into())).is_ok())
 }
 
 pub async fn connect(
@@ -90,29 +96,39 @@ pub async fn connect(
     Path(session_id): Path<String>,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> AppResult<Response> {
-    let (session, role) = authorize(&state, &user, &session_id).await?;
+    let (_, role) = authorize(&state, &user, &session_id).await?;
     let upgrade = upgrade.map_err(|_| AppError::bad_request("This endpoint speaks WebSocket only"))?;
-    let history = store::chat_history(&state.db, &session.id, HISTORY).await?;
+    let holder = Holder::of(&state, &user).await?;
     let rooms = state.rooms.clone();
-    let admission = rooms.admit(&session);
+    let (admission, session) = rooms.enter(&session_id).await?;
+    let history = store::chat_history(&state.db, &session.id, HISTORY).await?;
     let author = Author { id: user.id, name: user.name };
     let upgrade = limit_upgrade(upgrade, rooms.config());
-    Ok(upgrade.on_upgrade(move |socket| serve(socket, rooms, admission, author, role, history)))
+    Ok(upgrade
+        .on_upgrade(move |socket| serve(socket, rooms, admission, Joining { user: author, holder, role }, history)))
+}
+
+/// Who is opening an event channel, and as what.
+struct Joining {
+    user: Author,
+    holder: Holder,
+    role: RoomRole,
 }
 
 async fn serve(
     mut socket: WebSocket,
     rooms: Arc<Rooms>,
     admission: Admission,
-    user: Author,
-    role: RoomRole,
+    joining: Joining,
     history: Vec<store::ChatMessage>,
 ) {
+    let Joining { user, holder, role } = joining;
     let room = admission.room.clone();
     let config = rooms.config();
     let peer = rooms.next_peer();
     let (sender, mut outbox) = mpsc::channel(config.send_queue);
-    lock(&room.members).insert(peer, Member { user: user.clone(), role, sender });
+    let (link, mut closed) = Link::new(holder, sender);
+    lock(&room.members).insert(peer, Member { user: user.clone(), role, link });
     let welcome = json!({
         "type": "welcome",
         "peerId": peer_name(peer),
@@ -125,9 +141,19 @@ async fn serve(
     });
     broadcast(&room, &json!({ "type": "presence", "peers": presence(&room) }), Some(peer));
     let mut open = socket.send(Message::Text(welcome.to_string().into())).await.is_ok();
+    if room.has_ended() {
+        // Ended while this socket was being opened, after the end closed the room's sockets.
+        close_with(&mut socket, Closing::Ended.code(), Closing::Ended.reason()).await;
+        open = false;
+    }
     let mut bucket = TokenBucket::new(config.messages_per_second, config.message_burst);
     while open {
         tokio::select! {
+            biased;
+            closing = &mut closed => {
+                super::close_for(&mut socket, &mut outbox, closing).await;
+                break;
+            }
             incoming = socket.recv() => {
                 let text = match incoming {
                     Some(Ok(Message::Text(text))) => text,
@@ -196,10 +222,11 @@ async fn handle(rooms: &Rooms, room: &Room, peer: PeerId, user: &Author, text: &
                 return Some(error("A chat message cannot contain control characters"));
             }
             match store::add_chat(&rooms.db, &room.session_id, &user.id, text).await {
-                Ok(message) => {
+                Ok(Some(message)) => {
                     broadcast(room, &json!({ "type": "chat", "message": message }), None);
                     None
                 }
+                Ok(None) => Some(error("The session has ended")),
                 Err(err) => {
                     tracing::error!(session = %room.session_id, error = ?err, "cannot store a chat message");
                     Some(error("The message could not be saved; try again"))

@@ -2,9 +2,11 @@
 //! event channel (`events`: chat, presence, results, session end, WebRTC signalling), and the
 //! registry that holds one [`Room`] per session with someone connected.
 
+mod access;
 pub mod collab;
 mod config;
 pub mod events;
+mod protocol;
 pub mod store;
 
 use std::collections::HashMap;
@@ -20,6 +22,8 @@ use serde::Serialize;
 use serde_json::json;
 use tokio::sync::{OnceCell, mpsc, oneshot};
 
+pub use access::Closing;
+use access::Holder;
 pub use config::RealtimeConfig;
 
 use crate::app::AppState;
@@ -60,17 +64,70 @@ pub struct Rooms {
 /// One session's live state.
 pub struct Room {
     pub session_id: String,
-    /// Set when the session is completed: the document stops accepting edits.
+    /// Set when the session is completed: the document stops accepting edits. Set while
+    /// holding the document's lock, and read under it by every edit, so that no edit lands
+    /// after the final snapshot.
     ended: AtomicBool,
     /// The shared document, loaded by the first editor connection.
     doc: OnceCell<Mutex<collab::DocState>>,
-    editors: Mutex<HashMap<PeerId, mpsc::Sender<Message>>>,
+    editors: Mutex<HashMap<PeerId, Link>>,
     members: Mutex<HashMap<PeerId, events::Member>>,
+}
+
+/// One open socket as its room sees it: whose it is, its outgoing queue, and the way to close
+/// it with a reason.
+pub struct Link {
+    holder: Holder,
+    sender: mpsc::Sender<Message>,
+    closer: oneshot::Sender<Closing>,
+}
+
+impl Link {
+    /// A link for a new socket, and the receiving end its connection watches: it yields the
+    /// reason when the room closes the socket, or an error when the room dropped the link
+    /// because the client read too slowly.
+    fn new(holder: Holder, sender: mpsc::Sender<Message>) -> (Self, oneshot::Receiver<Closing>) {
+        let (closer, closed) = oneshot::channel();
+        (Self { holder, sender, closer }, closed)
+    }
 }
 
 impl Room {
     pub fn has_ended(&self) -> bool {
         self.ended.load(Ordering::Acquire)
+    }
+
+    /// Stops the document taking edits: any edit being applied finishes first.
+    fn mark_ended(&self) {
+        let _document = self.doc.get().map(lock);
+        self.ended.store(true, Ordering::Release);
+    }
+
+    /// Closes the sockets whose holder `matches` with `closing` as the reason; tells the
+    /// members left who is still here.
+    fn close_where(&self, closing: Closing, matches: impl Fn(&Holder) -> bool) {
+        let editors: Vec<Link> =
+            lock(&self.editors).extract_if(|_, link| matches(&link.holder)).map(|(_, link)| link).collect();
+        let members: Vec<Link> = lock(&self.members)
+            .extract_if(|_, member| matches(&member.link.holder))
+            .map(|(_, member)| member.link)
+            .collect();
+        let left_members = !members.is_empty();
+        for link in editors.into_iter().chain(members) {
+            let _ = link.closer.send(closing);
+        }
+        if left_members {
+            events::broadcast(self, &json!({ "type": "presence", "peers": events::presence(self) }), None);
+        }
+    }
+
+    /// Everyone holding a socket here, once per user and sign-in.
+    fn holders(&self) -> Vec<Holder> {
+        let mut holders: Vec<Holder> = lock(&self.editors).values().map(|link| link.holder.clone()).collect();
+        holders.extend(lock(&self.members).values().map(|member| member.link.holder.clone()));
+        holders.sort();
+        holders.dedup();
+        holders
     }
 }
 
@@ -131,13 +188,30 @@ impl Rooms {
         self.next_peer.fetch_add(1, Ordering::Relaxed)
     }
 
-    /// Joins (or opens) the room of a session.
-    fn admit(self: &Arc<Self>, session: &Session) -> Admission {
-        let room = {
+    /// Joins (or opens) the room of a session the caller may enter, and returns the session
+    /// as read *after* the admission was registered. That order closes a race with the end:
+    /// an end committed after this read finds the room registered and closes it; one
+    /// committed before is seen here, and the room is refused. So no connection that was
+    /// authorised just before the end can reopen the room.
+    async fn enter(self: &Arc<Self>, session_id: &str) -> AppResult<(Admission, Session)> {
+        let admission = self.admit(session_id);
+        let session = sessions_store::find(&self.db, session_id)
+            .await?
+            .ok_or_else(|| AppError::not_found("Session not found"))?;
+        if session.status == Status::Completed {
+            return Err(AppError::Conflict(Closing::Ended.reason().into()));
+        }
+        Ok((admission, session))
+    }
+
+    fn admit(self: &Arc<Self>, session_id: &str) -> Admission {
+        let (room, opened) = {
             let mut registry = lock(&self.registry);
-            let (room, count) = registry.entry(session.id.clone()).or_insert_with(|| {
+            let mut opened = false;
+            let (room, count) = registry.entry(session_id.to_string()).or_insert_with(|| {
+                opened = true;
                 let room = Room {
-                    session_id: session.id.clone(),
+                    session_id: session_id.to_string(),
                     ended: AtomicBool::new(false),
                     doc: OnceCell::new(),
                     editors: Mutex::new(HashMap::new()),
@@ -146,12 +220,17 @@ impl Rooms {
                 (Arc::new(room), 0)
             });
             *count += 1;
-            room.clone()
+            (room.clone(), opened)
         };
-        if session.status == Status::Completed {
-            room.ended.store(true, Ordering::Release);
+        if opened {
+            access::watch(self, &room);
         }
         Admission { rooms: self.clone(), room }
+    }
+
+    /// Whether `room` is still the one registered for its session (not unloaded).
+    fn holds(&self, room: &Arc<Room>) -> bool {
+        lock(&self.registry).get(&room.session_id).is_some_and(|(entry, _)| Arc::ptr_eq(entry, room))
     }
 
     fn loaded(&self, session_id: &str) -> Option<Arc<Room>> {
@@ -185,17 +264,43 @@ impl Rooms {
         Some(finished)
     }
 
-    /// Tells everyone in the session's room that it has ended and stops accepting edits.
-    /// Called by `POST /api/sessions/:id/end` after the session is marked completed.
+    /// Tells everyone in the session's room that it has ended, stops accepting edits, closes
+    /// every socket of the room and saves the final document. Called by
+    /// `POST /api/sessions/:id/end` after the session is marked completed.
     pub async fn session_ended(&self, session_id: &str) {
-        let Some(room) = self.loaded(session_id) else {
-            return;
-        };
-        room.ended.store(true, Ordering::Release);
-        events::broadcast(&room, &json!({ "type": "ended" }), None);
-        if let Some(done) = self.snapshot(&room) {
+        if let Some(room) = self.loaded(session_id) {
+            self.end_room(&room).await;
+        }
+    }
+
+    async fn end_room(&self, room: &Room) {
+        room.mark_ended();
+        events::broadcast(room, &json!({ "type": "ended" }), None);
+        room.close_where(Closing::Ended, |_| true);
+        if let Some(done) = self.snapshot(room) {
             let _ = done.await;
         }
+    }
+
+    /// Closes one person's sockets in one session's room (they left or were removed).
+    pub fn disconnect_user(&self, session_id: &str, user_id: &str, closing: Closing) {
+        if let Some(room) = self.loaded(session_id) {
+            room.close_where(closing, |holder| holder.user_id == user_id);
+        }
+    }
+
+    /// Closes one person's sockets in every room (account disabled, role changed, password
+    /// reset: whatever revokes their sign-ins).
+    pub fn disconnect_user_everywhere(&self, user_id: &str, closing: Closing) {
+        let rooms: Vec<Arc<Room>> = lock(&self.registry).values().map(|(room, _)| room.clone()).collect();
+        for room in rooms {
+            room.close_where(closing, |holder| holder.user_id == user_id);
+        }
+    }
+
+    /// How document persistence is doing, for `/readyz`.
+    pub fn persistence_health(&self) -> serde_json::Value {
+        self.persister.health()
     }
 
     /// Shows a run or submit result to everyone in the room: `{"type":"result","result":…}`.
@@ -328,13 +433,20 @@ impl TokenBucket {
     }
 }
 
-/// WebSocket close codes used by the rooms.
+/// WebSocket close codes used by the rooms. The 44xx codes end access for good: they mirror
+/// the HTTP statuses, and the stock y-websocket provider does not reconnect after them.
 pub mod close {
     pub const POLICY: u16 = 1008;
     pub const TOO_BIG: u16 = 1009;
     pub const UNSUPPORTED: u16 = 1003;
     pub const INVALID: u16 = 1007;
     pub const TRY_AGAIN: u16 = 1013;
+    /// The sign-in was revoked: sign in again.
+    pub const SIGNED_OUT: u16 = 4401;
+    /// No longer allowed in this room.
+    pub const FORBIDDEN: u16 = 4403;
+    /// The session has ended.
+    pub const ENDED: u16 = 4409;
 }
 
 /// Closes a socket with a reason, then reads (and discards) what the client still sends
@@ -350,6 +462,27 @@ pub async fn close_with(socket: &mut WebSocket, code: u16, reason: &str) {
         if matches!(message, Message::Close(_)) {
             break;
         }
+    }
+}
+
+/// Closes a socket its room let go: with the room's reason, after sending what was queued
+/// before it (the `ended` event, say), or as too slow when the room dropped it for falling
+/// behind.
+async fn close_for(
+    socket: &mut WebSocket,
+    outbox: &mut mpsc::Receiver<Message>,
+    closing: Result<Closing, oneshot::error::RecvError>,
+) {
+    match closing {
+        Ok(closing) => {
+            while let Ok(message) = outbox.try_recv() {
+                if socket.send(message).await.is_err() {
+                    return;
+                }
+            }
+            close_with(socket, closing.code(), closing.reason()).await;
+        }
+        Err(_) => close_with(socket, close::TRY_AGAIN, "too slow to keep up").await,
     }
 }
 

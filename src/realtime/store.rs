@@ -6,6 +6,9 @@
 //! thousands of edits per second while each edit still reaches disk within a few
 //! milliseconds.
 
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use base64::Engine;
@@ -20,6 +23,11 @@ use crate::db::{Db, take_rows};
 const MAX_BATCH: usize = 512;
 /// Writes waiting for the database before producers have to wait (back-pressure).
 const QUEUE: usize = 8192;
+/// Attempts at a write before it is set aside. With the back-off below (10 ms, doubling) they
+/// span about 1.3 s: enough to ride out a transaction conflict or a database server that
+/// restarts, short enough that a write the database refuses every time holds the other
+/// rooms' saves up only briefly.
+const ATTEMPTS: u32 = 8;
 
 /// Called once a write is on disk.
 pub type Done = Box<dyn FnOnce() + Send>;
@@ -34,6 +42,8 @@ pub enum Write {
 #[derive(Clone)]
 pub struct Persister {
     queue: mpsc::Sender<Write>,
+    /// Writes the database refused every time, since start.
+    set_aside: Arc<AtomicU64>,
 }
 
 impl Persister {
@@ -42,9 +52,13 @@ impl Persister {
     /// WebSocket scheduled behind it for the length of the fsync.
     pub fn start(db: Db) -> anyhow::Result<Self> {
         let (queue, receiver) = mpsc::channel(QUEUE);
+        let set_aside = Arc::new(AtomicU64::new(0));
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-        std::thread::Builder::new().name("room-persister".into()).spawn(move || runtime.block_on(run(db, receiver)))?;
-        Ok(Self { queue })
+        let writer = Writer { db, set_aside: set_aside.clone(), suspects: HashSet::new() };
+        std::thread::Builder::new()
+            .name("room-persister".into())
+            .spawn(move || runtime.block_on(writer.run(receiver)))?;
+        Ok(Self { queue, set_aside })
     }
 
     /// Queues a write; waits only when the database has fallen far behind.
@@ -53,56 +67,145 @@ impl Persister {
             tracing::error!("document persister has stopped; an update was not saved");
         }
     }
-}
 
-async fn run(db: Db, mut receiver: mpsc::Receiver<Write>) {
-    let mut batch = Vec::with_capacity(MAX_BATCH);
-    while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let mut updates = Vec::new();
-        let mut snapshots = Vec::new();
-        for write in batch.drain(..) {
-            match write {
-                Write::Update { session, seq, update, done } => updates.push((session, seq, update, done)),
-                Write::Snapshot { session, seq, state, done } => snapshots.push((session, seq, state, done)),
-            }
-        }
-        if !updates.is_empty() {
-            let rows: Vec<serde_json::Value> = updates
-                .iter()
-                .map(|(session, seq, update, _)| json!({ "session_id": session, "seq": seq, "data": BASE64.encode(update) }))
-                .collect();
-            retry(&db, "append document updates", "INSERT INTO doc_update $rows RETURN NONE", json!({ "rows": rows }))
-                .await;
-            for (_, _, _, done) in updates {
-                if let Some(done) = done {
-                    done();
-                }
-            }
-        }
-        // The log rows a snapshot trims are all contained in it (see `Room::snapshot`), so
-        // the order of a snapshot relative to updates of the same batch does not matter.
-        for (session, seq, state, done) in snapshots {
-            let params = json!({ "sid": session, "seq": seq, "state": BASE64.encode(&state) });
-            let sql = "UPSERT type::record('doc_snapshot', $sid)
-                    CONTENT { session_id: $sid, seq: $seq, state: $state, updated_at: time::now() } RETURN NONE;
-                 DELETE doc_update WHERE session_id = $sid AND seq <= $seq RETURN NONE;";
-            retry(&db, "write a document snapshot", sql, params).await;
-            if let Some(done) = done {
-                let _ = done.send(());
-            }
+    /// `/readyz`'s view: degraded once a write had to be set aside.
+    pub fn health(&self) -> serde_json::Value {
+        match self.set_aside.load(Ordering::Relaxed) {
+            0 => json!({ "status": "ok", "setAside": 0 }),
+            count => json!({
+                "status": "degraded",
+                "setAside": count,
+                "message": format!("{count} document writes were refused by the database and set aside; see the log"),
+            }),
         }
     }
 }
 
-/// Runs a write until it succeeds: an acknowledged edit must not be dropped because the
-/// database hiccuped (a remote server restarting, a transaction conflict).
-async fn retry(db: &Db, what: &str, sql: &str, params: serde_json::Value) {
+type PendingUpdate = (u64, Vec<u8>, Option<Done>);
+
+struct Writer {
+    db: Db,
+    set_aside: Arc<AtomicU64>,
+    /// Sessions with a write set aside: their writes go apart from the group commit, tried
+    /// once, so that a room whose writes keep failing cannot hold up the others' batches.
+    /// A session leaves the set with its next successful write.
+    suspects: HashSet<String>,
+}
+
+impl Writer {
+    async fn run(mut self, mut receiver: mpsc::Receiver<Write>) {
+        let mut batch = Vec::with_capacity(MAX_BATCH);
+        while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
+            let mut grouped: BTreeMap<String, Vec<PendingUpdate>> = BTreeMap::new();
+            let mut isolated: BTreeMap<String, Vec<PendingUpdate>> = BTreeMap::new();
+            let mut snapshots = Vec::new();
+            for write in batch.drain(..) {
+                match write {
+                    Write::Update { session, seq, update, done } => {
+                        let target = if self.suspects.contains(&session) { &mut isolated } else { &mut grouped };
+                        target.entry(session).or_default().push((seq, update, done));
+                    }
+                    Write::Snapshot { session, seq, state, done } => snapshots.push((session, seq, state, done)),
+                }
+            }
+            if !grouped.is_empty() {
+                if self.append(&grouped, ATTEMPTS).await.is_ok() {
+                    grouped.into_values().flatten().for_each(acknowledge);
+                } else {
+                    // Some session's rows are refused: find which by writing each apart.
+                    isolated.extend(grouped);
+                }
+            }
+            for (session, updates) in isolated {
+                match self.append([(&session, &updates)], 1).await {
+                    Ok(()) => {
+                        self.suspects.remove(&session);
+                        updates.into_iter().for_each(acknowledge);
+                    }
+                    Err(err) => self.set_aside(&session, updates.len(), "document updates", &err),
+                }
+            }
+            // The log rows a snapshot trims are all contained in it (see `Room::snapshot`), so
+            // the order of a snapshot relative to updates of the same batch does not matter.
+            for (session, seq, state, done) in snapshots {
+                let params = json!({ "sid": session, "seq": seq, "state": BASE64.encode(&state) });
+                let sql = "UPSERT type::record('doc_snapshot', $sid)
+                        CONTENT { session_id: $sid, seq: $seq, state: $state, updated_at: time::now() } RETURN NONE;
+                     DELETE doc_update WHERE session_id = $sid AND seq <= $seq RETURN NONE;";
+                let attempts = if self.suspects.contains(&session) { 1 } else { ATTEMPTS };
+                match attempt(&self.db, "write a document snapshot", sql, params, attempts).await {
+                    Ok(()) => {
+                        self.suspects.remove(&session);
+                        if let Some(done) = done {
+                            let _ = done.send(());
+                        }
+                    }
+                    Err(err) => self.set_aside(&session, 1, "a document snapshot", &err),
+                }
+            }
+        }
+    }
+
+    /// Appends the updates of `sessions` as one `INSERT`.
+    async fn append<'a>(
+        &self,
+        sessions: impl IntoIterator<Item = (&'a String, &'a Vec<PendingUpdate>)>,
+        attempts: u32,
+    ) -> anyhow::Result<()> {
+        let rows: Vec<serde_json::Value> = sessions
+            .into_iter()
+            .flat_map(|(session, updates)| {
+                updates.iter().map(
+                    move |(seq, update, _)| json!({ "session_id": session, "seq": seq, "data": BASE64.encode(update) }),
+                )
+            })
+            .collect();
+        let sql = "INSERT INTO doc_update $rows RETURN NONE";
+        attempt(&self.db, "append document updates", sql, json!({ "rows": rows }), attempts).await
+    }
+
+    /// Gives up on writes the database keeps refusing, so that the rest keep flowing. Their
+    /// content is not lost while the room is open: the room's next snapshot encodes the whole
+    /// document, and every client replays its state when it reconnects.
+    fn set_aside(&mut self, session: &str, writes: usize, what: &str, err: &anyhow::Error) {
+        tracing::error!(session, writes, error = %brief(err), "the database refused {what}; set aside");
+        self.set_aside.fetch_add(u64::try_from(writes).unwrap_or(u64::MAX), Ordering::Relaxed);
+        self.suspects.insert(session.to_string());
+    }
+}
+
+/// An error's message cut short: the database quotes the refused value, which is a whole
+/// document update (a candidate's code) that does not belong in the log.
+fn brief(err: &dyn std::fmt::Display) -> String {
+    const MAX: usize = 300;
+    let text = err.to_string();
+    match text.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}… ({} bytes)", &text[..cut], text.len()),
+        None => text,
+    }
+}
+
+fn acknowledge((_, _, done): PendingUpdate) {
+    if let Some(done) = done {
+        done();
+    }
+}
+
+/// Runs a write up to `attempts` times, backing off between them: an acknowledged edit must
+/// not be dropped because the database hiccuped (a remote server restarting, a transaction
+/// conflict).
+async fn attempt(db: &Db, what: &str, sql: &str, params: serde_json::Value, attempts: u32) -> anyhow::Result<()> {
     let mut delay = Duration::from_millis(10);
+    let mut tries = 0;
     loop {
         match db.query(sql).bind(params.clone()).await.and_then(surrealdb::IndexedResults::check) {
-            Ok(_) => return,
+            Ok(_) => return Ok(()),
             Err(err) => {
-                tracing::warn!(error = %err, "cannot {what}; retrying in {delay:?}");
+                tries += 1;
+                if tries >= attempts {
+                    return Err(err.into());
+                }
+                tracing::warn!(error = %brief(&err), "cannot {what}; retrying in {delay:?}");
                 tokio::time::sleep(delay).await;
                 delay = (delay * 2).min(Duration::from_secs(5));
             }
@@ -176,20 +279,24 @@ pub struct ChatMessage {
 const CHAT_VIEW: &str = "record::id(id) AS id, text, created_at AS createdAt,
     (SELECT record::id(id) AS id, name FROM ONLY $parent.user) AS user";
 
-/// Stores a chat message; returns it as everyone will see it.
-pub async fn add_chat(db: &Db, session: &str, user_id: &str, text: &str) -> anyhow::Result<ChatMessage> {
+/// Stores a chat message if the session is still active; returns it as everyone will see it.
+/// The check and the write are one statement, and so one transaction: a message cannot slip
+/// in after the end, whichever instance ended the session.
+pub async fn add_chat(db: &Db, session: &str, user_id: &str, text: &str) -> anyhow::Result<Option<ChatMessage>> {
     let id = uuid::Uuid::now_v7().simple().to_string();
     let mut response = db
         .query(format!(
-            "CREATE type::record('chat_message', $id) CONTENT {{
-                session_id: $sid, user: type::record('user', $user), text: $text, created_at: time::now()
-            }} RETURN NONE;
+            "IF (SELECT VALUE status FROM ONLY type::record('session', $sid)) = 'active' {{
+                CREATE type::record('chat_message', $id) CONTENT {{
+                    session_id: $sid, user: type::record('user', $user), text: $text, created_at: time::now()
+                }} RETURN NONE;
+            }};
             SELECT {CHAT_VIEW} FROM type::record('chat_message', $id);"
         ))
         .bind(json!({ "id": id, "sid": session, "user": user_id, "text": text }))
         .await?
         .check()?;
-    take_rows::<ChatMessage>(&mut response, 1)?.pop().ok_or_else(|| anyhow::anyhow!("chat message was not stored"))
+    Ok(take_rows::<ChatMessage>(&mut response, 1)?.pop())
 }
 
 /// The latest `limit` messages of a session, oldest first.

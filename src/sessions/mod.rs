@@ -231,6 +231,7 @@ async fn leave(
         return Err(AppError::bad_request("You are not a participant of this session"));
     }
     state.live_sessions.invalidate();
+    state.rooms.disconnect_user(&id, &user.id, crate::realtime::Closing::Left);
     Ok(Json(json!({ "session": load(&state, &id).await? })))
 }
 

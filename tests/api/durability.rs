@@ -1,3 +1,5 @@
+use std::time::Duration;
+
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -48,4 +50,66 @@ async fn restarted_login(server: &Server) -> (crate::Client, serde_json::Value) 
     client.cookie = crate::session_cookie(&response);
     let body = response.json().await.expect("json");
     (client, body)
+}
+
+/// A document write the database refuses (here: a rule that rejects large update rows, loaded
+/// into the store before the server starts) is set aside after a few attempts and reported by
+/// `/readyz`; the other rooms' edits keep being saved meanwhile.
+#[tokio::test]
+async fn a_write_the_database_refuses_is_set_aside_and_other_rooms_keep_saving() {
+    let temp = tempfile::tempdir().expect("tempdir");
+    let data_dir = temp.path().join("data");
+    let rule = temp.path().join("rule.surql");
+    std::fs::write(
+        &rule,
+        "OPTION IMPORT;\nDEFINE TABLE doc_update SCHEMALESS;\nDEFINE FIELD data ON doc_update ASSERT string::len($value) < 40000;\n",
+    )
+    .expect("write rule");
+    let output = std::process::Command::new(crate::BINARY)
+        .arg("restore")
+        .arg(&rule)
+        .arg("--data-dir")
+        .arg(&data_dir)
+        .env("CODEROOM_LOG_LEVEL", "error")
+        .output()
+        .expect("run restore");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+
+    let mut server = Server::start_in(&data_dir, &[]);
+    let (host, _) = server.user("Rae").await;
+    let mut rooms = Vec::new();
+    for _ in 0..2 {
+        let (status, body) = host.post_json("/api/sessions", json!({"problem": "two-sum"})).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        rooms.push(body["session"]["id"].as_str().expect("id").to_string());
+    }
+    let mut poisoned = crate::realtime::Editor::connect(&host, &rooms[0], true).await;
+    let mut healthy = crate::realtime::Editor::connect(&host, &rooms[1], true).await;
+    let healthy_before = healthy.saved;
+
+    // About 48 KB of base64 in one row: refused by the rule, every time.
+    poisoned.insert(true, &"z".repeat(36 * 1024)).await;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    for n in 0..20 {
+        healthy.insert(true, &format!("<{n}>")).await;
+    }
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while healthy.saved < healthy_before + 20 {
+        assert!(tokio::time::Instant::now() < deadline, "the other room's edits were not saved");
+        healthy.drain(Duration::from_millis(50)).await;
+    }
+
+    let (_, ready) = server.anon().get_json("/readyz").await;
+    let documents = &ready["components"]["documents"];
+    assert_eq!(documents["status"], "degraded", "{ready}");
+    assert!(documents["setAside"].as_u64().is_some_and(|n| n >= 1), "{ready}");
+
+    // What was acknowledged is on disk.
+    server.kill();
+    let restarted = Server::start_in(&data_dir, &[]);
+    let host = crate::Client { base: restarted.url.clone(), ..host };
+    let (_, body) = host.get_json(&format!("/api/sessions/{}/code", rooms[1])).await;
+    let code = body["code"].as_str().unwrap_or_default();
+    assert!((0..20).all(|n| code.contains(&format!("<{n}>"))), "{code}");
+    drop(poisoned);
 }

@@ -11,6 +11,7 @@ mod piston_access;
 mod piston_client;
 mod problems;
 mod realtime;
+mod realtime_security;
 mod sandbox;
 mod sessions;
 
@@ -77,6 +78,11 @@ impl Server {
         std::thread::spawn(move || for _ in lines {});
         let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("client");
         Self { url, data_dir: data_dir.to_path_buf(), child, _temp: None, http }
+    }
+
+    /// The server's process id (to read its memory use from `/proc`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     pub fn kill(&mut self) {

@@ -21,12 +21,12 @@ use yrs::{Doc, GetString, Map, ReadTxn, Text, TextRef, Transact, Update};
 
 use crate::{Client, Server};
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub(crate) type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
-const WAIT: Duration = Duration::from_secs(20);
+pub(crate) const WAIT: Duration = Duration::from_secs(20);
 
 /// Opens a WebSocket as `client` (its cookie, if any); on refusal, the HTTP status and body.
-async fn open(client: &Client, path: &str) -> Result<Socket, (u16, Value)> {
+pub(crate) async fn open(client: &Client, path: &str) -> Result<Socket, (u16, Value)> {
     let url = format!("{}{path}", client.base.replacen("http://", "ws://", 1));
     let mut request = url.into_client_request().expect("request");
     if let Some(cookie) = &client.cookie {
@@ -43,13 +43,13 @@ async fn open(client: &Client, path: &str) -> Result<Socket, (u16, Value)> {
 }
 
 /// The starter code the problem page shows for two-sum in `language`.
-async fn starter_code(client: &Client, language: &str) -> String {
+pub(crate) async fn starter_code(client: &Client, language: &str) -> String {
     let (status, body) = client.get_json("/api/problems/two-sum").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body["problem"]["starterCode"][language].as_str().expect("starter code").to_string()
 }
 
-async fn session_with_guest(server: &Server) -> (Client, Client, String) {
+pub(crate) async fn session_with_guest(server: &Server) -> (Client, Client, String) {
     let (host, _) = server.user("Hana").await;
     let (guest, _) = server.user("Gus").await;
     let (status, body) = host.post_json("/api/sessions", json!({ "problem": "two-sum" })).await;
@@ -60,37 +60,47 @@ async fn session_with_guest(server: &Server) -> (Client, Client, String) {
 }
 
 /// A y-websocket client: a yrs document kept in sync with the server's.
-struct Editor {
-    socket: Socket,
+pub(crate) struct Editor {
+    pub(crate) socket: Socket,
     doc: Doc,
     text: TextRef,
     /// Saved notices received (only with `?ack=1`).
-    saved: u64,
+    pub(crate) saved: u64,
     synced: bool,
-    closed: Option<CloseCode>,
+    pub(crate) closed: Option<CloseCode>,
+    /// The reason the server gave when it closed the connection.
+    pub(crate) close_reason: Option<String>,
     /// Everyone's cursors as this client knows them.
     awareness: Awareness,
 }
 
 impl Editor {
-    async fn connect(client: &Client, session: &str, ack: bool) -> Self {
+    pub(crate) async fn connect(client: &Client, session: &str, ack: bool) -> Self {
         let path = format!("/api/collab/{session}{}", if ack { "?ack=1" } else { "" });
         let socket = open(client, &path).await.unwrap_or_else(|refused| panic!("collab refused: {refused:?}"));
         let doc = Doc::new();
         let text = doc.get_or_insert_text("code");
-        let mut editor =
-            Self { socket, awareness: Awareness::new(doc.clone()), doc, text, saved: 0, synced: false, closed: None };
+        let mut editor = Self {
+            socket,
+            awareness: Awareness::new(doc.clone()),
+            doc,
+            text,
+            saved: 0,
+            synced: false,
+            closed: None,
+            close_reason: None,
+        };
         let step1 = Message::Sync(SyncMessage::SyncStep1(editor.doc.transact().state_vector()));
         editor.send(&step1).await;
         editor.pump_until(|e| e.synced).await;
         editor
     }
 
-    async fn send(&mut self, message: &Message) {
+    pub(crate) async fn send(&mut self, message: &Message) {
         self.socket.send(WsMessage::Binary(message.encode_v1().into())).await.expect("send");
     }
 
-    fn code(&self) -> String {
+    pub(crate) fn code(&self) -> String {
         self.text.get_string(&self.doc.transact())
     }
 
@@ -103,7 +113,7 @@ impl Editor {
     }
 
     /// Inserts text locally and sends the update, as a provider does.
-    async fn insert(&mut self, at_end: bool, chunk: &str) {
+    pub(crate) async fn insert(&mut self, at_end: bool, chunk: &str) {
         let before = self.doc.transact().state_vector();
         {
             let mut txn = self.doc.transact_mut();
@@ -115,7 +125,7 @@ impl Editor {
     }
 
     /// Handles one incoming frame; `false` once the connection is closed.
-    async fn step(&mut self, wait: Duration) -> bool {
+    pub(crate) async fn step(&mut self, wait: Duration) -> bool {
         let frame = match tokio::time::timeout(wait, self.socket.next()).await {
             Err(_) => return true,
             Ok(None) => {
@@ -131,6 +141,7 @@ impl Editor {
         let data = match frame {
             WsMessage::Binary(data) => data,
             WsMessage::Close(close) => {
+                self.close_reason = close.as_ref().map(|c| c.reason.to_string());
                 self.closed = Some(close.map_or(CloseCode::Status, |c| c.code));
                 return false;
             }
@@ -160,7 +171,7 @@ impl Editor {
     }
 
     /// Announces this client's cursor, as y-monaco does through the provider.
-    async fn announce(&mut self, name: &str) {
+    pub(crate) async fn announce(&mut self, name: &str) {
         let state = json!({ "user": { "name": name, "color": "#30bced" } });
         self.awareness.set_local_state(state).expect("state");
         let update = self.awareness.update().expect("update");
@@ -168,7 +179,7 @@ impl Editor {
     }
 
     /// Names in the awareness states this client currently sees.
-    fn cursors(&self) -> Vec<String> {
+    pub(crate) fn cursors(&self) -> Vec<String> {
         let mut names: Vec<String> = self
             .awareness
             .iter()
@@ -185,7 +196,7 @@ impl Editor {
         self.doc.transact_mut().apply_update(update).expect("applies");
     }
 
-    async fn pump_until(&mut self, done: impl Fn(&Self) -> bool) {
+    pub(crate) async fn pump_until(&mut self, done: impl Fn(&Self) -> bool) {
         let deadline = tokio::time::Instant::now() + WAIT;
         while !done(self) {
             assert!(tokio::time::Instant::now() < deadline, "timed out; document is {:?}", self.code());
@@ -197,7 +208,7 @@ impl Editor {
     }
 
     /// Reads whatever arrives within `wait`.
-    async fn drain(&mut self, wait: Duration) {
+    pub(crate) async fn drain(&mut self, wait: Duration) {
         let deadline = tokio::time::Instant::now() + wait;
         while tokio::time::Instant::now() < deadline {
             if !self.step(Duration::from_millis(10)).await {
@@ -208,7 +219,7 @@ impl Editor {
 }
 
 /// Next JSON event of type `kind`, skipping others.
-async fn next_event(socket: &mut Socket, kind: &str) -> Value {
+pub(crate) async fn next_event(socket: &mut Socket, kind: &str) -> Value {
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
         let left = deadline.saturating_duration_since(tokio::time::Instant::now());
@@ -226,12 +237,25 @@ async fn next_event(socket: &mut Socket, kind: &str) -> Value {
     }
 }
 
-async fn send_json(socket: &mut Socket, event: Value) {
+pub(crate) async fn send_json(socket: &mut Socket, event: Value) {
     socket.send(WsMessage::Text(event.to_string().into())).await.expect("send");
 }
 
+/// The close code and reason a socket ends with, reading past any other frames.
+pub(crate) async fn close_frame(socket: &mut Socket) -> Option<(u16, String)> {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        match tokio::time::timeout(left, socket.next()).await.expect("closed in time") {
+            Some(Ok(WsMessage::Close(frame))) => return frame.map(|f| (u16::from(f.code), f.reason.to_string())),
+            Some(Ok(_)) => {}
+            Some(Err(_)) | None => return None,
+        }
+    }
+}
+
 /// The close code a socket ends with, reading past any other frames.
-async fn close_code(socket: &mut Socket) -> Option<CloseCode> {
+pub(crate) async fn close_code(socket: &mut Socket) -> Option<CloseCode> {
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
         let left = deadline.saturating_duration_since(tokio::time::Instant::now());
@@ -409,23 +433,26 @@ async fn session_end_reaches_everyone_and_freezes_the_document() {
     watcher.pump_until(|e| e.code().contains("final answer")).await;
 
     assert_eq!(host.post_empty_json(&format!("/api/sessions/{id}/end")).await.0, StatusCode::OK);
+    // Everyone is told, then every socket of the room is closed with the reason the page shows.
     for socket in [&mut host_socket, &mut guest_socket] {
         assert_eq!(next_event(socket, "ended").await, json!({ "type": "ended" }));
+        assert_eq!(close_frame(socket).await, Some((4409, "The interview has ended".to_string())));
     }
-    send_json(&mut guest_socket, json!({ "type": "chat", "text": "too late" })).await;
-    assert!(next_event(&mut guest_socket, "error").await["message"].as_str().unwrap_or_default().contains("ended"));
+    for editor in [&mut editor, &mut watcher] {
+        editor.pump_until(|e| e.closed.is_some()).await;
+        assert_eq!(editor.closed, Some(CloseCode::from(4409)));
+        assert_eq!(editor.close_reason.as_deref(), Some("The interview has ended"));
+    }
 
-    // Edits after the end are not taken: nobody else sees them and the final code stays.
-    editor.insert(true, " + afterthought").await;
-    watcher.drain(Duration::from_millis(300)).await;
-    assert!(!watcher.code().contains("afterthought"));
-    let reader = Editor::connect(&host, &id, false).await;
-    assert!(reader.code().contains("final answer") && !reader.code().contains("afterthought"));
+    // The room cannot be entered again, so nothing more can be written to it.
+    for path in [format!("/api/collab/{id}"), events.clone()] {
+        let (status, body) = open(&guest, &path).await.expect_err("an ended room is not reopened");
+        assert_eq!(status, 409, "{path}: {body}");
+        assert!(body["message"].as_str().unwrap_or_default().contains("ended"), "{body}");
+    }
     let (status, body) = host.get_json(&format!("/api/sessions/{id}/code")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body["code"].as_str().unwrap_or_default().ends_with("final answer"), "{body}");
-    let mut late = open(&guest, &events).await.expect("reconnects");
-    assert_eq!(next_event(&mut late, "welcome").await["ended"], true);
 }
 
 #[tokio::test]

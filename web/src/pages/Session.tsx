@@ -250,6 +250,21 @@ export default function SessionPage() {
           This server does not offer the live room yet: the shared editor, chat and video are unavailable.
         </div>
       )}
+      {events.closed && events.closed.code !== 4409 && (
+        <div role="alert" className="alert alert-warning alert-soft py-2 text-sm" data-testid="room-closed" data-code={events.closed.code}>
+          <span>{events.closed.reason}</span>
+          {events.closed.code === 4401 && (
+            <Link to="/login" className="link link-primary">
+              Sign in
+            </Link>
+          )}
+          {events.closed.code === 4403 && (
+            <Link to="/dashboard" className="link link-primary">
+              Back to the dashboard
+            </Link>
+          )}
+        </div>
+      )}
       {events.error && activeNow && (
         <div role="alert" className="alert alert-warning alert-soft py-1 text-sm">
           {events.error}

@@ -14,6 +14,7 @@ import { SplitPane } from '../components/SplitPane'
 import { ErrorAlert } from '../components/Modal'
 import { Loading } from '../components/States'
 import { colorFor, wsOrigin } from './ws'
+import { isFinalClose, type RoomClosed } from './useEvents'
 import { wsToken } from '../auth/provider'
 
 const TEXT = 'code'
@@ -59,6 +60,7 @@ function useCollab(sessionId: string, user: User, enabled: boolean) {
   const [synced, setSynced] = useState(false)
   const [language, setLanguage] = useState<string>(DEFAULT_LANGUAGE)
   const [others, setOthers] = useState<AwarenessUser[]>([])
+  const [closed, setClosed] = useState<RoomClosed | null>(null)
   const styleRef = useRef<HTMLStyleElement | null>(null)
 
   useEffect(() => {
@@ -90,6 +92,10 @@ function useCollab(sessionId: string, user: User, enabled: boolean) {
     styleRef.current = style
 
     const onStatus = ({ status: s }: { status: CollabStatus }) => setStatus(s)
+    // The provider stops reconnecting after a 44xx close; the reason is shown to the person.
+    const onClosed = ({ code, reason }: RoomClosed) => {
+      if (isFinalClose(code)) setClosed({ code, reason: reason || 'The room was closed' })
+    }
     const onSync = (isSynced: boolean) => setSynced((was) => was || isSynced)
     const onMeta = () => {
       const l = meta.get('language')
@@ -106,6 +112,7 @@ function useCollab(sessionId: string, user: User, enabled: boolean) {
       setOthers(list)
     }
     provider.on('status', onStatus)
+    provider.on('closed', onClosed)
     provider.on('sync', onSync)
     meta.observe(onMeta)
     provider.awareness.on('change', onAwareness)
@@ -115,6 +122,7 @@ function useCollab(sessionId: string, user: User, enabled: boolean) {
       provider.awareness.off('change', onAwareness)
       meta.unobserve(onMeta)
       provider.off('status', onStatus)
+      provider.off('closed', onClosed)
       provider.off('sync', onSync)
       clearInterval(refresh)
       provider.destroy()
@@ -122,10 +130,11 @@ function useCollab(sessionId: string, user: User, enabled: boolean) {
       style.remove()
       setCollab(null)
       setSynced(false)
+      setClosed(null)
     }
   }, [sessionId, user.id, user.name, enabled])
 
-  return { collab, status, synced, language, others }
+  return { collab, status, synced, language, others, closed }
 }
 
 interface Props {
@@ -140,9 +149,10 @@ interface Props {
   finalCode?: { code: string; language: string } | null
 }
 
-export default function RoomWorkbench({ sessionId, user, problem, isHost, readOnly, sharedResult, finalCode }: Props) {
+export default function RoomWorkbench({ sessionId, user, problem, isHost, readOnly: endedOrFinal, sharedResult, finalCode }: Props) {
   const live = !finalCode
-  const { collab, status, synced, language, others } = useCollab(sessionId, user, live)
+  const { collab, status, synced, language, others, closed } = useCollab(sessionId, user, live)
+  const readOnly = endedOrFinal || closed !== null
   const runtimes = useRuntimes()
   const [result, setResult] = useState<JudgeResult | null>(null)
   const [custom, setCustom] = useState(false)
@@ -223,7 +233,17 @@ export default function RoomWorkbench({ sessionId, user, problem, isHost, readOn
   }
 
   const offered = useMemo(() => problemLanguages(problem?.languages ?? Object.keys(problem?.starterCode ?? {})).map((l) => l.id), [problem])
-  const connLabel = !live ? 'Final code' : status === 'connected' ? (synced ? 'Editor connected' : 'Syncing…') : status === 'connecting' ? 'Connecting…' : 'Reconnecting…'
+  const connLabel = !live
+    ? 'Final code'
+    : closed
+      ? 'Closed'
+      : status === 'connected'
+        ? synced
+          ? 'Editor connected'
+          : 'Syncing…'
+        : status === 'connecting'
+          ? 'Connecting…'
+          : 'Reconnecting…'
 
   return (
     <div className="flex h-full min-h-0 flex-col gap-2">
@@ -232,7 +252,7 @@ export default function RoomWorkbench({ sessionId, user, problem, isHost, readOn
         <span
           className={`badge badge-sm ${!live ? 'badge-neutral' : status === 'connected' && synced ? 'badge-success' : 'badge-warning'}`}
           data-testid="collab-status"
-          data-status={live ? (status === 'connected' && synced ? 'synced' : status) : 'final'}
+          data-status={live ? (closed ? 'closed' : status === 'connected' && synced ? 'synced' : status) : 'final'}
         >
           {connLabel}
         </span>
@@ -272,7 +292,12 @@ export default function RoomWorkbench({ sessionId, user, problem, isHost, readOn
         className="h-[70vh] min-h-0 flex-none lg:h-auto lg:flex-1"
         first={
           <div className="relative h-full overflow-hidden rounded-box border border-base-300 bg-base-100">
-            {live && !synced && (
+            {live && closed && closed.code !== 4409 && (
+              <div role="alert" className="alert alert-warning absolute inset-x-2 top-2 z-20 py-2 text-sm" data-testid="editor-closed" data-code={closed.code}>
+                {closed.reason}
+              </div>
+            )}
+            {live && !synced && !closed && (
               <div className="absolute inset-0 z-10 flex items-center justify-center bg-base-100/70">
                 <Loading label={status === 'connected' ? 'Loading the shared code…' : 'Connecting to the room…'} testId="collab-loading" />
               </div>

@@ -5,6 +5,16 @@ import { wsToken } from '../auth/provider'
 
 export type ConnState = 'connecting' | 'open' | 'reconnecting' | 'closed'
 
+/** The server closed the room for this person: the session ended (4409), they left or lost
+ * access (4403), or their sign-in was revoked (4401). Reconnecting would not help. */
+export interface RoomClosed {
+  code: number
+  reason: string
+}
+
+/** Close codes after which the room is not reopened (the stock y-websocket provider stops too). */
+export const isFinalClose = (code: number) => code >= 4400 && code < 4500
+
 /** A WebRTC signalling message relayed by the server (`from` and `user` added by it). */
 export interface Signal {
   type: 'offer' | 'answer' | 'ice' | 'hangup'
@@ -24,6 +34,8 @@ export interface RoomEvents {
   /** The latest run/submit result shared in the room. */
   lastResult: JudgeResult | null
   error: string | null
+  /** Why the server closed the room for this person, when it did. */
+  closed: RoomClosed | null
   sendChat: (text: string) => boolean
   signal: (to: string, body: Omit<Signal, 'from' | 'user'>) => void
   onSignal: (fn: (s: Signal) => void) => () => void
@@ -42,6 +54,7 @@ export function useRoomEvents(sessionId: string, enabled: boolean): RoomEvents {
   const [ended, setEnded] = useState(false)
   const [lastResult, setLastResult] = useState<JudgeResult | null>(null)
   const [error, setError] = useState<string | null>(null)
+  const [closed, setClosed] = useState<RoomClosed | null>(null)
   const ws = useRef<WebSocket | null>(null)
   const listeners = useRef(new Set<(s: Signal) => void>())
 
@@ -117,6 +130,12 @@ export function useRoomEvents(sessionId: string, enabled: boolean): RoomEvents {
         clearInterval(ping)
         if (ws.current === sock) ws.current = null
         if (stopped) return
+        if (isFinalClose(e.code)) {
+          setClosed({ code: e.code, reason: e.reason || 'The room was closed' })
+          if (e.code === 4409) setEnded(true)
+          setState('closed')
+          return
+        }
         // 1008: not allowed (policy) — do not hammer the server.
         if (e.code === 1008 && attempt > 3) {
           setState('closed')
@@ -151,5 +170,5 @@ export function useRoomEvents(sessionId: string, enabled: boolean): RoomEvents {
     return () => void listeners.current.delete(fn)
   }, [])
 
-  return { state, peerId, peers, messages, iceServers, ended, lastResult, error, sendChat, signal, onSignal }
+  return { state, peerId, peers, messages, iceServers, ended, lastResult, error, closed, sendChat, signal, onSignal }
 }
