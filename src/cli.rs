@@ -70,7 +70,7 @@ pub enum Command {
     /// Load FILE into an empty database (server stopped).
     Restore {
         file: PathBuf,
-        /// Load it even though the database already holds data (records are merged, not replaced).
+        /// Delete everything the database holds first, so that the backup replaces it.
         #[arg(long)]
         force: bool,
     },

@@ -176,22 +176,41 @@ impl Drop for BackupFile {
     }
 }
 
-/// Loads a file written by [`backup`]. Refuses a database that already holds accounts,
-/// sessions, invitations or imported problems unless `force`: the backup's records would be
-/// mixed into them rather than replace them.
+/// Loads a file written by [`backup`] into an empty database. A database that already holds
+/// accounts, sessions, invitations or imported problems is refused unless `force`, which
+/// first removes every table so that the backup replaces what was there.
 pub async fn restore(db: &Db, file: &Path, force: bool) -> anyhow::Result<()> {
     anyhow::ensure!(file.is_file(), "backup file {} does not exist", file.display());
-    if !force {
+    if force {
+        remove_all_tables(db).await?;
+    } else {
         let held = held_data(db).await?;
         anyhow::ensure!(
             held.is_empty(),
-            "the database already holds {}: restoring would mix the backup into it. Restore into an empty \
-             data folder (--data-dir), or pass --force to load the backup over what is there",
+            "the database already holds {}: a restore would collide with it. Restore into an empty data \
+             folder (--data-dir), or pass --force to delete everything there and load the backup instead",
             held.join(", ")
         );
     }
     db.import(file).await.with_context(|| format!("cannot restore from {}", file.display()))?;
     migrate(db).await
+}
+
+async fn remove_all_tables(db: &Db) -> anyhow::Result<()> {
+    let mut response = db.query("INFO FOR DB").await?.check()?;
+    let info: surrealdb::types::Value = response.take(0)?;
+    let info = info.into_json_value();
+    let tables: Vec<String> =
+        info["tables"].as_object().map(|tables| tables.keys().cloned().collect()).unwrap_or_default();
+    for table in tables {
+        // Names come from the database itself; quoting keeps any character literal.
+        let quoted = table.replace('`', "");
+        db.query(format!("REMOVE TABLE IF EXISTS `{quoted}`"))
+            .await?
+            .check()
+            .with_context(|| format!("cannot clear the table {table}"))?;
+    }
+    Ok(())
 }
 
 /// Which kinds of records people created are in the database (built-in problems do not count).

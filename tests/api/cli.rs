@@ -230,28 +230,34 @@ fn incompressible(len: usize) -> String {
         .collect()
 }
 
-/// Runs a command and returns whether it succeeded, its output, and its peak resident memory in KiB.
+/// Runs a command and returns whether it succeeded, its output, and its peak resident memory
+/// in KiB, read from `/proc` while it runs (the kernel's `ru_maxrss` would also count the
+/// memory of this test process, which the child shares until it executes the binary).
 #[cfg(target_os = "linux")]
 fn run_measured(command: &mut Command) -> (bool, String, u64) {
-    let child = command.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn();
-    let child = child.expect("spawn");
-    let pid = child.id() as libc::pid_t;
-    let mut stdout = child.stdout.expect("stdout");
-    let mut stderr = child.stderr.expect("stderr");
+    use std::io::Read;
+    let mut child = command.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn();
+    let child = child.as_mut().expect("spawn");
+    let (mut stdout, mut stderr) = (child.stdout.take().expect("stdout"), child.stderr.take().expect("stderr"));
     let readers = std::thread::spawn(move || {
-        use std::io::Read;
         let mut text = String::new();
         let _ = stdout.read_to_string(&mut text);
         let _ = stderr.read_to_string(&mut text);
         text
     });
-    let mut status = 0;
-    // SAFETY: `rusage` is plain data that `wait4` fills in; `pid` is our own child, waited for once.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid, "wait4");
-    let text = readers.join().expect("output");
-    (libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, text, usage.ru_maxrss as u64)
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0;
+    let status = loop {
+        let high_water = std::fs::read_to_string(&status_file).ok().and_then(|status| {
+            status.lines().find_map(|line| line.strip_prefix("VmHWM:")?.trim().strip_suffix("kB")?.trim().parse().ok())
+        });
+        peak_kib = peak_kib.max(high_water.unwrap_or(0));
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    };
+    (status.success(), readers.join().expect("output"), peak_kib)
 }
 
 #[cfg(target_os = "linux")]
