@@ -69,8 +69,9 @@ url="http://$(hostname -I 2>/dev/null | awk '{print $1}' || echo 127.0.0.1):$por
 cat <<MSG
 
 coderoom is installed.
-  Open:            $url   (the first account you register becomes the administrator)
+  Open:            $url/register   (create the administrator with the setup token shown below)
   Or create it:    coderoom --config /etc/coderoom/coderoom.toml users create --name NAME --email EMAIL --role admin
+  Setup token:     printed by coderoom at start, and kept in /var/lib/coderoom/setup-token until used
   Configuration:   /etc/coderoom/coderoom.toml   (check it with: coderoom config check FILE)
   Data:            /var/lib/coderoom             (back it up with: coderoom backup FILE)
 MSG
@@ -96,6 +97,15 @@ UNIT
   systemctl daemon-reload
   systemctl enable --now coderoom
   echo "started the coderoom service (journalctl -u coderoom to follow its log)"
+  # Once listening, the server has written the one-time setup token if it has no administrator.
+  for _ in $(seq 1 60); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null && break
+    systemctl is-active --quiet coderoom || break
+    sleep 1
+  done
+  if [ -s /var/lib/coderoom/setup-token ]; then
+    echo "setup token (one-time, for the first administrator): $(cat /var/lib/coderoom/setup-token)"
+  fi
 else
   echo "no systemd here: running coderoom in the foreground (Ctrl-C stops it)"
   exec /usr/local/bin/coderoom --config /etc/coderoom/coderoom.toml serve

@@ -21,16 +21,22 @@ export CODEROOM_ADMIN_PASSWORD="admin-e2e-$(date +%s)-$RANDOM"
 
 "$binary" serve --bind 127.0.0.1:0 --data-dir "$data_dir/data" >"$data_dir/stdout" 2>"$log" &
 server=$!
-trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$data_dir"' EXIT
+# A second server without an administrator, for the first-run page (web/e2e/setup.test.mjs).
+"$binary" serve --bind 127.0.0.1:0 --data-dir "$data_dir/fresh" >"$data_dir/fresh-stdout" 2>>"$log" &
+fresh=$!
+trap 'kill $server $fresh 2>/dev/null || true; wait $server $fresh 2>/dev/null || true; rm -rf "$data_dir"' EXIT
 
+listening_url() { sed -n 's/^coderoom is listening on \(http:[^ ]*\).*/\1/p' "$1" | head -1; }
 for _ in $(seq 1 100); do
-  url=$(sed -n 's/^coderoom is listening on \(http:[^ ]*\).*/\1/p' "$data_dir/stdout" | head -1)
-  [ -n "$url" ] && break
+  url=$(listening_url "$data_dir/stdout")
+  setup_url=$(listening_url "$data_dir/fresh-stdout")
+  [ -n "$url" ] && [ -n "$setup_url" ] && break
   sleep 0.1
 done
-[ -n "${url:-}" ] || { echo "server did not start"; cat "$log"; exit 1; }
-echo "server at $url"
+[ -n "${url:-}" ] && [ -n "${setup_url:-}" ] || { echo "server did not start"; cat "$log"; exit 1; }
+setup_token=$(sed -n 's/^setup token: //p' "$data_dir/fresh-stdout" | head -1)
+echo "server at $url; server to set up at $setup_url"
 
-(cd web && CODEROOM_URL="$url" node --test e2e/)
+(cd web && CODEROOM_URL="$url" CODEROOM_SETUP_URL="$setup_url" CODEROOM_SETUP_TOKEN="$setup_token" node --test e2e/)
 echo "screenshots in $SCREENSHOT_DIR:"
 ls -1 "$SCREENSHOT_DIR"

@@ -21,7 +21,6 @@ use tower_http::trace::TraceLayer;
 
 use crate::apikeys::ApiKeys;
 use crate::auth::clerk::ClerkVerifier;
-use crate::auth::limiter::AttemptLimiter;
 use crate::auth::store::UserRecord;
 use crate::auth::token::{TokenKeys, load_or_create_secret};
 use crate::cache::TtlCache;
@@ -42,7 +41,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub db: Db,
     pub tokens: Arc<TokenKeys>,
-    pub login_attempts: Arc<AttemptLimiter>,
+    pub auth: Arc<auth::AuthState>,
     pub problems: Arc<Library>,
     pub sandbox: Sandbox,
     /// Users by id, read by every authenticated request.
@@ -74,10 +73,7 @@ impl AppState {
         Ok(Self {
             tokens: Arc::new(TokenKeys::new(&secret, config.auth.token_ttl_hours)),
             api_keys: Arc::new(ApiKeys::new(&config.sandbox)),
-            login_attempts: Arc::new(AttemptLimiter::new(
-                config.auth.login_attempts_per_minute,
-                Duration::from_secs(60),
-            )),
+            auth: Arc::new(auth::AuthState::new(&config, &db).await?),
             config: Arc::new(config),
             db,
             problems,
@@ -175,7 +171,7 @@ async fn readiness(State(state): State<AppState>) -> Response {
 
 /// What the browser app needs to know before anyone signs in. Nothing secret.
 async fn public_config(State(state): State<AppState>) -> Result<Json<serde_json::Value>, AppError> {
-    let setup_required = auth::store::count(&state.db).await? == 0;
+    let setup_required = state.auth.setup.pending_token().is_some();
     let registration = match state.config.auth.registration {
         Registration::Open => "open",
         Registration::InviteOnly => "invite",
@@ -203,6 +199,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let bound = listener.local_addr()?;
     let url = state.config.public_url(bound);
     tracing::info!(%bound, %url, "coderoom is ready");
+    auth::setup::announce(&state.auth.setup, &url);
     println!("coderoom is listening on http://{bound} — open {url}");
     let rooms = state.rooms.clone();
     memory::spawn_periodic_release();

@@ -70,8 +70,13 @@ pub enum Command {
     Apikeys(apikeys::cli::ApiKeysCommand),
     /// Write the whole database to FILE (works while the server runs, too).
     Backup { file: PathBuf },
-    /// Replace the database's records with those in FILE (server stopped).
-    Restore { file: PathBuf },
+    /// Load FILE into an empty database (server stopped).
+    Restore {
+        file: PathBuf,
+        /// Delete everything the database holds first, so that the backup replaces it.
+        #[arg(long)]
+        force: bool,
+    },
     /// Exit 0 when the server at the configured address is ready (for container health checks).
     Healthcheck,
 }
@@ -154,9 +159,9 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Apikeys(command) => apikeys::cli::run(command, &config).await,
         Command::Backup { file } => backup(&config, &file).await,
         Command::Healthcheck => healthcheck(&config).await,
-        Command::Restore { file } => {
+        Command::Restore { file, force } => {
             let db = open_db(&config).await?;
-            db::restore(&db, &file).await?;
+            db::restore(&db, &file, force).await?;
             say!("restored {}", file.display());
             Ok(())
         }
@@ -325,15 +330,18 @@ async fn backup(config: &Config, file: &Path) -> anyhow::Result<()> {
     if server_running {
         let secret = auth::token::load_or_create_secret(config.auth.secret.as_deref(), &config.data_dir)?;
         let token = auth::token::TokenKeys::new(&secret, 1).issue_service()?;
-        let response = client.get(format!("{base}/api/admin/backup")).bearer_auth(token).send().await?;
+        let mut response = client.get(format!("{base}/api/admin/backup")).bearer_auth(token).send().await?;
         anyhow::ensure!(response.status().is_success(), "the server refused the backup: {}", response.status());
-        let bytes = response.bytes().await?;
-        std::fs::write(file, &bytes).with_context(|| format!("cannot write {}", file.display()))?;
-        say!("backed up the running server at {base} to {} ({} bytes)", file.display(), bytes.len());
+        let mut out = db::BackupFile::create(file).await?;
+        while let Some(chunk) = response.chunk().await.context("the backup download broke off")? {
+            out.write(&chunk).await?;
+        }
+        let bytes = out.commit().await?;
+        say!("backed up the running server at {base} to {} ({bytes} bytes)", file.display());
     } else {
         let db = open_db(config).await?;
-        db::backup(&db, file).await?;
-        say!("backed up {} to {}", config.data_dir.display(), file.display());
+        let bytes = db::backup(&db, file).await?;
+        say!("backed up {} to {} ({bytes} bytes)", config.data_dir.display(), file.display());
     }
     Ok(())
 }

@@ -111,6 +111,8 @@ pub struct AuthConfig {
     pub token_ttl_hours: u64,
     /// Failed sign-ins allowed per e-mail address and per client address within a minute.
     pub login_attempts_per_minute: u32,
+    /// Registrations (and setup-token attempts) allowed per client address within a minute.
+    pub registrations_per_minute: u32,
     /// Mark the cookie `Secure`; by default on when `public_url` is https.
     pub secure_cookie: Option<bool>,
 }
@@ -123,6 +125,7 @@ impl Default for AuthConfig {
             registration: Registration::Open,
             token_ttl_hours: 24 * 7,
             login_attempts_per_minute: 10,
+            registrations_per_minute: 30,
             secure_cookie: None,
         }
     }
@@ -240,11 +243,14 @@ pub struct HttpConfig {
     pub body_limit_kb: usize,
     /// Seconds before a request is abandoned with 408.
     pub request_timeout_secs: u64,
+    /// Reverse proxies (addresses or CIDR networks) whose `X-Forwarded-For` names the client;
+    /// from anyone else the header is ignored and the socket's peer is the client.
+    pub trusted_proxies: Vec<String>,
 }
 
 impl Default for HttpConfig {
     fn default() -> Self {
-        Self { allowed_origins: Vec::new(), body_limit_kb: 256, request_timeout_secs: 120 }
+        Self { allowed_origins: Vec::new(), body_limit_kb: 256, request_timeout_secs: 120, trusted_proxies: Vec::new() }
     }
 }
 
@@ -333,6 +339,14 @@ impl Config {
         }
         if self.auth.login_attempts_per_minute == 0 {
             fail("auth.login_attempts_per_minute", "must be at least 1".into());
+        }
+        if self.auth.registrations_per_minute == 0 {
+            fail("auth.registrations_per_minute", "must be at least 1".into());
+        }
+        for proxy in &self.http.trusted_proxies {
+            if let Err(message) = crate::auth::proxies::Network::parse(proxy) {
+                fail("http.trusted_proxies", message);
+            }
         }
         if !(2..=16).contains(&self.sessions.seats) {
             fail("sessions.seats", format!("{} is out of range 2..=16", self.sessions.seats));

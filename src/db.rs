@@ -2,10 +2,11 @@
 //! server. Owns connection set-up, the schema (idempotent, applied at every start) and
 //! backup/restore.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context;
+use futures::StreamExt;
 use surrealdb::Surreal;
 use surrealdb::engine::any::{self, Any};
 use surrealdb::opt::auth::Root;
@@ -65,6 +66,9 @@ const MIGRATIONS: &[&str] = &[
     // lookup); names are unique.
     "DEFINE TABLE IF NOT EXISTS api_key SCHEMALESS;
      DEFINE INDEX IF NOT EXISTS api_key_name ON api_key FIELDS name UNIQUE;",
+    // Signed-out tokens, until their own expiry.
+    "DEFINE TABLE IF NOT EXISTS revoked_token SCHEMALESS;
+     DEFINE INDEX IF NOT EXISTS revoked_token_expiry ON revoked_token FIELDS expires_at;",
 ];
 
 /// Connects, selects the namespace and database, and brings the schema up to date.
@@ -103,17 +107,135 @@ async fn migrate(db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes every table and record to `file` as SurrealQL.
-pub async fn backup(db: &Db, file: &Path) -> anyhow::Result<()> {
-    db.export(file).await.with_context(|| format!("cannot write backup to {}", file.display()))?;
+/// Writes every table and record to `file` as SurrealQL, streamed chunk by chunk (see
+/// [`BackupFile`]).
+pub async fn backup(db: &Db, file: &Path) -> anyhow::Result<u64> {
+    let mut export = db.export(()).await.context("cannot start the export")?;
+    let mut out = BackupFile::create(file).await?;
+    while let Some(chunk) = export.next().await {
+        out.write(&chunk.context("the export failed")?).await?;
+    }
+    out.commit().await
+}
+
+/// A backup being written: it holds password hashes and hidden tests, so it is readable by
+/// its owner only (0600) from its first byte. It is written to a temporary file in the destination's folder and renamed into
+/// place only once complete and on disk, so an interrupted backup never leaves a truncated file
+/// under the backup's name (nor replaces an older good one); the folder is synced too, so the
+/// rename itself survives a crash. Dropped without [`BackupFile::commit`], the partial file goes.
+pub struct BackupFile {
+    file: tokio::fs::File,
+    partial: PathBuf,
+    target: PathBuf,
+    written: u64,
+    committed: bool,
+}
+
+impl BackupFile {
+    pub async fn create(target: &Path) -> anyhow::Result<Self> {
+        let name = target.file_name().with_context(|| format!("{} is not a file name", target.display()))?;
+        let folder = match target.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let partial = folder.join(format!(".{}.{}.partial", name.to_string_lossy(), uuid::Uuid::new_v4().simple()));
+        let mut options = tokio::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        options.mode(0o600);
+        let file = options.open(&partial).await.with_context(|| format!("cannot create {}", partial.display()))?;
+        Ok(Self { file, partial, target: target.to_path_buf(), written: 0, committed: false })
+    }
+
+    pub async fn write(&mut self, chunk: &[u8]) -> anyhow::Result<()> {
+        use tokio::io::AsyncWriteExt;
+        self.file.write_all(chunk).await.with_context(|| format!("cannot write {}", self.partial.display()))?;
+        self.written += chunk.len() as u64;
+        Ok(())
+    }
+
+    /// Puts the complete backup in place; returns its size in bytes.
+    pub async fn commit(mut self) -> anyhow::Result<u64> {
+        use tokio::io::AsyncWriteExt;
+        self.file.flush().await?;
+        self.file.sync_all().await.with_context(|| format!("cannot sync {}", self.partial.display()))?;
+        tokio::fs::rename(&self.partial, &self.target)
+            .await
+            .with_context(|| format!("cannot move the backup into place at {}", self.target.display()))?;
+        self.committed = true;
+        if let Some(folder) = self.target.parent().filter(|parent| !parent.as_os_str().is_empty()) {
+            let dir =
+                tokio::fs::File::open(folder).await.with_context(|| format!("cannot open {}", folder.display()))?;
+            dir.sync_all().await.with_context(|| format!("cannot sync the folder {}", folder.display()))?;
+        }
+        Ok(self.written)
+    }
+}
+
+impl Drop for BackupFile {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.partial);
+        }
+    }
+}
+
+/// Loads a file written by [`backup`] into an empty database. A database that already holds
+/// accounts, sessions, invitations or imported problems is refused unless `force`, which
+/// first removes every table so that the backup replaces what was there.
+pub async fn restore(db: &Db, file: &Path, force: bool) -> anyhow::Result<()> {
+    anyhow::ensure!(file.is_file(), "backup file {} does not exist", file.display());
+    if force {
+        remove_all_tables(db).await?;
+    } else {
+        let held = held_data(db).await?;
+        anyhow::ensure!(
+            held.is_empty(),
+            "the database already holds {}: a restore would collide with it. Restore into an empty data \
+             folder (--data-dir), or pass --force to delete everything there and load the backup instead",
+            held.join(", ")
+        );
+    }
+    db.import(file).await.with_context(|| format!("cannot restore from {}", file.display()))?;
+    migrate(db).await
+}
+
+async fn remove_all_tables(db: &Db) -> anyhow::Result<()> {
+    let mut response = db.query("INFO FOR DB").await?.check()?;
+    let info: surrealdb::types::Value = response.take(0)?;
+    let info = info.into_json_value();
+    let tables: Vec<String> =
+        info["tables"].as_object().map(|tables| tables.keys().cloned().collect()).unwrap_or_default();
+    for table in tables {
+        // Names come from the database itself; quoting keeps any character literal.
+        let quoted = table.replace('`', "");
+        db.query(format!("REMOVE TABLE IF EXISTS `{quoted}`"))
+            .await?
+            .check()
+            .with_context(|| format!("cannot clear the table {table}"))?;
+    }
     Ok(())
 }
 
-/// Loads a file written by [`backup`].
-pub async fn restore(db: &Db, file: &Path) -> anyhow::Result<()> {
-    anyhow::ensure!(file.exists(), "backup file {} does not exist", file.display());
-    db.import(file).await.with_context(|| format!("cannot restore from {}", file.display()))?;
-    migrate(db).await
+/// Which kinds of records people created are in the database (built-in problems do not count).
+async fn held_data(db: &Db) -> anyhow::Result<Vec<&'static str>> {
+    crate::problems::store::ensure_schema(db).await?;
+    let mut response = db
+        .query(
+            "SELECT VALUE id FROM user LIMIT 1;
+             SELECT VALUE id FROM session LIMIT 1;
+             SELECT VALUE id FROM invite LIMIT 1;
+             SELECT VALUE id FROM problem WHERE source != 'builtin' LIMIT 1;",
+        )
+        .await?
+        .check()?;
+    let mut held = Vec::new();
+    for (index, what) in ["accounts", "sessions", "invitations", "imported problems"].into_iter().enumerate() {
+        if !take_rows::<serde_json::Value>(&mut response, index)?.is_empty() {
+            held.push(what);
+        }
+    }
+    Ok(held)
 }
 
 /// Readiness probe: a trivial query that must round-trip through the store.

@@ -338,16 +338,15 @@ pub async fn ensure_user(state: &AppState, verifier: &ClerkVerifier, claims: &Se
     Ok(record)
 }
 
-/// Creates the user for `clerk_id` (first-administrator rule as in registration) or, when it
-/// exists, applies the profile fields that are known.
+/// Creates the user for `clerk_id` or, when it exists, applies the profile fields that are
+/// known. New users are candidates: the first administrator is made with the setup token
+/// (`POST /api/auth/setup`) or the command line, never by being first to sign in.
 async fn create_or_update(db: &Db, clerk_id: &str, profile: &Profile) -> anyhow::Result<UserRecord> {
     let id = local_id(clerk_id);
     if let Some(updated) = update_profile(db, &id, profile).await? {
         return Ok(updated);
     }
-    let first_user = store::count(db).await? == 0;
-    let admin = first_user && store::claim_first_admin(db).await?;
-    let role = if admin { Role::Admin } else { Role::Candidate };
+    let role = Role::Candidate;
     let name = profile
         .name
         .as_deref()
@@ -378,14 +377,7 @@ async fn create_or_update(db: &Db, clerk_id: &str, profile: &Profile) -> anyhow:
             }
             Err(err) if err.to_string().contains("user_email") => continue,
             Err(err) if err.to_string().contains("already exists") => {
-                // A concurrent request created it first. If this one won the administrator
-                // marker, the record must still get the role.
-                if admin {
-                    db.query("UPDATE type::record('user', $id) SET role = 'admin'")
-                        .bind(json!({ "id": id }))
-                        .await?
-                        .check()?;
-                }
+                // A concurrent request created it first.
                 return store::find_by_id(db, &id).await?.context("user vanished after a concurrent create");
             }
             Err(err) => return Err(err.into()),

@@ -4,14 +4,17 @@
 pub mod clerk;
 pub mod limiter;
 pub mod password;
+pub mod proxies;
+pub mod revocation;
+pub mod setup;
 pub mod store;
 pub mod svix;
 pub mod token;
 
-use std::net::SocketAddr;
+use std::time::Duration;
 
-use axum::extract::{ConnectInfo, FromRef, FromRequestParts, State};
-use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
+use axum::extract::{FromRef, FromRequestParts, State};
+use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE, UPGRADE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -21,9 +24,42 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::app::AppState;
-use crate::config::Registration;
+use crate::config::{Config, Registration};
+use crate::db::Db;
 use crate::error::{ApiJson, AppError, AppResult};
+pub use proxies::ClientAddr;
 use store::{CreateOutcome, NewUser};
+
+/// What sign-in keeps in memory: attempt counters, the proxies whose `X-Forwarded-For` is
+/// believed, signed-out tokens and the first-run setup token.
+pub struct AuthState {
+    pub login_attempts: limiter::AttemptLimiter,
+    pub registrations: limiter::AttemptLimiter,
+    pub proxies: proxies::TrustedProxies,
+    pub revoked: revocation::Revocations,
+    pub setup: setup::Setup,
+}
+
+impl AuthState {
+    pub async fn new(config: &Config, db: &Db) -> anyhow::Result<Self> {
+        let minute = Duration::from_secs(60);
+        Ok(Self {
+            login_attempts: limiter::AttemptLimiter::new(
+                config.auth.login_attempts_per_minute,
+                minute,
+                limiter::DEFAULT_MAX_KEYS,
+            ),
+            registrations: limiter::AttemptLimiter::new(
+                config.auth.registrations_per_minute,
+                minute,
+                limiter::DEFAULT_MAX_KEYS,
+            ),
+            proxies: proxies::TrustedProxies::from_config(&config.http.trusted_proxies),
+            revoked: revocation::Revocations::default(),
+            setup: setup::Setup::prepare(db, &config.data_dir).await?,
+        })
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -57,12 +93,14 @@ pub fn routes() -> Router<AppState> {
         .route("/auth/login", post(login))
         .route("/auth/logout", post(logout))
         .route("/auth/session", get(current_session))
+        .route("/auth/setup", post(claim_setup))
         .route("/me", get(me))
         .route("/webhooks/clerk", post(clerk::webhook))
 }
 
 /// The signed-in user, from the session cookie, an `Authorization: Bearer` header or (for
-/// WebSocket upgrades, which cannot set headers from a browser) a `token` query parameter.
+/// WebSocket upgrades only, which cannot set headers from a browser) a `token` query
+/// parameter: anywhere else a token in the URL would end up in logs, history and `Referer`.
 /// Rejects with a JSON 401 — never a redirect.
 #[derive(Debug, Clone)]
 pub struct CurrentUser(pub User);
@@ -120,6 +158,9 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Caller, AppErro
     if claims.sub == token::SERVICE_SUBJECT {
         return Ok(Caller::Service);
     }
+    if state.auth.revoked.is_revoked(&state.db, &claims.jti).await? {
+        return Err(unauthorized());
+    }
     // Cached for a few seconds: a disabled account or revoked token stops working within that.
     let record = state
         .users
@@ -140,9 +181,8 @@ async fn authenticate_with_clerk(
     verifier: &clerk::ClerkVerifier,
 ) -> Result<Caller, AppError> {
     let bearer = parts.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
-    let query = parts.uri.query().and_then(|query| query.split('&').find_map(|pair| pair.strip_prefix("token=")));
     let candidates =
-        [bearer.map(str::to_string), cookie_value(&parts.headers, clerk::SESSION_COOKIE), query.map(str::to_string)];
+        [bearer.map(str::to_string), cookie_value(&parts.headers, clerk::SESSION_COOKIE), query_token(parts)];
     for token in candidates.into_iter().flatten() {
         let token = token.trim();
         if state.tokens.verify(token).is_some_and(|claims| claims.sub == token::SERVICE_SUBJECT) {
@@ -177,6 +217,15 @@ fn token_from_parts(parts: &Parts) -> Option<String> {
     if let Some(cookie) = cookie_value(&parts.headers, token::COOKIE_NAME) {
         return Some(cookie);
     }
+    query_token(parts)
+}
+
+/// `?token=` of a WebSocket upgrade request; `None` for every other request.
+fn query_token(parts: &Parts) -> Option<String> {
+    let upgrade = parts.headers.get(UPGRADE).and_then(|v| v.to_str().ok());
+    if !upgrade.is_some_and(|protocol| protocol.trim().eq_ignore_ascii_case("websocket")) {
+        return None;
+    }
     parts
         .uri
         .query()
@@ -204,10 +253,14 @@ fn signed_in(state: &AppState, status: StatusCode, record: &store::UserRecord) -
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct RegisterRequest {
     name: String,
     email: String,
     password: String,
+    /// The first-run setup token: makes this account the administrator while there is none.
+    #[serde(default)]
+    setup_token: Option<String>,
 }
 
 pub fn normalize_email(email: &str) -> AppResult<String> {
@@ -216,7 +269,7 @@ pub fn normalize_email(email: &str) -> AppResult<String> {
         && email.split_once('@').is_some_and(|(local, domain)| {
             !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
         })
-        && !email.chars().any(char::is_whitespace);
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
     if valid { Ok(email) } else { Err(AppError::bad_request("A valid email address is required")) }
 }
 
@@ -228,32 +281,116 @@ pub fn normalize_name(name: &str) -> AppResult<String> {
     Ok(name.to_string())
 }
 
-async fn register(State(state): State<AppState>, ApiJson(body): ApiJson<RegisterRequest>) -> AppResult<Response> {
+fn refused(refusal: limiter::Refused, what: &str) -> AppError {
+    match refusal {
+        limiter::Refused::Exhausted { retry_after_secs } => {
+            AppError::TooManyRequests { message: format!("Too many {what}; try again later"), retry_after_secs }
+        }
+        limiter::Refused::Crowded { retry_after_secs } => AppError::TooManyRequests {
+            message: "The server is handling too many sign-ins at once; try again later".into(),
+            retry_after_secs,
+        },
+    }
+}
+
+/// Registration. While the installation has no administrator, an account created with the
+/// setup token becomes the administrator; without a token it is an ordinary account (so
+/// whoever reaches the server first gains nothing), and a wrong token is refused.
+async fn register(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    ApiJson(body): ApiJson<RegisterRequest>,
+) -> AppResult<Response> {
     if state.clerk.is_some() {
         return Err(clerk::local_accounts_disabled());
     }
     let name = normalize_name(&body.name)?;
     let email = normalize_email(&body.email)?;
     password::check_strength(&body.password)?;
-    let first_user = store::count(&state.db).await? == 0;
-    if !first_user {
-        match state.config.auth.registration {
-            Registration::Open => {}
-            Registration::InviteOnly if store::has_invite(&state.db, &email).await? => {}
-            Registration::InviteOnly => {
-                return Err(AppError::Forbidden("Registration is by invitation only".into()));
+    state
+        .auth
+        .registrations
+        .admit(&[format!("ip:{client}")])
+        .map_err(|refusal| refused(refusal, "registrations from this address"))?;
+    let offered = body.setup_token.as_deref().map(str::trim).filter(|token| !token.is_empty());
+    let setup = match offered {
+        Some(offered) => Some(redeem_setup_token(&state, offered).await?),
+        None => {
+            match state.config.auth.registration {
+                Registration::Open => {}
+                Registration::InviteOnly if store::has_invite(&state.db, &email).await? => {}
+                Registration::InviteOnly => {
+                    return Err(AppError::Forbidden("Registration is by invitation only".into()));
+                }
+                Registration::Closed => return Err(AppError::Forbidden("Registration is closed".into())),
             }
-            Registration::Closed => return Err(AppError::Forbidden("Registration is closed".into())),
+            None
         }
-    }
-    let hash = password::hash(body.password).await?;
-    let role = if first_user && store::claim_first_admin(&state.db).await? { Role::Admin } else { Role::Candidate };
+    };
+    let role = if setup.is_some() { Role::Admin } else { Role::Candidate };
+    let hash = password::hash(body.password).await.map_err(password::to_app_error)?;
     match store::create(&state.db, NewUser { name: &name, email: &email, password_hash: &hash, role }).await? {
         CreateOutcome::Created(record) => {
+            if let Some(setup) = setup {
+                setup.complete();
+            }
             tracing::info!(user = %record.id, role = ?record.role, "account created");
             signed_in(&state, StatusCode::CREATED, &record)
         }
         CreateOutcome::EmailTaken => Err(AppError::Conflict("An account with this email already exists".into())),
+    }
+}
+
+/// Takes the setup token for this request, or explains why it cannot be used.
+async fn redeem_setup_token<'a>(state: &'a AppState, offered: &str) -> AppResult<setup::Redeemed<'a>> {
+    if state.auth.setup.pending_token().is_some() && store::count_active_admins(&state.db).await? > 0 {
+        // Another instance sharing the database created the administrator.
+        state.auth.setup.finish();
+    }
+    if state.auth.setup.pending_token().is_none() {
+        return Err(AppError::Conflict(
+            "This server already has an administrator: no setup token is needed (leave it empty)".into(),
+        ));
+    }
+    state.auth.setup.redeem(offered).ok_or_else(|| {
+        AppError::Forbidden(
+            "The setup token is not valid: use the one `coderoom serve` printed at start \
+             (it is also in the file setup-token in the data folder)"
+                .into(),
+        )
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SetupRequest {
+    setup_token: String,
+}
+
+/// `POST /api/auth/setup`: the signed-in person becomes the administrator with the setup
+/// token (how the first administrator is made with Clerk, or by someone who registered first).
+async fn claim_setup(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    CurrentUser(user): CurrentUser,
+    ApiJson(body): ApiJson<SetupRequest>,
+) -> AppResult<Response> {
+    state
+        .auth
+        .registrations
+        .admit(&[format!("ip:{client}")])
+        .map_err(|refusal| refused(refusal, "setup attempts from this address"))?;
+    let setup = redeem_setup_token(&state, &body.setup_token).await?;
+    let promoted =
+        store::update_by_id(&state.db, &user.id, json!({ "role": Role::Admin })).await?.ok_or_else(unauthorized)?;
+    setup.complete();
+    state.users.invalidate();
+    tracing::info!(user = %promoted.id, "administrator created with the setup token");
+    if state.clerk.is_some() {
+        Ok(Json(json!({ "user": promoted.to_user() })).into_response())
+    } else {
+        // The role change revoked the caller's token; this is its replacement.
+        signed_in(&state, StatusCode::OK, &promoted)
     }
 }
 
@@ -263,44 +400,52 @@ struct LoginRequest {
     password: String,
 }
 
+/// Sign-in. The attempt is counted (per address and per client) before the password is
+/// checked, and argon2 runs under a concurrency cap, so neither a burst of guesses at one
+/// account nor a burst across many accounts gets more than the budget or the memory it allows.
 async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> AppResult<Response> {
     if state.clerk.is_some() {
         return Err(clerk::local_accounts_disabled());
     }
-    let email = body.email.trim().to_lowercase();
-    let keys = [format!("email:{email}"), format!("ip:{}", peer.ip())];
-    for key in &keys {
-        if let Err(retry_after_secs) = state.login_attempts.check(key) {
-            return Err(AppError::TooManyRequests {
-                message: "Too many failed sign-in attempts; try again later".into(),
-                retry_after_secs,
-            });
-        }
-    }
+    let email = normalize_email(&body.email)?;
+    let (email_key, client_key) = (format!("email:{email}"), format!("ip:{client}"));
+    state
+        .auth
+        .login_attempts
+        .admit(&[email_key.clone(), client_key.clone()])
+        .map_err(|refusal| refused(refusal, "failed sign-in attempts"))?;
     let record = store::find_by_email(&state.db, &email).await?;
     let stored_hash = match record.as_ref().and_then(|r| r.password_hash.clone()) {
         Some(hash) => hash,
-        None => password::decoy_hash().await.to_string(),
+        None => password::decoy_hash().await.map_err(password::to_app_error)?.to_string(),
     };
-    let matches = password::verify(body.password, stored_hash).await?;
+    let matches = password::verify(body.password, stored_hash).await.map_err(password::to_app_error)?;
     match record {
         Some(record) if matches && !record.disabled => {
-            keys.iter().for_each(|key| state.login_attempts.clear(key));
+            // The address's guesses are forgiven; the client's other attempts still count, so
+            // signing in to one's own account does not reset a guessing budget.
+            state.auth.login_attempts.clear(&email_key);
+            state.auth.login_attempts.give_back(&client_key);
             signed_in(&state, StatusCode::OK, &record)
         }
-        _ => {
-            keys.iter().for_each(|key| state.login_attempts.record_failure(key));
-            Err(AppError::Unauthorized("Invalid email or password".into()))
-        }
+        _ => Err(AppError::Unauthorized("Invalid email or password".into())),
     }
 }
 
-async fn logout(State(state): State<AppState>) -> Response {
-    (StatusCode::NO_CONTENT, [(SET_COOKIE, session_cookie(&state, "", 0))]).into_response()
+/// Signs out: the presented token is revoked on the server (not only its cookie cleared), so
+/// a copy of it stops working too.
+async fn logout(State(state): State<AppState>, parts: Parts) -> AppResult<Response> {
+    if state.clerk.is_none()
+        && let Some(claims) = token_from_parts(&parts).and_then(|token| state.tokens.verify(&token))
+        && claims.sub != token::SERVICE_SUBJECT
+    {
+        state.auth.revoked.revoke(&state.db, &claims.jti, claims.exp).await?;
+    }
+    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, session_cookie(&state, "", 0))]).into_response())
 }
 
 /// `{user}` when signed in, `{user: null}` otherwise: lets the browser ask "who am I?"

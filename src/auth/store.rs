@@ -71,22 +71,6 @@ pub async fn create(db: &Db, user: NewUser<'_>) -> anyhow::Result<CreateOutcome>
     Ok(CreateOutcome::Created(created))
 }
 
-pub async fn count(db: &Db) -> anyhow::Result<u64> {
-    let mut response = db.query("SELECT count() AS n FROM user GROUP ALL").await?.check()?;
-    #[derive(Deserialize)]
-    struct Count {
-        n: u64,
-    }
-    Ok(take_rows::<Count>(&mut response, 0)?.first().map_or(0, |c| c.n))
-}
-
-/// Claims the one-time "first administrator" marker; `true` for exactly one caller ever, so
-/// two people registering at once on a fresh install cannot both become administrators.
-pub async fn claim_first_admin(db: &Db) -> anyhow::Result<bool> {
-    let claimed = db.query("CREATE meta:first_admin SET claimed_at = time::now() RETURN NONE").await?.check();
-    Ok(claimed.is_ok())
-}
-
 pub async fn find_by_email(db: &Db, email: &str) -> anyhow::Result<Option<UserRecord>> {
     let mut response = db
         .query(format!("SELECT {USER_FIELDS} FROM user WHERE email = $email LIMIT 1"))

@@ -23,6 +23,8 @@ pub struct Claims {
     pub iat: u64,
     pub exp: u64,
     pub iss: String,
+    /// This token's own id: logging out revokes exactly this token.
+    pub jti: String,
 }
 
 #[derive(Clone)]
@@ -52,8 +54,14 @@ impl TokenKeys {
 
     pub fn issue(&self, user_id: &str, version: i64) -> anyhow::Result<String> {
         let now = jsonwebtoken::get_current_timestamp();
-        let claims =
-            Claims { sub: user_id.to_string(), ver: version, iat: now, exp: now + self.ttl_secs, iss: ISSUER.into() };
+        let claims = Claims {
+            sub: user_id.to_string(),
+            ver: version,
+            iat: now,
+            exp: now + self.ttl_secs,
+            iss: ISSUER.into(),
+            jti: new_token_id(),
+        };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).context("cannot sign token")
     }
 
@@ -61,7 +69,14 @@ impl TokenKeys {
     /// from the data folder and so already holds every key to the server.
     pub fn issue_service(&self) -> anyhow::Result<String> {
         let now = jsonwebtoken::get_current_timestamp();
-        let claims = Claims { sub: SERVICE_SUBJECT.into(), ver: 0, iat: now, exp: now + 300, iss: ISSUER.into() };
+        let claims = Claims {
+            sub: SERVICE_SUBJECT.into(),
+            ver: 0,
+            iat: now,
+            exp: now + 300,
+            iss: ISSUER.into(),
+            jti: new_token_id(),
+        };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).context("cannot sign token")
     }
 
@@ -69,6 +84,10 @@ impl TokenKeys {
     pub fn verify(&self, token: &str) -> Option<Claims> {
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).ok().map(|data| data.claims)
     }
+}
+
+fn new_token_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
 }
 
 /// The configured secret, or the one stored in the data folder, created on first start.
@@ -92,7 +111,8 @@ pub fn load_or_create_secret(configured: Option<&str>, data_dir: &Path) -> anyho
     Ok(secret)
 }
 
-fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
+/// Creates `path` (which must not exist) readable by the owner only, with its contents on disk.
+pub(crate) fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);

@@ -15,7 +15,9 @@ use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
 
-use super::model::{DefinitionError, PROBLEM_FILE, Problem, REJECTED_DIR, SOLUTIONS_DIR, expected_verdict};
+use super::model::{
+    DefinitionError, PROBLEM_FILE, Problem, REJECTED_DIR, SOLUTIONS_DIR, expected_verdict, is_plain_file_name,
+};
 use super::{builtin_problems, store};
 use crate::cli::say;
 use crate::config::Config;
@@ -63,24 +65,87 @@ pub fn join_errors(errors: &[DefinitionError]) -> String {
 /// Reads one problem folder; errors carry the folder's path.
 pub fn read_folder(dir: &Path) -> anyhow::Result<Problem> {
     let mut files = BTreeMap::new();
-    collect(dir, dir, &mut files)?;
+    let mut budget = ReadBudget { files: MAX_FILES, bytes: MAX_BYTES };
+    collect(dir, dir, 0, &mut files, &mut budget)?;
     Problem::from_files(&files).map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(|e| format!("{}/{e}", dir.display())).collect();
         anyhow::anyhow!("{}", lines.join("\n"))
     })
 }
 
-fn collect(root: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) -> anyhow::Result<()> {
+/// A problem folder holds its files and two subfolders; nothing deeper is read.
+const MAX_DEPTH: usize = 1;
+const MAX_FILES: usize = 1_000;
+/// The same as the administration API's limit on one problem.
+const MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+struct ReadBudget {
+    files: usize,
+    bytes: u64,
+}
+
+/// Reads every regular file under `dir`. Symbolic links are refused, never followed: a link
+/// in a problem folder could otherwise import any file the command can read.
+fn collect(
+    root: &Path,
+    dir: &Path,
+    depth: usize,
+    files: &mut BTreeMap<String, Vec<u8>>,
+    budget: &mut ReadBudget,
+) -> anyhow::Result<()> {
     for entry in std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect(root, &path, files)?;
-        } else {
-            let relative = path.strip_prefix(root)?.to_string_lossy().replace('\\', "/");
-            files.insert(relative, std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?);
+        let entry = entry?;
+        let path = entry.path();
+        let kind = entry.file_type().with_context(|| format!("cannot read {}", path.display()))?;
+        if kind.is_symlink() {
+            bail!("{}: is a symbolic link; problem folders must hold the files themselves", path.display());
         }
+        if kind.is_dir() {
+            if depth >= MAX_DEPTH {
+                bail!("{}: unexpected folder (a problem folder holds only solutions/ and rejected/)", path.display());
+            }
+            collect(root, &path, depth + 1, files, budget)?;
+            continue;
+        }
+        if !kind.is_file() {
+            bail!("{}: not a regular file", path.display());
+        }
+        budget.files = budget.files.checked_sub(1).with_context(|| format!("{}: too many files", root.display()))?;
+        let bytes = read_no_follow(&path, budget.bytes)?;
+        budget.bytes -= bytes.len() as u64;
+        let relative = path.strip_prefix(root)?.to_string_lossy().replace('\\', "/");
+        files.insert(relative, bytes);
     }
     Ok(())
+}
+
+/// Reads a regular file without following a link swapped in since the folder was listed,
+/// and at most `limit` bytes.
+fn read_no_follow(path: &Path, limit: u64) -> anyhow::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = no_follow(std::fs::OpenOptions::new().read(true))
+        .open(path)
+        .with_context(|| format!("cannot read {} (symbolic links are not followed)", path.display()))?;
+    anyhow::ensure!(file.metadata()?.is_file(), "{}: not a regular file", path.display());
+    let mut bytes = Vec::new();
+    file.take(limit + 1).read_to_end(&mut bytes).with_context(|| format!("cannot read {}", path.display()))?;
+    anyhow::ensure!(bytes.len() as u64 <= limit, "{}: the problem's files are too large", path.display());
+    Ok(bytes)
+}
+
+fn no_follow(options: &mut std::fs::OpenOptions) -> &mut std::fs::OpenOptions {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    options
+}
+
+/// Whether `path` is a real folder (not a link to one) holding a problem definition.
+fn is_problem_folder(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|meta| meta.is_dir())
+        && std::fs::symlink_metadata(path.join(PROBLEM_FILE)).is_ok_and(|meta| meta.is_file())
 }
 
 /// One problem folder, or every problem folder directly inside `path`.
@@ -88,11 +153,16 @@ fn read_path(path: &Path) -> anyhow::Result<Vec<Problem>> {
     if path.join(PROBLEM_FILE).exists() {
         return Ok(vec![read_folder(path)?]);
     }
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(path)
-        .with_context(|| format!("cannot read {}", path.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.join(PROBLEM_FILE).exists())
-        .collect();
+    let mut dirs = Vec::new();
+    for entry in std::fs::read_dir(path).with_context(|| format!("cannot read {}", path.display()))? {
+        let candidate = entry?.path();
+        if std::fs::symlink_metadata(&candidate).is_ok_and(|meta| meta.file_type().is_symlink()) {
+            bail!("{}: is a symbolic link; problem folders must be real folders", candidate.display());
+        }
+        if is_problem_folder(&candidate) {
+            dirs.push(candidate);
+        }
+    }
     dirs.sort();
     if dirs.is_empty() {
         bail!("{}: no {PROBLEM_FILE} here or in its subfolders", path.display());
@@ -111,15 +181,43 @@ fn read_path(path: &Path) -> anyhow::Result<Vec<Problem>> {
     Ok(problems)
 }
 
+/// Writes a problem's files under `dir` (created when missing). Every file name is checked
+/// again (a definition stored before names were checked may hold anything), and nothing is
+/// written through a symbolic link: a link planted in the export folder cannot redirect a write.
 pub fn write_folder(dir: &Path, problem: &Problem) -> anyhow::Result<()> {
-    for (name, bytes) in problem.to_files()? {
-        let path = dir.join(&name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
+    use std::io::Write;
+    let files = problem.to_files()?;
+    if let Some(name) = files.keys().find(|name| !name.split('/').all(is_plain_file_name)) {
+        bail!("{}: `{name}` is not a plain file name; refusing to write it", problem.slug);
+    }
+    for (name, bytes) in files {
+        let mut path = dir.to_path_buf();
+        real_folder(&path)?;
+        let mut parts = name.split('/').peekable();
+        while let Some(part) = parts.next() {
+            path.push(part);
+            if parts.peek().is_some() {
+                real_folder(&path)?;
+            }
         }
-        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        let mut file = no_follow(std::fs::OpenOptions::new().write(true).create(true).truncate(true))
+            .open(&path)
+            .with_context(|| format!("cannot write {} (symbolic links are not followed)", path.display()))?;
+        file.write_all(&bytes).with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(())
+}
+
+/// Makes sure `path` is a folder of its own, creating it when missing.
+fn real_folder(path: &Path) -> anyhow::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => Ok(()),
+        Ok(_) => bail!("{}: is not a folder (symbolic links are not followed)", path.display()),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(path).with_context(|| format!("cannot create {}", path.display()))
+        }
+        Err(err) => Err(err).with_context(|| format!("cannot read {}", path.display())),
+    }
 }
 
 /// Where problem commands read and write.
@@ -445,5 +543,24 @@ fn first_detail(report: &judge::Report) -> String {
             report.compile_output.as_deref().map(|c| format!("\n{c}")).unwrap_or_default()
                 + &(if report.stderr.is_empty() { String::new() } else { format!("\nstderr: {}", report.stderr) })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn export_writes_nothing_for_a_stored_name_that_is_a_path() {
+        let mut problem = builtin_problems().into_iter().find_map(Result::ok).expect("a built-in problem");
+        problem.solutions.insert("../../escape.py".into(), "print(1)\n".into());
+        let temp = tempfile::tempdir().expect("tempdir");
+        let folder = temp.path().join("export").join(&problem.slug);
+        let err = write_folder(&folder, &problem).expect_err("refused");
+        assert!(err.to_string().contains("not a plain file name"), "{err}");
+        assert!(!temp.path().join("export").exists(), "nothing was written");
+        problem.solutions.remove("../../escape.py");
+        write_folder(&folder, &problem).expect("a clean definition exports");
+        assert!(folder.join("problem.toml").is_file());
     }
 }

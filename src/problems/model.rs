@@ -316,6 +316,11 @@ impl Problem {
                 errors.push(meta(&format!("starter.{language}"), "unknown language".into()));
             }
         }
+        for (dir, collection) in [(SOLUTIONS_DIR, &self.solutions), (REJECTED_DIR, &self.rejected)] {
+            for name in collection.keys().filter(|name| !is_plain_file_name(name)) {
+                errors.push(error(&format!("{dir}/{name}"), "", PLAIN_FILE_NAME_RULE));
+            }
+        }
         for name in self.solutions.keys() {
             if Language::from_file_name(name).is_none() {
                 errors.push(error(&format!("{SOLUTIONS_DIR}/{name}"), "", "unknown language (file extension)"));
@@ -416,6 +421,19 @@ pub fn tests_json(tests: &Tests) -> String {
     format!("{{\n  \"visible\": {},\n  \"hidden\": {}\n}}\n", group(&tests.visible), group(&tests.hidden))
 }
 
+const PLAIN_FILE_NAME_RULE: &str = "must be a plain file name: letters, digits, `-`, `_` and `.`, at most 100 characters, not a path \
+     (no `/`, `\\` or `..`)";
+
+/// A solution's file name is joined to the export folder: only a name that cannot leave it
+/// (no separators, no `..`, nothing absolute, no hidden files) is accepted.
+pub fn is_plain_file_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 100
+        && !name.starts_with('.')
+        && !name.contains("..")
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
 pub fn is_slug(slug: &str) -> bool {
     !slug.is_empty()
         && slug.len() <= 80
@@ -431,5 +449,33 @@ impl fmt::Display for Difficulty {
             Difficulty::Medium => "medium",
             Difficulty::Hard => "hard",
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn solution_names_are_plain_file_names() {
+        for good in ["solution.py", "wrong_answer-off-by-one.cpp", "Main.java", "time_limit-quadratic.py"] {
+            assert!(is_plain_file_name(good), "{good}");
+        }
+        for bad in [
+            "../../x.py",
+            "..",
+            "/etc/x.py",
+            "sub/x.py",
+            "sub\\x.py",
+            "C:x.py",
+            ".hidden.py",
+            "a..py",
+            "",
+            "x y.py",
+            "x\0.py",
+            &"a".repeat(101),
+        ] {
+            assert!(!is_plain_file_name(bad), "{bad:?}");
+        }
     }
 }

@@ -4,16 +4,41 @@ use serde_json::json;
 use crate::{Server, assert_error, session_cookie};
 
 #[tokio::test]
-async fn first_account_is_admin_and_later_ones_are_candidates() {
+async fn the_setup_token_makes_the_administrator_and_everyone_else_is_a_candidate() {
     let server = Server::start();
+    let token = server.setup_token.clone().expect("a new server prints a setup token");
+    assert!(token.len() >= 32, "{token}");
+    let token_file = server.data_dir.join("setup-token");
+    assert_eq!(std::fs::read_to_string(&token_file).expect("token file").trim(), token);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&token_file).expect("metadata").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    }
     let (config_status, config) = server.anon().get_json("/api/config").await;
     assert_eq!(config_status, StatusCode::OK);
     assert_eq!(config["setupRequired"], true);
+    assert!(!config.to_string().contains(&token), "the token is never served: {config}");
 
-    let (admin, admin_user) = server.user("Ada").await;
+    // Whoever registers first without the token gets an ordinary account.
+    let (_, early) = server.user("Early").await;
+    assert_eq!(early["role"], "candidate");
+    assert_eq!(server.anon().get_json("/api/config").await.1["setupRequired"], true);
+    // A wrong token is refused outright rather than quietly making a candidate.
+    let wrong =
+        json!({"name": "Mallory", "email": "m@example.test", "password": "long enough", "setupToken": "0".repeat(32)});
+    assert_error(server.anon().post_json("/api/auth/register", wrong).await, StatusCode::FORBIDDEN, "setup token");
+
+    let (admin, admin_user) = server.admin("Ada").await;
     assert_eq!(admin_user["role"], "admin");
     assert!(admin_user["id"].is_string());
     assert!(admin_user.get("password_hash").is_none());
+    assert!(!token_file.exists(), "a used token is deleted");
+    assert_eq!(server.anon().get_json("/api/config").await.1["setupRequired"], false);
+    // The token works once.
+    let again = json!({"name": "Eve", "email": "eve@example.test", "password": "long enough", "setupToken": token});
+    assert_error(server.anon().post_json("/api/auth/register", again).await, StatusCode::CONFLICT, "already has");
     let (_, second) = server.user("Bob").await;
     assert_eq!(second["role"], "candidate");
 
@@ -24,7 +49,55 @@ async fn first_account_is_admin_and_later_ones_are_candidates() {
     for key in ["id", "name", "email", "image", "role"] {
         assert!(me["user"].get(key).is_some(), "user lacks {key}");
     }
+}
+
+#[tokio::test]
+async fn a_signed_in_candidate_claims_administration_with_the_token_once() {
+    let server = Server::start();
+    let token = server.setup_token.clone().expect("setup token");
+    let (early, _) = server.user("Early").await;
+    assert_error(
+        early.post_json("/api/auth/setup", json!({ "setupToken": "nope" })).await,
+        StatusCode::FORBIDDEN,
+        "not valid",
+    );
+    assert_error(
+        server.anon().post_json("/api/auth/setup", json!({ "setupToken": token })).await,
+        StatusCode::UNAUTHORIZED,
+        "Sign in",
+    );
+    let response = early.post("/api/auth/setup", json!({ "setupToken": token })).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let mut promoted = early.clone();
+    promoted.cookie = session_cookie(&response);
+    assert_eq!(promoted.get_json("/api/me").await.1["user"]["role"], "admin");
+    assert_eq!(promoted.get("/api/admin/users").await.status(), StatusCode::OK);
+    let (other, _) = server.user("Other").await;
+    assert_error(
+        other.post_json("/api/auth/setup", json!({ "setupToken": token })).await,
+        StatusCode::CONFLICT,
+        "already has",
+    );
+}
+
+#[tokio::test]
+async fn an_administrator_made_on_the_command_line_needs_no_token() {
+    let temp = tempfile::tempdir().expect("tempdir");
+    let data_dir = temp.path().join("data");
+    let output = std::process::Command::new(crate::BINARY)
+        .args(["users", "create", "--name", "Root", "--email", "root@example.test", "--password", "root password"])
+        .args(["--role", "admin", "--data-dir"])
+        .arg(&data_dir)
+        .env("CODEROOM_LOG_LEVEL", "error")
+        .output()
+        .expect("users create");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let server = Server::start_in(&data_dir, &[]);
+    assert!(server.setup_token.is_none(), "no token once an administrator exists");
+    assert!(!data_dir.join("setup-token").exists());
     assert_eq!(server.anon().get_json("/api/config").await.1["setupRequired"], false);
+    let (_, root) = server.login("root@example.test", "root password").await;
+    assert_eq!(root["role"], "admin");
 }
 
 #[tokio::test]
@@ -114,7 +187,12 @@ async fn failed_logins_are_rate_limited() {
 #[tokio::test]
 async fn closed_and_invite_only_registration() {
     let closed = Server::start_with_env(&[("CODEROOM_AUTH_REGISTRATION", "closed")]);
-    closed.user("Admin").await; // the first account is always allowed: it sets up the server
+    let refused = closed
+        .anon()
+        .post_json("/api/auth/register", json!({"name": "X", "email": "x@example.test", "password": "long enough"}))
+        .await;
+    assert_error(refused, StatusCode::FORBIDDEN, "closed");
+    closed.admin("Admin").await; // the setup token always works: it sets up the server
     let refused = closed
         .anon()
         .post_json("/api/auth/register", json!({"name": "X", "email": "x@example.test", "password": "long enough"}))
@@ -122,7 +200,7 @@ async fn closed_and_invite_only_registration() {
     assert_error(refused, StatusCode::FORBIDDEN, "closed");
 
     let invite = Server::start_with_env(&[("CODEROOM_AUTH_REGISTRATION", "invite-only")]);
-    invite.user("Admin").await;
+    invite.admin("Admin").await;
     let refused = invite
         .anon()
         .post_json("/api/auth/register", json!({"name": "X", "email": "x@example.test", "password": "long enough"}))

@@ -30,7 +30,7 @@ fn listed<'a>(users: &'a Value, id: &Value) -> &'a Value {
 #[tokio::test]
 async fn admin_changes_roles_and_disables_accounts() {
     let server = Server::start();
-    let (admin, admin_user) = server.user("Ada").await;
+    let (admin, admin_user) = server.admin("Ada").await;
     let (bob, bob_user) = server.user("Bob").await;
     assert_eq!(bob_user["role"], "candidate");
 
@@ -71,7 +71,7 @@ async fn admin_changes_roles_and_disables_accounts() {
 #[tokio::test]
 async fn admins_cannot_demote_or_disable_themselves_or_the_last_admin() {
     let server = Server::start();
-    let (admin, admin_user) = server.user("Ada").await;
+    let (admin, admin_user) = server.admin("Ada").await;
     let (_, bob_user) = server.user("Bob").await;
 
     let demote = patch_user(&admin, &admin_user["id"], json!({ "role": "candidate" })).await;
@@ -119,7 +119,7 @@ async fn admins_cannot_demote_or_disable_themselves_or_the_last_admin() {
 #[tokio::test]
 async fn only_signed_in_admins_may_change_users() {
     let server = Server::start();
-    let (_, admin_user) = server.user("Ada").await;
+    let (_, admin_user) = server.admin("Ada").await;
     let (bob, bob_user) = server.user("Bob").await;
 
     let forbidden = patch_user(&bob, &bob_user["id"], json!({ "role": "admin" })).await;

@@ -192,12 +192,12 @@ async fn clerk_session_tokens_are_verified_against_the_jwks() {
     assert_eq!(config["clerkPublishableKey"], publishable_key());
     assert!(!config.to_string().contains("whsec_"), "no secret in {config}");
 
-    // A valid token, as a Bearer header and as Clerk's `__session` cookie; the first user
-    // to appear is the administrator, like the first registration.
+    // A valid token, as a Bearer header and as Clerk's `__session` cookie; being the first
+    // to appear makes nobody an administrator (that takes the setup token).
     let (status, me) = me_with_bearer(&server, &first.token("user_alice", json!({}))).await;
     assert_eq!(status, StatusCode::OK, "{me}");
     assert_eq!(me["user"]["id"], "clerk_user_alice");
-    assert_eq!(me["user"]["role"], "admin");
+    assert_eq!(me["user"]["role"], "candidate");
     let cookie = format!("__session={}", first.token("user_alice", json!({})));
     let by_cookie =
         server.http.get(format!("{}/api/me", server.url)).header("cookie", cookie).send().await.expect("GET");
@@ -336,7 +336,19 @@ async fn clerk_webhooks_are_svix_verified_and_handled_once() {
     assert_eq!(me["user"]["name"], "Grace Hopper");
     assert_eq!(me["user"]["email"], "grace@example.test");
     assert_eq!(me["user"]["image"], "https://img.clerk.example.test/grace.png");
-    assert_eq!(me["user"]["role"], "admin");
+    assert_eq!(me["user"]["role"], "candidate", "being first makes nobody an administrator");
+    // With the setup token the server printed, she becomes the administrator.
+    let setup = server
+        .http
+        .post(format!("{}/api/auth/setup", server.url))
+        .bearer_auth(key.token("user_grace", json!({})))
+        .json(&json!({ "setupToken": server.setup_token.as_deref().expect("setup token") }))
+        .send()
+        .await
+        .expect("POST");
+    let (status, body) = crate::json_of(setup).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["user"]["role"], "admin");
 
     // A repeated delivery id is acknowledged but not acted on again.
     let renamed = user_event("user.updated", "user_grace", "Amazing Grace");

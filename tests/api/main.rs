@@ -1,6 +1,7 @@
 //! Integration tests: every test starts the real `coderoom` binary on 127.0.0.1 with its
 //! own fresh data folder and talks to it over HTTP, as a browser or API client would.
 
+mod access;
 mod accounts;
 mod admin;
 mod cli;
@@ -9,6 +10,7 @@ mod integrations;
 mod operations;
 mod piston_access;
 mod piston_client;
+mod problem_files;
 mod problems;
 mod realtime;
 mod realtime_security;
@@ -33,6 +35,10 @@ pub struct Server {
     child: Child,
     _temp: Option<tempfile::TempDir>,
     pub http: reqwest::Client,
+    /// The first-run setup token the server printed (none when it already had an administrator).
+    pub setup_token: Option<String>,
+    /// The administrator [`Server::admin`] created first, who promotes any later ones.
+    first_admin: tokio::sync::Mutex<Option<Client>>,
 }
 
 impl Server {
@@ -68,8 +74,12 @@ impl Server {
         let mut child = command.spawn().expect("start coderoom");
         let stdout = child.stdout.take().expect("stdout");
         let mut lines = BufReader::new(stdout).lines();
+        let mut setup_token = None;
         let url = loop {
             let line = lines.next().expect("coderoom exited before it was ready").expect("read stdout");
+            if let Some(token) = line.strip_prefix("setup token: ") {
+                setup_token = Some(token.trim().to_string());
+            }
             if let Some(rest) = line.strip_prefix("coderoom is listening on ") {
                 break rest.split_whitespace().next().expect("url").to_string();
             }
@@ -77,10 +87,18 @@ impl Server {
         // Keep draining stdout so the server never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
         let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("client");
-        Self { url, data_dir: data_dir.to_path_buf(), child, _temp: None, http }
+        Self {
+            url,
+            data_dir: data_dir.to_path_buf(),
+            child,
+            _temp: None,
+            http,
+            setup_token,
+            first_admin: tokio::sync::Mutex::new(None),
+        }
     }
 
-    /// The server's process id (to read its memory use from `/proc`).
+    /// The OS process id, for reading its memory from `/proc`.
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
@@ -105,10 +123,45 @@ impl Server {
         Client { base: self.url.clone(), http: self.http.clone(), cookie: None }
     }
 
-    /// An administrator account. New tests that need an administrator call this rather than
-    /// relying on which registration comes first.
+    /// An administrator account: the first one is registered with the setup token the server
+    /// printed, as a person setting up the server would; later ones are promoted by the first.
     pub async fn admin(&self, name: &str) -> (Client, Value) {
-        self.user(name).await
+        let mut first_admin = self.first_admin.lock().await;
+        let email = format!("{}-{}@example.test", name.to_lowercase().replace(char::is_whitespace, "-"), uuid_like());
+        let password = "correct horse battery";
+        let (client, user) = match first_admin.as_ref() {
+            None => {
+                let token = self.setup_token.as_deref().expect("the server printed no setup token");
+                let body = json!({ "name": name, "email": email, "password": password, "setupToken": token });
+                self.register_with(body).await
+            }
+            Some(admin) => {
+                let (_, user) = self.register(name, &email, password).await;
+                let id = user["id"].as_str().expect("user id");
+                let mut request =
+                    admin.http.patch(format!("{}/api/admin/users/{id}", self.url)).json(&json!({ "role": "admin" }));
+                if let Some(cookie) = &admin.cookie {
+                    request = request.header(COOKIE, cookie);
+                }
+                let (status, body) = json_of(request.send().await.expect("PATCH")).await;
+                assert_eq!(status, StatusCode::OK, "promote {email}: {body}");
+                // The role change signed the old session out.
+                self.login(&email, password).await
+            }
+        };
+        assert_eq!(user["role"], "admin", "{user}");
+        first_admin.get_or_insert_with(|| client.clone());
+        (client, user)
+    }
+
+    /// Signs in with e-mail and password.
+    pub async fn login(&self, email: &str, password: &str) -> (Client, Value) {
+        let mut client = self.anon();
+        let response = client.post("/api/auth/login", json!({ "email": email, "password": password })).await;
+        assert_eq!(response.status(), StatusCode::OK, "login {email}");
+        client.cookie = Some(session_cookie(&response).expect("login sets a cookie"));
+        let body: Value = response.json().await.expect("json");
+        (client, body["user"].clone())
     }
 
     /// Registers a new account (unique e-mail) and returns a client signed in as it.
@@ -118,10 +171,14 @@ impl Server {
     }
 
     pub async fn register(&self, name: &str, email: &str, password: &str) -> (Client, Value) {
+        self.register_with(json!({ "name": name, "email": email, "password": password })).await
+    }
+
+    /// Registers with the given request body.
+    pub async fn register_with(&self, body: Value) -> (Client, Value) {
         let mut client = self.anon();
-        let response =
-            client.post("/api/auth/register", json!({ "name": name, "email": email, "password": password })).await;
-        assert_eq!(response.status(), StatusCode::CREATED, "register {email}");
+        let response = client.post("/api/auth/register", body.clone()).await;
+        assert_eq!(response.status(), StatusCode::CREATED, "register {body}");
         client.cookie = Some(session_cookie(&response).expect("register sets a cookie"));
         let body: Value = response.json().await.expect("json");
         (client, body["user"].clone())

@@ -13,7 +13,7 @@ const TWO_SUM_PY: &str = "def twoSum(nums, target):\n    seen = {}\n    for i, x
 #[tokio::test]
 async fn library_lists_and_shows_without_hidden_data() {
     let server = Server::start();
-    let (client, _) = server.user("Reader").await;
+    let (client, _) = server.admin("Reader").await;
     assert_error(server.anon().get_json("/api/problems").await, StatusCode::UNAUTHORIZED, "Sign in");
 
     let (status, body) = client.get_json("/api/problems").await;
@@ -48,7 +48,7 @@ async fn library_lists_and_shows_without_hidden_data() {
     // The large hidden inputs are nowhere in the list or the detail.
     assert!(text.len() < 20_000, "detail is {} bytes", text.len());
     assert_error(client.get_json("/api/problems/nope").await, StatusCode::NOT_FOUND, "Problem not found");
-    // The first account is the administrator; anyone else is refused the full definitions.
+    // Anyone but an administrator is refused the full definitions.
     let (other, _) = server.user("Other").await;
     let (status, _) = other.get_json("/api/admin/problems").await;
     assert_eq!(status, StatusCode::FORBIDDEN);

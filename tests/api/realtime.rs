@@ -270,7 +270,7 @@ pub(crate) async fn close_code(socket: &mut Socket) -> Option<CloseCode> {
 #[tokio::test]
 async fn two_editors_converge_and_a_late_joiner_gets_everything() {
     let server = Server::start();
-    let (admin, _) = server.user("Ada").await; // the first account is the administrator
+    let (admin, _) = server.admin("Ada").await;
     let (host, guest, id) = session_with_guest(&server).await;
 
     let mut alice = Editor::connect(&host, &id, false).await;

@@ -27,7 +27,7 @@ export const api = {
   /** The signed-in user, or null for a visitor (asked without a 401, so the console stays clean). */
   me: async (signal?: AbortSignal): Promise<User | null> =>
     (await get<{ user: User | null }>('/api/auth/session', signal)).user,
-  register: (input: { name: string; email: string; password: string }) =>
+  register: (input: { name: string; email: string; password: string; setupToken?: string }) =>
     post<{ user: User }>('/api/auth/register', input).then((r) => r.user),
   login: (input: { email: string; password: string }) =>
     post<{ user: User }>('/api/auth/login', input).then((r) => r.user),

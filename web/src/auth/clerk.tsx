@@ -5,9 +5,10 @@ import { Navigate, useLocation, useNavigate } from 'react-router'
 import { useQueryClient } from '@tanstack/react-query'
 import { ClerkProvider, SignIn, SignUp, UserButton, useAuth } from '@clerk/clerk-react'
 import { keys, type User } from '../api'
-import { useMe } from '../api/hooks'
+import { useConfig, useMe } from '../api/hooks'
 import { Loading } from '../components/States'
 import { setTokenGetter } from './provider'
+import { SetupClaim } from './setup'
 
 /**
  * Keeps coderoom's view of "who am I" in step with Clerk: the server reads Clerk's `__session`
@@ -78,8 +79,11 @@ export function ClerkSignInPage() {
 
 export function ClerkSignUpPage() {
   const me = useMe()
+  const config = useConfig()
   const to = useReturnTo()
-  if (me.data) return <Navigate to={to} replace />
+  // Nobody becomes the administrator by signing up first: while there is none, a signed-in
+  // person is offered the setup-token form here.
+  if (me.data) return config.data?.setupRequired ? <SetupClaim /> : <Navigate to={to} replace />
   return (
     <Centered>
       <SignUp routing="hash" signInUrl="/login" fallbackRedirectUrl={to} />

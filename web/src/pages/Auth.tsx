@@ -6,6 +6,7 @@ import { useConfig, useMe } from '../api/hooks'
 import { ErrorAlert } from '../components/Modal'
 import { Loading } from '../components/States'
 import { ClerkSignInPage, ClerkSignUpPage, useAuthMode } from '../auth/provider'
+import { SETUP_TOKEN_HINT, SetupClaim } from '../auth/setup'
 
 function useAfterAuth() {
   const qc = useQueryClient()
@@ -47,6 +48,7 @@ function Field(props: {
   maxLength?: number
   hint?: string
   autoFocus?: boolean
+  className?: string
 }) {
   return (
     <div className="flex flex-col gap-1">
@@ -57,7 +59,7 @@ function Field(props: {
         id={props.id}
         name={props.id}
         type={props.type}
-        className="input w-full"
+        className={`input w-full ${props.className ?? ''}`}
         value={props.value}
         onChange={(e) => props.onChange(e.target.value)}
         autoComplete={props.autoComplete}
@@ -131,19 +133,20 @@ function LocalRegisterPage() {
   const [name, setName] = useState('')
   const [email, setEmail] = useState('')
   const [password, setPassword] = useState('')
+  const [setupToken, setSetupToken] = useState('')
   const done = useAfterAuth()
   const register = useMutation({ mutationKey: ['auth', 'register'], mutationFn: api.register, onSuccess: done })
 
-  if (me.data) return <Navigate to="/dashboard" replace />
   if (config.isPending) return <Loading />
-
   const setup = config.data?.setupRequired === true
+  if (me.data) return setup ? <SetupClaim /> : <Navigate to="/dashboard" replace />
+
   const registration = config.data?.registration
   const closed = registration === 'closed' && !setup
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault()
-    register.mutate({ name: name.trim(), email: email.trim(), password })
+    register.mutate({ name: name.trim(), email: email.trim(), password, ...(setup ? { setupToken: setupToken.trim() } : {}) })
   }
 
   return (
@@ -151,7 +154,7 @@ function LocalRegisterPage() {
       title={setup ? 'Set up coderoom — create the administrator account' : 'Create your coderoom account'}
       subtitle={
         setup
-          ? 'This is a new server. The first account becomes the administrator.'
+          ? 'This is a new server. Create its administrator account with the one-time setup token.'
           : registration === 'invite'
             ? 'Registration on this server is by invitation only.'
             : undefined
@@ -180,6 +183,18 @@ function LocalRegisterPage() {
             minLength={8}
             hint="At least 8 characters."
           />
+          {setup && (
+            <Field
+              id="setup-token"
+              label="Setup token"
+              type="text"
+              value={setupToken}
+              onChange={setSetupToken}
+              autoComplete="off"
+              hint={SETUP_TOKEN_HINT}
+              className="font-mono"
+            />
+          )}
           {register.isError && <ErrorAlert message={errorMessage(register.error)} testId="auth-error" />}
           <button type="submit" className="btn btn-primary" disabled={register.isPending} data-testid="submit">
             {register.isPending && <span className="loading loading-spinner loading-sm" aria-hidden="true" />}
