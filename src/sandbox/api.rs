@@ -1,7 +1,6 @@
 //! The Piston v2 HTTP and WebSocket API, served at the top level (`/api/v2/...`).
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::pin::Pin;
 use std::time::Duration;
 
@@ -9,7 +8,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{ConnectInfo, FromRef, FromRequestParts, State};
+use axum::extract::{FromRef, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -24,7 +23,7 @@ use super::sched::api_caller;
 use super::{Sandbox, SandboxError};
 use crate::apikeys::{self, ApiAccess};
 use crate::app::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::{ClientAddr, CurrentUser};
 use crate::config::Config;
 use crate::error::AppError;
 
@@ -90,8 +89,10 @@ where
                 "Sign in, or send an API key as `Authorization: Bearer <key>` (an administrator creates one with `coderoom apikeys create NAME`)",
             ));
         }
-        let address = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip().to_string());
-        Ok(Self(api_caller(&format!("addr:{}", address.unwrap_or_else(|| "unknown".into())))))
+        // Behind a trusted proxy this is the forwarded client, so callers do not share one budget.
+        let ClientAddr(address) =
+            ClientAddr::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        Ok(Self(api_caller(&format!("addr:{address}"))))
     }
 }
 
