@@ -6,6 +6,7 @@ mod admin;
 mod cli;
 mod durability;
 mod integrations;
+mod judge_integrity;
 mod operations;
 mod piston_client;
 mod problems;
@@ -76,6 +77,11 @@ impl Server {
         std::thread::spawn(move || for _ in lines {});
         let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("client");
         Self { url, data_dir: data_dir.to_path_buf(), child, _temp: None, http }
+    }
+
+    /// The server's process id (sandbox containers carry it in their owner label).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     pub fn kill(&mut self) {
