@@ -113,7 +113,7 @@ impl Language {
         match self {
             Self::Python => 200,
             Self::JavaScript | Self::TypeScript => 300,
-            Self::Java => 800,
+            Self::Java => 500,
             Self::C | Self::Cpp | Self::Go | Self::Rust => 100,
         }
     }
@@ -468,6 +468,10 @@ pub async fn judge(
     };
     let files = drivers::program(language, &signature, problem.mutates.as_deref(), code);
     let output = exec::execute(sandbox, user, ExecRequest { language, files, runs }).await?;
+    for (run, name) in output.runs.iter().zip(["visible", "hidden"]) {
+        tracing::debug!(problem = %problem.slug, %language, run = name, cpu_ms = run.stage.cpu_time,
+            wall_ms = run.stage.wall_time, status = ?run.stage.status, "judged run");
+    }
 
     let mut report = Report {
         verdict: Verdict::Accepted,
@@ -643,9 +647,8 @@ mod tests {
 
     /// The statuses of three tests expecting 0, 1, 2, given the result channel and the stage.
     fn statuses(results: &str, status: Option<&str>, cpu_time: u64) -> Vec<TestStatus> {
-        let cases: Vec<TestCase> = (0..3)
-            .map(|k| TestCase { input: serde_json::Map::new(), expected: json!(k), explanation: None })
-            .collect();
+        let cases: Vec<TestCase> =
+            (0..3).map(|k| TestCase { input: serde_json::Map::new(), expected: json!(k), explanation: None }).collect();
         let tests: Vec<&TestCase> = cases.iter().collect();
         let stage = StageResult {
             status: status.map(str::to_string),
@@ -664,11 +667,10 @@ mod tests {
     fn each_record_counts_once_and_in_order() {
         let all = format!("{}{}{}", record(0, 0), record(1, 1), record(2, 2));
         assert_eq!(statuses(&all, None, 10), [Passed, Passed, Passed]);
-        assert_eq!(statuses(&format!("{}{}", record(0, 0), record(1, 5)), Some("RE"), 10), [
-            Passed,
-            WrongAnswer,
-            RuntimeError
-        ]);
+        assert_eq!(
+            statuses(&format!("{}{}", record(0, 0), record(1, 5)), Some("RE"), 10),
+            [Passed, WrongAnswer, RuntimeError]
+        );
         // A duplicate, a record out of order, a line without the nonce, one record too many.
         let duplicate = format!("{}{}{}{}", record(0, 0), record(0, 0), record(1, 1), record(2, 2));
         assert_eq!(statuses(&duplicate, None, 10), [Passed, RuntimeError, Skipped]);

@@ -390,9 +390,11 @@ impl Sandbox {
     /// one queue slot (the judge: visible tests, then hidden tests).
     pub async fn run_program(&self, user: &str, job: &Job, runs: Vec<RunSpec>) -> Result<ProgramOutput, SandboxError> {
         let owned_job = job.clone();
-        self.in_slot(user, job, move |engine| async move {
-            engine.run_program(&owned_job, &runs, JobIo::default()).await
-        })
+        self.in_slot(
+            user,
+            job,
+            move |engine| async move { engine.run_program(&owned_job, &runs, JobIo::default()).await },
+        )
         .await
     }
 

@@ -45,14 +45,14 @@ const LEAKS: &[(&str, &str)] = &[
         r#"import os, sys
 
 def twoSum(nums, target):
-    data = getattr(sys.modules["__main__"], "_DATA", b"")[:3500]
+    data = getattr(sys.modules["__main__"], "_DATA", b"")[:2000]
     print(data.decode("latin-1"))
     print(data.decode("latin-1"), file=sys.stderr)
-    os.write(1, data)
-    os.write(2, data)
+    os.write(1, data[:300] + b"\n")
+    os.write(2, data[:300] + b"\n")
     try:
-        print(open("/proc/self/fd/0", "rb").read()[:3500])
-        print(sys.stdin.read()[:3500])
+        print(open("/proc/self/fd/0", "rb").read()[:2000])
+        print(sys.stdin.read()[:2000])
     except (OSError, ValueError) as err:
         print(err)
     if len(nums) > 50:
@@ -71,11 +71,11 @@ leakFs.readFileSync = function (...args) {
     return data;
 };
 function twoSum(nums, target) {
-    const head = stolen.slice(0, 3500);
+    const head = stolen.slice(0, 2000);
     console.log(head);
     console.error(head);
-    try { leakFs.writeSync(1, head); } catch (e) {}
-    try { console.log(leakRead.call(leakFs, "/proc/self/fd/0", "latin1").slice(0, 3500)); } catch (e) { console.log(String(e)); }
+    try { leakFs.writeSync(1, head.slice(0, 300) + "\n"); } catch (e) {}
+    try { console.log(leakRead.call(leakFs, "/proc/self/fd/0", "latin1").slice(0, 2000)); } catch (e) { console.log(String(e)); }
     if (nums.length > 50) throw new Error(JSON.stringify(nums.slice(0, 300)));
     return [0, 1];
 }
@@ -92,11 +92,11 @@ leakFs.readFileSync = function (...args: any[]) {
     return data;
 };
 function twoSum(nums: number[], target: number): number[] {
-    const head: string = stolen.slice(0, 3500);
+    const head: string = stolen.slice(0, 2000);
     console.log(head);
     console.error(head);
-    try { leakFs.writeSync(1, head); } catch (e) {}
-    try { console.log(leakRead.call(leakFs, "/proc/self/fd/0", "latin1").slice(0, 3500)); } catch (e) { console.log(String(e)); }
+    try { leakFs.writeSync(1, head.slice(0, 300) + "\n"); } catch (e) {}
+    try { console.log(leakRead.call(leakFs, "/proc/self/fd/0", "latin1").slice(0, 2000)); } catch (e) { console.log(String(e)); }
     return [0, 1];
 }
 "#,
@@ -105,16 +105,17 @@ function twoSum(nums: number[], target: number): number[] {
         "java",
         r#"class Solution {
     public int[] twoSum(int[] nums, int target) {
-        int n = Math.min(3500, Main.D.length);
+        int n = Math.min(2000, Main.D.length);
         String head = new String(Main.D, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
         System.out.print(head);
         System.err.print(head);
         try {
             java.io.FileOutputStream out = new java.io.FileOutputStream(java.io.FileDescriptor.out);
-            out.write(Main.D, 0, n);
+            out.write(Main.D, 0, Math.min(300, n));
+            out.write('\n');
             out.flush();
             byte[] again = java.nio.file.Files.readAllBytes(java.nio.file.Paths.get("/proc/self/fd/0"));
-            System.out.print(new String(again, 0, Math.min(3500, again.length)));
+            System.out.print(new String(again, 0, Math.min(2000, again.length)));
         } catch (Exception e) {
             System.out.print(e);
         }
@@ -128,12 +129,12 @@ function twoSum(nums: number[], target: number): number[] {
         "c",
         r#"static char *cr_D; static size_t cr_N;
 int* twoSum(int* nums, int numsSize, int target, int* returnSize) {
-    size_t n = cr_N < 3500 ? cr_N : 3500;
+    size_t n = cr_N < 2000 ? cr_N : 2000;
     fwrite(cr_D, 1, n, stdout);
     fwrite(cr_D, 1, n, stderr);
-    if (write(1, cr_D, n) < 0) {}
+    if (write(1, cr_D, n < 300 ? n : 300) < 0 || write(1, "\n", 1) < 0) {}
     FILE *again = fopen("/proc/self/fd/0", "rb");
-    if (again) { char b[3500]; size_t got = fread(b, 1, sizeof b, again); fwrite(b, 1, got, stdout); fclose(again); }
+    if (again) { char b[2000]; size_t got = fread(b, 1, sizeof b, again); fwrite(b, 1, got, stdout); fclose(again); }
     int *answer = malloc(2 * sizeof *answer);
     answer[0] = 0; answer[1] = 1; *returnSize = 2;
     return answer;
@@ -151,10 +152,10 @@ int* twoSum(int* nums, int numsSize, int target, int* returnSize) {
     return all;
 }();
 vector<int> twoSum(vector<int>& nums, int target) {
-    string head = stolen.substr(0, 3500);
+    string head = stolen.substr(0, 2000);
     cout << head;
     cerr << head;
-    if (write(1, head.data(), head.size()) < 0) {}
+    if (write(1, head.data(), min<size_t>(300, head.size())) < 0 || write(1, "\n", 1) < 0) {}
     return {0, 1};
 }
 "#,
@@ -171,12 +172,12 @@ import (
 
 func twoSum(nums []int, target int) []int {
 	n := len(coderoomD)
-	if n > 3500 {
-		n = 3500
+	if n > 2000 {
+		n = 2000
 	}
 	fmt.Print(string(coderoomD[:n]))
 	os.Stderr.Write(coderoomD[:n])
-	syscall.Write(1, coderoomD[:n])
+	syscall.Write(1, append(append([]byte{}, coderoomD[:n/10]...), '\n'))
 	if again, err := os.ReadFile("/proc/self/fd/0"); err == nil && len(again) > 0 {
 		fmt.Print(string(again))
 	}
@@ -214,10 +215,10 @@ extern "C" fn steal() {
 }
 fn two_sum(nums: Vec<i32>, target: i32) -> Vec<i32> {
     let stolen = unsafe { &STOLEN };
-    let head = &stolen[..stolen.len().min(3500)];
+    let head = &stolen[..stolen.len().min(2000)];
     print!("{}", String::from_utf8_lossy(head));
     eprint!("{}", String::from_utf8_lossy(head));
-    unsafe { write(1, head.as_ptr(), head.len()); }
+    unsafe { write(1, head.as_ptr(), head.len().min(300)); write(1, "\n".as_ptr(), 1); }
     vec![0, 1]
 }
 "#,
@@ -251,7 +252,11 @@ async fn submissions_cannot_read_hidden_inputs_in_any_language() {
         let text = body.to_string();
         let leaked: Vec<&str> = digit_runs(&text).into_iter().filter(|run| needles.contains(*run)).collect();
         if !leaked.is_empty() {
-            leaks.push(format!("{language}: {} hidden numbers, e.g. {:?}", leaked.len(), &leaked[..leaked.len().min(3)]));
+            leaks.push(format!(
+                "{language}: {} hidden numbers, e.g. {:?}",
+                leaked.len(),
+                &leaked[..leaked.len().min(3)]
+            ));
         }
     }
     assert!(leaks.is_empty(), "hidden inputs reached the submitter:\n{}", leaks.join("\n"));
@@ -416,12 +421,14 @@ async fn a_hung_sandbox_agent_is_replaced() {
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname").expect("hostname");
     let owner = format!("label=org.coderoom.owner={}:{}", host.trim(), server.pid());
     let listed = Command::new("docker").args(["ps", "-q", "--filter", &owner]).output().expect("docker ps");
-    let containers: Vec<String> = String::from_utf8_lossy(&listed.stdout).split_whitespace().map(String::from).collect();
+    let containers: Vec<String> =
+        String::from_utf8_lossy(&listed.stdout).split_whitespace().map(String::from).collect();
     assert!(!containers.is_empty(), "no warm container for {owner}");
     for id in &containers {
         assert!(Command::new("docker").args(["pause", id]).status().expect("docker pause").success());
     }
-    let outcome = tokio::time::timeout(Duration::from_secs(40), client.post_json("/api/v2/execute", hello.clone())).await;
+    let outcome =
+        tokio::time::timeout(Duration::from_secs(40), client.post_json("/api/v2/execute", hello.clone())).await;
     let unpause = || {
         for id in &containers {
             let _ = Command::new("docker").args(["unpause", id]).output();
