@@ -1,9 +1,16 @@
-//! Where judged programs run: the judge only needs "compile and run these files with this
-//! stdin", and [`execute`] asks the Docker sandbox for exactly that. It is the one place the
-//! judge calls the sandbox; there is no other way to run a candidate's code.
+//! Where judged programs run: the judge only needs "compile these files once, then run them
+//! with each of these inputs", and [`execute`] asks the Docker sandbox for exactly that. It is
+//! the one place the judge calls the sandbox; there is no other way to run a candidate's code.
 
 use super::Language;
-use crate::sandbox::{ExecuteRequest, LimitInput, RequestFile, Sandbox, SandboxError, StageResult};
+use crate::sandbox::{
+    ExecuteRequest, LimitInput, RequestFile, RunOutput, RunSpec, Sandbox, SandboxError, StageLimits, StageResult,
+};
+
+/// Room on a run's result channel: every answer of every test (reverse-string's are ~45 KB
+/// each) plus each test's captured prints. Separate from the stdout cap, which the program's
+/// own prints count against.
+const RESULTS_CAP: u64 = 8 * 1024 * 1024;
 
 /// What one judged program needs.
 #[derive(Debug, Clone)]
@@ -11,21 +18,29 @@ pub struct ExecRequest {
     pub language: Language,
     /// Relative file name → content; the first is the main file.
     pub files: Vec<(String, String)>,
-    pub stdin: String,
+    /// The program runs once per entry, in order, after one compile.
+    pub runs: Vec<RunInput>,
 }
 
-/// The compile stage (for compiled languages) and the run stage (absent when compiling failed).
-/// Stages use the sandbox's Piston shape: `status` is None on success, else RE, SG, TO, OL,
-/// EL or XX, and `message` says why (e.g. "Memory limit exceeded").
+/// One run: its whole stdin and the CPU time it may use.
+#[derive(Debug, Clone)]
+pub struct RunInput {
+    pub stdin: Vec<u8>,
+    pub cpu_ms: u64,
+}
+
+/// The compile stage (for compiled languages) and one outcome per run (none when compiling
+/// failed). Stages use the sandbox's Piston shape: `status` is None on success, else RE, SG,
+/// TO, OL or EL, and `message` says why (e.g. "Memory limit exceeded").
 #[derive(Debug, Clone, Default)]
 pub struct ExecOutput {
     pub compile: Option<StageResult>,
-    pub run: Option<StageResult>,
+    pub runs: Vec<RunOutput>,
 }
 
 /// Compiles and runs one judged program in the sandbox. `user` identifies the requester for
-/// the sandbox's fair queueing. Limits are left at the sandbox's configured maxima: the judge
-/// enforces each problem's own budget itself.
+/// the sandbox's fair queueing. Each run's CPU time is limited to its `cpu_ms` (never above
+/// the sandbox's maximum), measured by the sandbox over everything the run started.
 pub async fn execute(sandbox: &Sandbox, user: &str, request: ExecRequest) -> Result<ExecOutput, SandboxError> {
     let piston = ExecuteRequest {
         language: request.language.sandbox_name().to_string(),
@@ -35,12 +50,29 @@ pub async fn execute(sandbox: &Sandbox, user: &str, request: ExecRequest) -> Res
             .into_iter()
             .map(|(name, content)| RequestFile { name: Some(name), content, encoding: None })
             .collect(),
-        stdin: request.stdin,
         compile_timeout: LimitInput::Default,
         run_timeout: LimitInput::Default,
         ..ExecuteRequest::default()
     };
-    let result = sandbox.execute(user, piston).await?;
-    let compiled = result.compile.as_ref().is_none_or(StageResult::succeeded);
-    Ok(ExecOutput { compile: result.compile, run: compiled.then_some(result.run) })
+    let job = sandbox.prepare(piston)?;
+    let runs = request
+        .runs
+        .into_iter()
+        .map(|run| RunSpec {
+            stdin: run.stdin,
+            limits: StageLimits { cpu_ms: run.cpu_ms.min(job.run.cpu_ms), ..job.run },
+            results_cap: RESULTS_CAP,
+        })
+        .collect();
+    let output = sandbox.run_program(user, &job, runs).await?;
+    // A stage the sandbox itself could not finish says nothing about the program.
+    let stages = output.compile.iter().chain(output.runs.iter().map(|run| &run.stage));
+    if let Some(failed) = stages.into_iter().find(|stage| stage.status.as_deref() == Some("XX")) {
+        return Err(SandboxError::Unavailable(format!(
+            "code execution failed: {}",
+            failed.message.as_deref().unwrap_or("internal error")
+        )));
+    }
+    let compiled = output.compile.as_ref().is_none_or(StageResult::succeeded);
+    Ok(ExecOutput { compile: output.compile, runs: if compiled { output.runs } else { Vec::new() } })
 }

@@ -1,11 +1,15 @@
 //! The judge: turns a candidate's function into a program (a driver generated per language
-//! from the problem's signature), runs every selected test in ONE compile and run, and
-//! compares each answer on the server with the expected value, which never enters the
-//! sandbox.
+//! from the problem's signature), compiles it once and runs it twice — visible tests, then
+//! hidden tests, each run with only its own tests on stdin — and compares each answer on the
+//! server with the expected value, which never enters the sandbox.
 //!
 //! The driver captures the candidate's prints per test and reports each result as a JSON
-//! line prefixed with a per-run random nonce on the process's real stdout, so nothing a
-//! candidate prints can forge or break a result.
+//! line after a per-run random nonce on the run's result channel (fd 3, its own pipe with its
+//! own cap), so prints neither mix with results nor crowd them out. The candidate's code runs
+//! in the same process and can write there too: records are accepted only once each and in
+//! order, answers are compared here, and the time limit is the sandbox's measure of the run's
+//! CPU time, so a forged record or a replaced clock cannot turn a wrong or slow answer into a
+//! pass.
 
 pub mod compare;
 pub mod drivers;
@@ -18,9 +22,9 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::problems::model::{Problem, TestCase};
+use crate::problems::model::{Compare, Problem, TestCase};
 use crate::problems::types::{Signature, Type};
-use crate::sandbox::{Sandbox, SandboxError, StageResult};
+use crate::sandbox::{RunOutput, Sandbox, SandboxError, StageResult};
 pub use exec::ExecRequest;
 
 /// Largest accepted source, in bytes.
@@ -101,6 +105,17 @@ impl Language {
             "rust" | "rs" => Self::Rust,
             _ => return None,
         })
+    }
+
+    /// CPU time a run gets on top of the problem's time limit: starting the runtime and
+    /// reading the tests (a JVM with its JIT and GC threads costs the most).
+    pub fn startup_allowance_ms(self) -> u64 {
+        match self {
+            Self::Python => 200,
+            Self::JavaScript | Self::TypeScript => 300,
+            Self::Java => 500,
+            Self::C | Self::Cpp | Self::Go | Self::Rust => 100,
+        }
     }
 
     pub fn from_file_name(name: &str) -> Option<Self> {
@@ -198,12 +213,13 @@ pub struct Report {
     /// Compiler output for `compile_error`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compile_output: Option<String>,
-    /// What the program wrote to stderr outside of any test (crashes); omitted when the
-    /// failure happened in a hidden test, since it might reveal the input.
+    /// What the visible run wrote to stderr outside of any test (crashes). The hidden run's
+    /// is never shown.
     pub stderr: String,
     /// One-line explanation of the verdict.
     pub message: String,
-    /// Wall-clock time of the run stage and the candidate's total time inside tests.
+    /// Wall-clock time, the program's own total time inside tests (informational) and peak
+    /// memory, all of the visible run: the hidden run's could encode its input.
     pub time_ms: u64,
     pub solution_time_ms: f64,
     pub memory_bytes: u64,
@@ -255,7 +271,7 @@ pub fn parse_custom_input(signature: &Signature, text: &str) -> Result<serde_jso
     Ok(input)
 }
 
-/// One driver record, as printed after the nonce.
+/// One driver record, as written after the nonce on the run's result channel.
 #[derive(Debug, Deserialize, Default)]
 struct Record {
     #[serde(default)]
@@ -268,6 +284,7 @@ struct Record {
     o: Option<String>,
     #[serde(default)]
     e: Option<String>,
+    /// The time the program says the call took: shown, never used for the verdict.
     #[serde(default)]
     ms: Option<f64>,
     /// The solution could not be loaded (Python/JavaScript syntax error, missing function).
@@ -275,7 +292,141 @@ struct Record {
     compile: Option<String>,
 }
 
+/// What a run's result channel held.
+enum Channel {
+    /// The driver could not load the solution, and says why.
+    NotLoaded(String),
+    /// Records of the first tests, in order. `tampered`: something other than one record per
+    /// test, in order, was written there — only the program itself can have done that.
+    Records { records: Vec<Record>, tampered: bool },
+}
+
+/// Reads a run's result channel strictly: one record per test, each exactly once and in
+/// order, each on its own line after the run's nonce. The nonce only keeps stray writes out;
+/// the program can read it, so nothing here is trusted beyond its place in the sequence.
+fn read_channel(channel: &[u8], nonce: &str, count: usize) -> Channel {
+    let text = String::from_utf8_lossy(channel);
+    // A last line without its newline was cut off when the program died.
+    let complete = match text.rfind('\n') {
+        Some(end) => &text[..=end],
+        None => "",
+    };
+    let prefix = format!("{nonce} ");
+    let mut records = Vec::new();
+    for (position, line) in complete.lines().enumerate() {
+        let record = line.strip_prefix(&prefix).and_then(|json| serde_json::from_str::<Record>(json).ok());
+        match record {
+            Some(Record { compile: Some(message), .. }) if position == 0 => return Channel::NotLoaded(message),
+            Some(record) if record.compile.is_none() && record.i == Some(records.len()) && records.len() < count => {
+                records.push(record)
+            }
+            _ => return Channel::Records { records, tampered: true },
+        }
+    }
+    Channel::Records { records, tampered: false }
+}
+
+/// One test's outcome inside a run.
+struct Outcome {
+    status: TestStatus,
+    actual: Option<Value>,
+    output: String,
+    error: Option<String>,
+    time_ms: f64,
+}
+
+impl Outcome {
+    fn failed(status: TestStatus, error: Option<String>) -> Self {
+        Self { status, actual: None, output: String::new(), error, time_ms: 0.0 }
+    }
+}
+
+/// How a run's records become outcomes.
+struct Checker {
+    custom: bool,
+    answer_type: Option<Type>,
+    rule: Compare,
+    /// The CPU time the sandbox allowed each run, and the problem's limit it stands for.
+    cpu_limit_ms: u64,
+    time_limit_ms: u64,
+}
+
+impl Checker {
+    fn outcome(&self, test: &TestCase, record: Record) -> Outcome {
+        let (status, error) = match record.s.as_deref() {
+            Some("ok") if self.custom => (TestStatus::Passed, None),
+            Some("ok") if self.answer_type.as_ref().is_some_and(|t| t.check(&record.v, "answer").is_err()) => (
+                TestStatus::WrongAnswer,
+                Some(format!(
+                    "the answer is not a {}",
+                    self.answer_type.as_ref().map(ToString::to_string).unwrap_or_default()
+                )),
+            ),
+            Some("ok") if compare::matches(self.rule, &test.expected, &record.v) => (TestStatus::Passed, None),
+            Some("ok") => (TestStatus::WrongAnswer, None),
+            Some("memory") => (TestStatus::MemoryLimit, record.e.or(Some("out of memory".into()))),
+            _ => (TestStatus::RuntimeError, record.e),
+        };
+        Outcome {
+            status,
+            actual: Some(record.v),
+            output: record.o.unwrap_or_default(),
+            error,
+            time_ms: record.ms.unwrap_or(0.0),
+        }
+    }
+
+    /// Every test's outcome in one run. The time limit is the sandbox's measure of the run's
+    /// CPU time, whatever the program reports per test.
+    fn run(&self, tests: &[&TestCase], run: &RunOutput, nonce: &str) -> Result<Vec<Outcome>, String> {
+        let (records, tampered) = match read_channel(&run.results, nonce, tests.len()) {
+            Channel::NotLoaded(message) => return Err(message),
+            Channel::Records { records, tampered } => (records, tampered),
+        };
+        let reported = records.len();
+        let mut outcomes: Vec<Outcome> =
+            tests.iter().zip(records).map(|(test, record)| self.outcome(test, record)).collect();
+        let over_time = run.stage.status.as_deref() == Some("TO") || run.stage.cpu_time > self.cpu_limit_ms;
+        let slow = || Some(format!("over the time limit of {} ms", self.time_limit_ms));
+        if reported < tests.len() {
+            let (status, error) = if tampered {
+                (TestStatus::RuntimeError, Some("the program wrote to the judge's result channel".into()))
+            } else if over_time {
+                (TestStatus::TimeLimit, slow())
+            } else {
+                let (status, error) = death(&run.stage);
+                (status, Some(error))
+            };
+            outcomes.push(Outcome::failed(status, error));
+            outcomes.extend((outcomes.len()..tests.len()).map(|_| Outcome::failed(TestStatus::Skipped, None)));
+        } else if tampered {
+            if let Some(last) = outcomes.last_mut() {
+                *last = Outcome::failed(
+                    TestStatus::RuntimeError,
+                    Some("the program wrote to the judge's result channel".into()),
+                );
+            }
+        } else if over_time && let Some(last) = outcomes.last_mut() {
+            *last = Outcome::failed(TestStatus::TimeLimit, slow());
+        }
+        Ok(outcomes)
+    }
+}
+
+/// The stdin of one run and the nonce its records carry.
+fn run_input(signature: &Signature, tests: &[&TestCase], cpu_ms: u64) -> (String, exec::RunInput) {
+    let nonce = uuid::Uuid::new_v4().simple().to_string();
+    let inputs: Vec<_> = tests.iter().map(|t| &t.input).collect();
+    let stdin = encode::stdin(&nonce, &signature.params, &inputs);
+    (nonce, exec::RunInput { stdin, cpu_ms })
+}
+
 /// Judges `code` against the selected tests of `problem`.
+///
+/// The program is compiled once and run separately for the visible tests (or the custom
+/// input) and for the hidden ones: the visible run's stdin holds no hidden input, and of the
+/// hidden run only each test's status leaves this function — never its prints, errors,
+/// answers, time or memory, since a program could encode its input in any of them.
 pub async fn judge(
     sandbox: &Sandbox,
     user: &str,
@@ -294,41 +445,43 @@ pub async fn judge(
         Selection::All => (Mode::Submit, false),
         Selection::Custom(_) => (Mode::Run, true),
     };
-    // (test, hidden?) in the order they run: visible first, so failures there are seen first.
-    let tests: Vec<(&TestCase, bool)> = match &selection {
-        Selection::Visible => problem.tests.visible.iter().map(|t| (t, false)).collect(),
-        Selection::All => problem
-            .tests
-            .visible
-            .iter()
-            .map(|t| (t, false))
-            .chain(problem.tests.hidden.iter().map(|t| (t, true)))
-            .collect(),
+    let visible: Vec<&TestCase> = match &selection {
+        Selection::Visible | Selection::All => problem.tests.visible.iter().collect(),
         Selection::Custom(input) => {
             custom_test = TestCase { input: input.clone(), expected: Value::Null, explanation: None };
-            vec![(&custom_test, false)]
+            vec![&custom_test]
         }
     };
-    let nonce = uuid::Uuid::new_v4().simple().to_string();
-    let inputs: Vec<_> = tests.iter().map(|(t, _)| &t.input).collect();
-    let stdin = encode::stdin(&nonce, &signature.params, &inputs);
+    let hidden: Vec<&TestCase> = match &selection {
+        Selection::All => problem.tests.hidden.iter().collect(),
+        Selection::Visible | Selection::Custom(_) => Vec::new(),
+    };
+    let cpu_limit_ms = problem.time_limit_ms + language.startup_allowance_ms();
+    let (visible_nonce, visible_run) = run_input(&signature, &visible, cpu_limit_ms);
+    let mut runs = vec![visible_run];
+    let hidden_nonce = if hidden.is_empty() {
+        None
+    } else {
+        let (nonce, run) = run_input(&signature, &hidden, cpu_limit_ms);
+        runs.push(run);
+        Some(nonce)
+    };
     let files = drivers::program(language, &signature, problem.mutates.as_deref(), code);
-    let request = ExecRequest { language, files, stdin: String::from_utf8_lossy(&stdin).into_owned() };
-    let output = exec::execute(sandbox, user, request).await?;
+    let output = exec::execute(sandbox, user, ExecRequest { language, files, runs }).await?;
+    for (run, name) in output.runs.iter().zip(["visible", "hidden"]) {
+        tracing::debug!(problem = %problem.slug, %language, run = name, cpu_ms = run.stage.cpu_time,
+            wall_ms = run.stage.wall_time, status = ?run.stage.status, "judged run");
+    }
 
     let mut report = Report {
         verdict: Verdict::Accepted,
         passed: 0,
-        total: tests.len(),
+        total: visible.len() + hidden.len(),
         mode,
         language,
         custom,
         tests: Vec::new(),
-        hidden: HiddenSummary {
-            passed: 0,
-            total: tests.iter().filter(|(_, hidden)| *hidden).count(),
-            first_failure: None,
-        },
+        hidden: HiddenSummary { passed: 0, total: hidden.len(), first_failure: None },
         compile_output: None,
         stderr: String::new(),
         message: String::new(),
@@ -336,119 +489,86 @@ pub async fn judge(
         solution_time_ms: 0.0,
         memory_bytes: 0,
     };
-    let run = match output.run {
-        Some(run) => run,
-        None => {
-            let compile = output.compile.unwrap_or_default();
-            report.verdict = Verdict::CompileError;
-            report.compile_output = Some(cap(&format!("{}{}", compile.stdout, compile.stderr)));
-            report.message = compile.message.unwrap_or_else(|| "Compilation failed".into());
-            return Ok(report);
-        }
+    let mut runs = output.runs.into_iter();
+    let Some(visible_run) = runs.next() else {
+        let compile = output.compile.unwrap_or_default();
+        report.verdict = Verdict::CompileError;
+        report.compile_output = Some(cap(&format!("{}{}", compile.stdout, compile.stderr)));
+        report.message = compile.message.unwrap_or_else(|| "Compilation failed".into());
+        return Ok(report);
     };
-    report.time_ms = run.wall_time;
-    report.memory_bytes = run.memory;
-
-    let mut records: Vec<Option<Record>> = (0..tests.len()).map(|_| None).collect();
-    let prefix = format!("{nonce} ");
-    for line in run.stdout.lines() {
-        let Some(json) = line.strip_prefix(&prefix) else {
-            continue;
-        };
-        let Ok(record) = serde_json::from_str::<Record>(json) else {
-            continue;
-        };
-        if let Some(message) = record.compile {
+    let answer_type = match (&signature.returns, &problem.mutates) {
+        (Type::Void, Some(name)) => signature.params.iter().find(|p| &p.name == name).map(|p| p.ty.clone()),
+        (returns, _) => Some(returns.clone()),
+    };
+    let checker = Checker {
+        custom,
+        answer_type,
+        rule: problem.comparison(),
+        // The limit the sandbox applied: never above its own maximum.
+        cpu_limit_ms: cpu_limit_ms.min(sandbox.config().run_cpu_time),
+        time_limit_ms: problem.time_limit_ms,
+    };
+    let visible_outcomes = match checker.run(&visible, &visible_run, &visible_nonce) {
+        Ok(outcomes) => outcomes,
+        Err(message) => {
             report.verdict = Verdict::CompileError;
             report.compile_output = Some(cap(&message));
             report.message = "The solution could not be loaded".into();
             return Ok(report);
         }
-        if let Some(slot) = record.i.and_then(|i| records.get_mut(i)) {
-            *slot = Some(record);
-        }
-    }
-
-    let answer_type = match (&signature.returns, &problem.mutates) {
-        (Type::Void, Some(name)) => signature.params.iter().find(|p| &p.name == name).map(|p| p.ty.clone()),
-        (returns, _) => Some(returns.clone()),
     };
-    let rule = problem.comparison();
-    let budget = problem.time_limit_ms as f64;
-    let mut elapsed = 0.0;
-    let mut died_at: Option<usize> = None;
+    report.time_ms = visible_run.stage.wall_time;
+    report.memory_bytes = visible_run.stage.memory;
+    report.stderr = cap(&visible_run.stage.stderr);
+    let hidden_statuses: Vec<TestStatus> = match (runs.next(), &hidden_nonce) {
+        (Some(run), Some(nonce)) => match checker.run(&hidden, &run, nonce) {
+            Ok(outcomes) => outcomes.into_iter().map(|o| o.status).collect(),
+            // It loaded for the visible tests: whatever stopped it now is a runtime error.
+            Err(_) => std::iter::once(TestStatus::RuntimeError)
+                .chain(std::iter::repeat(TestStatus::Skipped))
+                .take(hidden.len())
+                .collect(),
+        },
+        _ => Vec::new(),
+    };
+
     let mut first_failure: Option<(usize, TestStatus)> = None;
-    for (index, ((test, hidden), record)) in tests.iter().zip(records).enumerate() {
-        let (status, actual, output, error, time_ms) = match record {
-            Some(record) => {
-                let time_ms = record.ms.unwrap_or(0.0);
-                elapsed += time_ms;
-                let (status, error) = match record.s.as_deref() {
-                    _ if elapsed > budget => {
-                        (TestStatus::TimeLimit, Some(format!("over the time limit of {} ms", problem.time_limit_ms)))
-                    }
-                    Some("ok") if custom => (TestStatus::Passed, None),
-                    Some("ok") if answer_type.as_ref().is_some_and(|t| t.check(&record.v, "answer").is_err()) => (
-                        TestStatus::WrongAnswer,
-                        Some(format!(
-                            "the answer is not a {}",
-                            answer_type.as_ref().map(ToString::to_string).unwrap_or_default()
-                        )),
-                    ),
-                    Some("ok") if compare::matches(rule, &test.expected, &record.v) => (TestStatus::Passed, None),
-                    Some("ok") => (TestStatus::WrongAnswer, None),
-                    Some("memory") => (TestStatus::MemoryLimit, record.e.or(Some("out of memory".into()))),
-                    _ => (TestStatus::RuntimeError, record.e),
-                };
-                (status, Some(record.v), record.o.unwrap_or_default(), error, time_ms)
-            }
-            None if died_at.is_none() => {
-                died_at = Some(index);
-                let (status, error) = death(&run);
-                (status, None, String::new(), Some(error), 0.0)
-            }
-            None => (TestStatus::Skipped, None, String::new(), None, 0.0),
-        };
+    for (index, (test, outcome)) in visible.iter().zip(visible_outcomes).enumerate() {
+        if outcome.status == TestStatus::Passed {
+            report.passed += 1;
+        } else if outcome.status != TestStatus::Skipped && first_failure.is_none() {
+            first_failure = Some((index, outcome.status));
+        }
+        report.solution_time_ms += outcome.time_ms;
+        report.tests.push(VisibleResult {
+            index,
+            status: outcome.status,
+            input: Value::Object(test.input.clone()),
+            expected: (!custom).then(|| test.expected.clone()),
+            actual: outcome.actual,
+            output: cap(&outcome.output),
+            error: outcome.error.map(|e| cap(&e)),
+            time_ms: outcome.time_ms,
+        });
+    }
+    for status in hidden_statuses {
         if status == TestStatus::Passed {
             report.passed += 1;
-            if *hidden {
-                report.hidden.passed += 1;
-            }
-        } else if status != TestStatus::Skipped && first_failure.is_none() {
-            first_failure = Some((index, status));
-        }
-        if *hidden {
-            if status != TestStatus::Passed && status != TestStatus::Skipped && report.hidden.first_failure.is_none() {
-                report.hidden.first_failure = Some(status);
-            }
-        } else {
-            report.tests.push(VisibleResult {
-                index,
-                status,
-                input: Value::Object(test.input.clone()),
-                expected: (!custom).then(|| test.expected.clone()),
-                actual,
-                output: cap(&output),
-                error: error.map(|e| cap(&e)),
-                time_ms,
-            });
+            report.hidden.passed += 1;
+        } else if status != TestStatus::Skipped && report.hidden.first_failure.is_none() {
+            report.hidden.first_failure = Some(status);
         }
     }
-    report.solution_time_ms = (elapsed * 1000.0).round() / 1000.0;
-    let failed_in_hidden = first_failure.is_some_and(|(index, _)| tests[index].1);
+    report.solution_time_ms = (report.solution_time_ms * 1000.0).round() / 1000.0;
     if let Some((index, status)) = first_failure {
         report.verdict = status.verdict().unwrap_or(Verdict::RuntimeError);
-        report.message = if failed_in_hidden {
-            format!("{} on a hidden test", describe(report.verdict))
-        } else {
-            format!("{} on test {}", describe(report.verdict), index + 1)
-        };
+        report.message = format!("{} on test {}", describe(report.verdict), index + 1);
+    } else if let Some(status) = report.hidden.first_failure {
+        report.verdict = status.verdict().unwrap_or(Verdict::RuntimeError);
+        report.message = format!("{} on a hidden test", describe(report.verdict));
     } else {
         report.message = if custom { "Finished".into() } else { format!("All {} tests passed", report.total) };
-    }
-    // Crash output may echo a hidden input; it is shown only for failures in visible tests.
-    if !failed_in_hidden {
-        report.stderr = cap(&run.stderr);
     }
     Ok(report)
 }
@@ -504,4 +624,82 @@ pub fn prefix(text: &str, max: usize) -> &str {
         end -= 1;
     }
     &text[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn checker() -> Checker {
+        Checker {
+            custom: false,
+            answer_type: Some(Type::Int),
+            rule: Compare::Exact,
+            cpu_limit_ms: 1000,
+            time_limit_ms: 900,
+        }
+    }
+
+    fn record(i: usize, v: i64) -> String {
+        format!("N {}\n", json!({"i": i, "s": "ok", "v": v, "ms": 0.5, "o": ""}))
+    }
+
+    /// The statuses of three tests expecting 0, 1, 2, given the result channel and the stage.
+    fn statuses(results: &str, status: Option<&str>, cpu_time: u64) -> Vec<TestStatus> {
+        let cases: Vec<TestCase> =
+            (0..3).map(|k| TestCase { input: serde_json::Map::new(), expected: json!(k), explanation: None }).collect();
+        let tests: Vec<&TestCase> = cases.iter().collect();
+        let stage = StageResult {
+            status: status.map(str::to_string),
+            code: Some(if status.is_some() { 1 } else { 0 }),
+            cpu_time,
+            ..StageResult::default()
+        };
+        let run = RunOutput { stage, results: results.as_bytes().to_vec() };
+        let outcomes = checker().run(&tests, &run, "N").unwrap_or_default();
+        outcomes.into_iter().map(|o| o.status).collect()
+    }
+
+    use TestStatus::{Passed, RuntimeError, Skipped, TimeLimit, WrongAnswer};
+
+    #[test]
+    fn each_record_counts_once_and_in_order() {
+        let all = format!("{}{}{}", record(0, 0), record(1, 1), record(2, 2));
+        assert_eq!(statuses(&all, None, 10), [Passed, Passed, Passed]);
+        assert_eq!(
+            statuses(&format!("{}{}", record(0, 0), record(1, 5)), Some("RE"), 10),
+            [Passed, WrongAnswer, RuntimeError]
+        );
+        // A duplicate, a record out of order, a line without the nonce, one record too many.
+        let duplicate = format!("{}{}{}{}", record(0, 0), record(0, 0), record(1, 1), record(2, 2));
+        assert_eq!(statuses(&duplicate, None, 10), [Passed, RuntimeError, Skipped]);
+        let ahead = format!("{}{}{}", record(1, 1), record(0, 0), record(2, 2));
+        assert_eq!(statuses(&ahead, None, 10), [RuntimeError, Skipped, Skipped]);
+        let stray = format!("{}{{\"i\":1,\"s\":\"ok\",\"v\":1}}\n{}", record(0, 0), record(2, 2));
+        assert_eq!(statuses(&stray, None, 10), [Passed, RuntimeError, Skipped]);
+        let extra = format!("{all}{}", record(2, 2));
+        assert_eq!(statuses(&extra, None, 10), [Passed, Passed, RuntimeError]);
+        // A last line cut off by the program's death is neither a record nor tampering.
+        let cut = format!("{}N {{\"i\":1,\"s\":\"ok\"", record(0, 0));
+        assert_eq!(statuses(&cut, Some("SG"), 10), [Passed, RuntimeError, Skipped]);
+    }
+
+    #[test]
+    fn time_is_the_sandbox_measure() {
+        let all = format!("{}{}{}", record(0, 0), record(1, 1), record(2, 2));
+        // Every record claims half a millisecond; the run used more CPU than allowed.
+        assert_eq!(statuses(&all, None, 1001), [Passed, Passed, TimeLimit]);
+        assert_eq!(statuses(&all, Some("TO"), 900), [Passed, Passed, TimeLimit]);
+        assert_eq!(statuses(&record(0, 0), Some("TO"), 1200), [Passed, TimeLimit, Skipped]);
+    }
+
+    #[test]
+    fn a_load_failure_is_only_believed_first() {
+        let compile = format!("N {}\n", json!({"compile": "SyntaxError"}));
+        let tests: Vec<&TestCase> = Vec::new();
+        let run = RunOutput { stage: StageResult::default(), results: compile.as_bytes().to_vec() };
+        assert_eq!(checker().run(&tests, &run, "N").err().as_deref(), Some("SyntaxError"));
+        assert_eq!(statuses(&format!("{}{compile}", record(0, 0)), Some("RE"), 10), [Passed, RuntimeError, Skipped]);
+    }
 }

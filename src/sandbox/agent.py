@@ -5,13 +5,23 @@
 # but keeps only CAP_SETUID, CAP_SETGID and CAP_KILL: it forks each stage as the unprivileged job
 # user with resource limits, streams the output back, enforces wall/CPU time and output caps, and
 # after every job kills every other process in the container's PID namespace (as PID 1 it is the
-# only survivor of kill(-1)) and wipes the writable directories, so the next job starts clean.
+# only survivor of kill(-1)) and wipes the writable directories (and POSIX message queues), so
+# the next job starts clean.
+#
+# A stage's CPU time is that of the whole container (its cgroup) minus the agent's own, so work
+# handed to a background process, a thread or a double-forked child counts the same as the
+# program's, whatever the program reports about itself.
+#
+# A stage may get a result channel (`results_cap` > 0): a pipe on the program's fd 3, streamed
+# back as `"s":"results"` with its own cap, so that what the program prints on stdout cannot
+# crowd out what a judge driver reports there.
 #
 # Requests:  {"op":"prepare","files":[{"path","b64"}]}
-#            {"op":"stage","stage","argv","env","timeout_ms","cpu_ms","output_cap","stdin_b64","keep_stdin"}
+#            {"op":"stage","stage","argv","env","timeout_ms","cpu_ms","output_cap","results_cap",
+#             "stdin_b64","keep_stdin"}
 #            {"op":"stdin","b64"} {"op":"signal","signal":N} {"op":"cleanup"}
 # Events:    {"ev":"hello"} {"ev":"prepared"} {"ev":"failed","message"}
-#            {"ev":"data","s":"stdout"|"stderr","d":b64}
+#            {"ev":"data","s":"stdout"|"stderr"|"results","d":b64}
 #            {"ev":"exit","stage","code","signal","status","message","cpu_time","wall_time","memory"}
 #            {"ev":"clean"} {"ev":"dirty","message"}
 import base64
@@ -29,7 +39,10 @@ import time
 UID = int(sys.argv[1])
 GID = int(sys.argv[2])
 WORKSPACE = "/work"
-SCRATCH_DIRS = ["/work", "/tmp", "/dev/shm"]
+# /dev/mqueue holds POSIX message queues, which outlive the processes that create them.
+SCRATCH_DIRS = ["/work", "/tmp", "/dev/shm", "/dev/mqueue"]
+# The program's end of the result channel.
+RESULTS_FD = 3
 FILE_SIZE_LIMIT = int(sys.argv[3]) if len(sys.argv) > 3 else 16 * 1024 * 1024
 OPEN_FILES_LIMIT = 256
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -187,6 +200,46 @@ def cpu_ms_of(pid):
         return 0
 
 
+def container_cpu_ns():
+    """CPU time used by every process of this container so far (cgroup v2 or v1), or None."""
+    try:
+        with open("/sys/fs/cgroup/cpu.stat") as f:
+            for line in f:
+                key, _, value = line.partition(" ")
+                if key == "usage_usec":
+                    return int(value) * 1000
+    except (OSError, ValueError):
+        pass
+    for path in ("/sys/fs/cgroup/cpuacct/cpuacct.usage", "/sys/fs/cgroup/cpu,cpuacct/cpuacct.usage"):
+        try:
+            with open(path) as f:
+                return int(f.read())
+        except (OSError, ValueError):
+            continue
+    return None
+
+
+def agent_cpu_ns():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return int((usage.ru_utime + usage.ru_stime) * 1e9)
+
+
+class CpuMeter:
+    """CPU time of everything a stage started: the container's total minus the agent's own."""
+
+    def __init__(self):
+        self.container = container_cpu_ns()
+        self.agent = agent_cpu_ns()
+
+    def used_ms(self, own_ms):
+        """The larger of the container-wide figure and the program's own (`own_ms`, also the
+        fallback where the cgroup cannot be read)."""
+        total = container_cpu_ns()
+        if self.container is None or total is None:
+            return own_ms
+        return max(own_ms, (total - self.container - (agent_cpu_ns() - self.agent)) // 1_000_000)
+
+
 def peak_rss(pid):
     """VmHWM of a live process in bytes (its current program only), else 0."""
     try:
@@ -199,10 +252,13 @@ def peak_rss(pid):
     return 0
 
 
-def spawn(argv, env, cpu_ms):
+def spawn(argv, env, cpu_ms, results):
     in_r, in_w = os.pipe()
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
+    # Created as the job user: a runtime that can only name a file (Java) reopens its end
+    # through /proc/self/fd, which a root-owned pipe would refuse.
+    res_r, res_w = as_job_user(os.pipe) if results else (None, None)
     pid = os.fork()
     if pid == 0:
         try:
@@ -218,7 +274,11 @@ def spawn(argv, env, cpu_ms):
             os.dup2(in_r, 0)
             os.dup2(out_w, 1)
             os.dup2(err_w, 2)
-            os.closerange(3, 65536)
+            if res_w is not None:
+                if res_w != RESULTS_FD:
+                    os.dup2(res_w, RESULTS_FD)
+                os.set_inheritable(RESULTS_FD, True)
+            os.closerange(RESULTS_FD + 1 if res_w is not None else RESULTS_FD, 65536)
             os.setgroups([])
             os.setresgid(GID, GID, GID)
             os.setresuid(UID, UID, UID)
@@ -237,7 +297,9 @@ def spawn(argv, env, cpu_ms):
     os.close(in_r)
     os.close(out_w)
     os.close(err_w)
-    return pid, in_w, out_r, err_r
+    if res_w is not None:
+        os.close(res_w)
+    return pid, in_w, out_r, err_r, res_r
 
 
 class Agent:
@@ -289,7 +351,7 @@ class Agent:
                 except BlockingIOError:
                     pass
                 reaper.reap()
-            elif key.data in ("stdout", "stderr"):
+            elif key.data in ("stdout", "stderr", "results"):
                 self.read_output(key.fd, key.data)
             elif key.data == "stdin":
                 self.write_stdin()
@@ -383,11 +445,11 @@ class Agent:
             os.close(fd)
             st["open"] -= 1
             return
-        room = st["cap"] - st["sizes"][stream]
+        room = st["caps"][stream] - st["sizes"][stream]
         if len(chunk) > room:
             chunk = chunk[: max(room, 0)]
             if st["status"] is None:
-                st["status"] = "OL" if stream == "stdout" else "EL"
+                st["status"] = "EL" if stream == "stderr" else "OL"
                 st["message"] = stream + " length exceeded"
             self.kill_stage()
         st["sizes"][stream] += len(chunk)
@@ -405,30 +467,35 @@ class Agent:
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8", "TMPDIR": "/tmp"}
         env.update(cmd.get("env") or {})
         oom_before = oom_kills()
+        meter = CpuMeter()
+        results_cap = int(cmd.get("results_cap") or 0)
         # A forked child inherits our resident size in its peak (ru_maxrss), so programs smaller
         # than the agent would all report its ~10 MB: keep that baseline, and sample the real
         # program's own peak while it runs.
         baseline = peak_rss(os.getpid())
         sampled = 0
         start = time.monotonic()
-        pid, in_w, out_r, err_r = spawn(cmd["argv"], env, cmd["cpu_ms"])
-        for fd in (in_w, out_r, err_r):
-            os.set_blocking(fd, False)
+        pid, in_w, out_r, err_r, res_r = spawn(cmd["argv"], env, cmd["cpu_ms"], results_cap > 0)
+        for fd in (in_w, out_r, err_r, res_r):
+            if fd is not None:
+                os.set_blocking(fd, False)
         self.stage = st = {
             "pid": pid,
             "stdin_fd": in_w,
             "stdin_buf": bytearray(base64.b64decode(cmd.get("stdin_b64") or "")),
             "stdin_registered": False,
             "keep_stdin": bool(cmd.get("keep_stdin")),
-            "cap": int(cmd["output_cap"]),
-            "sizes": {"stdout": 0, "stderr": 0},
-            "open": 2,
+            "caps": {"stdout": int(cmd["output_cap"]), "stderr": int(cmd["output_cap"]), "results": results_cap},
+            "sizes": {"stdout": 0, "stderr": 0, "results": 0},
+            "open": 3 if res_r is not None else 2,
             "status": None,
             "message": None,
             "killed": False,
         }
         self.sel.register(out_r, selectors.EVENT_READ, "stdout")
         self.sel.register(err_r, selectors.EVENT_READ, "stderr")
+        if res_r is not None:
+            self.sel.register(res_r, selectors.EVENT_READ, "results")
         self.want_stdin()
         deadline = start + cmd["timeout_ms"] / 1000.0
         cpu_limit = cmd["cpu_ms"]
@@ -443,7 +510,7 @@ class Agent:
                 break
             if now >= next_cpu_check:
                 next_cpu_check = now + 0.05
-                if cpu_ms_of(pid) > cpu_limit and st["status"] is None:
+                if meter.used_ms(cpu_ms_of(pid)) > cpu_limit and st["status"] is None:
                     st["status"], st["message"] = "TO", "CPU time limit exceeded"
                     self.kill_stage()
             self.poll(min(deadline, next_cpu_check) - now)
@@ -458,7 +525,7 @@ class Agent:
         while st["open"] > 0 and time.monotonic() < drain_until:
             self.poll(0.05)
         for key in list(self.sel.get_map().values()):
-            if key.data in ("stdout", "stderr", "stdin"):
+            if key.data in ("stdout", "stderr", "results", "stdin"):
                 self.sel.unregister(key.fd)
                 os.close(key.fd)
         if st["stdin_fd"] is not None and not st["stdin_registered"]:
@@ -469,7 +536,7 @@ class Agent:
         self.stage = None
         status, usage = reaper.finished.pop(pid)
         reaper.finished.clear()
-        cpu_ms = int((usage.ru_utime + usage.ru_stime) * 1000)
+        cpu_ms = meter.used_ms(int((usage.ru_utime + usage.ru_stime) * 1000))
         memory = usage.ru_maxrss * 1024
         if memory <= baseline * 1.05 and sampled:
             memory = sampled

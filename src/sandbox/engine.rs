@@ -38,6 +38,8 @@ const OWNER_LABEL: &str = "org.coderoom.owner";
 const AGENT_OVERHEAD: u64 = 16 * 1024 * 1024;
 /// Grace beyond a stage's own time limit before the container is presumed stuck and destroyed.
 const STAGE_GRACE: Duration = Duration::from_secs(5);
+/// Longest the agent may take to write a job's files before the container is presumed stuck.
+const PREPARE_DEADLINE: Duration = Duration::from_secs(10);
 
 /// What the agent tells us, one JSON line at a time.
 #[derive(Debug, Deserialize)]
@@ -61,6 +63,30 @@ struct ExitEvent {
     cpu_time: u64,
     wall_time: u64,
     memory: u64,
+}
+
+/// One run of a job's program (after its compile stage, if any).
+#[derive(Debug, Clone)]
+pub struct RunSpec {
+    pub stdin: Vec<u8>,
+    pub limits: StageLimits,
+    /// Bytes the program may write to its result channel (fd 3); 0: no channel.
+    pub results_cap: u64,
+}
+
+/// One run's outcome, and what the program wrote to its result channel.
+#[derive(Debug, Clone, Default)]
+pub struct RunOutput {
+    pub stage: StageResult,
+    pub results: Vec<u8>,
+}
+
+/// A program compiled once and run once per [`RunSpec`].
+#[derive(Debug, Clone, Default)]
+pub struct ProgramOutput {
+    pub compile: Option<StageResult>,
+    /// One per run asked for; empty when the compile stage failed.
+    pub runs: Vec<RunOutput>,
 }
 
 /// Streamed to interactive clients while a job runs.
@@ -400,38 +426,65 @@ impl Engine {
         });
     }
 
-    /// Runs a validated job to the end. Failures inside the sandbox come back as status `XX`;
-    /// only an engine that cannot run anything at all is an error.
-    pub async fn run(self: &Arc<Self>, job: &Job, mut io: JobIo) -> Result<ExecuteResult, EngineError> {
+    /// Runs a validated Piston job to the end. Failures inside the sandbox come back as status
+    /// `XX`; only an engine that cannot run anything at all is an error.
+    pub async fn run(self: &Arc<Self>, job: &Job, io: JobIo) -> Result<ExecuteResult, EngineError> {
+        let runs = [RunSpec { stdin: job.stdin.clone(), limits: job.run, results_cap: 0 }];
+        let output = self.run_program(job, &runs, io).await?;
+        let compile = output.compile;
+        let run = match output.runs.into_iter().next() {
+            Some(run) => run.stage,
+            // Piston reports a failed compile stage as the run stage too.
+            None => compile.clone().unwrap_or_default(),
+        };
+        Ok(ExecuteResult { language: job.runtime.language.clone(), version: job.runtime.version.clone(), run, compile })
+    }
+
+    /// Compiles a job's program once and runs it once per entry of `runs`, in order, in one
+    /// container. Each run starts after everything the previous one started has been killed.
+    /// A sandbox failure marks the stages it cut short as `XX`.
+    pub async fn run_program(
+        self: &Arc<Self>,
+        job: &Job,
+        runs: &[RunSpec],
+        mut io: JobIo,
+    ) -> Result<ProgramOutput, EngineError> {
         let image = job.runtime.image.clone();
         let mut sandbox = self.checkout(&image).await?;
-        let outcome = self.drive(&mut sandbox, job, &mut io).await;
-        let result = match outcome {
-            Ok(result) => {
-                self.checkin(image, sandbox);
-                result
-            }
+        let mut output = ProgramOutput::default();
+        match self.drive(&mut sandbox, job, runs, &mut io, &mut output).await {
+            Ok(()) => self.checkin(image, sandbox),
             Err(err) => {
                 tracing::warn!(container = %sandbox.id, error = %err, "sandbox job failed: discarding the container");
                 self.discard(image, sandbox);
                 let failed = StageResult::internal(err.to_string());
-                ExecuteResult {
-                    language: job.runtime.language.clone(),
-                    version: job.runtime.version.clone(),
-                    run: failed.clone(),
-                    compile: job.runtime.compile.as_ref().map(|_| failed),
+                if job.runtime.compile.is_some() {
+                    output.compile = Some(failed.clone());
                 }
+                output.runs = runs.iter().map(|_| RunOutput { stage: failed.clone(), results: Vec::new() }).collect();
             }
-        };
-        Ok(result)
+        }
+        Ok(output)
     }
 
-    async fn drive(&self, sandbox: &mut Sandbox, job: &Job, io: &mut JobIo) -> Result<ExecuteResult, EngineError> {
+    async fn drive(
+        &self,
+        sandbox: &mut Sandbox,
+        job: &Job,
+        runs: &[RunSpec],
+        io: &mut JobIo,
+        output: &mut ProgramOutput,
+    ) -> Result<(), EngineError> {
         let b64 = base64::engine::general_purpose::STANDARD;
         let files: Vec<_> =
             job.files.iter().map(|(path, bytes)| json!({"path": path, "b64": b64.encode(bytes)})).collect();
-        sandbox.send(json!({"op": "prepare", "files": files})).await?;
-        match sandbox.next().await? {
+        let prepared = tokio::time::timeout(PREPARE_DEADLINE, async {
+            sandbox.send(json!({"op": "prepare", "files": files})).await?;
+            sandbox.next().await
+        })
+        .await
+        .map_err(|_| EngineError::Failed("the sandbox agent did not take the files in time".into()))??;
+        match prepared {
             AgentEvent::Prepared => {}
             AgentEvent::Failed { message } => {
                 return Err(EngineError::Failed(format!("cannot write the files: {message}")));
@@ -439,39 +492,64 @@ impl Engine {
             other => return Err(EngineError::Failed(format!("unexpected agent event {other:?}"))),
         }
         let runtime = &job.runtime;
-        let mut compile = None;
         if let Some(script) = &runtime.compile {
-            let argv = vec!["/bin/sh".to_string(), "-c".to_string(), script.clone(), job.main.clone()];
-            let result = self.stage(sandbox, job, io, "compile", argv, &job.compile, Vec::new(), false).await?;
-            if !result.succeeded() {
-                return Ok(ExecuteResult {
-                    language: runtime.language.clone(),
-                    version: runtime.version.clone(),
-                    run: result.clone(),
-                    compile: Some(result),
-                });
+            let plan = StagePlan {
+                name: "compile",
+                argv: vec!["/bin/sh".to_string(), "-c".to_string(), script.clone(), job.main.clone()],
+                limits: job.compile,
+                stdin: Vec::new(),
+                keep_stdin: false,
+                results_cap: 0,
+            };
+            let (result, _) = self.stage(sandbox, job, io, plan).await?;
+            let compiled = result.succeeded();
+            output.compile = Some(result);
+            if !compiled {
+                return Ok(());
             }
-            compile = Some(result);
         }
-        let mut argv = vec!["/bin/sh".to_string(), "-c".to_string(), runtime.run.clone(), job.main.clone()];
-        argv.extend(job.args.iter().cloned());
-        let interactive = io.interactive;
-        let run = self.stage(sandbox, job, io, "run", argv, &job.run, job.stdin.clone(), interactive).await?;
-        Ok(ExecuteResult { language: runtime.language.clone(), version: runtime.version.clone(), run, compile })
+        for (index, run) in runs.iter().enumerate() {
+            let mut argv = vec!["/bin/sh".to_string(), "-c".to_string(), runtime.run.clone(), job.main.clone()];
+            argv.extend(job.args.iter().cloned());
+            let plan = StagePlan {
+                name: "run",
+                argv,
+                limits: run.limits,
+                stdin: run.stdin.clone(),
+                // Interactive input goes to the first run only.
+                keep_stdin: io.interactive && index == 0,
+                results_cap: run.results_cap,
+            };
+            let (stage, results) = self.stage(sandbox, job, io, plan).await?;
+            output.runs.push(RunOutput { stage, results });
+        }
+        Ok(())
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// One stage, bounded as a whole by its time limit plus a grace: an agent that stops
+    /// answering (or a Docker call that hangs) fails the job, and the container is replaced.
     async fn stage(
         &self,
         sandbox: &mut Sandbox,
         job: &Job,
         io: &mut JobIo,
-        stage: &'static str,
-        argv: Vec<String>,
-        limits: &StageLimits,
-        stdin: Vec<u8>,
-        keep_stdin: bool,
-    ) -> Result<StageResult, EngineError> {
+        plan: StagePlan,
+    ) -> Result<(StageResult, Vec<u8>), EngineError> {
+        let deadline = tokio::time::Instant::now() + Duration::from_millis(plan.limits.timeout_ms) + STAGE_GRACE;
+        let name = plan.name;
+        tokio::time::timeout_at(deadline, self.stage_until_exit(sandbox, job, io, plan))
+            .await
+            .map_err(|_| EngineError::Failed(format!("the {name} stage did not end")))?
+    }
+
+    async fn stage_until_exit(
+        &self,
+        sandbox: &mut Sandbox,
+        job: &Job,
+        io: &mut JobIo,
+        plan: StagePlan,
+    ) -> Result<(StageResult, Vec<u8>), EngineError> {
+        let StagePlan { name: stage, argv, limits, stdin, keep_stdin, results_cap } = plan;
         let wanted_memory = limits.memory_bytes + AGENT_OVERHEAD;
         if sandbox.memory_limit != wanted_memory {
             let update = ContainerUpdateBody {
@@ -495,6 +573,7 @@ impl Engine {
                 "timeout_ms": limits.timeout_ms,
                 "cpu_ms": limits.cpu_ms,
                 "output_cap": limits.output_cap,
+                "results_cap": results_cap,
                 "stdin_b64": b64.encode(&stdin),
                 "keep_stdin": keep_stdin,
             }))
@@ -505,8 +584,8 @@ impl Engine {
         let mut stdout = Vec::new();
         let mut stderr = Vec::new();
         let mut output = Vec::new();
+        let mut results = Vec::new();
         let mut decoders = (Utf8Stream::default(), Utf8Stream::default());
-        let deadline = tokio::time::Instant::now() + Duration::from_millis(limits.timeout_ms) + STAGE_GRACE;
         loop {
             let control = async {
                 match io.control.as_mut() {
@@ -518,10 +597,14 @@ impl Engine {
                 event = sandbox.next() => match event? {
                     AgentEvent::Data { s, d } => {
                         let bytes = b64.decode(d.as_bytes()).map_err(|err| EngineError::Failed(err.to_string()))?;
-                        let (stream, buffer, decoder) = if s == "stderr" {
-                            ("stderr", &mut stderr, &mut decoders.1)
-                        } else {
-                            ("stdout", &mut stdout, &mut decoders.0)
+                        let (stream, buffer, decoder) = match s.as_str() {
+                            // The judge's records: neither program output nor streamed.
+                            "results" => {
+                                results.extend_from_slice(&bytes);
+                                continue;
+                            }
+                            "stderr" => ("stderr", &mut stderr, &mut decoders.1),
+                            _ => ("stdout", &mut stdout, &mut decoders.0),
                         };
                         buffer.extend_from_slice(&bytes);
                         output.extend_from_slice(&bytes);
@@ -536,7 +619,7 @@ impl Engine {
                         if let Some(events) = &io.events {
                             let _ = events.send(StreamEvent::Exit { stage, code: exit.code, signal: exit.signal.clone() });
                         }
-                        return Ok(StageResult {
+                        let result = StageResult {
                             stdout: String::from_utf8_lossy(&stdout).into_owned(),
                             stderr: String::from_utf8_lossy(&stderr).into_owned(),
                             output: String::from_utf8_lossy(&output).into_owned(),
@@ -547,7 +630,8 @@ impl Engine {
                             cpu_time: exit.cpu_time,
                             wall_time: exit.wall_time,
                             memory: exit.memory,
-                        });
+                        };
+                        return Ok((result, results));
                     }
                     AgentEvent::Failed { message } => return Err(EngineError::Failed(message)),
                     other => return Err(EngineError::Failed(format!("unexpected agent event {other:?}"))),
@@ -559,12 +643,19 @@ impl Engine {
                     };
                     sandbox.send(message).await?;
                 }
-                () = tokio::time::sleep_until(deadline) => {
-                    return Err(EngineError::Failed(format!("the {stage} stage did not end")));
-                }
             }
         }
     }
+}
+
+/// What one stage runs.
+struct StagePlan {
+    name: &'static str,
+    argv: Vec<String>,
+    limits: StageLimits,
+    stdin: Vec<u8>,
+    keep_stdin: bool,
+    results_cap: u64,
 }
 
 /// Turns the container's attached output into agent events; the agent's own stderr is logged.

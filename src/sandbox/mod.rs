@@ -26,12 +26,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 pub use api::routes;
-// The judge's entry points: `Sandbox::execute` for one request, `Sandbox::run` with `JobIo`
-// for streamed output and interactive input.
+// The entry points: `Sandbox::execute` for one request, `Sandbox::run` with `JobIo` for
+// streamed output and interactive input, `Sandbox::run_program` for the judge's runs.
 #[allow(unused_imports)]
-pub use engine::{Control, JobIo, StreamEvent};
+pub use engine::{Control, JobIo, ProgramOutput, RunOutput, RunSpec, StreamEvent};
 #[allow(unused_imports)]
-pub use request::{ExecuteRequest, ExecuteResult, Job, LimitInput, RequestFile, StageResult};
+pub use request::{ExecuteRequest, ExecuteResult, Job, LimitInput, RequestFile, StageLimits, StageResult};
 pub use runtimes::{Registry, Runtime};
 
 use crate::config::Problem;
@@ -330,7 +330,6 @@ impl Sandbox {
         images
     }
 
-    #[allow(dead_code)] // for the judge
     pub fn config(&self) -> &SandboxConfig {
         &self.inner.config
     }
@@ -403,8 +402,31 @@ impl Sandbox {
 
     /// Runs a validated job, optionally streaming its output and taking stdin/signals.
     pub async fn run(&self, user: &str, job: &Job, io: JobIo) -> Result<ExecuteResult, SandboxError> {
+        let owned_job = job.clone();
+        self.in_slot(user, job, move |engine| async move { engine.run(&owned_job, io).await }).await
+    }
+
+    /// Compiles `job`'s program once and runs it once per entry of `runs`, in one container and
+    /// one queue slot (the judge: visible tests, then hidden tests).
+    pub async fn run_program(&self, user: &str, job: &Job, runs: Vec<RunSpec>) -> Result<ProgramOutput, SandboxError> {
+        let owned_job = job.clone();
+        self.in_slot(
+            user,
+            job,
+            move |engine| async move { engine.run_program(&owned_job, &runs, JobIo::default()).await },
+        )
+        .await
+    }
+
+    /// Waits for a slot in the fair queue, then runs `work` with the engine.
+    async fn in_slot<T, F, Fut>(&self, user: &str, job: &Job, work: F) -> Result<T, SandboxError>
+    where
+        T: Send + 'static,
+        F: FnOnce(Arc<Engine>) -> Fut,
+        Fut: std::future::Future<Output = Result<T, EngineError>> + Send + 'static,
+    {
         let engine = self.usable_engine(job)?;
-        let _permit = self.inner.scheduler.acquire(user).await.map_err(|rejection| match rejection {
+        let permit = self.inner.scheduler.acquire(user).await.map_err(|rejection| match rejection {
             Rejection::Full { retry_after_secs } => SandboxError::Busy {
                 message: "Too many code executions are waiting; try again shortly".into(),
                 retry_after_secs,
@@ -418,10 +440,10 @@ impl Sandbox {
         })?;
         // The job runs in its own task: a client that goes away (dropping this future) must not
         // cut a job off half-way, which would lose track of its container.
-        let owned_job = job.clone();
+        let work = work(engine);
         let task = tokio::spawn(async move {
-            let _permit = _permit;
-            engine.run(&owned_job, io).await
+            let _permit = permit;
+            work.await
         });
         let outcome = task.await.map_err(|err| SandboxError::Unavailable(format!("sandbox job failed: {err}")))?;
         outcome.map_err(|err| match err {

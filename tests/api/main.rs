@@ -7,6 +7,7 @@ mod admin;
 mod cli;
 mod durability;
 mod integrations;
+mod judge_integrity;
 mod operations;
 mod piston_access;
 mod piston_client;
@@ -99,6 +100,11 @@ impl Server {
     }
 
     /// The OS process id, for reading its memory from `/proc`.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The server's process id (sandbox containers carry it in their owner label).
     pub fn pid(&self) -> u32 {
         self.child.id()
     }

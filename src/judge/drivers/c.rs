@@ -3,7 +3,7 @@
 //! (and `int** returnColumnSizes` for 2-D). One file, the candidate's code under
 //! `#line 1 "solution.c"`, capture as in C++.
 
-use super::{CAPTURE_CAP, Call};
+use super::{CAPTURE_CAP, Call, RESULTS_FD};
 use crate::problems::types::Type;
 
 const PRELUDE: &str = r#"#include <stdio.h>
@@ -252,7 +252,7 @@ int main(void) {{
     size_t cap = 1 << 16; cr_D = malloc(cap); cr_N = 0;
     for (;;) {{ if (cr_N + 1 >= cap) {{ cap *= 2; cr_D = realloc(cr_D, cap); }} size_t got = fread(cr_D + cr_N, 1, cap - cr_N - 1, stdin); if (got == 0) break; cr_N += got; }}
     cr_D[cr_N] = 0;
-    int real = dup(1);
+    int real = {RESULTS_FD};
     int capfd = open(".capture", O_CREAT | O_RDWR | O_TRUNC | O_APPEND, 0600);
     dup2(capfd, 1); dup2(capfd, 2);
     char nonce[64]; snprintf(nonce, sizeof nonce, "%s", cr_tok());

@@ -1,9 +1,9 @@
 //! C++: one file — headers and node types, the candidate's code under `#line 1
 //! "solution.cpp"` (compiler messages keep the candidate's line numbers), then the driver.
-//! The candidate's stdout and stderr (fds 1 and 2) go to a capture file; results go to a
-//! duplicate of the original stdout.
+//! The candidate's stdout and stderr (fds 1 and 2) go to a capture file; results go to the
+//! result channel.
 
-use super::{CAPTURE_CAP, Call};
+use super::{CAPTURE_CAP, Call, RESULTS_FD};
 use crate::problems::types::Type;
 
 pub(super) const PRELUDE: &str = r#"#include <bits/stdc++.h>
@@ -157,7 +157,7 @@ pub fn program(call: &Call, code: &str) -> Vec<(String, String)> {
 int main() {{
     using namespace coderoom_driver;
     {{ std::ostringstream all; all << std::cin.rdbuf(); D = all.str(); }}
-    int real = dup(1);
+    int real = {RESULTS_FD};
     int cap = open(".capture", O_CREAT | O_RDWR | O_TRUNC | O_APPEND, 0600);
     dup2(cap, 1); dup2(cap, 2);
     std::string nonce = tok();

@@ -1,11 +1,11 @@
 //! Go (1.19 in the sandbox image: no generics are needed here): the driver is `main.go`,
 //! the candidate's code `solution.go` in the same package (`package main` is added on its
 //! first line when missing, so line numbers are kept). `os.Stdout`/`os.Stderr` point at a
-//! capture file during each call; results go to the original stdout.
+//! capture file during each call; results go to the result channel.
 
 use std::collections::BTreeSet;
 
-use super::{CAPTURE_CAP, Call};
+use super::{CAPTURE_CAP, Call, RESULTS_FD};
 use crate::problems::types::Type;
 
 const RUNTIME: &str = r#"package main
@@ -223,7 +223,8 @@ pub fn program(call: &Call, code: &str) -> Vec<(String, String)> {
         r#"
 func main() {{
 	coderoomD, _ = io.ReadAll(os.Stdin)
-	real := os.Stdout
+	real := os.NewFile({RESULTS_FD}, "results")
+	stdout, stderr := os.Stdout, os.Stderr
 	capture, _ := os.OpenFile(".capture", os.O_CREATE|os.O_RDWR|os.O_TRUNC|os.O_APPEND, 0600)
 	nonce := coderoomTok()
 	count := crInt()
@@ -246,7 +247,7 @@ func main() {{
 			crW(&b, {answer})
 			value, status = b.String(), "ok"
 		}}()
-		os.Stdout, os.Stderr = real, real
+		os.Stdout, os.Stderr = stdout, stderr
 		printed := make([]byte, {CAPTURE_CAP})
 		got, _ := capture.ReadAt(printed, 0)
 		rec := fmt.Sprintf("{{\"i\":%d,\"s\":%q,\"v\":%s,\"ms\":%s,\"o\":%s", i, status, value, strconv.FormatFloat(ms, 'f', 3, 64), crJSON(string(printed[:got])))

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{CAPTURE_CAP, Call};
+use super::{CAPTURE_CAP, Call, RESULTS_FD};
 use crate::problems::types::Type;
 
 const RUNTIME: &str = r#"import java.io.*;
@@ -171,7 +171,7 @@ pub fn program(call: &Call, code: &str) -> Vec<(String, String)> {
     public static void main(String[] args) throws Exception {{
         D = System.in.readAllBytes();
         PrintStream origOut = System.out, origErr = System.err;
-        PrintStream real = new PrintStream(new FileOutputStream(FileDescriptor.out), false, "UTF-8");
+        PrintStream real = new PrintStream(new FileOutputStream("/proc/self/fd/{RESULTS_FD}"), false, "UTF-8");
         String nonce = tok();
         int count = rInt();
         for (int i = 0; i < count; i++) {{

@@ -2,7 +2,7 @@
 //! kept), then `ListNode`/`TreeNode` (classes are only used when tests run, after their
 //! definitions) and the driver in its own function scope.
 
-use super::{CAPTURE_CAP, Call, quoted};
+use super::{CAPTURE_CAP, Call, RESULTS_FD, quoted};
 use crate::problems::types::Type;
 
 const CLASSES_JS: &str = r#"
@@ -100,7 +100,7 @@ const DRIVER: &str = r#"
         const b = Buffer.from(text, "utf8");
         let off = 0;
         while (off < b.length) {
-            try { off += fs.writeSync(1, b, off, b.length - off); }
+            try { off += fs.writeSync(RESULTS_FD, b, off, b.length - off); }
             catch (e: any) { if (e.code !== "EAGAIN") throw e; }
         }
     }
@@ -147,6 +147,7 @@ pub fn program(call: &Call, code: &str, typescript: bool) -> Vec<(String, String
         .replace("ANSWER_VALUE", &call.mutated.map_or("result".to_string(), |i| format!("args[{i}]")))
         .replace("ANSWER", &quoted(&call.answer_type().to_string()))
         .replace("CAP", &CAPTURE_CAP.to_string())
+        .replace("RESULTS_FD", &RESULTS_FD.to_string())
         .replace("FUNCTION", &call.sig.name)
         .replace("NAME", &quoted(&call.sig.name));
     let (classes, driver, file) = if typescript {

@@ -2,9 +2,10 @@
 //!
 //! Every driver follows the same protocol: read the nonce and the tests from stdin (see
 //! `super::encode`), load the candidate's code, and for each test read the arguments, call
-//! the function with stdout/stderr captured, and print one line
-//! `<nonce> {"i":N,"s":"ok"|"error"|"memory","v":ANSWER,"o":PRINTED,"e":ERROR,"ms":TIME}` on
-//! the process's real stdout. Candidate code keeps its own line numbers wherever the language
+//! the function with stdout/stderr captured, and write one line
+//! `<nonce> {"i":N,"s":"ok"|"error"|"memory","v":ANSWER,"o":PRINTED,"e":ERROR,"ms":TIME}` to
+//! the result channel, file descriptor [`RESULTS_FD`], which the sandbox keeps apart from
+//! stdout (see `judge::exec`). Candidate code keeps its own line numbers wherever the language
 //! allows it (separate file, or placed first, or a `#line` directive).
 
 mod c;
@@ -20,6 +21,8 @@ use crate::problems::types::{Signature, Type};
 
 /// Per-test cap on captured prints, in bytes (the rest is dropped, not an error).
 pub const CAPTURE_CAP: usize = 4096;
+/// Where drivers write their records (the sandbox's result channel).
+pub const RESULTS_FD: i32 = 3;
 
 /// The files to run: the main file first.
 pub fn program(language: Language, signature: &Signature, mutates: Option<&str>, code: &str) -> Vec<(String, String)> {

@@ -2,7 +2,7 @@
 //! candidate's line numbers); the driver puts `ListNode`, `TreeNode` and the `typing` names
 //! into builtins first, as LeetCode-style code expects them without imports.
 
-use super::{CAPTURE_CAP, Call, quoted};
+use super::{CAPTURE_CAP, Call, RESULTS_FD, quoted};
 use crate::problems::types::Type;
 
 const DRIVER: &str = r#"import builtins, io, json, math, os, re, sys, threading, time, traceback, typing
@@ -134,7 +134,7 @@ def _where(exc):
     return text
 
 def _main():
-    real = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    real = os.fdopen(RESULTS_FD, "w", encoding="utf-8", closefd=False)
     nonce = _tok().decode()
     count = int(_tok())
 
@@ -202,7 +202,7 @@ _thread.join()
 pub fn program(call: &Call, code: &str) -> Vec<(String, String)> {
     let params: Vec<String> = call.sig.params.iter().map(|p| quoted(&p.ty.to_string())).collect();
     let header = format!(
-        "NAME = {}\nPARAMS = [{}]\nANSWER = {}\nMUTATED = {}\nCAP = {CAPTURE_CAP}\n",
+        "NAME = {}\nPARAMS = [{}]\nANSWER = {}\nMUTATED = {}\nCAP = {CAPTURE_CAP}\nRESULTS_FD = {RESULTS_FD}\n",
         quoted(&call.sig.name),
         params.join(", "),
         quoted(&call.answer_type().to_string()),

@@ -3,7 +3,7 @@
 //! then `ListNode`/`TreeNode` as LeetCode defines them and the driver in a module. Reading
 //! and writing go through two small traits implemented for every vocabulary type.
 
-use super::{CAPTURE_CAP, Call};
+use super::{CAPTURE_CAP, Call, RESULTS_FD};
 use crate::problems::types::Type;
 
 const RUNTIME: &str = r#"
@@ -142,7 +142,6 @@ mod coderoom_driver {
         }
     }
     extern "C" {
-        pub fn dup(fd: i32) -> i32;
         pub fn dup2(from: i32, to: i32) -> i32;
     }
 }
@@ -194,7 +193,7 @@ fn main() {{
     let mut data = Vec::new();
     let _ = std::io::stdin().read_to_end(&mut data);
     let mut input = Input {{ d: data, p: 0 }};
-    let mut real = unsafe {{ std::fs::File::from_raw_fd(coderoom_driver::dup(1)) }};
+    let mut real = unsafe {{ std::fs::File::from_raw_fd({RESULTS_FD}) }};
     let capture = std::fs::OpenOptions::new().read(true).append(true).create(true).truncate(false).open(".capture").expect("capture file");
     let _ = capture.set_len(0);
     unsafe {{ coderoom_driver::dup2(capture.as_raw_fd(), 1); coderoom_driver::dup2(capture.as_raw_fd(), 2); }}
