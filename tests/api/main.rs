@@ -99,12 +99,8 @@ impl Server {
         }
     }
 
-    /// The OS process id, for reading its memory from `/proc`.
-    pub fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    /// The server's process id (sandbox containers carry it in their owner label).
+    /// The OS process id: for reading its memory from `/proc`, and sandbox containers carry it
+    /// in their owner label.
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
