@@ -232,6 +232,12 @@ impl Client {
         self.with_cookie(self.http.get(format!("{}{path}", self.base))).send().await.expect("GET")
     }
 
+    /// A POST with a body of any content type, for the tests of malformed requests.
+    pub async fn post_raw(&self, path: &str, content_type: &str, body: impl Into<reqwest::Body>) -> reqwest::Response {
+        let request = self.http.post(format!("{}{path}", self.base)).header("content-type", content_type).body(body);
+        self.with_cookie(request).send().await.expect("POST")
+    }
+
     pub async fn post(&self, path: &str, body: Value) -> reqwest::Response {
         self.with_cookie(self.http.post(format!("{}{path}", self.base))).json(&body).send().await.expect("POST")
     }

@@ -23,41 +23,14 @@ async fn every_session_endpoint_demands_sign_in_with_json_401() {
 async fn bad_bodies_get_415_413_and_400() {
     let server = Server::start();
     let (client, _) = server.user("Body").await;
-    let url = format!("{}/api/sessions", server.url);
-    let cookie = client.cookie.clone().expect("cookie");
-
-    let plain = server
-        .http
-        .post(&url)
-        .header("cookie", &cookie)
-        .header("content-type", "text/plain")
-        .body("{}")
-        .send()
-        .await
-        .expect("POST");
+    let plain = client.post_raw("/api/sessions", "text/plain", "{}").await;
     assert_error(crate::json_of(plain).await, StatusCode::UNSUPPORTED_MEDIA_TYPE, "application/json");
 
     let huge = format!("{{\"problem\": \"{}\"}}", "x".repeat(300 * 1024));
-    let big = server
-        .http
-        .post(&url)
-        .header("cookie", &cookie)
-        .header("content-type", "application/json")
-        .body(huge)
-        .send()
-        .await
-        .expect("POST");
+    let big = client.post_raw("/api/sessions", "application/json", huge).await;
     assert_error(crate::json_of(big).await, StatusCode::PAYLOAD_TOO_LARGE, "too large");
 
-    let broken = server
-        .http
-        .post(&url)
-        .header("cookie", &cookie)
-        .header("content-type", "application/json")
-        .body("{\"problem\":")
-        .send()
-        .await
-        .expect("POST");
+    let broken = client.post_raw("/api/sessions", "application/json", "{\"problem\":").await;
     assert_error(crate::json_of(broken).await, StatusCode::BAD_REQUEST, "JSON");
 
     // The server is still serving after all that.

@@ -160,31 +160,13 @@ async fn piston_conformance() {
         assert!(text.starts_with(message), "{body}: `{text}` is not `{message}`");
     }
     // Not JSON: 415 with Piston's message; malformed JSON: 400 {"message"}.
-    let url = format!("{}/api/v2/execute", server.url);
-    let cookie = client.cookie.clone().unwrap_or_default();
-    let response = server
-        .http
-        .post(&url)
-        .header("cookie", &cookie)
-        .header("content-type", "text/plain")
-        .body("{}")
-        .send()
-        .await
-        .expect("post");
+    let response = client.post_raw("/api/v2/execute", "text/plain", "{}").await;
     assert_error(
         crate::json_of(response).await,
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
         "requests must be of type application/json",
     );
-    let response = server
-        .http
-        .post(&url)
-        .header("cookie", &cookie)
-        .header("content-type", "application/json")
-        .body("{nope")
-        .send()
-        .await
-        .expect("post");
+    let response = client.post_raw("/api/v2/execute", "application/json", "{nope").await;
     assert_error(crate::json_of(response).await, StatusCode::BAD_REQUEST, "Malformed JSON");
 
     // Trailing slash, alias, canonical name, full result shape.
