@@ -31,6 +31,7 @@ done
 [ -n "${url:-}" ] || { echo "server did not start"; cat "$log"; exit 1; }
 echo "server at $url"
 
-(cd web && CODEROOM_URL="$url" node --test e2e/)
+# tls.test.mjs starts its own HTTPS and plain-HTTP servers from the same binary.
+(cd web && CODEROOM_URL="$url" CODEROOM_BIN="$binary" node --test e2e/)
 echo "screenshots in $SCREENSHOT_DIR:"
 ls -1 "$SCREENSHOT_DIR"

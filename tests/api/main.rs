@@ -12,6 +12,7 @@ mod problems;
 mod realtime;
 mod sandbox;
 mod sessions;
+mod tls;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

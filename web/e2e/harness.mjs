@@ -32,7 +32,7 @@ const CHROMIUM_ARGS = [
  * One browser for a test file, launched before its tests and closed after them (not at all
  * when SKIP). `external` and `consoleErrors` collect what each test file asserts is empty.
  */
-export function createHarness({ timeout, extraArgs = [] }) {
+export function createHarness({ timeout, extraArgs = [], localHosts = [] }) {
   const harness = {
     browser: null,
     contexts: [],
@@ -63,7 +63,7 @@ export function createHarness({ timeout, extraArgs = [] }) {
         } catch {
           /* not a URL with a host */
         }
-        if (!LOCAL_HOSTS.has(host)) {
+        if (!LOCAL_HOSTS.has(host) && !localHosts.includes(host)) {
           harness.external.push(`${name}: ${url}`)
           return route.abort()
         }
