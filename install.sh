@@ -122,6 +122,12 @@ fi
 install_rust
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 [ "$node_major" -ge 20 ] || { echo "Node.js 20 or newer is required (found $(node -v))" >&2; exit 1; }
+# Older npm (Debian 13 ships 9) misreads the web app's lock file.
+if [ "$(npm --version | cut -d. -f1)" -lt 10 ]; then
+  say "updating npm to 10 (found $(npm --version))"
+  npm install -g --no-audit --no-fund npm@10
+  hash -r
+fi
 
 say "building coderoom ($profile; the first build takes a while)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/cache/coderoom/target}"

@@ -32,7 +32,7 @@ const CHROMIUM_ARGS = [
  * One browser for a test file, launched before its tests and closed after them (not at all
  * when SKIP). `external` and `consoleErrors` collect what each test file asserts is empty.
  */
-export function createHarness({ timeout, extraArgs = [], localHosts = [] }) {
+export function createHarness({ timeout, extraArgs = [], localHosts = [], beforeLaunch = async () => {} }) {
   const harness = {
     browser: null,
     contexts: [],
@@ -79,7 +79,9 @@ export function createHarness({ timeout, extraArgs = [], localHosts = [] }) {
     },
   }
   before(async () => {
-    if (!SKIP) await harness.launch()
+    if (SKIP) return
+    await beforeLaunch()
+    await harness.launch()
   })
   after(() => harness.close())
   return harness

@@ -3,18 +3,17 @@
 // 127.0.0.1, which browsers always treat as secure. Here Chromium reaches coderoom by a name
 // that is not loopback (its resolver maps coderoom.test to 127.0.0.1):
 //  - over HTTPS, with certificates from coderoom's own authority, which this browser trusts
-//    (its public key is given to Chromium, as a device that imported ca.crt would): the page
+//    (imported into the browser's certificate database as `coderoom tls ca` says): the page
 //    is a secure context, two people see each other's camera, and "Copy link" fills the clipboard;
 //  - over plain HTTP, where the video panel explains why the camera is unavailable and links
 //    to the HTTPS address.
 //
 // Run:  CODEROOM_BIN=target/debug/coderoom CODEROOM_URL=… node --test web/e2e/tls.test.mjs
 // (scripts/browser-tests.sh sets both). This file starts its own two servers.
-import { after, before, test } from 'node:test'
+import { after, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { createHash, X509Certificate } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { execFileSync, spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -45,39 +44,42 @@ function startServer(env) {
   })
 }
 
-/** base64 SHA-256 of a certificate's public key: what --ignore-certificate-errors-spki-list takes. */
-function spkiHash(pem) {
-  const spki = new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' })
-  return createHash('sha256').update(spki).digest('base64')
-}
-
 let secure = null
 let plain = null
+let home = null
+const realHome = process.env.HOME
 
-before(async () => {
+/** The two servers, and this browser's trust in the HTTPS one's authority. */
+async function prepare() {
   if (SKIP) return
   secure = await startServer({ CODEROOM_TLS_MODE: 'auto', CODEROOM_TLS_NAMES: `["${NAME}"]` })
   assert.equal(secure.scheme, 'https')
   secure.url = `https://${NAME}:${secure.port}`
-  // A device trusts coderoom's authority once; Chromium's equivalent without a system-wide
-  // import is its key's hash. The served chain carries the authority after the leaf.
-  const ca = readFileSync(path.join(secure.data, 'tls', 'ca.crt'), 'utf8')
-  extraArgs.push(`--ignore-certificate-errors-spki-list=${spkiHash(ca)}`)
+  // A person trusts coderoom's authority once, with the step `coderoom tls ca` prints for
+  // Chromium on Linux: import ca.crt into the NSS database in their home folder. This browser
+  // gets a home folder of its own for that.
+  home = mkdtempSync(path.join(tmpdir(), 'coderoom-tls-home-'))
+  const nssdb = path.join(home, '.pki', 'nssdb')
+  mkdirSync(nssdb, { recursive: true })
+  execFileSync('certutil', ['-d', `sql:${nssdb}`, '-N', '--empty-password'])
+  execFileSync('certutil', ['-d', `sql:${nssdb}`, '-A', '-t', 'C,,', '-n', 'coderoom', '-i', path.join(secure.data, 'tls', 'ca.crt')])
+  process.env.HOME = home
   // The same appliance reached directly over plain HTTP, e.g. around the HTTPS proxy that
   // public_url names; sign-in still works there (no Secure cookie) so the room can be opened.
   plain = await startServer({ CODEROOM_TLS_MODE: 'off', CODEROOM_PUBLIC_URL: secure.url, CODEROOM_AUTH_SECURE_COOKIE: 'false' })
   plain.url = `http://${NAME}:${plain.port}`
-})
+}
 
 after(() => {
+  process.env.HOME = realHome
+  if (home) rmSync(home, { recursive: true, force: true })
   for (const { child, dir } of servers) {
     child.kill('SIGKILL')
     rmSync(dir, { recursive: true, force: true })
   }
 })
 
-// Registered after the servers' hook, so the browser starts with the authority's key.
-const harness = createHarness({ timeout: TIMEOUT, extraArgs, localHosts: [NAME] })
+const harness = createHarness({ timeout: TIMEOUT, extraArgs, localHosts: [NAME], beforeLaunch: prepare })
 const { external, consoleErrors } = harness
 
 async function createSession(page) {

@@ -35,8 +35,8 @@ function InsecureOrigin() {
   const httpsUrl = useConfig().data?.httpsUrl
   const here = `${window.location.pathname}${window.location.search}`
   return (
-    <div role="note" className="alert alert-warning text-sm" data-testid="video-insecure">
-      <div className="space-y-1">
+    <div role="note" className="rounded-box border border-warning bg-warning/15 p-3 text-sm" data-testid="video-insecure">
+      <div className="min-w-0 space-y-1 break-words">
         <p className="font-semibold">Video needs a secure connection</p>
         <p>
           Browsers allow the camera and microphone only on HTTPS pages (or on the server itself, at localhost). This page
@@ -45,7 +45,7 @@ function InsecureOrigin() {
         {httpsUrl ? (
           <p>
             Open{' '}
-            <a className="link font-semibold" href={`${httpsUrl.replace(/\/+$/, '')}${here}`} data-testid="video-https-link">
+            <a className="link font-semibold break-all" href={`${httpsUrl.replace(/\/+$/, '')}${here}`} data-testid="video-https-link">
               {httpsUrl.replace(/\/+$/, '')}
               {here}
             </a>{' '}
