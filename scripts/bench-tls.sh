@@ -17,16 +17,12 @@ work="$(mktemp -d)"
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$work"' EXIT
 
-# start NAME MODE: a server with a fresh data folder; prints its base URL.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# start NAME MODE PORT: a server with a fresh data folder.
 start() {
-  local port
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   CODEROOM_LOG_LEVEL=warn CODEROOM_SESSIONS_MAX_ACTIVE_PER_HOST=50 CODEROOM_TLS_MODE="$2" \
-    "$binary" serve --bind "127.0.0.1:$port" --data-dir "$work/$1" >"$work/$1.out" 2>"$work/$1.err" &
+    "$binary" serve --bind "127.0.0.1:$3" --data-dir "$work/$1" >"$work/$1.out" 2>"$work/$1.err" &
   pids+=($!)
-  local scheme=http
-  [ "$2" = off ] || scheme=https
-  echo "$scheme://127.0.0.1:$port"
 }
 
 # prepare URL CURL_ARGS...: waits until ready, registers, creates 20 sessions; prints the cookie.
@@ -45,8 +41,12 @@ prepare() {
   echo "$cookie"
 }
 
-plain=$(start plain off)
-secure=$(start secure auto)
+plain_port=$(free_port)
+secure_port=$(free_port)
+start plain off "$plain_port"
+start secure auto "$secure_port"
+plain="http://127.0.0.1:$plain_port"
+secure="https://127.0.0.1:$secure_port"
 plain_cookie=$(prepare "$plain")
 until [ -f "$work/secure/tls/ca.crt" ]; do sleep 0.01; done
 secure_cookie=$(prepare "$secure" --cacert "$work/secure/tls/ca.crt")

@@ -6,6 +6,9 @@
 //! The certificate in use sits behind a lock that handshakes read; renewal (auto) and
 //! reloading (files: when the files change, or on SIGHUP) replace it without touching the
 //! connections already open.
+//!
+//! HTTP/2 is offered (ALPN `h2`) without RFC 8441's WebSockets inside it: the rooms answer
+//! WebSocket upgrades on GET, so browsers open their WebSockets over HTTP/1.1.
 
 mod authority;
 mod config;
