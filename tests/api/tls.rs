@@ -133,17 +133,30 @@ async fn served_certificate(client: &reqwest::Client, url: &str) -> Vec<u8> {
 
 #[tokio::test]
 async fn plain_http_on_the_https_port_is_redirected_and_offers_the_authority() {
-    let server = Server::start_with_env(&[("CODEROOM_TLS_MODE", "auto")]);
+    let redirect_port =
+        std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
+    let redirect_bind = format!("127.0.0.1:{redirect_port}");
+    let server =
+        Server::start_with_env(&[("CODEROOM_TLS_MODE", "auto"), ("CODEROOM_TLS_REDIRECT_BIND", &redirect_bind)]);
     let port = port_of(&server.url);
     let plain = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-    let response = plain.get(format!("http://127.0.0.1:{port}/session/abc?x=1")).send().await.expect("plain GET");
-    assert_eq!(response.status(), StatusCode::PERMANENT_REDIRECT);
-    assert_eq!(response.headers()["location"], format!("https://127.0.0.1:{port}/session/abc?x=1").as_str());
+    // Plain HTTP on the HTTPS port itself, and on the separate redirect port.
+    for http_port in [port, redirect_port] {
+        let response =
+            plain.get(format!("http://127.0.0.1:{http_port}/session/abc?x=1")).send().await.expect("plain GET");
+        assert_eq!(response.status(), StatusCode::PERMANENT_REDIRECT);
+        assert_eq!(response.headers()["location"], format!("https://127.0.0.1:{port}/session/abc?x=1").as_str());
+    }
+    let response = plain.get(format!("http://127.0.0.1:{port}/")).header("host", "").send().await.expect("no host");
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
 
-    let response = plain.get(format!("http://127.0.0.1:{port}/ca.crt")).send().await.expect("plain ca.crt");
-    assert_eq!(response.status(), StatusCode::OK);
-    let ca = response.bytes().await.expect("body");
-    assert_eq!(ca.as_ref(), std::fs::read(server.data_dir.join("tls/ca.crt")).expect("ca.crt").as_slice());
+    let ca_file = std::fs::read(server.data_dir.join("tls/ca.crt")).expect("ca.crt");
+    for http_port in [port, redirect_port] {
+        let response = plain.get(format!("http://127.0.0.1:{http_port}/ca.crt")).send().await.expect("plain ca.crt");
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.bytes().await.expect("body").as_ref(), ca_file.as_slice());
+    }
+    let ca = ca_file;
 
     // A client that connects and says nothing does not hold up anyone else.
     let _silent = TcpStream::connect(loopback(port)).await.expect("connect");
