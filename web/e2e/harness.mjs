@@ -31,6 +31,8 @@ const CHROMIUM_ARGS = [
 /**
  * One browser for a test file, launched before its tests and closed after them (not at all
  * when SKIP). `external` and `consoleErrors` collect what each test file asserts is empty.
+ * `localHosts`: names that the browser's resolver rules map to this machine; `beforeLaunch`
+ * runs first (servers to start, certificates to trust).
  */
 export function createHarness({ timeout, extraArgs = [], localHosts = [], beforeLaunch = async () => {} }) {
   const harness = {
