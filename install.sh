@@ -122,10 +122,10 @@ fi
 install_rust
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 [ "$node_major" -ge 20 ] || { echo "Node.js 20 or newer is required (found $(node -v))" >&2; exit 1; }
-# Older npm (Debian 13 ships 9) misreads the web app's lock file.
-if [ "$(npm --version | cut -d. -f1)" -lt 10 ]; then
-  say "updating npm to 10 (found $(npm --version))"
-  npm install -g --no-audit --no-fund npm@10
+# npm before 11 (Debian 13 ships 9) misreads the web app's lock file (optional peers).
+if [ "$(npm --version | cut -d. -f1)" -lt 11 ]; then
+  say "updating npm to 11 (found $(npm --version))"
+  npm install -g --no-audit --no-fund npm@11
   hash -r
 fi
 
