@@ -81,6 +81,9 @@ docker create --name "$name" --network host --cpu-shares 256 \
     ./install.sh --no-start
     echo "install.sh took $((SECONDS - start))s"
     coderoom --config /etc/coderoom/coderoom.toml serve >/tmp/coderoom.log 2>&1 &
+    server=$!
+    # Stopped cleanly, the warm sandbox containers it started on the shared engine go with it.
+    trap "kill -TERM $server 2>/dev/null; wait $server 2>/dev/null || true" EXIT
     host=$(cat /proc/sys/kernel/hostname)
     for _ in $(seq 1 120); do
       if curl -fsS --cacert /var/lib/coderoom/tls/ca.crt --resolve "$host:$PORT:127.0.0.1" \
