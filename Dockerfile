@@ -3,6 +3,8 @@
 #   docker build -t coderoom .
 #   docker run -d -p 8080:8080 -v coderoom-data:/data -v /var/run/docker.sock:/var/run/docker.sock coderoom
 # then build the runtime images once: docker exec <container> coderoom runtimes build
+# It serves HTTPS (tls.mode "auto": bound to 0.0.0.0); trust its authority once per device:
+#   docker exec <container> coderoom tls ca > coderoom-ca.crt
 
 FROM node:20-bookworm-slim AS web
 WORKDIR /src/web

@@ -37,6 +37,7 @@ done
 setup_token=$(sed -n 's/^setup token: //p' "$data_dir/fresh-stdout" | head -1)
 echo "server at $url; server to set up at $setup_url"
 
-(cd web && CODEROOM_URL="$url" CODEROOM_SETUP_URL="$setup_url" CODEROOM_SETUP_TOKEN="$setup_token" node --test e2e/)
+# tls.test.mjs starts its own HTTPS and plain-HTTP servers from the same binary.
+(cd web && CODEROOM_URL="$url" CODEROOM_SETUP_URL="$setup_url" CODEROOM_SETUP_TOKEN="$setup_token" CODEROOM_BIN="$binary" node --test e2e/)
 echo "screenshots in $SCREENSHOT_DIR:"
 ls -1 "$SCREENSHOT_DIR"

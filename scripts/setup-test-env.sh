@@ -10,6 +10,8 @@ command -v chromium >/dev/null || need+=(chromium)
 command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v dockerd >/dev/null || need+=(docker.io)
 command -v wrk >/dev/null || need+=(wrk)
+# web/e2e/tls.test.mjs trusts coderoom's authority the way a person does: certutil into NSS.
+command -v certutil >/dev/null || need+=(libnss3-tools)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

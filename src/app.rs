@@ -32,7 +32,7 @@ use crate::memory;
 use crate::problems::Library;
 use crate::realtime::Rooms;
 use crate::sandbox::Sandbox;
-use crate::{admin, apikeys, auth, db, problems, realtime, sandbox, sessions, web};
+use crate::{admin, apikeys, auth, db, problems, realtime, sandbox, sessions, tls, web};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -106,6 +106,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health))
         .route("/healthz", get(health))
         .route("/readyz", get(readiness))
+        .merge(tls::routes())
         .fallback(web::serve)
         .layer(DefaultBodyLimit::max(config.http.body_limit_kb * 1024))
         .layer(cors(&config))
@@ -115,6 +116,14 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("nosniff"),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        // Browsers keep this only from a connection whose certificate they trust, so a device
+        // that has not trusted coderoom's authority yet is never locked out by it.
+        .layer(tower::util::option_layer(config.reached_over_https().then(|| {
+            SetResponseHeaderLayer::if_not_present(
+                header::STRICT_TRANSPORT_SECURITY,
+                HeaderValue::from_static("max-age=31536000"),
+            )
+        })))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(config.http.request_timeout_secs),
@@ -185,6 +194,8 @@ async fn public_config(State(state): State<AppState>) -> Result<Json<serde_json:
         "registration": registration,
         "setupRequired": setup_required,
         "seats": state.config.sessions.seats,
+        // Where the camera works when this page was opened over plain HTTP.
+        "httpsUrl": state.config.public_url.as_deref().filter(|url| url.starts_with("https://")),
         "version": env!("CARGO_PKG_VERSION"),
     })))
 }
@@ -193,25 +204,48 @@ async fn public_config(State(state): State<AppState>) -> Result<Json<serde_json:
 /// requests in flight finish.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let addr = config.bind_addr()?;
+    // Certificates first: a server that cannot serve them must not start at all.
+    let tls = tls::prepare(&config)?.map(Arc::new);
     let state = AppState::build(config).await?;
     let listener =
         tokio::net::TcpListener::bind(addr).await.map_err(|err| anyhow::anyhow!("cannot listen on {addr}: {err}"))?;
     let bound = listener.local_addr()?;
     let url = state.config.public_url(bound);
+    let scheme = if tls.is_some() { "https" } else { "http" };
     tracing::info!(%bound, %url, "coderoom is ready");
     auth::setup::announce(&state.auth.setup, &url);
-    println!("coderoom is listening on http://{bound} — open {url}");
+    println!("coderoom is listening on {scheme}://{bound} — open {url}");
     let rooms = state.rooms.clone();
+    let config = state.config.clone();
     memory::spawn_periodic_release();
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    // No Nagle delay: a WebSocket edit is a small write that must leave at once, not wait for
-    // the previous one's (possibly delayed, up to 40 ms) acknowledgement.
-    let listener = listener.tap_io(|tcp| {
-        if let Err(err) = tcp.set_nodelay(true) {
-            tracing::debug!(error = %err, "cannot set TCP_NODELAY");
+    match tls {
+        None => {
+            // No Nagle delay: a WebSocket edit is a small write that must leave at once, not
+            // wait for the previous one's (possibly delayed, up to 40 ms) acknowledgement.
+            let listener = listener.tap_io(|tcp| {
+                if let Err(err) = tcp.set_nodelay(true) {
+                    tracing::debug!(error = %err, "cannot set TCP_NODELAY");
+                }
+            });
+            axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
         }
-    });
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+        Some(tls) => {
+            tls.spawn_maintenance(config.clone());
+            let ca_pem = tls.authority.as_ref().map(|authority| authority.cert_pem.clone());
+            let redirect = tls::redirect_router(bound.port(), config.public_url.as_deref(), ca_pem);
+            if let Some(redirect_bind) = &config.tls.redirect_bind {
+                let plain = tokio::net::TcpListener::bind(redirect_bind)
+                    .await
+                    .map_err(|err| anyhow::anyhow!("tls.redirect_bind: cannot listen on {redirect_bind}: {err}"))?;
+                println!("coderoom redirects http://{} to HTTPS", plain.local_addr()?);
+                tokio::spawn(axum::serve(plain, redirect.clone()).into_future());
+            }
+            // The listener's own tap gives the server the client's address (ConnectInfo).
+            let listener = tls::TlsListener::new(listener, &tls, redirect)?.tap_io(|_| {});
+            axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+        }
+    }
     // Live documents are logged update by update; a final snapshot makes the next start fast.
     rooms.shutdown().await;
     tracing::info!("coderoom stopped");

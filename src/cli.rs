@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::auth::{self, Role, password, store};
 use crate::config::{self, Config};
-use crate::{apikeys, app, db, problems, sandbox};
+use crate::{apikeys, app, db, problems, sandbox, tls};
 
 /// Prints one line of command output. A reader that leaves early (`coderoom problems list |
 /// head`) ends the command the way SIGPIPE ends a Unix tool (status 141), where `println!`
@@ -79,6 +79,18 @@ pub enum Command {
     },
     /// Exit 0 when the server at the configured address is ready (for container health checks).
     Healthcheck,
+    /// HTTPS: coderoom's certificate authority and the mode in force.
+    #[command(subcommand)]
+    Tls(TlsCommand),
+}
+
+#[derive(Subcommand)]
+pub enum TlsCommand {
+    /// Print the authority's certificate (created when missing, in `auto` mode) and, on
+    /// standard error, how to trust it: `coderoom tls ca > coderoom-ca.crt`.
+    Ca,
+    /// Print the mode in force: auto, files or off.
+    Mode,
 }
 
 #[derive(Subcommand)]
@@ -159,6 +171,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Apikeys(command) => apikeys::cli::run(command, &config).await,
         Command::Backup { file } => backup(&config, &file).await,
         Command::Healthcheck => healthcheck(&config).await,
+        Command::Tls(command) => tls_command(command, &config),
         Command::Restore { file, force } => {
             let db = open_db(&config).await?;
             db::restore(&db, &file, force).await?;
@@ -281,10 +294,48 @@ fn password_or_generated(given: Option<String>) -> (String, bool) {
     }
 }
 
+fn tls_command(command: TlsCommand, config: &Config) -> anyhow::Result<()> {
+    let mode = config.tls.effective_mode(&config.bind);
+    match command {
+        TlsCommand::Mode => say!("{}", mode.as_str()),
+        TlsCommand::Ca => {
+            anyhow::ensure!(
+                mode == tls::TlsMode::Auto,
+                "tls.mode is `{}`: coderoom has no authority of its own to trust (that is `auto`)",
+                mode.as_str()
+            );
+            let authority = tls::Authority::load_or_create(&config.data_dir)?;
+            say!("{}", authority.cert_pem.trim_end());
+            let ca_url = tls::ca_url(config)?;
+            eprintln!(
+                "{}\n{}",
+                tls::ca_cert_path(&config.data_dir).display(),
+                tls::trust_instructions(&authority, &ca_url)
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A client for this machine's own server: over HTTPS it trusts coderoom's authority, or in
+/// `files` mode any certificate (the company's names rarely include the loopback address).
+fn local_client(config: &Config, timeout: std::time::Duration) -> anyhow::Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder().timeout(timeout);
+    match config.tls.effective_mode(&config.bind) {
+        tls::TlsMode::Off => {}
+        // Without an authority no server has served HTTPS from this data folder yet.
+        tls::TlsMode::Auto => {
+            if let Ok(pem) = std::fs::read(tls::ca_cert_path(&config.data_dir)) {
+                builder = builder.tls_certs_only([reqwest::Certificate::from_pem(&pem)?]);
+            }
+        }
+        tls::TlsMode::Files => builder = builder.tls_danger_accept_invalid_certs(true),
+    }
+    Ok(builder.build()?)
+}
+
 async fn healthcheck(config: &Config) -> anyhow::Result<()> {
-    let response = reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(4))
-        .build()?
+    let response = local_client(config, std::time::Duration::from_secs(4))?
         .get(format!("{}/readyz", local_url(config)?))
         .send()
         .await?;
@@ -298,7 +349,8 @@ fn local_url(config: &Config) -> anyhow::Result<String> {
     if addr.ip().is_unspecified() {
         addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
     }
-    Ok(format!("http://{addr}"))
+    let scheme = if config.serves_tls() { "https" } else { "http" };
+    Ok(format!("{scheme}://{addr}"))
 }
 
 /// The local server, when one is running, and an administrator's five-minute service token
@@ -309,9 +361,12 @@ pub(crate) struct RunningServer {
     pub token: String,
 }
 
-pub(crate) async fn running_server(config: &Config) -> anyhow::Result<Option<RunningServer>> {
+pub(crate) async fn running_server(
+    config: &Config,
+    timeout: std::time::Duration,
+) -> anyhow::Result<Option<RunningServer>> {
     let base = local_url(config)?;
-    let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)).build()?;
+    let client = local_client(config, timeout)?;
     let running = client.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success());
     if !running {
         return Ok(None);
@@ -324,12 +379,8 @@ pub(crate) async fn running_server(config: &Config) -> anyhow::Result<Option<Run
 /// Through the running server when there is one (the embedded store allows one process),
 /// straight from the database otherwise.
 async fn backup(config: &Config, file: &Path) -> anyhow::Result<()> {
-    let base = local_url(config)?;
-    let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(600)).build()?;
-    let server_running = client.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success());
-    if server_running {
-        let secret = auth::token::load_or_create_secret(config.auth.secret.as_deref(), &config.data_dir)?;
-        let token = auth::token::TokenKeys::new(&secret, 1).issue_service()?;
+    if let Some(server) = running_server(config, std::time::Duration::from_secs(600)).await? {
+        let RunningServer { base, client, token } = server;
         let mut response = client.get(format!("{base}/api/admin/backup")).bearer_auth(token).send().await?;
         anyhow::ensure!(response.status().is_success(), "the server refused the backup: {}", response.status());
         let mut out = db::BackupFile::create(file).await?;

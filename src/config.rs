@@ -14,10 +14,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::realtime::RealtimeConfig;
 use crate::sandbox::SandboxConfig;
+use crate::tls::{TlsConfig, TlsMode};
 
 /// Sections of the file; an environment variable whose name starts with one of these
 /// (followed by `_`) is routed into that section.
-const SECTIONS: &[&str] = &["database", "auth", "sessions", "http", "log", "sandbox", "realtime", "clerk", "stream"];
+const SECTIONS: &[&str] =
+    &["database", "auth", "sessions", "http", "log", "sandbox", "realtime", "clerk", "stream", "tls"];
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -37,6 +39,7 @@ pub struct Config {
     pub clerk: ClerkConfig,
     pub stream: StreamConfig,
     pub realtime: RealtimeConfig,
+    pub tls: TlsConfig,
 }
 
 impl Default for Config {
@@ -54,6 +57,7 @@ impl Default for Config {
             clerk: ClerkConfig::default(),
             stream: StreamConfig::default(),
             realtime: RealtimeConfig::default(),
+            tls: TlsConfig::default(),
         }
     }
 }
@@ -294,12 +298,23 @@ impl Config {
     pub fn public_url(&self, bound: SocketAddr) -> String {
         match &self.public_url {
             Some(url) => url.trim_end_matches('/').to_string(),
+            None if self.serves_tls() => format!("https://{bound}"),
             None => format!("http://{bound}"),
         }
     }
 
+    /// Whether coderoom itself serves HTTPS (`tls.mode` other than `off`).
+    pub fn serves_tls(&self) -> bool {
+        self.tls.effective_mode(&self.bind) != TlsMode::Off
+    }
+
+    /// Whether browsers reach coderoom over HTTPS, served here or by a proxy in front.
+    pub fn reached_over_https(&self) -> bool {
+        self.serves_tls() || self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+    }
+
     pub fn secure_cookie(&self) -> bool {
-        self.auth.secure_cookie.unwrap_or_else(|| self.public_url.as_deref().is_some_and(|u| u.starts_with("https://")))
+        self.auth.secure_cookie.unwrap_or_else(|| self.reached_over_https())
     }
 
     /// Checks that go beyond types: every problem found, each with its key.
@@ -372,6 +387,7 @@ impl Config {
         problems.extend(self.validate_clerk());
         problems.extend(self.validate_stream());
         problems.extend(self.realtime.validate());
+        problems.extend(self.tls.validate(&self.bind, self.public_url.as_deref()));
         if problems.is_empty() { Ok(()) } else { Err(problems) }
     }
 }

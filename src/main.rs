@@ -16,6 +16,7 @@ mod problems;
 mod realtime;
 mod sandbox;
 mod sessions;
+mod tls;
 mod web;
 
 use std::process::ExitCode;

@@ -22,7 +22,7 @@ pub enum ApiKeysCommand {
 }
 
 pub async fn run(command: ApiKeysCommand, config: &Config) -> anyhow::Result<()> {
-    match crate::cli::running_server(config).await? {
+    match crate::cli::running_server(config, std::time::Duration::from_secs(30)).await? {
         Some(server) => over_http(command, &server).await,
         None => direct(command, config).await,
     }

@@ -17,6 +17,7 @@ mod realtime;
 mod realtime_security;
 mod sandbox;
 mod sessions;
+mod tls;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

@@ -31,8 +31,10 @@ const CHROMIUM_ARGS = [
 /**
  * One browser for a test file, launched before its tests and closed after them (not at all
  * when SKIP). `external` and `consoleErrors` collect what each test file asserts is empty.
+ * `localHosts`: names that the browser's resolver rules map to this machine; `beforeLaunch`
+ * runs first (servers to start, certificates to trust).
  */
-export function createHarness({ timeout, extraArgs = [] }) {
+export function createHarness({ timeout, extraArgs = [], localHosts = [], beforeLaunch = async () => {} }) {
   const harness = {
     browser: null,
     contexts: [],
@@ -63,7 +65,7 @@ export function createHarness({ timeout, extraArgs = [] }) {
         } catch {
           /* not a URL with a host */
         }
-        if (!LOCAL_HOSTS.has(host)) {
+        if (!LOCAL_HOSTS.has(host) && !localHosts.includes(host)) {
           harness.external.push(`${name}: ${url}`)
           return route.abort()
         }
@@ -79,7 +81,9 @@ export function createHarness({ timeout, extraArgs = [] }) {
     },
   }
   before(async () => {
-    if (!SKIP) await harness.launch()
+    if (SKIP) return
+    await beforeLaunch()
+    await harness.launch()
   })
   after(() => harness.close())
   return harness

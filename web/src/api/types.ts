@@ -25,6 +25,8 @@ export interface AppConfig {
   seats?: number
   /** What this server offers; absent on servers that predate it (then everything is assumed). */
   features?: { realtime?: boolean; judge?: boolean; sandbox?: boolean }
+  /** The https address of this server, when it is reached over plain HTTP by mistake. */
+  httpsUrl?: string | null
 }
 
 export interface Problem {

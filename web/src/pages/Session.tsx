@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { api, errorMessage, isApiError, keys, type Session, type User } from '../api'
 import { isHost, isMember, seated, seatsFree, useConfig, useMe } from '../api/hooks'
 import { Avatar } from '../components/Avatar'
+import { CopyLinkButton } from '../components/CopyLink'
 import { DifficultyBadge } from '../components/DifficultyBadge'
 import { ConfirmDialog, ErrorAlert } from '../components/Modal'
 import { ProblemDescription } from '../components/ProblemDescription'
@@ -150,6 +151,7 @@ export default function SessionPage() {
         </p>
       </div>
       <div className="flex flex-wrap gap-2">
+        {activeNow && <CopyLinkButton url={window.location.href} />}
         {activeNow && host && (
           <button type="button" className="btn btn-error btn-sm" onClick={() => setConfirmEnd(true)} data-testid="end-session">
             End session

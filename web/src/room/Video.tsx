@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { IceServer, RoomPeer } from '../api'
+import { useConfig } from '../api/hooks'
 import type { RoomEvents, Signal } from './useEvents'
 
 interface Remote {
@@ -18,11 +19,43 @@ function VideoTile({ stream, name, muted, mirrored, off }: { stream: MediaStream
     if (ref.current && ref.current.srcObject !== stream) ref.current.srcObject = stream
   }, [stream])
   return (
-    <figure className="relative aspect-video overflow-hidden rounded-box bg-neutral" data-testid="video-tile">
+    <figure className="relative aspect-video overflow-hidden rounded-box bg-neutral" data-testid="video-tile" data-self={muted ? '' : undefined}>
       <video ref={ref} autoPlay playsInline muted={muted} className={`h-full w-full object-cover ${mirrored ? '-scale-x-100' : ''} ${off ? 'invisible' : ''}`} />
       {off && <div className="absolute inset-0 flex items-center justify-center text-sm text-neutral-content/70">Camera off</div>}
       <figcaption className="absolute bottom-1 left-1 rounded bg-black/60 px-1.5 text-xs text-white">{name}</figcaption>
     </figure>
+  )
+}
+
+/**
+ * Browsers offer the camera and microphone only to secure pages: HTTPS, or localhost. On any
+ * other plain-HTTP address `navigator.mediaDevices` does not exist, so say why and where to go.
+ */
+function InsecureOrigin() {
+  const httpsUrl = useConfig().data?.httpsUrl
+  const here = `${window.location.pathname}${window.location.search}`
+  return (
+    <div role="note" className="rounded-box border border-warning bg-warning/15 p-3 text-sm" data-testid="video-insecure">
+      <div className="min-w-0 space-y-1 break-words">
+        <p className="font-semibold">Video needs a secure connection</p>
+        <p>
+          Browsers allow the camera and microphone only on HTTPS pages (or on the server itself, at localhost). This page
+          was opened over plain HTTP at <code>{window.location.host}</code>.
+        </p>
+        {httpsUrl ? (
+          <p>
+            Open{' '}
+            <a className="link font-semibold break-all" href={`${httpsUrl.replace(/\/+$/, '')}${here}`} data-testid="video-https-link">
+              {httpsUrl.replace(/\/+$/, '')}
+              {here}
+            </a>{' '}
+            instead.
+          </p>
+        ) : (
+          <p>Ask the administrator to turn on HTTPS (coderoom serves it itself with <code>[tls] mode = &quot;auto&quot;</code>).</p>
+        )}
+      </div>
+    </div>
   )
 }
 
@@ -231,6 +264,13 @@ export function VideoPanel({ events, disabled }: { events: RoomEvents; disabled?
   }
 
   const screenStream = sharing && screenRef.current ? new MediaStream([screenRef.current]) : null
+  if (!window.isSecureContext) {
+    return (
+      <section aria-label="Video" className="space-y-2" data-testid="video-panel" data-state="insecure">
+        <InsecureOrigin />
+      </section>
+    )
+  }
 
   return (
     <section aria-label="Video" className="space-y-2" data-testid="video-panel" data-state={local ? 'on' : 'off'}>
