@@ -9,6 +9,7 @@ import { LoginPage, RegisterPage } from './pages/Auth'
 import { DashboardPage } from './pages/Dashboard'
 import { ProblemsPage } from './pages/Problems'
 import { NotFoundPage } from './pages/NotFound'
+import { JoinPage } from './pages/Join'
 
 // The pages with the editor (Monaco, Yjs, WebRTC) are loaded only when opened.
 const PracticePage = lazy(() => import('./pages/Practice'))
@@ -28,10 +29,12 @@ export function App() {
             <Route index element={<LandingPage />} />
             <Route path="login" element={<LoginPage />} />
             <Route path="register" element={<RegisterPage />} />
+            {/* An invitation link: no account needed, so not behind RequireAuth. */}
+            <Route path="join/:token" element={<JoinPage />} />
             <Route path="dashboard" element={<RequireAuth><DashboardPage /></RequireAuth>} />
             <Route path="problems" element={<RequireAuth><ProblemsPage /></RequireAuth>} />
             <Route path="problem/:slug" element={<RequireAuth><Lazy><PracticePage /></Lazy></RequireAuth>} />
-            <Route path="session/:id" element={<RequireAuth><Lazy><SessionPage /></Lazy></RequireAuth>} />
+            <Route path="session/:id" element={<RequireAuth guest="own-session"><Lazy><SessionPage /></Lazy></RequireAuth>} />
             <Route path="admin" element={<RequireAuth><Lazy><AdminPage /></Lazy></RequireAuth>} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>

@@ -17,3 +17,16 @@ export function timeAgo(iso: string): string {
   if (h < 24) return `${h} h ago`
   return formatDate(iso)
 }
+
+/** "expires in 23 h", "expires in 5 min", "expired": how long a link stays valid. */
+export function expiresIn(iso: string): string {
+  const t = new Date(iso).getTime()
+  if (Number.isNaN(t)) return ''
+  const s = Math.round((t - Date.now()) / 1000)
+  if (s <= 0) return 'expired'
+  const m = Math.ceil(s / 60)
+  if (m < 60) return `expires in ${m} min`
+  const h = Math.round(m / 60)
+  if (h < 48) return `expires in ${h} h`
+  return `expires ${formatDate(iso)}`
+}

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query'
 import { api, isApiError, keys } from './index'
-import type { PublicUser, Session, User } from './types'
+import type { AppConfig, PublicUser, Role, Session, User } from './types'
 
 export function useConfig() {
   return useQuery({ queryKey: keys.config, queryFn: ({ signal }) => api.config(signal), staleTime: 60_000 })
@@ -14,11 +14,28 @@ export function useProblems() {
   return useQuery({ queryKey: keys.problems, queryFn: ({ signal }) => api.problems(signal), staleTime: 5 * 60_000 })
 }
 
-/** Everyone seated in a session: the host plus participants, without duplicates. */
-export function seated(s: Session): PublicUser[] {
-  const out: PublicUser[] = [s.host]
+/** The people in candidate seats (never the host), without duplicates. */
+export function candidates(s: Session): PublicUser[] {
+  const out: PublicUser[] = []
   const extra = [...(s.participants ?? []), ...(s.participant ? [s.participant] : [])]
-  for (const p of extra) if (!out.some((u) => u.id === p.id)) out.push(p)
+  for (const p of extra) if (p.id !== s.host.id && !out.some((u) => u.id === p.id)) out.push(p)
+  return out
+}
+
+/** Co-interviewers (the host is not among them). */
+export function interviewers(s: Session): PublicUser[] {
+  return (s.interviewers ?? []).filter((p, i, all) => p.id !== s.host.id && all.findIndex((q) => q.id === p.id) === i)
+}
+
+/** The seats `Session.seats` counts: the host plus the candidates. */
+export function seated(s: Session): PublicUser[] {
+  return [s.host, ...candidates(s)]
+}
+
+/** Everyone in the room: the host, the co-interviewers and the candidates. */
+export function everyone(s: Session): PublicUser[] {
+  const out = seated(s)
+  for (const p of interviewers(s)) if (!out.some((u) => u.id === p.id)) out.push(p)
   return out
 }
 
@@ -27,7 +44,35 @@ export function isHost(s: Session, user: User | null | undefined): boolean {
 }
 
 export function isMember(s: Session, user: User | null | undefined): boolean {
-  return !!user && seated(s).some((u) => u.id === user.id)
+  return !!user && everyone(s).some((u) => u.id === user.id)
+}
+
+/** Who runs the room: its host, or an administrator. */
+export function canManage(s: Session, user: User | null | undefined): boolean {
+  return isHost(s, user) || user?.role === 'admin'
+}
+
+/** Whether anyone can take a free seat with Join (pair programming), rather than only by a link. */
+export function isOpen(s: Session): boolean {
+  return s.visibility === undefined || s.visibility === 'open'
+}
+
+const DEFAULT_HOST_ROLES: Role[] = ['admin', 'interviewer']
+
+/** Whether this account may create sessions (`/api/config` `hostRoles`). */
+export function canHost(config: AppConfig | undefined, user: User | null | undefined): boolean {
+  if (!user || user.role === 'guest') return false
+  return (config?.hostRoles ?? DEFAULT_HOST_ROLES).includes(user.role)
+}
+
+export function isGuest(user: User | null | undefined): user is User & { role: 'guest' } {
+  return user?.role === 'guest'
+}
+
+/** Where a signed-in person starts: a guest's one interview, everyone else's dashboard. */
+export function homePath(user: User | null | undefined): string {
+  if (isGuest(user) && user.sessionId) return `/session/${encodeURIComponent(user.sessionId)}`
+  return user ? '/dashboard' : '/'
 }
 
 export function seatsFree(s: Session): number {

@@ -3,6 +3,9 @@ import type {
   AdminUser,
   AppConfig,
   ChatMessage,
+  Invite,
+  InviteInfo,
+  InviteRole,
   JudgeRequest,
   JudgeResult,
   Problem,
@@ -12,6 +15,7 @@ import type {
   Runtime,
   Session,
   User,
+  Visibility,
 } from './types'
 
 import { ApiError } from './client'
@@ -72,7 +76,8 @@ export const api = {
     }
   },
 
-  createSession: (problem: string) => post<{ session: Session }>('/api/sessions', { problem }).then((r) => r.session),
+  createSession: (input: { problem: string; visibility?: Visibility }) =>
+    post<{ session: Session }>('/api/sessions', input).then((r) => r.session),
   activeSessions: (signal?: AbortSignal) =>
     get<{ sessions: Session[] }>('/api/sessions/active', signal).then((r) => r.sessions),
   myRecentSessions: (signal?: AbortSignal) =>
@@ -82,6 +87,22 @@ export const api = {
   joinSession: (id: string) => post<{ session: Session }>(`/api/sessions/${enc(id)}/join`).then((r) => r.session),
   leaveSession: (id: string) => post<{ session: Session }>(`/api/sessions/${enc(id)}/leave`).then((r) => r.session),
   endSession: (id: string) => post<{ session: Session; message?: string }>(`/api/sessions/${enc(id)}/end`),
+  /** The host (or an administrator) takes someone out of the room; a guest's link stops working. */
+  removeParticipant: (id: string, userId: string) =>
+    post<{ session: Session }>(`/api/sessions/${enc(id)}/participants/${enc(userId)}/remove`).then((r) => r.session),
+
+  /** A new invitation link to a candidate's or a co-interviewer's seat (host or administrator). */
+  createInvite: (sessionId: string, input: { role: InviteRole; expiresInHours?: number }) =>
+    post<{ invite: Invite }>(`/api/sessions/${enc(sessionId)}/invites`, input).then((r) => r.invite),
+  /** A session's invitation links, newest first, with their live status. */
+  invites: (sessionId: string, signal?: AbortSignal) =>
+    get<{ invites: Invite[] }>(`/api/sessions/${enc(sessionId)}/invites`, signal).then((r) => r.invites),
+  revokeInvite: (inviteId: string) => del<{ invite: Invite }>(`/api/invites/${enc(inviteId)}`).then((r) => r.invite),
+  /** What an invitation link opens; needs no sign-in (404 unknown, 410 expired or withdrawn). */
+  inviteInfo: (token: string, signal?: AbortSignal) => get<InviteInfo>(`/api/invites/${enc(token)}`, signal),
+  /** Takes the invitation's seat: the server signs this browser in as a guest of that one session. */
+  acceptInvite: (token: string, input: { name: string; email?: string }) =>
+    post<{ session: Session; user: User }>(`/api/invites/${enc(token)}/accept`, input),
 }
 
 /** The judge answers `{result}`; accept a bare report too. */
@@ -97,6 +118,8 @@ export const keys = {
   active: ['sessions', 'active'] as const,
   myRecent: ['sessions', 'my-recent'] as const,
   session: (id: string) => ['sessions', 'detail', id] as const,
+  invites: (id: string) => ['sessions', 'invites', id] as const,
+  inviteInfo: (token: string) => ['invite', token] as const,
   problem: (slug: string) => ['problems', 'detail', slug] as const,
   runtimes: ['runtimes'] as const,
   adminUsers: ['admin', 'users'] as const,

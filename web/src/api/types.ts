@@ -1,4 +1,8 @@
-export type Role = 'admin' | 'interviewer' | 'candidate'
+export type Role = 'admin' | 'interviewer' | 'candidate' | 'guest'
+/** Who may enter a session: by invitation link only (interviews), or any signed-in user (pair programming). */
+export type Visibility = 'invite' | 'open'
+export type InviteRole = 'candidate' | 'interviewer'
+export type InviteStatus = 'unused' | 'opened' | 'in_room' | 'left' | 'revoked' | 'expired'
 export type Difficulty = 'easy' | 'medium' | 'hard'
 export type Registration = 'open' | 'invite' | 'closed'
 export type SessionStatus = 'active' | 'completed'
@@ -9,6 +13,8 @@ export interface User {
   email: string
   image: string | null
   role: Role
+  /** For a guest (someone who came by an invitation link): the one session it may open. */
+  sessionId?: string | null
 }
 
 export interface PublicUser {
@@ -23,6 +29,8 @@ export interface AppConfig {
   setupRequired: boolean
   version: string
   seats?: number
+  /** Roles whose accounts may create sessions; absent on older servers (then admin and interviewer). */
+  hostRoles?: Role[]
   /** What this server offers; absent on servers that predate it (then everything is assumed). */
   features?: { realtime?: boolean; judge?: boolean; sandbox?: boolean }
   /** The https address of this server, when it is reached over plain HTTP by mistake. */
@@ -50,8 +58,14 @@ export interface Session {
   difficulty: Difficulty
   host: PublicUser
   participant: PublicUser | null
+  /** People in candidate seats. */
   participants: PublicUser[]
+  /** Co-interviewers (the host is not among them). */
+  interviewers?: PublicUser[]
+  /** Candidate seats plus the host. */
   seats: number
+  interviewerSeats?: number
+  visibility?: Visibility
   status: SessionStatus
   callId: string | null
   createdAt: string
@@ -171,7 +185,32 @@ export interface Readiness {
 export interface RoomPeer {
   peerId: string
   user: { id: string; name: string }
-  role: 'host' | 'participant' | 'admin'
+  role: 'host' | 'participant' | 'interviewer' | 'guest' | 'admin' | (string & {})
+}
+
+/** An invitation link to one seat of a session (`/join/<token>`). */
+export interface Invite {
+  id: string
+  token: string
+  /** The absolute link to send. */
+  url: string
+  role: InviteRole
+  status: InviteStatus
+  expiresAt: string
+  createdAt: string
+  openedAt: string | null
+  /** Who came in with it, once someone did. */
+  guest: PublicUser | null
+}
+
+/** `GET /api/invites/:token`: what the join page shows before anyone signs in. */
+export interface InviteInfo {
+  session: { id: string; problemTitle: string; hostName: string; status: SessionStatus }
+  role: InviteRole
+  valid: boolean
+  expiresAt: string
+  /** This browser already holds this invitation's seat. */
+  rejoin: boolean
 }
 
 export interface IceServer {

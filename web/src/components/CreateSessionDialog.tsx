@@ -1,27 +1,47 @@
 import { useEffect, useId, useState } from 'react'
 import { useNavigate } from 'react-router'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
-import { api, errorMessage, keys } from '../api'
+import { api, errorMessage, keys, type Visibility } from '../api'
 import { useProblems } from '../api/hooks'
 import { Modal, ErrorAlert } from './Modal'
 import { DifficultyBadge } from './DifficultyBadge'
 import { Loading, EmptyState } from './States'
 
+/** How long the candidate link made with a new session stays valid. */
+export const DEFAULT_INVITE_HOURS = 24
+
+const VISIBILITY: Array<{ value: Visibility; title: string; text: string }> = [
+  { value: 'invite', title: 'People with a link', text: 'An interview: you send the candidate a link; no account needed.' },
+  { value: 'open', title: 'Any signed-in user', text: 'Pair programming: anyone with an account can join a free seat.' },
+]
+
 export function CreateSessionDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const problems = useProblems()
   const [selected, setSelected] = useState<string | null>(null)
   const [filter, setFilter] = useState('')
+  const [visibility, setVisibility] = useState<Visibility>('invite')
   const qc = useQueryClient()
   const navigate = useNavigate()
   const listId = useId()
 
+  // The session, then at once its candidate link: the host lands in the room with the link on screen.
   const create = useMutation({
-    mutationFn: api.createSession,
-    onSuccess: (session) => {
+    mutationFn: async (input: { problem: string; visibility: Visibility }) => {
+      const session = await api.createSession(input)
+      let inviteError: string | null = null
+      try {
+        const invite = await api.createInvite(session.id, { role: 'candidate', expiresInHours: DEFAULT_INVITE_HOURS })
+        qc.setQueryData(keys.invites(session.id), [invite])
+      } catch (e) {
+        inviteError = errorMessage(e)
+      }
+      return { session, inviteError }
+    },
+    onSuccess: ({ session, inviteError }) => {
       qc.setQueryData(keys.session(session.id), session)
       void qc.invalidateQueries({ queryKey: keys.active })
       onClose()
-      navigate(`/session/${encodeURIComponent(session.id)}`)
+      navigate(`/session/${encodeURIComponent(session.id)}`, { state: { invite: true, inviteError } })
     },
   })
 
@@ -29,6 +49,7 @@ export function CreateSessionDialog({ open, onClose }: { open: boolean; onClose:
     if (!open) {
       setSelected(null)
       setFilter('')
+      setVisibility('invite')
       create.reset()
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -56,7 +77,7 @@ export function CreateSessionDialog({ open, onClose }: { open: boolean; onClose:
             type="button"
             className="btn btn-primary"
             disabled={!selected || create.isPending}
-            onClick={() => selected && create.mutate(selected)}
+            onClick={() => selected && create.mutate({ problem: selected, visibility })}
             data-testid="confirm-create"
           >
             {create.isPending && <span className="loading loading-spinner loading-sm" aria-hidden="true" />}
@@ -132,6 +153,33 @@ export function CreateSessionDialog({ open, onClose }: { open: boolean; onClose:
               <p className="text-base-content/60">Select a problem to see its description.</p>
             )}
           </div>
+          <fieldset className="rounded-box border border-base-300 p-3" data-testid="visibility">
+            <legend className="px-1 text-sm font-medium">Who can join</legend>
+            <div className="grid gap-2 sm:grid-cols-2">
+              {VISIBILITY.map((v) => (
+                <label
+                  key={v.value}
+                  className={`flex cursor-pointer items-start gap-2 rounded-box border px-3 py-2 focus-within:outline-2 focus-within:outline-primary ${
+                    visibility === v.value ? 'border-primary bg-primary/10' : 'border-base-300 hover:bg-base-200'
+                  }`}
+                >
+                  <input
+                    type="radio"
+                    name="visibility"
+                    className="radio radio-primary radio-sm mt-0.5"
+                    value={v.value}
+                    checked={visibility === v.value}
+                    onChange={() => setVisibility(v.value)}
+                    data-testid={`visibility-${v.value}`}
+                  />
+                  <span className="min-w-0">
+                    <span className="block text-sm font-medium">{v.title}</span>
+                    <span className="block text-xs text-base-content/60">{v.text}</span>
+                  </span>
+                </label>
+              ))}
+            </div>
+          </fieldset>
           {create.isError && <ErrorAlert message={errorMessage(create.error)} />}
         </div>
       )}

@@ -1,5 +1,5 @@
-import { Link, NavLink } from 'react-router'
-import { useMe } from '../api/hooks'
+import { Link, NavLink, useMatch } from 'react-router'
+import { homePath, isGuest, useMe } from '../api/hooks'
 import { ThemeToggle } from './ThemeToggle'
 import { UserMenu } from './UserMenu'
 
@@ -21,14 +21,18 @@ function NavLinks() {
 export function Navbar() {
   const me = useMe()
   const user = me.data ?? null
+  // A guest (in by an invitation link) has one interview and nothing else to navigate to.
+  const links = !!user && !isGuest(user)
+  // Someone opening an invitation needs no account: no "Sign in" to distract them there.
+  const joining = useMatch('/join/:token')
   return (
     <header className="sticky top-0 z-40 border-b border-base-300 bg-base-100/90 backdrop-blur">
       <nav className="navbar mx-auto max-w-6xl gap-1 px-2 sm:px-4" aria-label="Main">
         <div className="flex min-w-0 flex-1 items-center gap-1">
-          <Link to={user ? '/dashboard' : '/'} className="btn btn-ghost btn-sm px-2 font-mono text-lg font-bold" data-testid="logo">
+          <Link to={homePath(user)} className="btn btn-ghost btn-sm px-2 font-mono text-lg font-bold" data-testid="logo">
             <span className="text-primary" aria-hidden="true">{'</>'}</span> coderoom
           </Link>
-          {user && (
+          {links && (
             <div className="hidden gap-1 sm:flex">
               <NavLinks />
             </div>
@@ -38,14 +42,14 @@ export function Navbar() {
           <ThemeToggle />
           {user ? (
             <UserMenu user={user} />
-          ) : me.isPending ? null : (
+          ) : me.isPending || joining ? null : (
             <Link to="/login" className="btn btn-primary btn-sm">
               Sign in
             </Link>
           )}
         </div>
       </nav>
-      {user && (
+      {links && (
         <nav className="flex gap-1 border-t border-base-300 px-2 py-1 sm:hidden" aria-label="Sections">
           <NavLinks />
         </nav>

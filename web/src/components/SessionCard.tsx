@@ -1,7 +1,9 @@
 import { Link, useNavigate } from 'react-router'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { api, errorMessage, keys, type Session, type User } from '../api'
-import { isMember, seated, seatsFree } from '../api/hooks'
+import { candidates, isHost, isMember, isOpen, seated, seatsFree } from '../api/hooks'
+import { CopyLinkButton } from './CopyLink'
+import { InviteStatusBadge, currentCandidateInvite, useInvites } from '../room/Invites'
 import { Avatar } from './Avatar'
 import { DifficultyBadge } from './DifficultyBadge'
 import { timeAgo } from '../format'
@@ -12,6 +14,8 @@ export function SessionCard({ session, me }: { session: Session; me: User }) {
   const people = seated(session)
   const member = isMember(session, me)
   const free = seatsFree(session) > 0
+  const host = isHost(session, me)
+  const open = isOpen(session)
   const path = `/session/${encodeURIComponent(session.id)}`
 
   const join = useMutation({
@@ -44,7 +48,14 @@ export function SessionCard({ session, me }: { session: Session; me: User }) {
               {people.length}/{session.seats} seats
             </span>
             <span>{timeAgo(session.createdAt)}</span>
+            {!open && <span className="badge badge-ghost badge-sm">by invitation</span>}
+            {candidates(session).length > 0 && (
+              <span className="truncate" data-testid="session-candidates">
+                with {candidates(session).map((p) => p.name).join(', ')}
+              </span>
+            )}
           </div>
+          {host && <CandidateLinkStatus sessionId={session.id} />}
           {join.isError && (
             <p className="mt-1 text-sm text-error" role="alert">
               {errorMessage(join.error)}
@@ -56,6 +67,14 @@ export function SessionCard({ session, me }: { session: Session; me: User }) {
             <Link to={path} className="btn btn-primary btn-sm w-full sm:w-auto" data-testid="join-button" data-state="rejoin">
               Rejoin
             </Link>
+          ) : me.role === 'admin' && !open ? (
+            <Link to={path} className="btn btn-outline btn-sm w-full sm:w-auto" data-testid="join-button" data-state="open">
+              Open
+            </Link>
+          ) : !open ? (
+            <button type="button" className="btn btn-sm w-full sm:w-auto" disabled data-testid="join-button" data-state="invite-only">
+              By invitation
+            </button>
           ) : free ? (
             <button
               type="button"
@@ -76,5 +95,25 @@ export function SessionCard({ session, me }: { session: Session; me: User }) {
         </div>
       </div>
     </li>
+  )
+}
+
+/** For the host: where the candidate link stands (polled), with a copy button. */
+function CandidateLinkStatus({ sessionId }: { sessionId: string }) {
+  const invites = useInvites(sessionId, { enabled: true, live: false, interval: 5000 })
+  const link = currentCandidateInvite(invites.data)
+  if (invites.isPending || invites.isError) return null
+  return (
+    <div className="mt-2 flex flex-wrap items-center gap-2 text-sm" data-testid="candidate-link" data-status={link?.status ?? 'none'}>
+      <span className="text-base-content/60">Candidate link:</span>
+      {link ? (
+        <>
+          <InviteStatusBadge invite={link} />
+          <CopyLinkButton url={link.url} label="Copy link" testId="copy-invite" className="btn btn-ghost btn-xs" />
+        </>
+      ) : (
+        <span className="text-base-content/60">none yet — open the session to make one</span>
+      )}
+    </div>
   )
 }

@@ -119,6 +119,11 @@ function UsersSection({ me }: { me: User }) {
                     </td>
                     <td className="break-all">{u.email}</td>
                     <td>
+                      {u.role === 'guest' ? (
+                        <span className="badge badge-ghost badge-sm" title="Came in by an invitation link; limited to one interview">
+                          guest
+                        </span>
+                      ) : (
                       <select
                         className="select select-bordered select-xs capitalize"
                         aria-label={`Role of ${u.name}`}
@@ -136,6 +141,7 @@ function UsersSection({ me }: { me: User }) {
                           </option>
                         ))}
                       </select>
+                      )}
                     </td>
                     <td>
                       {u.disabled ? <span className="badge badge-sm badge-error">disabled</span> : <span className="badge badge-sm badge-success">active</span>}

@@ -2,7 +2,7 @@ import { Suspense, useState, type FormEvent, type ReactNode } from 'react'
 import { Link, Navigate, useLocation, useNavigate } from 'react-router'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { api, errorMessage, keys, type User } from '../api'
-import { useConfig, useMe } from '../api/hooks'
+import { homePath, useConfig, useMe } from '../api/hooks'
 import { ErrorAlert } from '../components/Modal'
 import { Loading } from '../components/States'
 import { ClerkSignInPage, ClerkSignUpPage, useAuthMode } from '../auth/provider'
@@ -96,7 +96,7 @@ function LocalLoginPage() {
   const done = useAfterAuth()
   const login = useMutation({ mutationKey: ['auth', 'login'], mutationFn: api.login, onSuccess: done })
 
-  if (me.data) return <Navigate to="/dashboard" replace />
+  if (me.data) return <Navigate to={homePath(me.data)} replace />
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault()
@@ -139,7 +139,7 @@ function LocalRegisterPage() {
 
   if (config.isPending) return <Loading />
   const setup = config.data?.setupRequired === true
-  if (me.data) return setup ? <SetupClaim /> : <Navigate to="/dashboard" replace />
+  if (me.data) return setup ? <SetupClaim /> : <Navigate to={homePath(me.data)} replace />
 
   const registration = config.data?.registration
   const closed = registration === 'closed' && !setup

@@ -2,7 +2,7 @@ import { useState } from 'react'
 import { Link } from 'react-router'
 import { useQuery } from '@tanstack/react-query'
 import { api, errorMessage, keys, type User } from '../api'
-import { isMember, useMe } from '../api/hooks'
+import { canHost, isHost, isMember, useConfig, useMe } from '../api/hooks'
 import { CreateSessionDialog } from '../components/CreateSessionDialog'
 import { SessionCard } from '../components/SessionCard'
 import { DifficultyBadge } from '../components/DifficultyBadge'
@@ -15,6 +15,8 @@ export function DashboardPage() {
   // RequireAuth guarantees a user here.
   const user = me.data as User
   const [creating, setCreating] = useState(false)
+  const config = useConfig()
+  const hosting = canHost(config.data, user)
 
   const active = useQuery({
     queryKey: keys.active,
@@ -25,6 +27,7 @@ export function DashboardPage() {
 
   const live = active.data ?? []
   const mine = live.filter((s) => isMember(s, user)).length
+  const hosted = live.filter((s) => isHost(s, user)).length
 
   return (
     <div className="space-y-8">
@@ -33,14 +36,20 @@ export function DashboardPage() {
           <h1 className="text-2xl font-bold sm:text-3xl" data-testid="welcome">
             Welcome, {user.name}
           </h1>
-          <p className="mt-1 text-base-content/70">Start a session on a problem, or join one that has a free seat.</p>
+          <p className="mt-1 text-base-content/70" data-testid="dashboard-intro">
+            {hosting
+              ? 'Start a session on a problem and send the candidate its link. Your live interviews are below.'
+              : 'Your interviews arrive as links: open the link your interviewer sends you to join. Sessions you take part in are listed here.'}
+          </p>
         </div>
-        <button type="button" className="btn btn-primary" onClick={() => setCreating(true)} data-testid="create-session">
-          <svg aria-hidden="true" viewBox="0 0 24 24" className="h-5 w-5" fill="none" stroke="currentColor" strokeWidth="2">
-            <path strokeLinecap="round" d="M12 5v14M5 12h14" />
-          </svg>
-          Create session
-        </button>
+        {hosting && (
+          <button type="button" className="btn btn-primary" onClick={() => setCreating(true)} data-testid="create-session">
+            <svg aria-hidden="true" viewBox="0 0 24 24" className="h-5 w-5" fill="none" stroke="currentColor" strokeWidth="2">
+              <path strokeLinecap="round" d="M12 5v14M5 12h14" />
+            </svg>
+            Create session
+          </button>
+        )}
       </section>
 
       <section aria-label="Statistics" className="stats stats-vertical w-full bg-base-100 shadow-sm sm:stats-horizontal">
@@ -49,7 +58,9 @@ export function DashboardPage() {
           <div className="stat-value text-primary" data-testid="stat-live">
             {active.data ? live.length : '—'}
           </div>
-          <div className="stat-desc">{active.data ? `${mine} with you in them` : 'loading…'}</div>
+          <div className="stat-desc">
+            {!active.data ? 'loading…' : hosting ? `${hosted} hosted by you, ${mine - hosted} you sit in` : `${mine} with you in them`}
+          </div>
         </div>
         <div className="stat">
           <div className="stat-title">My past sessions</div>
@@ -73,7 +84,9 @@ export function DashboardPage() {
           <ErrorAlert message={errorMessage(active.error)} />
         ) : live.length === 0 ? (
           <EmptyState title="No live sessions right now" testId="live-empty">
-            Create one to get started — it will show up here for others to join.
+            {hosting
+              ? 'Create one to get started: you get a link to send to the candidate, who needs no account.'
+              : 'When an interviewer invites you, open the link they send; sessions you join show up here.'}
           </EmptyState>
         ) : (
           <ul className="space-y-3" data-testid="live-sessions">
@@ -111,7 +124,7 @@ export function DashboardPage() {
         )}
       </section>
 
-      <CreateSessionDialog open={creating} onClose={() => setCreating(false)} />
+      {hosting && <CreateSessionDialog open={creating} onClose={() => setCreating(false)} />}
     </div>
   )
 }

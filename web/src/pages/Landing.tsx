@@ -1,10 +1,10 @@
 import { Link, Navigate } from 'react-router'
-import { useConfig, useMe } from '../api/hooks'
+import { homePath, useConfig, useMe } from '../api/hooks'
 import { Loading } from '../components/States'
 
 const FEATURES = [
   { title: 'Self-hosted', text: 'One binary on your own machine. No third-party services, no data leaves your network.' },
-  { title: 'Live sessions', text: 'An interviewer hosts a session on a problem; a candidate joins the free seat.' },
+  { title: 'Live sessions', text: 'An interviewer hosts a session on a problem and sends the candidate a link — no account needed to join.' },
   { title: 'Problem library', text: 'Curated problems by difficulty and category, ready to pick when you start a session.' },
 ]
 
@@ -12,7 +12,7 @@ export function LandingPage() {
   const me = useMe()
   const config = useConfig()
   if (me.isPending) return <Loading />
-  if (me.data) return <Navigate to="/dashboard" replace />
+  if (me.data) return <Navigate to={homePath(me.data)} replace />
 
   const setup = config.data?.setupRequired
   const regClosed = config.data?.registration === 'closed' && !setup
@@ -25,8 +25,8 @@ export function LandingPage() {
             <p className="font-mono text-sm text-primary">{'</>'} coderoom</p>
             <h1 className="mt-2 text-3xl font-bold sm:text-5xl">Coding interviews, on your own server</h1>
             <p className="mt-5 text-base-content/80 sm:text-lg">
-              coderoom is a self-hosted coding-interview room: pick a problem, open a session and invite a candidate to
-              join — everything runs from a single binary you control.
+              coderoom is a self-hosted coding-interview room: pick a problem, open a session and send the candidate a
+              link — everything runs from a single binary you control.
             </p>
             {setup && (
               <p className="alert alert-info alert-soft mt-6 justify-center" data-testid="setup-notice">

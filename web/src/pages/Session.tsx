@@ -1,18 +1,34 @@
-import { Suspense, lazy, useEffect, useState } from 'react'
-import { Link, useNavigate, useParams } from 'react-router'
+import { Suspense, lazy, useEffect, useRef, useState } from 'react'
+import { Link, useLocation, useNavigate, useParams } from 'react-router'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { api, errorMessage, isApiError, keys, type Session, type User } from '../api'
-import { isHost, isMember, seated, seatsFree, useConfig, useMe } from '../api/hooks'
+import { api, errorMessage, isApiError, keys, type Invite, type PublicUser, type Session, type User } from '../api'
+import {
+  candidates,
+  canManage,
+  everyone,
+  homePath,
+  interviewers,
+  isGuest,
+  isHost,
+  isMember,
+  isOpen,
+  seated,
+  seatsFree,
+  useConfig,
+  useMe,
+} from '../api/hooks'
 import { Avatar } from '../components/Avatar'
 import { CopyLinkButton } from '../components/CopyLink'
 import { DifficultyBadge } from '../components/DifficultyBadge'
 import { ConfirmDialog, ErrorAlert } from '../components/Modal'
+import { rememberRoomClosed } from '../components/GuestGate'
 import { ProblemDescription } from '../components/ProblemDescription'
 import { SplitPane } from '../components/SplitPane'
 import { EmptyState, Loading } from '../components/States'
 import { formatDate } from '../format'
 import { ChatPanel } from '../room/Chat'
-import { useRoomEvents, type ConnState } from '../room/useEvents'
+import { useRoomEvents, type ConnState, type RoomClosed } from '../room/useEvents'
+import { InvitePanel, currentCandidateInvite, useInvites } from '../room/Invites'
 import { VideoPanel } from '../room/Video'
 import { StreamChat, StreamVideo, useStreamApiKey } from '../room/stream'
 import { EditorFallback } from './Practice'
@@ -48,13 +64,21 @@ export default function SessionPage() {
   const user = me.data as User
   const qc = useQueryClient()
   const navigate = useNavigate()
+  const location = useLocation()
   const [confirmEnd, setConfirmEnd] = useState(false)
+  // The server closed the room for this person for good (removed, access lost, signed out):
+  // stop asking for the session, whose answer would now be a refusal, and say why.
+  const [gone, setGone] = useState<RoomClosed | null>(null)
+  // Whether the host's invitation links are shown: null = by themselves (while no candidate is in).
+  const fromCreate = (location.state as { invite?: boolean; inviteError?: string | null } | null) ?? null
+  const [invitesShown, setInvitesShown] = useState<boolean | null>(fromCreate?.invite ? true : null)
 
   const session = useQuery({
     queryKey: keys.session(id),
     queryFn: ({ signal }) => api.session(id, signal),
     refetchInterval: (q) => (q.state.data?.status === 'active' ? 5000 : false),
     retry: (n, e) => !isApiError(e, 404) && !isApiError(e, 403) && n < 2,
+    enabled: !gone,
   })
 
   const refresh = () => {
@@ -91,7 +115,42 @@ export default function SessionPage() {
   const activeNow = s?.status === 'active'
   const realtime = useRealtimeAvailable(id, !!s && member)
   const streamKey = useStreamApiKey()
-  const events = useRoomEvents(id, !!s && member && activeNow && realtime === true)
+  const events = useRoomEvents(id, !!s && member && activeNow && realtime === true && !gone)
+  const manager = !!s && canManage(s, user)
+  const invites = useInvites(id, { enabled: manager, live: activeNow && !events.ended && !gone })
+
+  // Removed by the interviewer (4403) or signed out (4401): final, whatever the session query says next.
+  useEffect(() => {
+    const c = events.closed
+    if (c && (c.code === 4403 || c.code === 4401)) {
+      rememberRoomClosed(c.code, c.reason)
+      setGone(c)
+    }
+  }, [events.closed])
+
+  // Who is seated changed (someone came in by a link, joined, left or was removed): refetch.
+  useEffect(() => {
+    if (events.seatsChanged === 0) return
+    void qc.invalidateQueries({ queryKey: keys.session(id) })
+    if (manager) void qc.invalidateQueries({ queryKey: keys.invites(id) })
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [events.seatsChanged])
+
+  // Someone is in the room whom this page does not know as seated: the session is stale. Asked
+  // once per new set of strangers, so that an unseated observer (an administrator) causes no loop.
+  const strangersAsked = useRef('')
+  useEffect(() => {
+    if (!s) return
+    const known = new Set(everyone(s).map((p) => p.id))
+    const strangers = [...new Set(events.peers.filter((p) => !known.has(p.user.id)).map((p) => p.user.id))].sort().join(',')
+    if (strangers && strangers !== strangersAsked.current) {
+      strangersAsked.current = strangers
+      void qc.invalidateQueries({ queryKey: keys.session(id) })
+      if (manager) void qc.invalidateQueries({ queryKey: keys.invites(id) })
+    }
+    if (!strangers) strangersAsked.current = ''
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [events.peers, s])
 
   // The host ended the session: everyone sees it at once (and the room turns read-only).
   useEffect(() => {
@@ -102,13 +161,16 @@ export default function SessionPage() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [events.ended, activeNow])
 
+  if (gone) return <RoomClosedPage closed={gone} user={user} />
   if (session.isPending) return <Loading label="Loading session…" />
   if (session.isError || !s) {
     return isApiError(session.error, 404) ? (
       <EmptyState title="Session not found" testId="session-missing">
-        <Link to="/dashboard" className="link link-primary">
-          Back to the dashboard
-        </Link>
+        {!isGuest(user) && (
+          <Link to="/dashboard" className="link link-primary">
+            Back to the dashboard
+          </Link>
+        )}
       </EmptyState>
     ) : (
       <ErrorAlert message={errorMessage(session.error)} />
@@ -116,18 +178,24 @@ export default function SessionPage() {
   }
 
   const host = isHost(s, user)
+  const guest = isGuest(user)
   const people = seated(s)
   const actionError = end.error ?? leave.error ?? join.error
   const ended = !activeNow || events.ended
   const online = new Set(events.peers.map((p) => p.user.id))
+  const seatedCandidates = candidates(s).length
+  const showInvites = manager && activeNow && !ended && (invitesShown ?? seatedCandidates === 0)
+  const candidateLink = currentCandidateInvite(invites.data)
 
   const header = (
     <header className="flex flex-col gap-2 rounded-box bg-base-100 p-3 shadow-sm sm:flex-row sm:items-center sm:justify-between">
       <div className="min-w-0">
         <div className="flex flex-wrap items-center gap-2">
-          <Link to="/dashboard" className="btn btn-ghost btn-xs" aria-label="Back to the dashboard">
-            ←
-          </Link>
+          {!guest && (
+            <Link to="/dashboard" className="btn btn-ghost btn-xs" aria-label="Back to the dashboard">
+              ←
+            </Link>
+          )}
           <h1 className="text-lg font-bold" data-testid="session-problem">
             {s.problem.title}
           </h1>
@@ -146,24 +214,43 @@ export default function SessionPage() {
           )}
         </div>
         <p className="text-xs text-base-content/60">
-          Host {s.host.name} · {people.length}/{s.seats} seated · started {formatDate(s.createdAt)}
+          {host ? 'You host' : `Host ${s.host.name}`} · <span data-testid="session-seated">{people.length}/{s.seats} seated</span>
+          {interviewers(s).length > 0 && <> · {interviewers(s).length} co-interviewer{interviewers(s).length === 1 ? '' : 's'}</>} · started{' '}
+          {formatDate(s.createdAt)}
           {s.endedAt && <> · ended {formatDate(s.endedAt)}</>}
         </p>
       </div>
       <div className="flex flex-wrap gap-2">
-        {activeNow && <CopyLinkButton url={window.location.href} />}
+        {manager && activeNow && !ended && (
+          <button
+            type="button"
+            className={`btn btn-sm ${showInvites ? 'btn-active btn-ghost' : 'btn-outline btn-primary'}`}
+            aria-expanded={showInvites}
+            aria-controls="invite-panel"
+            onClick={() => setInvitesShown(!showInvites)}
+            data-testid="invite-toggle"
+          >
+            Invite
+            {candidateLink && !showInvites && (
+              <span className="badge badge-xs badge-primary" data-testid="invite-toggle-status">
+                {candidateLink.status === 'in_room' ? 'in' : candidateLink.status === 'unused' ? 'sent' : candidateLink.status.replace('_', ' ')}
+              </span>
+            )}
+          </button>
+        )}
+        {activeNow && !guest && isOpen(s) && <CopyLinkButton url={window.location.href} />}
         {activeNow && host && (
           <button type="button" className="btn btn-error btn-sm" onClick={() => setConfirmEnd(true)} data-testid="end-session">
             End session
           </button>
         )}
-        {activeNow && !host && isMember(s, user) && (
+        {activeNow && !host && !guest && isMember(s, user) && (
           <button type="button" className="btn btn-outline btn-sm" onClick={() => leave.mutate()} disabled={leave.isPending} data-testid="leave-session">
             {leave.isPending && <span className="loading loading-spinner loading-xs" aria-hidden="true" />}
             Leave
           </button>
         )}
-        {activeNow && !isMember(s, user) && (
+        {activeNow && !isMember(s, user) && isOpen(s) && !guest && (
           <button
             type="button"
             className="btn btn-primary btn-sm"
@@ -179,29 +266,26 @@ export default function SessionPage() {
   )
 
   const peopleList = (
-    <section aria-label="Participants">
-      <h2 className="mb-1 text-xs font-semibold uppercase tracking-wide text-base-content/60">
-        People ({people.length}/{s.seats})
-      </h2>
-      <ul className="flex flex-col gap-1.5" data-testid="session-people">
-        {people.map((p) => (
-          <li key={p.id} className="flex items-center gap-2 text-sm" data-testid="person" data-online={online.has(p.id) ? 'true' : 'false'}>
-            <span className="indicator">
-              {activeNow && realtime && (
-                <span
-                  className={`indicator-item indicator-bottom badge badge-xs p-0 h-2.5 w-2.5 ${online.has(p.id) ? 'badge-success' : 'badge-ghost'}`}
-                  aria-label={online.has(p.id) ? 'online' : 'offline'}
-                />
-              )}
-              <Avatar name={p.name} image={p.image} size="xs" />
-            </span>
-            <span className="truncate font-medium">{p.name}</span>
-            {p.id === s.host.id && <span className="badge badge-primary badge-xs">host</span>}
-            {p.id === user.id && <span className="badge badge-ghost badge-xs">you</span>}
-          </li>
-        ))}
-      </ul>
-    </section>
+    <PeoplePanel
+      session={s}
+      user={user}
+      online={online}
+      presence={activeNow && !!realtime}
+      canRemove={manager && activeNow && !ended}
+      invites={invites.data}
+    />
+  )
+
+  const invitePanel = showInvites && (
+    <div id="invite-panel">
+      <InvitePanel
+        session={s}
+        live={activeNow && !ended}
+        seatedCandidates={seatedCandidates}
+        createError={fromCreate?.inviteError ?? null}
+        onHide={() => setInvitesShown(false)}
+      />
+    </div>
   )
 
   const confirm = (
@@ -227,7 +311,13 @@ export default function SessionPage() {
     return (
       <div className="mx-auto max-w-3xl space-y-4" data-testid="session-page" data-session-id={s.id} data-status={s.status}>
         {header}
+        {invitePanel}
         {actionError && <ErrorAlert message={errorMessage(actionError)} />}
+        {activeNow && !isOpen(s) && !manager && (
+          <p role="note" className="alert alert-info alert-soft text-sm" data-testid="invite-only-note">
+            This interview is by invitation: people come in with the link the interviewer sends them.
+          </p>
+        )}
         <div className="rounded-box bg-base-100 p-4 shadow-sm">{peopleList}</div>
         {!activeNow && (
           <p className="text-sm text-base-content/70" data-testid="session-ended-note">
@@ -241,6 +331,7 @@ export default function SessionPage() {
   return (
     <div className="flex flex-col gap-2 lg:h-[calc(100dvh-5rem)]" data-testid="session-page" data-session-id={s.id} data-status={ended ? 'completed' : 'active'}>
       {header}
+      {invitePanel}
       {actionError && <ErrorAlert message={errorMessage(actionError)} />}
       {ended && (
         <div role="status" className="alert alert-info alert-soft py-2 text-sm" data-testid="session-ended-note">
@@ -253,14 +344,14 @@ export default function SessionPage() {
         </div>
       )}
       {events.closed && events.closed.code !== 4409 && (
-        <div role="alert" className="alert alert-warning alert-soft py-2 text-sm" data-testid="room-closed" data-code={events.closed.code}>
-          <span>{events.closed.reason}</span>
-          {events.closed.code === 4401 && (
+        <div role="alert" className="alert alert-warning py-2 text-sm" data-testid="room-closed" data-code={events.closed.code}>
+          <span className="font-semibold">{events.closed.reason}</span>
+          {events.closed.code === 4401 && !guest && (
             <Link to="/login" className="link link-primary">
               Sign in
             </Link>
           )}
-          {events.closed.code === 4403 && (
+          {events.closed.code === 4403 && !guest && (
             <Link to="/dashboard" className="link link-primary">
               Back to the dashboard
             </Link>
@@ -397,5 +488,158 @@ function RoomChat({ sessionId, meId, live, events, ended }: { sessionId: string;
         disabledReason="Connecting…"
       />
     </div>
+  )
+}
+
+/** The room is closed for this person for good: the server's reason, prominently. */
+function RoomClosedPage({ closed, user }: { closed: RoomClosed; user: User }) {
+  const guest = isGuest(user)
+  return (
+    <div className="mx-auto w-full max-w-lg py-6" data-testid="session-page" data-status="closed">
+      <div className="card bg-base-100 shadow-sm">
+        <div className="card-body items-center gap-4 text-center">
+          <h1 className="text-xl font-bold sm:text-2xl">You are no longer in this session</h1>
+          <p role="alert" className="alert alert-warning w-full justify-center font-semibold" data-testid="room-closed" data-code={closed.code}>
+            {closed.reason}
+          </p>
+          {guest ? (
+            <p className="text-sm text-base-content/75">
+              The invitation link you used no longer works. If you think this is a mistake, ask your interviewer for a new link.
+            </p>
+          ) : (
+            <Link to={homePath(user)} className="btn btn-primary" data-testid="closed-back">
+              Back to the dashboard
+            </Link>
+          )}
+        </div>
+      </div>
+    </div>
+  )
+}
+
+const ROLE_LABEL: Record<'host' | 'interviewer' | 'candidate', string> = { host: 'host', interviewer: 'interviewer', candidate: 'candidate' }
+
+/**
+ * Who is in the session — the host, co-interviewers and candidates — with a presence dot each;
+ * whoever runs the room can remove anyone else (after confirming), and is told what that did.
+ */
+function PeoplePanel({
+  session: s,
+  user,
+  online,
+  presence,
+  canRemove,
+  invites,
+}: {
+  session: Session
+  user: User
+  online: Set<string>
+  presence: boolean
+  canRemove: boolean
+  invites: Invite[] | undefined
+}) {
+  const qc = useQueryClient()
+  const [removing, setRemoving] = useState<PublicUser | null>(null)
+  const [notice, setNotice] = useState<string | null>(null)
+  const byLink = (p: PublicUser) => invites?.some((i) => i.guest?.id === p.id) ?? false
+  const remove = useMutation({
+    mutationFn: (p: PublicUser) => api.removeParticipant(s.id, p.id),
+    onSuccess: (session, p) => {
+      qc.setQueryData(keys.session(s.id), session)
+      void qc.invalidateQueries({ queryKey: keys.invites(s.id) })
+      void qc.invalidateQueries({ queryKey: keys.active })
+      setNotice(byLink(p) ? `${p.name} was removed; the link they used no longer works.` : `${p.name} was removed from the session.`)
+      setRemoving(null)
+    },
+  })
+
+  const rows: Array<{ person: PublicUser; role: keyof typeof ROLE_LABEL }> = [
+    { person: s.host, role: 'host' },
+    ...interviewers(s).map((person) => ({ person, role: 'interviewer' as const })),
+    ...candidates(s).map((person) => ({ person, role: 'candidate' as const })),
+  ]
+  const seatsTaken = seated(s).length
+  const freeCandidateSeats = Math.max(0, s.seats - seatsTaken)
+
+  return (
+    <section aria-label="Participants">
+      <h2 className="mb-1 text-xs font-semibold uppercase tracking-wide text-base-content/60" data-testid="people-heading">
+        People ({seatsTaken}/{s.seats})
+      </h2>
+      <ul className="flex flex-col gap-1.5" data-testid="session-people">
+        {rows.map(({ person: p, role }) => (
+          <li
+            key={p.id}
+            className="flex min-w-0 items-center gap-2 text-sm"
+            data-testid="person"
+            data-user-id={p.id}
+            data-role={role}
+            data-online={online.has(p.id) ? 'true' : 'false'}
+          >
+            <span className="indicator flex-none">
+              {presence && (
+                <span
+                  className={`indicator-item indicator-bottom badge badge-xs p-0 h-2.5 w-2.5 ${online.has(p.id) ? 'badge-success' : 'badge-ghost'}`}
+                  aria-label={online.has(p.id) ? 'online' : 'offline'}
+                  title={online.has(p.id) ? 'in the room now' : 'not in the room now'}
+                />
+              )}
+              <Avatar name={p.name} image={p.image} size="xs" />
+            </span>
+            <span className="min-w-0 truncate font-medium">{p.name}</span>
+            {role === 'host' ? (
+              <span className="badge badge-primary badge-xs">host</span>
+            ) : role === 'interviewer' ? (
+              <span className="badge badge-secondary badge-xs">interviewer</span>
+            ) : null}
+            {p.id === user.id && <span className="badge badge-ghost badge-xs">you</span>}
+            {canRemove && role !== 'host' && p.id !== user.id && (
+              <button
+                type="button"
+                className="btn btn-ghost btn-xs ml-auto text-error"
+                onClick={() => {
+                  setNotice(null)
+                  remove.reset()
+                  setRemoving(p)
+                }}
+                aria-label={`Remove ${p.name}`}
+                data-testid="remove-person"
+              >
+                Remove
+              </button>
+            )}
+          </li>
+        ))}
+        {s.status === 'active' && freeCandidateSeats > 0 && candidates(s).length === 0 && (
+          <li className="text-xs text-base-content/60" data-testid="waiting-candidate">
+            Waiting for the candidate…
+          </li>
+        )}
+      </ul>
+      {notice && (
+        <p role="status" className="mt-2 rounded-box bg-success/10 px-2 py-1 text-xs text-success" data-testid="people-notice">
+          {notice}
+        </p>
+      )}
+      <ConfirmDialog
+        open={removing !== null}
+        title={`Remove ${removing?.name ?? ''}?`}
+        body={
+          removing && byLink(removing)
+            ? `${removing.name} leaves the room at once, and the link they came in with stops working. You can send a new link later.`
+            : `${removing?.name ?? ''} leaves the room at once and loses their seat.`
+        }
+        confirmLabel="Remove"
+        danger
+        busy={remove.isPending}
+        error={remove.isError ? errorMessage(remove.error) : null}
+        onConfirm={() => removing && remove.mutate(removing)}
+        onClose={() => {
+          setRemoving(null)
+          remove.reset()
+        }}
+        confirmTestId="confirm-remove"
+      />
+    </section>
   )
 }

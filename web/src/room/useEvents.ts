@@ -5,8 +5,9 @@ import { wsToken } from '../auth/provider'
 
 export type ConnState = 'connecting' | 'open' | 'reconnecting' | 'closed'
 
-/** The server closed the room for this person: the session ended (4409), they left or lost
- * access (4403), or their sign-in was revoked (4401). Reconnecting would not help. */
+/** The server closed the room for this person: the session ended (4409), they left, lost
+ * access or were removed by the interviewer (4403, with the server's reason), or their sign-in
+ * was revoked (4401). Reconnecting would not help. */
 export interface RoomClosed {
   code: number
   reason: string
@@ -36,6 +37,8 @@ export interface RoomEvents {
   error: string | null
   /** Why the server closed the room for this person, when it did. */
   closed: RoomClosed | null
+  /** Counts the server's `session` events: who is seated changed (someone came in, left or was removed). */
+  seatsChanged: number
   sendChat: (text: string) => boolean
   signal: (to: string, body: Omit<Signal, 'from' | 'user'>) => void
   onSignal: (fn: (s: Signal) => void) => () => void
@@ -55,6 +58,7 @@ export function useRoomEvents(sessionId: string, enabled: boolean): RoomEvents {
   const [lastResult, setLastResult] = useState<JudgeResult | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [closed, setClosed] = useState<RoomClosed | null>(null)
+  const [seatsChanged, setSeatsChanged] = useState(0)
   const ws = useRef<WebSocket | null>(null)
   const listeners = useRef(new Set<(s: Signal) => void>())
 
@@ -115,6 +119,9 @@ export function useRoomEvents(sessionId: string, enabled: boolean): RoomEvents {
           case 'ended':
             setEnded(true)
             break
+          case 'session':
+            setSeatsChanged((n) => n + 1)
+            break
           case 'error':
             setError(String(ev.message ?? 'The room reported an error'))
             break
@@ -170,5 +177,5 @@ export function useRoomEvents(sessionId: string, enabled: boolean): RoomEvents {
     return () => void listeners.current.delete(fn)
   }, [])
 
-  return { state, peerId, peers, messages, iceServers, ended, lastResult, error, closed, sendChat, signal, onSignal }
+  return { state, peerId, peers, messages, iceServers, ended, lastResult, error, closed, seatsChanged, sendChat, signal, onSignal }
 }
