@@ -52,6 +52,8 @@ export function createHarness({ timeout, extraArgs = [], localHosts = [], before
     async close() {
       for (const context of harness.contexts) await context.close().catch(() => {})
       await harness.browser?.close()
+      await adminRequest?.dispose().catch(() => {})
+      adminRequest = null
     },
 
     async newPage(name, options = {}) {
@@ -105,4 +107,94 @@ export async function register(page, who) {
   await page.waitForURL('**/dashboard')
   await page.getByTestId('welcome').getByText(user.name).waitFor()
   return user
+}
+
+/** The administrator scripts/browser-tests.sh creates; null when the environment names none. */
+export const ADMIN =
+  process.env.CODEROOM_ADMIN_EMAIL && process.env.CODEROOM_ADMIN_PASSWORD
+    ? { email: process.env.CODEROOM_ADMIN_EMAIL, password: process.env.CODEROOM_ADMIN_PASSWORD }
+    : null
+/** Hosting sessions takes an interviewer, which takes the administrator to promote one. */
+export const NO_ADMIN = ADMIN ? false : 'CODEROOM_ADMIN_EMAIL / CODEROOM_ADMIN_PASSWORD are not set: no administrator to make an interviewer'
+
+/**
+ * Signs `request` (a browser context's `context.request`, sharing its cookies, or an API
+ * context) in. Sign-in attempts are rate-limited per client, and every test signs in from this
+ * machine: a 429 is waited out (Retry-After) and tried again.
+ */
+export async function signIn(request, email, password) {
+  for (let attempt = 0; ; attempt++) {
+    const res = await request.post('/api/auth/login', { data: { email, password } })
+    if (res.status() === 429 && attempt < 8) {
+      const wait = Number(res.headers()['retry-after'] ?? '5')
+      await new Promise((r) => setTimeout(r, (Number.isFinite(wait) && wait > 0 ? Math.min(wait, 30) : 5) * 1000 + 250))
+      continue
+    }
+    if (res.status() !== 200) throw new Error(`sign in as ${email}: ${res.status()} ${await res.text()}`)
+    return (await res.json()).user
+  }
+}
+
+let adminRequest = null
+/** An API client signed in as the administrator (one per test file). */
+export async function admin() {
+  if (!ADMIN) throw new Error(NO_ADMIN)
+  if (!adminRequest) {
+    const { request } = await import('playwright-core')
+    const ctx = await request.newContext({ baseURL: BASE })
+    await signIn(ctx, ADMIN.email, ADMIN.password)
+    adminRequest = ctx
+  }
+  return adminRequest
+}
+
+/**
+ * Registers `who` through the sign-up page, has the administrator make the account an
+ * interviewer (the role change signs it out) and signs it in again; ends on the dashboard,
+ * where an interviewer may create sessions.
+ */
+export async function registerInterviewer(ctx, who) {
+  const user = await register(ctx.page, who)
+  const me = (await (await ctx.context.request.get('/api/me')).json()).user
+  const api = await admin()
+  const res = await api.patch(`/api/admin/users/${encodeURIComponent(me.id)}`, { data: { role: 'interviewer' } })
+  if (res.status() !== 200) throw new Error(`promote ${user.email}: ${res.status()} ${await res.text()}`)
+  await signIn(ctx.context.request, user.email, PASSWORD)
+  await ctx.page.goto('/dashboard')
+  await ctx.page.getByTestId('create-session').waitFor()
+  return { ...user, id: me.id }
+}
+
+/**
+ * Creates a session on `problem` from the dashboard's dialog: `invite` (people come by link,
+ * the default) or `open` (any signed-in user may Join). Resolves to its id, on its page.
+ */
+export async function createSession(page, { visibility = 'invite', problem = 'two-sum' } = {}) {
+  await page.goto('/dashboard')
+  await page.getByTestId('create-session').click()
+  const dialog = page.getByTestId('create-session-dialog')
+  await dialog.waitFor({ state: 'visible' })
+  await dialog.getByTestId(`problem-option-${problem}`).click()
+  await dialog.getByTestId(`visibility-${visibility}`).check()
+  await dialog.getByTestId('confirm-create').click()
+  await page.waitForURL(/\/session\/[^/]+$/)
+  await page.getByTestId('end-session').waitFor()
+  return decodeURIComponent(new URL(page.url()).pathname.split('/').pop())
+}
+
+/** The newest live candidate link in the host's invitation panel. */
+export async function candidateLink(page) {
+  const row = page.locator('[data-testid="invite-panel"] [data-testid="invite"][data-role="candidate"]').first()
+  await row.waitFor()
+  return row.getByTestId('invite-link').inputValue()
+}
+
+/** Opens an invitation link (by its path, on this server), types `name` and joins; ends in the room. */
+export async function joinByLink(page, link, name) {
+  await page.goto(new URL(link).pathname)
+  await page.getByTestId('join-page').waitFor()
+  await page.getByTestId('join-name').fill(name)
+  await page.getByTestId('join-submit').click()
+  await page.waitForURL(/\/session\/[^/]+$/)
+  await page.getByTestId('session-page').waitFor()
 }

@@ -17,7 +17,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { SKIP as NO_SERVER, createHarness, register, shot } from './harness.mjs'
+import { SKIP as NO_SERVER, PASSWORD, RUN, createHarness, register, shot } from './harness.mjs'
 
 const NAME = 'coderoom.test'
 const TIMEOUT = 20_000
@@ -27,7 +27,8 @@ const SKIP = NO_SERVER || (BIN ? false : 'CODEROOM_BIN is not set: this test sta
 const extraArgs = [`--host-resolver-rules=MAP ${NAME} 127.0.0.1`, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream']
 const servers = []
 
-/** Starts coderoom with `env` on a free loopback port; resolves to its port and data folder. */
+/** Starts coderoom with `env` on a free loopback port; resolves to its port, data folder and
+ * the setup token it prints (a fresh server has no administrator; the token makes one). */
 function startServer(env) {
   const dir = mkdtempSync(path.join(tmpdir(), 'coderoom-tls-e2e-'))
   const child = spawn(BIN, ['serve', '--bind', '127.0.0.1:0', '--data-dir', path.join(dir, 'data')], {
@@ -35,11 +36,14 @@ function startServer(env) {
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   servers.push({ child, dir })
+  const server = { data: path.join(dir, 'data'), setupToken: null }
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`coderoom exited (${code}) before it was ready`)))
     createInterface({ input: child.stdout }).on('line', (line) => {
+      const token = /^setup token: (\S+)/.exec(line)
+      if (token) server.setupToken = token[1]
       const m = /^coderoom is listening on (https?):\/\/[^:]+:(\d+)/.exec(line)
-      if (m) resolve({ scheme: m[1], port: Number(m[2]), data: path.join(dir, 'data') })
+      if (m) resolve(Object.assign(server, { scheme: m[1], port: Number(m[2]) }))
     })
   })
 }
@@ -82,11 +86,27 @@ after(() => {
 const harness = createHarness({ timeout: TIMEOUT, extraArgs, localHosts: [NAME], beforeLaunch: prepare })
 const { external, consoleErrors } = harness
 
+/** Registers the server's administrator with its setup token (hosting takes an administrator or interviewer). */
+async function registerAdmin(page, who, server) {
+  assert.ok(server.setupToken, 'the fresh server printed its setup token')
+  await page.goto('/register')
+  await page.getByTestId('input-setup-token').waitFor()
+  await page.getByTestId('input-name').fill(`${who} ${RUN}`)
+  await page.getByTestId('input-email').fill(`${who.toLowerCase()}-${RUN}@example.test`)
+  await page.getByTestId('input-password').fill(PASSWORD)
+  await page.getByTestId('input-setup-token').fill(server.setupToken)
+  await page.getByTestId('submit').click()
+  await page.waitForURL('**/dashboard')
+  await page.getByTestId('create-session').waitFor()
+}
+
+/** A pair-programming session (`open`): the other person joins with the session's address. */
 async function createSession(page) {
   await page.goto('/dashboard')
   await page.getByTestId('create-session').click()
   const dialog = page.getByTestId('create-session-dialog')
   await dialog.getByTestId('problem-option-two-sum').click()
+  await dialog.getByTestId('visibility-open').check()
   await dialog.getByTestId('confirm-create').click()
   await page.waitForURL(/\/session\/[^/]+$/)
   return decodeURIComponent(new URL(page.url()).pathname.split('/').pop())
@@ -111,7 +131,7 @@ test('HTTPS by an intranet name: secure context, video both ways, copy link; pla
   let sessionId = ''
 
   await t.test('over HTTPS the page is a secure context with a camera', async () => {
-    await register(A.page, 'Ines')
+    await registerAdmin(A.page, 'Ines', secure)
     await register(B.page, 'Omar')
     const ctx = await A.page.evaluate(() => ({ secure: window.isSecureContext, media: !!navigator.mediaDevices, clipboard: !!navigator.clipboard, origin: location.origin }))
     assert.deepEqual(ctx, { secure: true, media: true, clipboard: true, origin: secure.url })
@@ -142,7 +162,7 @@ test('HTTPS by an intranet name: secure context, video both ways, copy link; pla
 
   await t.test('over plain HTTP by the same kind of name the video panel explains and links to HTTPS', async () => {
     const C = await harness.newPage('C', { baseURL: plain.url, ...clipboard })
-    await register(C.page, 'Uma')
+    await registerAdmin(C.page, 'Uma', plain)
     const ctx = await C.page.evaluate(() => ({ secure: window.isSecureContext, media: !!navigator.mediaDevices, clipboard: !!navigator.clipboard }))
     assert.deepEqual(ctx, { secure: false, media: false, clipboard: false })
     const id = await createSession(C.page)

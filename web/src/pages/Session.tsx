@@ -69,9 +69,10 @@ export default function SessionPage() {
   // The server closed the room for this person for good (removed, access lost, signed out):
   // stop asking for the session, whose answer would now be a refusal, and say why.
   const [gone, setGone] = useState<RoomClosed | null>(null)
-  // Whether the host's invitation links are shown: null = by themselves (while no candidate is in).
+  // Whether the host's invitation links are shown: null = by themselves, while no candidate is
+  // in (so a new session opens with its candidate link on screen); the Invite button decides after.
   const fromCreate = (location.state as { invite?: boolean; inviteError?: string | null } | null) ?? null
-  const [invitesShown, setInvitesShown] = useState<boolean | null>(fromCreate?.invite ? true : null)
+  const [invitesShown, setInvitesShown] = useState<boolean | null>(null)
 
   const session = useQuery({
     queryKey: keys.session(id),
