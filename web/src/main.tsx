@@ -2,7 +2,7 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { App } from './App'
-import { isApiError, keys } from './api'
+import { isApiError, keys, type User } from './api'
 import { applyTheme, storedTheme } from './theme'
 import './index.css'
 
@@ -11,8 +11,13 @@ const saved = storedTheme()
 if (saved) applyTheme(saved, false)
 
 // Any 401 means the cookie is gone or expired: forget the user so RequireAuth sends them to /login.
+// A guest's sign-in ends when the interviewer removes them; the room's socket says why a moment
+// later, so for a guest the server is asked again rather than the user dropped at once.
 const onError = (e: unknown) => {
-  if (isApiError(e, 401)) queryClient.setQueryData(keys.me, null)
+  if (!isApiError(e, 401)) return
+  const me = queryClient.getQueryData<User | null>(keys.me)
+  if (me?.role === 'guest') void queryClient.invalidateQueries({ queryKey: keys.me })
+  else queryClient.setQueryData(keys.me, null)
 }
 
 const queryClient: QueryClient = new QueryClient({

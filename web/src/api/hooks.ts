@@ -88,11 +88,12 @@ export function useProblem(slug: string) {
   })
 }
 
-/** Installed sandbox runtimes; undefined when the sandbox does not answer (older server). */
-export function useRuntimes() {
+/** Installed sandbox runtimes; undefined when the sandbox does not answer (older server) or not asked (`enabled` false: a guest, whom the Piston API refuses). */
+export function useRuntimes(enabled = true) {
   return useQuery({
     queryKey: keys.runtimes,
     queryFn: ({ signal }) => api.runtimes(signal),
+    enabled,
     staleTime: 60_000,
     retry: false,
   })

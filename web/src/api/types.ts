@@ -211,6 +211,8 @@ export interface InviteInfo {
   expiresAt: string
   /** This browser already holds this invitation's seat. */
   rejoin: boolean
+  /** Why the link cannot be used (`valid` false: someone else already came in with it). */
+  message?: string
 }
 
 export interface IceServer {

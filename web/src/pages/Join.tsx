@@ -48,6 +48,13 @@ export function JoinPage() {
       </Card>
     )
   }
+  if (!info.data.valid && !info.data.rejoin)
+    return (
+      <Problem testId="join-used" title="Someone has already joined with this link">
+        <p>Each link lets one person in. Ask your interviewer for a new one.</p>
+        {info.data.message && <p className="mt-2 text-xs text-base-content/60">{info.data.message}</p>}
+      </Problem>
+    )
   return <JoinForm token={token} info={info.data} />
 }
 
@@ -182,8 +189,9 @@ function JoinForm({ token, info }: { token: string; info: InviteInfo }) {
 
       {signedIn && !isGuest(signedIn) && (
         <p className="rounded-box border border-base-300 p-3 text-xs text-base-content/70" data-testid="join-signed-in">
-          You are signed in as {signedIn.name}. Joining with this link signs this browser in as a guest of this interview
-          instead; sign in again afterwards to get back to your account.
+          {asInterviewer && (signedIn.role === 'interviewer' || signedIn.role === 'admin')
+            ? `You are signed in as ${signedIn.name}: you join with your account.`
+            : `You are signed in as ${signedIn.name}. Joining with this link signs this browser in as a guest of this interview instead; sign in again afterwards to get back to your account.`}
         </p>
       )}
 

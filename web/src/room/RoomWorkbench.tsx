@@ -153,7 +153,8 @@ export default function RoomWorkbench({ sessionId, user, problem, isHost, readOn
   const live = !finalCode
   const { collab, status, synced, language, others, closed } = useCollab(sessionId, user, live)
   const readOnly = endedOrFinal || closed !== null
-  const runtimes = useRuntimes()
+  // A guest may only judge through the problem's run/submit; the list of runtimes is not theirs to read.
+  const runtimes = useRuntimes(user.role !== 'guest')
   const [result, setResult] = useState<JudgeResult | null>(null)
   const [custom, setCustom] = useState(false)
   const [stdin, setStdin] = useState(() => (problem ? sampleInput(problem) : ''))
