@@ -65,7 +65,7 @@ export function SessionCard({ session, me }: { session: Session; me: User }) {
         <div className="flex-none">
           {member ? (
             <Link to={path} className="btn btn-primary btn-sm w-full sm:w-auto" data-testid="join-button" data-state="rejoin">
-              Rejoin
+              {host ? 'Open' : 'Rejoin'}
             </Link>
           ) : me.role === 'admin' && !open ? (
             <Link to={path} className="btn btn-outline btn-sm w-full sm:w-auto" data-testid="join-button" data-state="open">
