@@ -69,6 +69,11 @@ async fn update_user(
         return Err(AppError::bad_request("Nothing to change: send \"role\" or \"disabled\""));
     }
     let target = store::find_by_id(&state.db, &id).await?.ok_or_else(|| AppError::not_found("User not found"))?;
+    if target.role == Role::Guest || changes.role == Some(Role::Guest) {
+        return Err(AppError::bad_request(
+            "Guests come and go with their invitation link: remove them from the session instead",
+        ));
+    }
     let demotes = changes.role.is_some_and(|role| role != Role::Admin) && target.role == Role::Admin;
     let disables = changes.disabled == Some(true) && !target.disabled;
     if caller.as_ref().is_some_and(|me| me.id == target.id) {

@@ -194,6 +194,10 @@ async fn public_config(State(state): State<AppState>) -> Result<Json<serde_json:
         "registration": registration,
         "setupRequired": setup_required,
         "seats": state.config.sessions.seats,
+        "hostRoles": match state.config.sessions.who_may_host {
+            crate::config::WhoMayHost::Interviewers => &["admin", "interviewer"][..],
+            crate::config::WhoMayHost::Everyone => &["admin", "interviewer", "candidate"][..],
+        },
         // Where the camera works when this page was opened over plain HTTP.
         "httpsUrl": state.config.public_url.as_deref().filter(|url| url.starts_with("https://")),
         "version": env!("CARGO_PKG_VERSION"),

@@ -226,15 +226,36 @@ impl Default for StreamConfig {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SessionsConfig {
-    /// People per session, host included (2 = host + one candidate).
+    /// Candidate seats plus the host (2 = host + one candidate).
     pub seats: u32,
+    /// Co-interviewers a session may have besides its host.
+    pub interviewer_seats: u32,
     /// Active sessions one person may host at once.
     pub max_active_per_host: u32,
+    /// Who may create and host sessions: `interviewers` (interviewer and admin accounts, for
+    /// a hiring team) or `everyone` (candidate accounts too, for pair programming).
+    pub who_may_host: WhoMayHost,
+    /// How long an invitation link stays valid unless its creator says otherwise (it also
+    /// stops working when the session ends).
+    pub invite_hours: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WhoMayHost {
+    Interviewers,
+    Everyone,
 }
 
 impl Default for SessionsConfig {
     fn default() -> Self {
-        Self { seats: 2, max_active_per_host: 10 }
+        Self {
+            seats: 2,
+            interviewer_seats: 4,
+            max_active_per_host: 10,
+            who_may_host: WhoMayHost::Interviewers,
+            invite_hours: 7 * 24,
+        }
     }
 }
 
@@ -362,6 +383,12 @@ impl Config {
             if let Err(message) = crate::auth::proxies::Network::parse(proxy) {
                 fail("http.trusted_proxies", message);
             }
+        }
+        if self.sessions.interviewer_seats > 16 {
+            fail("sessions.interviewer_seats", format!("{} is more than 16", self.sessions.interviewer_seats));
+        }
+        if !(1..=24 * 365).contains(&self.sessions.invite_hours) {
+            fail("sessions.invite_hours", format!("{} is out of range 1..=8760", self.sessions.invite_hours));
         }
         if !(2..=16).contains(&self.sessions.seats) {
             fail("sessions.seats", format!("{} is out of range 2..=16", self.sessions.seats));

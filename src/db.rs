@@ -69,6 +69,18 @@ const MIGRATIONS: &[&str] = &[
     // Signed-out tokens, until their own expiry.
     "DEFINE TABLE IF NOT EXISTS revoked_token SCHEMALESS;
      DEFINE INDEX IF NOT EXISTS revoked_token_expiry ON revoked_token FIELDS expires_at;",
+    // Invitation links (the record keeps the token's hash only), co-interviewers' seats and who
+    // may enter a session. Sessions from before kept today's rule: any signed-in user may join.
+    "DEFINE TABLE IF NOT EXISTS session_invite SCHEMALESS;
+     DEFINE INDEX IF NOT EXISTS session_invite_token ON session_invite FIELDS token_hash UNIQUE;
+     DEFINE INDEX IF NOT EXISTS session_invite_session ON session_invite FIELDS session, created_at;
+     UPDATE session SET interviewers = [], interviewer_seats = 0, visibility = 'open' WHERE interviewers = NONE;
+     DEFINE FUNCTION OVERWRITE fn::write_session_history($session: object) {
+        FOR $person IN array::concat([$session.host], $session.participants, $session.interviewers ?? []) {
+            UPSERT type::record('session_history', [record::id($session.id), record::id($person)])
+                CONTENT { user: $person, session: $session.id, created_at: $session.created_at };
+        };
+     };",
 ];
 
 /// Connects, selects the namespace and database, and brings the schema up to date.

@@ -67,6 +67,16 @@ pub enum Role {
     Admin,
     Interviewer,
     Candidate,
+    /// Someone who opened an invitation link: no password, and access to that one session only.
+    #[value(skip)]
+    Guest,
+}
+
+impl Role {
+    /// Who may host sessions when `sessions.who_may_host` is `interviewers`.
+    pub fn interviews(self) -> bool {
+        matches!(self, Self::Admin | Self::Interviewer)
+    }
 }
 
 /// A user as the signed-in person and administrators see it.
@@ -77,6 +87,15 @@ pub struct User {
     pub email: String,
     pub image: Option<String>,
     pub role: Role,
+    /// A guest's one session.
+    #[serde(rename = "sessionId", skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+}
+
+impl User {
+    pub fn person(&self) -> Person {
+        Person { id: self.id.clone(), name: self.name.clone(), image: self.image.clone() }
+    }
 }
 
 /// A user as everyone else sees them: never the e-mail address.
@@ -98,10 +117,11 @@ pub fn routes() -> Router<AppState> {
         .route("/webhooks/clerk", post(clerk::webhook))
 }
 
-/// The signed-in user, from the session cookie, an `Authorization: Bearer` header or (for
-/// WebSocket upgrades only, which cannot set headers from a browser) a `token` query
+/// The signed-in account holder, from the session cookie, an `Authorization: Bearer` header
+/// or (for WebSocket upgrades only, which cannot set headers from a browser) a `token` query
 /// parameter: anywhere else a token in the URL would end up in logs, history and `Referer`.
-/// Rejects with a JSON 401 — never a redirect.
+/// Rejects with a JSON 401 — never a redirect — and guests with 403: a route opens to guests
+/// only by asking for [`SignedIn`] and checking the session itself.
 #[derive(Debug, Clone)]
 pub struct CurrentUser(pub User);
 
@@ -113,11 +133,36 @@ where
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let SignedIn(user) = SignedIn::from_request_parts(parts, state).await?;
+        if user.role == Role::Guest {
+            return Err(guests_stay_in_their_session());
+        }
+        Ok(CurrentUser(user))
+    }
+}
+
+/// Anyone signed in, guests included: for the routes of one session, which check that the
+/// caller belongs to it.
+#[derive(Debug, Clone)]
+pub struct SignedIn(pub User);
+
+impl<S> FromRequestParts<S> for SignedIn
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         match authenticate(parts, &AppState::from_ref(state)).await? {
-            Caller::Person(user) => Ok(CurrentUser(user)),
+            Caller::Person(user) => Ok(SignedIn(user)),
             Caller::Service => Err(unauthorized()),
         }
     }
+}
+
+pub fn guests_stay_in_their_session() -> AppError {
+    AppError::Forbidden("An interview link opens only its own interview".into())
 }
 
 /// Administrators only (403 for everyone else); also the command line's service token,
@@ -151,8 +196,29 @@ fn unauthorized() -> AppError {
 
 async fn authenticate(parts: &Parts, state: &AppState) -> Result<Caller, AppError> {
     if let Some(verifier) = &state.clerk {
+        // Guests of an invitation link hold coderoom's own token whatever the sign-in provider.
+        if let Some(guest) = local_guest(parts, state).await? {
+            return Ok(Caller::Person(guest));
+        }
         return authenticate_with_clerk(parts, state, verifier).await;
     }
+    authenticate_locally(parts, state).await
+}
+
+async fn local_guest(parts: &Parts, state: &AppState) -> Result<Option<User>, AppError> {
+    let holds_local_token = cookie_value(&parts.headers, token::COOKIE_NAME)
+        .is_some_and(|token| state.tokens.verify(&token).is_some_and(|claims| claims.sub != token::SERVICE_SUBJECT));
+    if !holds_local_token {
+        return Ok(None);
+    }
+    match authenticate_locally(parts, state).await {
+        Ok(Caller::Person(user)) if user.role == Role::Guest => Ok(Some(user)),
+        Ok(_) | Err(AppError::Unauthorized(_)) => Ok(None),
+        Err(other) => Err(other),
+    }
+}
+
+async fn authenticate_locally(parts: &Parts, state: &AppState) -> Result<Caller, AppError> {
     let token = token_from_parts(parts).ok_or_else(unauthorized)?;
     let claims = state.tokens.verify(&token).ok_or_else(unauthorized)?;
     if claims.sub == token::SERVICE_SUBJECT {
@@ -247,9 +313,13 @@ fn session_cookie(state: &AppState, token: &str, max_age: u64) -> HeaderValue {
 }
 
 fn signed_in(state: &AppState, status: StatusCode, record: &store::UserRecord) -> AppResult<Response> {
+    Ok((status, [(SET_COOKIE, sign_in_cookie(state, record)?)], Json(json!({ "user": record.to_user() }))).into_response())
+}
+
+/// The cookie that signs `record` in on this browser.
+pub fn sign_in_cookie(state: &AppState, record: &store::UserRecord) -> AppResult<HeaderValue> {
     let token = state.tokens.issue(&record.id, record.token_version)?;
-    let cookie = session_cookie(state, &token, state.tokens.ttl_secs());
-    Ok((status, [(SET_COOKIE, cookie)], Json(json!({ "user": record.to_user() }))).into_response())
+    Ok(session_cookie(state, &token, state.tokens.ttl_secs()))
 }
 
 #[derive(Deserialize)]
@@ -451,14 +521,18 @@ async fn logout(State(state): State<AppState>, parts: Parts) -> AppResult<Respon
 /// `{user}` when signed in, `{user: null}` otherwise: lets the browser ask "who am I?"
 /// without a 401 (which browsers log as an error).
 async fn current_session(State(state): State<AppState>, parts: Parts) -> AppResult<Json<serde_json::Value>> {
-    let user = match authenticate(&parts, &state).await {
-        Ok(Caller::Person(user)) => Some(user),
-        Ok(Caller::Service) | Err(AppError::Unauthorized(_)) => None,
-        Err(other) => return Err(other),
-    };
-    Ok(Json(json!({ "user": user })))
+    Ok(Json(json!({ "user": caller(&parts, &state).await? })))
 }
 
-async fn me(CurrentUser(user): CurrentUser) -> Json<serde_json::Value> {
+/// The person signed in on this request, guests included, if anyone is.
+pub async fn caller(parts: &Parts, state: &AppState) -> AppResult<Option<User>> {
+    match authenticate(parts, state).await {
+        Ok(Caller::Person(user)) => Ok(Some(user)),
+        Ok(Caller::Service) | Err(AppError::Unauthorized(_)) => Ok(None),
+        Err(other) => Err(other),
+    }
+}
+
+async fn me(SignedIn(user): SignedIn) -> Json<serde_json::Value> {
     Json(json!({ "user": user }))
 }

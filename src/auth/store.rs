@@ -19,6 +19,12 @@ pub struct UserRecord {
     pub disabled: bool,
     #[serde(default)]
     pub token_version: i64,
+    /// A guest's one session.
+    #[serde(default)]
+    pub guest_session: Option<String>,
+    /// The e-mail address a guest gave, if any (`email` itself must stay unique).
+    #[serde(default)]
+    pub contact_email: Option<String>,
 }
 
 impl UserRecord {
@@ -26,15 +32,19 @@ impl UserRecord {
         User {
             id: self.id.clone(),
             name: self.name.clone(),
-            email: self.email.clone(),
+            email: match self.role {
+                Role::Guest => self.contact_email.clone().unwrap_or_default(),
+                _ => self.email.clone(),
+            },
             image: self.image.clone(),
             role: self.role,
+            session_id: self.guest_session.clone(),
         }
     }
 }
 
 pub(crate) const USER_FIELDS: &str =
-    "record::id(id) AS id, name, email, image, role, password_hash, disabled, token_version";
+    "record::id(id) AS id, name, email, image, role, password_hash, disabled, token_version, guest_session, contact_email";
 
 pub struct NewUser<'a> {
     pub name: &'a str,
@@ -69,6 +79,50 @@ pub async fn create(db: &Db, user: NewUser<'_>) -> anyhow::Result<CreateOutcome>
     let created =
         take_rows::<UserRecord>(&mut response, 0)?.pop().ok_or_else(|| anyhow::anyhow!("user was not created"))?;
     Ok(CreateOutcome::Created(created))
+}
+
+/// A guest account for someone who opened an invitation link to `session_id`: no password,
+/// and a placeholder address that keeps `email` unique.
+pub async fn create_guest(
+    db: &Db,
+    name: &str,
+    contact_email: Option<&str>,
+    session_id: &str,
+) -> anyhow::Result<UserRecord> {
+    let id = uuid::Uuid::now_v7().simple().to_string();
+    let mut response = db
+        .query(format!(
+            "CREATE type::record('user', $id) CONTENT {{
+                name: $name, email: $placeholder, contact_email: $contact, image: NONE, role: 'guest',
+                password_hash: NONE, guest_session: $session, disabled: false, token_version: 0,
+                created_at: time::now()
+            }} RETURN {USER_FIELDS}"
+        ))
+        .bind(json!({
+            "id": id,
+            "name": name,
+            "placeholder": format!("guest-{id}@guests.invalid"),
+            "contact": contact_email,
+            "session": session_id,
+        }))
+        .await?
+        .check()?;
+    take_rows::<UserRecord>(&mut response, 0)?.pop().ok_or_else(|| anyhow::anyhow!("guest was not created"))
+}
+
+/// Removes a guest who never got a seat (the loser of a race for one invitation).
+pub async fn delete_guest(db: &Db, id: &str) -> anyhow::Result<()> {
+    db.query("DELETE type::record('user', $id) WHERE role = 'guest'").bind(json!({ "id": id })).await?.check()?;
+    Ok(())
+}
+
+/// Ends a guest's sign-in for good: removed from the session or the invitation withdrawn.
+pub async fn disable_guest(db: &Db, id: &str) -> anyhow::Result<()> {
+    db.query("UPDATE type::record('user', $id) SET disabled = true, token_version += 1 WHERE role = 'guest'")
+        .bind(json!({ "id": id }))
+        .await?
+        .check()?;
+    Ok(())
 }
 
 pub async fn find_by_email(db: &Db, email: &str) -> anyhow::Result<Option<UserRecord>> {

@@ -5,6 +5,8 @@ use std::path::Path;
 
 use anyhow::Context;
 use base64::Engine;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
@@ -29,6 +31,8 @@ pub struct Claims {
 
 #[derive(Clone)]
 pub struct TokenKeys {
+    /// Derives invitation links' tokens (see [`TokenKeys::link_token`]).
+    links: Hmac<Sha256>,
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
@@ -40,7 +44,11 @@ impl TokenKeys {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[ISSUER]);
         validation.leeway = 30;
+        let mut links = <Hmac<Sha256> as Mac>::new_from_slice(secret)
+            .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
+        links.update(b"coderoom invitation links");
         Self {
+            links,
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
             validation,
@@ -78,6 +86,15 @@ impl TokenKeys {
             jti: new_token_id(),
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).context("cannot sign token")
+    }
+
+    /// The secret token of the link with this `id`: 192 bits that only the server can derive,
+    /// so the database keeps only its hash yet the host can read the link again.
+    pub fn link_token(&self, id: &str) -> String {
+        let mut mac = self.links.clone();
+        mac.update(id.as_bytes());
+        let digest = mac.finalize().into_bytes();
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..24])
     }
 
     /// The claims of a valid, unexpired token; `None` for anything else.

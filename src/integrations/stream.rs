@@ -23,7 +23,7 @@ use sha2::Sha256;
 use tokio::sync::mpsc;
 
 use crate::app::AppState;
-use crate::auth::{CurrentUser, Person};
+use crate::auth::{Person, SignedIn};
 use crate::config::StreamConfig;
 use crate::error::{AppError, AppResult};
 use crate::sessions::Session;
@@ -334,7 +334,7 @@ pub fn session_ended(state: &AppState, session: &Session) {
 }
 
 /// `GET /api/chat/token`: what the browser's Stream clients need to connect as this user.
-async fn chat_token(State(state): State<AppState>, CurrentUser(user): CurrentUser) -> AppResult<Json<Value>> {
+async fn chat_token(State(state): State<AppState>, SignedIn(user): SignedIn) -> AppResult<Json<Value>> {
     let stream = state.stream.as_ref().ok_or_else(|| {
         AppError::not_found(
             "Stream video and chat are not configured on this server; the built-in video and chat are in use",

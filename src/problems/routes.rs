@@ -13,7 +13,7 @@ use super::model::Problem;
 use super::types::Signature;
 use super::{Difficulty, cli};
 use crate::app::AppState;
-use crate::auth::{AdminAccess, CurrentUser};
+use crate::auth::{AdminAccess, CurrentUser, Role, SignedIn, User};
 use crate::error::{ApiJson, ApiQuery, AppError, AppResult};
 use crate::judge::{self, Language, Selection, drivers};
 
@@ -140,11 +140,18 @@ pub fn detail(problem: &Problem, hidden_count: usize) -> Value {
     view
 }
 
+/// A problem's statement: for accounts, any; for a guest, their session's problem only.
 async fn show(
     State(state): State<AppState>,
-    CurrentUser(_): CurrentUser,
+    SignedIn(user): SignedIn,
     Path(slug): Path<String>,
 ) -> AppResult<Json<Value>> {
+    if user.role == Role::Guest {
+        let session = guest_session(&state, &user).await?;
+        if session.problem.slug != slug {
+            return Err(crate::auth::guests_stay_in_their_session());
+        }
+    }
     let problem = state.problems.problem(&slug).ok_or_else(|| AppError::not_found("Problem not found"))?;
     Ok(Json(json!({ "problem": detail(&problem, state.problems.hidden_count(&slug)) })))
 }
@@ -160,9 +167,15 @@ struct JudgeRequest {
     session_id: Option<String>,
 }
 
+/// A guest's one session.
+async fn guest_session(state: &AppState, user: &User) -> AppResult<crate::sessions::Session> {
+    let id = user.session_id.as_deref().ok_or_else(crate::auth::guests_stay_in_their_session)?;
+    crate::sessions::store::find(&state.db, id).await?.ok_or_else(|| AppError::not_found("Session not found"))
+}
+
 async fn run(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    SignedIn(user): SignedIn,
     Path(slug): Path<String>,
     ApiJson(body): ApiJson<JudgeRequest>,
 ) -> AppResult<Json<Value>> {
@@ -171,7 +184,7 @@ async fn run(
 
 async fn submit(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    SignedIn(user): SignedIn,
     Path(slug): Path<String>,
     ApiJson(body): ApiJson<JudgeRequest>,
 ) -> AppResult<Json<Value>> {
@@ -183,7 +196,7 @@ async fn submit(
 
 async fn judge_request(
     state: AppState,
-    user: crate::auth::User,
+    user: User,
     slug: String,
     body: JudgeRequest,
     all: bool,
@@ -202,7 +215,12 @@ async fn judge_request(
     if body.code.len() > judge::MAX_CODE_BYTES {
         return Err(AppError::PayloadTooLarge(format!("code is larger than {} KiB", judge::MAX_CODE_BYTES / 1024)));
     }
-    let session = match body.session_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let session_id = body.session_id.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    if user.role == Role::Guest && (session_id.is_none() || session_id != user.session_id.as_deref()) {
+        // A guest runs code in their interview only, never on the practice pages.
+        return Err(crate::auth::guests_stay_in_their_session());
+    }
+    let session = match session_id {
         Some(id) => {
             let session = crate::sessions::store::find(&state.db, id)
                 .await?
@@ -273,7 +291,7 @@ async fn my_submissions(
 
 async fn session_submissions(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    SignedIn(user): SignedIn,
     Path(id): Path<String>,
 ) -> AppResult<Json<Value>> {
     let session =

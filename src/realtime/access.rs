@@ -42,7 +42,6 @@ impl Holder {
 pub enum Closing {
     Ended,
     Left,
-    #[allow(dead_code, reason = "for removing a participant, which has no route yet")]
     Removed,
     Disabled,
     RoleChanged,
@@ -66,7 +65,7 @@ impl Closing {
         match self {
             Self::Ended => "The interview has ended",
             Self::Left => "You left the session",
-            Self::Removed => "You were removed from the session",
+            Self::Removed => "You were removed from the session by the interviewer",
             Self::Disabled => "Your account was disabled",
             Self::RoleChanged => "Your role was changed; sign in again",
             Self::SignedOut => "Your sign-in is no longer valid; sign in again",
@@ -165,7 +164,10 @@ mod tests {
             host: person("host"),
             participant: None,
             participants: vec![person("guest")],
+            interviewers: vec![person("co")],
             seats: 2,
+            interviewer_seats: 2,
+            visibility: crate::sessions::Visibility::Invite,
             status,
             call_id: "c".into(),
             created_at: String::new(),
@@ -184,6 +186,8 @@ mod tests {
             password_hash: None,
             disabled: false,
             token_version: 3,
+            guest_session: None,
+            contact_email: None,
         }
     }
 
@@ -196,6 +200,7 @@ mod tests {
         let active = session(Status::Active);
         assert_eq!(verdict(&active, Some(&user("guest", Role::Candidate)), &holder("guest", Some(3))), None);
         assert_eq!(verdict(&active, Some(&user("ada", Role::Admin)), &holder("ada", Some(3))), None);
+        assert_eq!(verdict(&active, Some(&user("co", Role::Interviewer)), &holder("co", Some(3))), None);
         assert_eq!(verdict(&active, Some(&user("guest", Role::Candidate)), &holder("guest", None)), None, "Clerk");
     }
 

@@ -34,7 +34,7 @@ use super::{
     store,
 };
 use crate::app::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::SignedIn;
 use crate::error::{AppError, AppResult};
 use crate::sessions::{Session, Status};
 
@@ -166,7 +166,7 @@ pub fn seed_update(code: &str, language: &str) -> Vec<u8> {
 
 pub async fn connect(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    SignedIn(user): SignedIn,
     Path(session_id): Path<String>,
     RawQuery(query): RawQuery,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,

@@ -28,7 +28,7 @@ use super::{
     lock,
 };
 use crate::app::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::SignedIn;
 use crate::error::{AppError, AppResult};
 
 /// Chat messages sent on join and by `GET /api/sessions/:id/messages`.
@@ -92,7 +92,7 @@ fn send_to(room: &Room, peer: PeerId, event: &Value) -> bool {
 
 pub async fn connect(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    SignedIn(user): SignedIn,
     Path(session_id): Path<String>,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> AppResult<Response> {

@@ -27,7 +27,7 @@ use access::Holder;
 pub use config::RealtimeConfig;
 
 use crate::app::AppState;
-use crate::auth::{CurrentUser, Role, User};
+use crate::auth::{Role, SignedIn, User};
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::problems::ProblemRef;
@@ -42,6 +42,9 @@ pub type StarterCode = Arc<dyn Fn(&ProblemRef, &str) -> Option<String> + Send + 
 #[serde(rename_all = "lowercase")]
 pub enum RoomRole {
     Host,
+    /// A co-interviewer.
+    Interviewer,
+    /// A candidate.
     Participant,
     /// An administrator looking in; may do what participants do.
     Admin,
@@ -305,6 +308,14 @@ impl Rooms {
 
     /// Shows a run or submit result to everyone in the room: `{"type":"result","result":…}`.
     #[allow(dead_code, reason = "the hook the judge calls")]
+    /// Tells everyone in the room that who is seated changed (`{"type":"session"}`), so that
+    /// every page shows the new people at once.
+    pub fn seats_changed(&self, session_id: &str) {
+        if let Some(room) = self.loaded(session_id) {
+            events::broadcast(&room, &json!({ "type": "session" }), None);
+        }
+    }
+
     pub fn broadcast_result(&self, session_id: &str, result: serde_json::Value) {
         if let Some(room) = self.loaded(session_id) {
             events::broadcast(&room, &json!({ "type": "result", "result": result }), None);
@@ -358,7 +369,7 @@ pub fn routes() -> Router<AppState> {
         .route("/sessions/{id}/code", get(code))
 }
 
-/// Only the host, the participants and administrators may enter a session's room.
+/// Only the host, the people seated and administrators may enter a session's room.
 pub async fn authorize(state: &AppState, user: &User, session_id: &str) -> AppResult<(Session, RoomRole)> {
     let valid_id = !session_id.is_empty()
         && session_id.len() <= 64
@@ -370,6 +381,8 @@ pub async fn authorize(state: &AppState, user: &User, session_id: &str) -> AppRe
         sessions_store::find(&state.db, session_id).await?.ok_or_else(|| AppError::not_found("Session not found"))?;
     let role = if session.host.id == user.id {
         RoomRole::Host
+    } else if session.interviewers.iter().any(|person| person.id == user.id) {
+        RoomRole::Interviewer
     } else if session.includes(&user.id) {
         RoomRole::Participant
     } else if user.role == Role::Admin {
@@ -382,7 +395,7 @@ pub async fn authorize(state: &AppState, user: &User, session_id: &str) -> AppRe
 
 async fn messages(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    SignedIn(user): SignedIn,
     Path(id): Path<String>,
 ) -> AppResult<Json<serde_json::Value>> {
     authorize(&state, &user, &id).await?;
@@ -393,7 +406,7 @@ async fn messages(
 /// The document's code and language: live while the session runs, final once it completed.
 async fn code(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    SignedIn(user): SignedIn,
     Path(id): Path<String>,
 ) -> AppResult<Json<serde_json::Value>> {
     let (session, _) = authorize(&state, &user, &id).await?;

@@ -1,5 +1,7 @@
-//! Interview sessions: create, list, join (atomic, seat-limited), leave and end.
+//! Interview sessions: create, list, enter (by invitation link, or by joining a session open
+//! to every signed-in user; atomic and seat-limited), leave, remove someone, and end.
 
+pub mod invites;
 pub mod store;
 
 use axum::extract::{Path, State};
@@ -12,7 +14,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::app::AppState;
-use crate::auth::{CurrentUser, Person};
+use crate::auth::{CurrentUser, Person, Role, SignedIn, User};
+use crate::config::WhoMayHost;
 use crate::error::{ApiJson, ApiQuery, AppError, AppResult};
 use crate::integrations::stream;
 use crate::problems::{Difficulty, ProblemRef};
@@ -28,11 +31,20 @@ pub struct Session {
     pub problem: ProblemRef,
     pub difficulty: Difficulty,
     pub host: Person,
-    /// The first participant besides the host (the original app's single seat).
+    /// The first candidate (the original app's single seat).
     #[serde(default)]
     pub participant: Option<Person>,
+    /// The people in candidate seats.
     pub participants: Vec<Person>,
+    /// Co-interviewers: people in interviewer seats besides the host.
+    #[serde(default)]
+    pub interviewers: Vec<Person>,
+    /// Candidate seats plus the host.
     pub seats: u32,
+    #[serde(default)]
+    pub interviewer_seats: u32,
+    #[serde(default = "Visibility::before_invitations")]
+    pub visibility: Visibility,
     pub status: Status,
     pub call_id: String,
     pub created_at: String,
@@ -47,14 +59,50 @@ pub enum Status {
     Completed,
 }
 
+/// Who may enter a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Visibility {
+    /// People with an invitation link, and those the host adds (an interview).
+    Invite,
+    /// Every signed-in account may join while a seat is free (pair programming).
+    Open,
+}
+
+impl Visibility {
+    /// Sessions created before invitations let every signed-in user join.
+    fn before_invitations() -> Self {
+        Self::Open
+    }
+}
+
+/// The two kinds of seat, and the two kinds of invitation link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Seat {
+    Candidate,
+    Interviewer,
+}
+
 impl Session {
     fn with_participant(mut self) -> Self {
         self.participant = self.participants.first().cloned();
         self
     }
 
+    /// Whether `user_id` is the host or holds a seat.
     pub fn includes(&self, user_id: &str) -> bool {
-        self.host.id == user_id || self.participants.iter().any(|p| p.id == user_id)
+        self.host.id == user_id
+            || self.participants.iter().any(|p| p.id == user_id)
+            || self.interviewers.iter().any(|p| p.id == user_id)
+    }
+
+    /// Whether `user` may see this session at all: its people and administrators, and for an
+    /// open session every signed-in account.
+    pub fn visible_to(&self, user: &User) -> bool {
+        self.includes(&user.id)
+            || user.role == Role::Admin
+            || (self.visibility == Visibility::Open && user.role != Role::Guest)
     }
 }
 
@@ -67,12 +115,17 @@ pub fn routes() -> Router<AppState> {
         .route("/sessions/{id}/join", post(join))
         .route("/sessions/{id}/leave", post(leave))
         .route("/sessions/{id}/end", post(end))
+        .route("/sessions/{id}/participants/{user_id}/remove", post(remove))
+        .merge(invites::routes())
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct CreateRequest {
     problem: String,
     difficulty: Option<Difficulty>,
+    #[serde(default)]
+    visibility: Option<Visibility>,
 }
 
 async fn create(
@@ -80,6 +133,11 @@ async fn create(
     CurrentUser(user): CurrentUser,
     ApiJson(body): ApiJson<CreateRequest>,
 ) -> AppResult<(StatusCode, Json<serde_json::Value>)> {
+    if state.config.sessions.who_may_host == WhoMayHost::Interviewers && !user.role.interviews() {
+        return Err(AppError::Forbidden(
+            "Only interviewers host sessions; ask an administrator for the interviewer role".into(),
+        ));
+    }
     let problem = state
         .problems
         .get(body.problem.trim())
@@ -96,7 +154,14 @@ async fn create(
         return Err(AppError::Conflict(format!("You already host {limit} active sessions; end one first")));
     }
     let id = uuid::Uuid::now_v7().simple().to_string();
-    let new = store::NewSession { id: &id, problem: &problem, host_id: &user.id, seats: state.config.sessions.seats };
+    let new = store::NewSession {
+        id: &id,
+        problem: &problem,
+        host_id: &user.id,
+        seats: state.config.sessions.seats,
+        interviewer_seats: state.config.sessions.interviewer_seats,
+        visibility: body.visibility.unwrap_or(Visibility::Invite),
+    };
     let session = store::create(&state.db, new).await?.with_participant();
     state.live_sessions.invalidate();
     tracing::info!(session = %session.id, host = %user.id, problem = %problem.slug, "session created");
@@ -136,18 +201,23 @@ fn listing(sessions: Vec<Session>) -> Json<serde_json::Value> {
     Json(json!({ "sessions": sessions }))
 }
 
+/// Live sessions: the ones the caller hosts or sits in; every one for administrators.
 async fn active(
     State(state): State<AppState>,
-    CurrentUser(_): CurrentUser,
+    CurrentUser(user): CurrentUser,
     ApiQuery(page): ApiQuery<PageQuery>,
 ) -> AppResult<Response> {
     let (limit, before) = (page.limit()?, page.before()?);
+    if user.role != Role::Admin {
+        let sessions = store::list(&state.db, store::Listing::ActiveFor { user_id: &user.id }, limit, before).await?;
+        return Ok(listing(sessions).into_response());
+    }
     if page.limit.is_some() || before.is_some() {
         let sessions = store::list(&state.db, store::Listing::Active, limit, before).await?;
         return Ok(listing(sessions).into_response());
     }
-    // The first page is the same for everyone and polled by every dashboard: serve it from
-    // a cache that every session write on this instance clears.
+    // The first page of every session is polled by every administrator's dashboard: serve it
+    // from a cache that every session write on this instance clears.
     let body = state
         .live_sessions
         .get_or_load(&(), || async {
@@ -169,7 +239,7 @@ async fn my_recent(
     Ok(listing(sessions))
 }
 
-async fn load(state: &AppState, id: &str) -> AppResult<Session> {
+pub(crate) async fn load(state: &AppState, id: &str) -> AppResult<Session> {
     let valid_id =
         !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if !valid_id {
@@ -181,46 +251,70 @@ async fn load(state: &AppState, id: &str) -> AppResult<Session> {
         .ok_or_else(|| AppError::not_found("Session not found"))
 }
 
+/// A session for one who may see it (see [`Session::visible_to`]).
 async fn show(
     State(state): State<AppState>,
-    CurrentUser(_): CurrentUser,
+    SignedIn(user): SignedIn,
     Path(id): Path<String>,
 ) -> AppResult<Json<serde_json::Value>> {
-    Ok(Json(json!({ "session": load(&state, &id).await? })))
+    let session = load(&state, &id).await?;
+    if !session.visible_to(&user) {
+        return Err(not_yours(&user));
+    }
+    Ok(Json(json!({ "session": session })))
 }
 
+fn not_yours(user: &User) -> AppError {
+    if user.role == Role::Guest {
+        crate::auth::guests_stay_in_their_session()
+    } else {
+        AppError::Forbidden("You are not in this session; ask its host for an invitation link".into())
+    }
+}
+
+/// Takes a candidate seat in a session open to every signed-in user; an interview is entered
+/// by its invitation link instead.
 async fn join(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
 ) -> AppResult<Json<serde_json::Value>> {
     let before = load(&state, &id).await?;
+    if before.includes(&user.id) {
+        return Ok(Json(json!({ "session": before })));
+    }
+    if before.visibility != Visibility::Open {
+        return Err(AppError::Forbidden(
+            "This interview is entered by invitation: ask its host for a link".into(),
+        ));
+    }
     if before.status == Status::Completed {
         return Err(AppError::bad_request("Cannot join a completed session"));
     }
-    if !before.includes(&user.id) {
-        if !store::try_join(&state.db, &id, &user.id).await? {
-            // The conditional update refused: say why from the state that refused it.
-            let now = load(&state, &id).await?;
-            return match now.status {
-                Status::Completed => Err(AppError::bad_request("Cannot join a completed session")),
-                Status::Active if now.includes(&user.id) => Ok(Json(json!({ "session": now }))),
-                Status::Active => Err(AppError::Conflict("Session is full".into())),
-            };
-        }
-        state.live_sessions.invalidate();
-        let person = Person { id: user.id.clone(), name: user.name.clone(), image: user.image.clone() };
-        stream::session_joined(&state, &before, &person);
+    if !store::try_join(&state.db, &id, &user.id, Seat::Candidate).await? {
+        // The conditional update refused: say why from the state that refused it.
+        let now = load(&state, &id).await?;
+        return match now.status {
+            Status::Completed => Err(AppError::bad_request("Cannot join a completed session")),
+            Status::Active if now.includes(&user.id) => Ok(Json(json!({ "session": now }))),
+            Status::Active => Err(AppError::Conflict("Session is full".into())),
+        };
     }
+    state.live_sessions.invalidate();
+    state.rooms.seats_changed(&id);
+    stream::session_joined(&state, &before, &user.person());
     Ok(Json(json!({ "session": load(&state, &id).await? })))
 }
 
 async fn leave(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    SignedIn(user): SignedIn,
     Path(id): Path<String>,
 ) -> AppResult<Json<serde_json::Value>> {
     let session = load(&state, &id).await?;
+    if !session.visible_to(&user) {
+        return Err(not_yours(&user));
+    }
     if session.host.id == user.id {
         return Err(AppError::bad_request("The host cannot leave; end the session instead"));
     }
@@ -232,7 +326,46 @@ async fn leave(
     }
     state.live_sessions.invalidate();
     state.rooms.disconnect_user(&id, &user.id, crate::realtime::Closing::Left);
+    state.rooms.seats_changed(&id);
     Ok(Json(json!({ "session": load(&state, &id).await? })))
+}
+
+/// `POST /api/sessions/:id/participants/:userId/remove` (the host or an administrator): the
+/// person's sockets close with the reason, their seat frees, and a guest's link stops working.
+async fn remove(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path((id, person)): Path<(String, String)>,
+) -> AppResult<Json<serde_json::Value>> {
+    let session = load(&state, &id).await?;
+    if session.host.id != user.id && user.role != Role::Admin {
+        return Err(AppError::Forbidden("Only the host can remove people from the session".into()));
+    }
+    if session.host.id == person {
+        return Err(AppError::bad_request("The host cannot be removed; end the session instead"));
+    }
+    if session.status == Status::Completed {
+        return Err(AppError::bad_request("The session is already completed"));
+    }
+    if !session.includes(&person) {
+        return Err(AppError::not_found("This person is not in the session"));
+    }
+    remove_person(&state, &session, &person).await?;
+    tracing::info!(session = %id, removed = %person, by = %user.id, "person removed from the session");
+    Ok(Json(json!({ "session": load(&state, &id).await? })))
+}
+
+/// Takes `person` out of the session for good: their seat, their sockets, and (for a guest)
+/// their sign-in and the link they came with.
+pub(crate) async fn remove_person(state: &AppState, session: &Session, person: &str) -> AppResult<()> {
+    store::try_leave(&state.db, &session.id, person).await?;
+    invites::revoke_used_by(&state.db, &session.id, person).await?;
+    crate::auth::store::disable_guest(&state.db, person).await?;
+    state.users.invalidate();
+    state.live_sessions.invalidate();
+    state.rooms.disconnect_user(&session.id, person, crate::realtime::Closing::Removed);
+    state.rooms.seats_changed(&session.id);
+    Ok(())
 }
 
 async fn end(

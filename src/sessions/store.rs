@@ -4,21 +4,25 @@
 use serde::Deserialize;
 use serde_json::json;
 
-use super::Session;
+use super::{Seat, Session, Visibility};
 use crate::db::{Db, take_rows};
 use crate::problems::ProblemRef;
 
 /// The projection every read uses: ids as plain strings, people expanded, camelCase names.
 const SESSION_VIEW: &str = "record::id(id) AS id, problem, difficulty, status, seats,
+    interviewer_seats AS interviewerSeats, visibility,
     call_id AS callId, created_at AS createdAt, updated_at AS updatedAt, ended_at AS endedAt,
     (SELECT record::id(id) AS id, name, image FROM ONLY $parent.host) AS host,
-    (SELECT record::id(id) AS id, name, image FROM $parent.participants) AS participants";
+    (SELECT record::id(id) AS id, name, image FROM $parent.participants) AS participants,
+    (SELECT record::id(id) AS id, name, image FROM $parent.interviewers) AS interviewers";
 
 pub struct NewSession<'a> {
     pub id: &'a str,
     pub problem: &'a ProblemRef,
     pub host_id: &'a str,
     pub seats: u32,
+    pub interviewer_seats: u32,
+    pub visibility: Visibility,
 }
 
 pub async fn create(db: &Db, session: NewSession<'_>) -> anyhow::Result<Session> {
@@ -26,7 +30,8 @@ pub async fn create(db: &Db, session: NewSession<'_>) -> anyhow::Result<Session>
         .query(format!(
             "CREATE type::record('session', $id) CONTENT {{
                 problem: $problem, difficulty: $problem.difficulty, host: type::record('user', $host),
-                participants: [], seats: $seats, status: 'active', call_id: $call_id,
+                participants: [], interviewers: [], seats: $seats, interviewer_seats: $interviewer_seats,
+                visibility: $visibility, status: 'active', call_id: $call_id,
                 created_at: time::now(), updated_at: time::now(), ended_at: NONE
             }} RETURN NONE;
             SELECT {SESSION_VIEW} FROM type::record('session', $id);"
@@ -36,6 +41,8 @@ pub async fn create(db: &Db, session: NewSession<'_>) -> anyhow::Result<Session>
             "problem": session.problem,
             "host": session.host_id,
             "seats": session.seats,
+            "interviewer_seats": session.interviewer_seats,
+            "visibility": session.visibility,
             "call_id": format!("session_{}", session.id),
         }))
         .await?
@@ -54,7 +61,10 @@ pub async fn find(db: &Db, id: &str) -> anyhow::Result<Option<Session>> {
 
 /// Which sessions a listing asks for.
 pub enum Listing<'a> {
+    /// Every live session (administrators).
     Active,
+    /// The live sessions someone hosts or sits in.
+    ActiveFor { user_id: &'a str },
     CompletedFor { user_id: &'a str },
 }
 
@@ -68,6 +78,16 @@ pub async fn list(db: &Db, listing: Listing<'_>, limit: u32, before: Option<&str
             ),
             None,
             0,
+        ),
+        Listing::ActiveFor { user_id } => (
+            format!(
+                "LET $me = type::record('user', $user);
+                 SELECT {SESSION_VIEW} FROM session WHERE status = 'active' {cursor}
+                    AND (host = $me OR $me INSIDE participants OR $me INSIDE interviewers)
+                    ORDER BY createdAt DESC LIMIT $limit;"
+            ),
+            Some(user_id),
+            1,
         ),
         // The person's own history rows, newest first from the index, and only the page of
         // sessions they name is expanded.
@@ -102,20 +122,51 @@ pub async fn count_active_hosted_by(db: &Db, user_id: &str) -> anyhow::Result<u6
 }
 
 /// A conditional update on one session; `true` when the condition held and the change was made.
-/// The condition and the change are one statement, so two racing callers cannot both pass it.
+/// `$me` in `change` and `condition` is the user `user_id`.
 async fn update_if(db: &Db, session_id: &str, user_id: &str, change: &str, condition: &str) -> anyhow::Result<bool> {
+    let change = format!("{change}, updated_at = time::now()");
+    let prelude = "LET $me = type::record('user', $user);";
+    write_if_after(db, prelude, "session", session_id, &change, condition, json!({ "user": user_id })).await
+}
+
+/// A conditional update of one record of `table`; `true` when the condition held and the change
+/// was made. The condition and the change are one statement, so two racing callers cannot both
+/// pass it. `bindings` (an object) adds parameters.
+pub async fn write_if(
+    db: &Db,
+    table: &str,
+    id: &str,
+    change: &str,
+    condition: &str,
+    bindings: serde_json::Value,
+) -> anyhow::Result<bool> {
+    write_if_after(db, "", table, id, change, condition, bindings).await
+}
+
+async fn write_if_after(
+    db: &Db,
+    prelude: &str,
+    table: &str,
+    id: &str,
+    change: &str,
+    condition: &str,
+    mut bindings: serde_json::Value,
+) -> anyhow::Result<bool> {
     let statement = format!(
-        "LET $me = type::record('user', $user);
-         UPDATE type::record('session', $id) SET {change}, updated_at = time::now() WHERE {condition} RETURN record::id(id) AS id;"
+        "{prelude}
+         UPDATE type::record($table, $id) SET {change} WHERE {condition} RETURN record::id(id) AS id;"
     );
-    // Optimistic transactions may abort on a concurrent write to the same session; the
+    let at = if prelude.is_empty() { 0 } else { 1 };
+    bindings["table"] = json!(table);
+    bindings["id"] = json!(id);
+    // Optimistic transactions may abort on a concurrent write to the same record; the
     // condition is re-evaluated on retry, so the loser of a race sees the new state.
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let result = db.query(statement.as_str()).bind(json!({ "id": session_id, "user": user_id })).await;
+        let result = db.query(statement.as_str()).bind(bindings.clone()).await;
         match result.and_then(|response| response.check()) {
-            Ok(mut response) => return Ok(!take_rows::<serde_json::Value>(&mut response, 1)?.is_empty()),
+            Ok(mut response) => return Ok(!take_rows::<serde_json::Value>(&mut response, at)?.is_empty()),
             Err(err) if attempt < 20 && is_conflict(&err) => {
                 tokio::time::sleep(std::time::Duration::from_millis(2 * attempt)).await;
             }
@@ -129,19 +180,26 @@ fn is_conflict(err: &surrealdb::Error) -> bool {
     text.contains("conflict") || text.contains("retry")
 }
 
-pub async fn try_join(db: &Db, session_id: &str, user_id: &str) -> anyhow::Result<bool> {
+/// Seats someone when a seat of that kind is free; `false` when none is (or the session ended).
+pub async fn try_join(db: &Db, session_id: &str, user_id: &str, seat: Seat) -> anyhow::Result<bool> {
+    let not_seated = "status = 'active' AND host != $me AND $me NOTINSIDE participants AND $me NOTINSIDE interviewers";
+    let (change, free) = match seat {
+        Seat::Candidate => ("participants += $me", "array::len(participants) + 1 < seats"),
+        Seat::Interviewer => ("interviewers += $me", "array::len(interviewers) < interviewer_seats"),
+    };
+    update_if(db, session_id, user_id, change, &format!("{not_seated} AND {free}")).await
+}
+
+/// Frees whichever seat someone holds; `false` when they held none.
+pub async fn try_leave(db: &Db, session_id: &str, user_id: &str) -> anyhow::Result<bool> {
     update_if(
         db,
         session_id,
         user_id,
-        "participants += $me",
-        "status = 'active' AND host != $me AND $me NOTINSIDE participants AND array::len(participants) + 1 < seats",
+        "participants -= $me, interviewers -= $me",
+        "status = 'active' AND ($me INSIDE participants OR $me INSIDE interviewers)",
     )
     .await
-}
-
-pub async fn try_leave(db: &Db, session_id: &str, user_id: &str) -> anyhow::Result<bool> {
-    update_if(db, session_id, user_id, "participants -= $me", "status = 'active' AND $me INSIDE participants").await
 }
 
 pub async fn try_end(db: &Db, session_id: &str, user_id: &str) -> anyhow::Result<bool> {

@@ -194,7 +194,7 @@ async fn a_token_in_the_url_counts_only_for_websocket_upgrades() {
     use tokio_tungstenite::tungstenite::Error as WsError;
 
     let server = Server::start();
-    let (host, _) = server.user("Uma").await;
+    let (host, _) = server.interviewer("Uma").await;
     let token = token_of(&host);
     let plain = server.http.get(format!("{}/api/me?token={token}", server.url)).send().await.expect("GET");
     assert_eq!(plain.status(), StatusCode::UNAUTHORIZED, "?token= on an ordinary route");

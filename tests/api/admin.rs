@@ -1,18 +1,12 @@
 //! Administration over HTTP: role changes, disabling accounts and their guards.
 
 use reqwest::StatusCode;
-use reqwest::header::COOKIE;
 use serde_json::{Value, json};
 
-use crate::{Client, Server, assert_error, json_of, session_cookie};
+use crate::{Client, Server, assert_error, session_cookie};
 
 async fn patch_user(client: &Client, id: &Value, body: Value) -> (StatusCode, Value) {
-    let id = id.as_str().expect("user id");
-    let mut request = client.http.patch(format!("{}/api/admin/users/{id}", client.base)).json(&body);
-    if let Some(cookie) = &client.cookie {
-        request = request.header(COOKIE, cookie);
-    }
-    json_of(request.send().await.expect("PATCH")).await
+    client.patch_json(&format!("/api/admin/users/{}", id.as_str().expect("user id")), body).await
 }
 
 async fn sign_in(server: &Server, credentials: Value) -> Client {

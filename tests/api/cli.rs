@@ -82,13 +82,13 @@ async fn users_commands_and_backup_restore() {
     assert!(ok, "{out}");
     let (ok, out) = coderoom(&data_dir, &["users", "create", "--name", "Int", "--email", "int@example.test"]);
     assert!(ok && out.contains("password: "), "{out}");
-    let (ok, out) = coderoom(&data_dir, &["users", "set-role", "int@example.test", "candidate"]);
+    let (ok, out) = coderoom(&data_dir, &["users", "set-role", "int@example.test", "interviewer"]);
     assert!(ok, "{out}");
     let (ok, out) =
         coderoom(&data_dir, &["users", "reset-password", "int@example.test", "--password", "brand new password"]);
     assert!(ok, "{out}");
     let (ok, out) = coderoom(&data_dir, &["users", "list"]);
-    assert!(ok && out.contains("root@example.test") && out.contains("candidate"), "{out}");
+    assert!(ok && out.contains("root@example.test") && out.contains("interviewer"), "{out}");
     let (ok, out) = coderoom(&data_dir, &["users", "set-role", "nobody@example.test", "admin"]);
     assert!(!ok && out.contains("no account"), "{out}");
 

@@ -11,11 +11,11 @@ async fn acknowledged_writes_survive_kill_9() {
     let mut server = Server::start_with_env(&[("CODEROOM_SESSIONS_MAX_ACTIVE_PER_HOST", "100")]);
     let temp = server.take_temp();
     let data_dir = server.data_dir.clone();
-    let (host, host_user) = server.register("Kim", "kim@example.test", "durable password").await;
+    let (host, host_user) = server.account_with_role("Kim", "kim@example.test", "durable password", "interviewer").await;
     let (guest, _) = server.register("Lee", "lee@example.test", "durable password").await;
     let mut ids = Vec::new();
     for n in 0..30 {
-        let (status, body) = host.post_json("/api/sessions", json!({"problem": "two-sum"})).await;
+        let (status, body) = host.post_json("/api/sessions", json!({"problem": "two-sum", "visibility": "open"})).await;
         assert_eq!(status, StatusCode::CREATED);
         let id = body["session"]["id"].as_str().expect("id").to_string();
         if n % 3 == 0 {
@@ -76,7 +76,7 @@ async fn a_write_the_database_refuses_is_set_aside_and_other_rooms_keep_saving()
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
 
     let mut server = Server::start_in(&data_dir, &[]);
-    let (host, _) = server.user("Rae").await;
+    let (host, _) = server.interviewer("Rae").await;
     let mut rooms = Vec::new();
     for _ in 0..2 {
         let (status, body) = host.post_json("/api/sessions", json!({"problem": "two-sum"})).await;

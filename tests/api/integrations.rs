@@ -390,7 +390,7 @@ async fn stream_tokens_and_rest_calls() {
     assert_eq!(config["streamApiKey"], STREAM_KEY);
     assert!(!config.to_string().contains(STREAM_SECRET));
 
-    let (host, host_user) = server.user("Hana").await;
+    let (host, host_user) = server.interviewer("Hana").await;
     let (guest, guest_user) = server.user("Gus").await;
     let (status, chat) = host.get_json("/api/chat/token").await;
     assert_eq!(status, StatusCode::OK, "{chat}");
@@ -403,7 +403,7 @@ async fn stream_tokens_and_rest_calls() {
     assert!((iat - now()).abs() < 60 && exp - iat == 3600, "expiring token: {claims}");
     assert_eq!(server.anon().get_json("/api/chat/token").await.0, StatusCode::UNAUTHORIZED);
 
-    let (status, created) = host.post_json("/api/sessions", json!({"problem": "two-sum"})).await;
+    let (status, created) = host.post_json("/api/sessions", json!({"problem": "two-sum", "visibility": "open"})).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let session_id = created["session"]["id"].as_str().expect("id").to_string();
     let call_id = created["session"]["callId"].as_str().expect("callId").to_string();
@@ -458,7 +458,7 @@ async fn stream_failures_never_break_sessions_and_no_keys_means_built_in() {
         ("CODEROOM_STREAM_API_SECRET", STREAM_SECRET),
         ("CODEROOM_STREAM_BASE_URL", &dead_url),
     ]);
-    let (host, _) = server.user("Ola").await;
+    let (host, _) = server.interviewer("Ola").await;
     let (status, created) = host.post_json("/api/sessions", json!({"problem": "two-sum"})).await;
     assert_eq!(status, StatusCode::CREATED);
     let id = created["session"]["id"].as_str().expect("id");

@@ -7,6 +7,7 @@ mod admin;
 mod cli;
 mod durability;
 mod integrations;
+mod invitations;
 mod judge_integrity;
 mod operations;
 mod piston_access;
@@ -130,31 +131,47 @@ impl Server {
     /// printed, as a person setting up the server would; later ones are promoted by the first.
     pub async fn admin(&self, name: &str) -> (Client, Value) {
         let mut first_admin = self.first_admin.lock().await;
-        let email = format!("{}-{}@example.test", name.to_lowercase().replace(char::is_whitespace, "-"), uuid_like());
-        let password = "correct horse battery";
         let (client, user) = match first_admin.as_ref() {
             None => {
                 let token = self.setup_token.as_deref().expect("the server printed no setup token");
-                let body = json!({ "name": name, "email": email, "password": password, "setupToken": token });
+                let body = json!({
+                    "name": name, "email": unique_email(name), "password": PASSWORD, "setupToken": token,
+                });
                 self.register_with(body).await
             }
-            Some(admin) => {
-                let (_, user) = self.register(name, &email, password).await;
-                let id = user["id"].as_str().expect("user id");
-                let mut request =
-                    admin.http.patch(format!("{}/api/admin/users/{id}", self.url)).json(&json!({ "role": "admin" }));
-                if let Some(cookie) = &admin.cookie {
-                    request = request.header(COOKIE, cookie);
-                }
-                let (status, body) = json_of(request.send().await.expect("PATCH")).await;
-                assert_eq!(status, StatusCode::OK, "promote {email}: {body}");
-                // The role change signed the old session out.
-                self.login(&email, password).await
-            }
+            Some(admin) => self.promoted(admin, name, "admin").await,
         };
         assert_eq!(user["role"], "admin", "{user}");
         first_admin.get_or_insert_with(|| client.clone());
         (client, user)
+    }
+
+    /// An interviewer account (who may host sessions), promoted by the first administrator.
+    pub async fn interviewer(&self, name: &str) -> (Client, Value) {
+        self.account_with_role(name, &unique_email(name), PASSWORD, "interviewer").await
+    }
+
+    /// A new account given `role` by the first administrator, signed in again.
+    pub async fn account_with_role(&self, name: &str, email: &str, password: &str, role: &str) -> (Client, Value) {
+        let admin = self.first_admin.lock().await.clone();
+        let admin = match admin {
+            Some(admin) => admin,
+            None => self.admin("First Admin").await.0,
+        };
+        self.promoted_with(&admin, name, email, password, role).await
+    }
+
+    /// A new account given `role` by `admin`, signed in again (the change signed it out).
+    async fn promoted(&self, admin: &Client, name: &str, role: &str) -> (Client, Value) {
+        self.promoted_with(admin, name, &unique_email(name), PASSWORD, role).await
+    }
+
+    async fn promoted_with(&self, admin: &Client, name: &str, email: &str, password: &str, role: &str) -> (Client, Value) {
+        let (_, user) = self.register(name, email, password).await;
+        let id = user["id"].as_str().expect("user id");
+        let (status, body) = admin.patch_json(&format!("/api/admin/users/{id}"), json!({ "role": role })).await;
+        assert_eq!(status, StatusCode::OK, "make {email} {role}: {body}");
+        self.login(email, password).await
     }
 
     /// Signs in with e-mail and password.
@@ -169,8 +186,7 @@ impl Server {
 
     /// Registers a new account (unique e-mail) and returns a client signed in as it.
     pub async fn user(&self, name: &str) -> (Client, Value) {
-        let email = format!("{}-{}@example.test", name.to_lowercase().replace(char::is_whitespace, "-"), uuid_like());
-        self.register(name, &email, "correct horse battery").await
+        self.register(name, &unique_email(name), PASSWORD).await
     }
 
     pub async fn register(&self, name: &str, email: &str, password: &str) -> (Client, Value) {
@@ -192,6 +208,12 @@ impl Drop for Server {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+const PASSWORD: &str = "correct horse battery";
+
+fn unique_email(name: &str) -> String {
+    format!("{}-{}@example.test", name.to_lowercase().replace(char::is_whitespace, "-"), uuid_like())
 }
 
 pub fn uuid_like() -> String {
@@ -257,6 +279,15 @@ impl Client {
 
     pub async fn post_empty_json(&self, path: &str) -> (StatusCode, Value) {
         json_of(self.post_empty(path).await).await
+    }
+
+    pub async fn patch_json(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        let request = self.http.patch(format!("{}{path}", self.base)).json(&body);
+        json_of(self.with_cookie(request).send().await.expect("PATCH")).await
+    }
+
+    pub async fn delete_json(&self, path: &str) -> (StatusCode, Value) {
+        json_of(self.with_cookie(self.http.delete(format!("{}{path}", self.base))).send().await.expect("DELETE")).await
     }
 }
 

@@ -205,7 +205,7 @@ async fn every_original_problem_in_java_cpp_and_javascript() {
 #[tokio::test]
 async fn judge_requests_are_validated_and_recorded_in_sessions() {
     let server = Server::start();
-    let (host, _) = server.user("Host").await;
+    let (host, _) = server.interviewer("Host").await;
     let (stranger, _) = server.user("Stranger").await;
     let path = "/api/problems/two-sum/run";
     assert_error(

@@ -50,9 +50,9 @@ pub(crate) async fn starter_code(client: &Client, language: &str) -> String {
 }
 
 pub(crate) async fn session_with_guest(server: &Server) -> (Client, Client, String) {
-    let (host, _) = server.user("Hana").await;
+    let (host, _) = server.interviewer("Hana").await;
     let (guest, _) = server.user("Gus").await;
-    let (status, body) = host.post_json("/api/sessions", json!({ "problem": "two-sum" })).await;
+    let (status, body) = host.post_json("/api/sessions", json!({ "problem": "two-sum", "visibility": "open" })).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let id = body["session"]["id"].as_str().expect("id").to_string();
     assert_eq!(guest.post_empty_json(&format!("/api/sessions/{id}/join")).await.0, StatusCode::OK);

@@ -250,12 +250,7 @@ async fn disabling_or_demoting_an_account_closes_its_sockets() {
 }
 
 async fn change_user(admin: &Client, id: &str, changes: Value) -> (StatusCode, Value) {
-    let request = admin.http.patch(format!("{}/api/admin/users/{id}", admin.base)).json(&changes);
-    let request = match &admin.cookie {
-        Some(cookie) => request.header("cookie", cookie),
-        None => request,
-    };
-    crate::json_of(request.send().await.expect("PATCH")).await
+    admin.patch_json(&format!("/api/admin/users/{id}"), changes).await
 }
 
 async fn sign_in(server: &Server, email: &str) -> Client {

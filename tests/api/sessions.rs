@@ -5,8 +5,11 @@ use serde_json::{Value, json};
 
 use crate::{Server, assert_error};
 
+/// A session open to every signed-in user (pair programming), which the join tests need;
+/// interviews entered by link are in `invitations.rs`.
 async fn create(client: &crate::Client, problem: &str) -> Value {
-    let (status, body) = client.post_json("/api/sessions", json!({ "problem": problem })).await;
+    let body = json!({ "problem": problem, "visibility": "open" });
+    let (status, body) = client.post_json("/api/sessions", body).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     body["session"].clone()
 }
@@ -14,7 +17,7 @@ async fn create(client: &crate::Client, problem: &str) -> Value {
 #[tokio::test]
 async fn create_show_and_list_without_emails() {
     let server = Server::start();
-    let (host, host_user) = server.user("Hana").await;
+    let (host, host_user) = server.interviewer("Hana").await;
     let session = create(&host, "two-sum").await;
     assert_eq!(session["problem"], json!({"slug": "two-sum", "title": "Two Sum", "difficulty": "easy"}));
     assert_eq!(session["difficulty"], "easy");
@@ -30,9 +33,14 @@ async fn create_show_and_list_without_emails() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(shown["session"]["id"], session["id"]);
 
-    let (other, _) = server.user("Omar").await;
+    let (other, _) = server.interviewer("Omar").await;
     create(&other, "maximum-subarray").await;
+    // Everyone sees the sessions they host or sit in; administrators see them all.
     let (status, active) = other.get_json("/api/sessions/active").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(active["sessions"].as_array().map(Vec::len), Some(1), "{active}");
+    let (admin, _) = server.admin("Ada").await;
+    let (status, active) = admin.get_json("/api/sessions/active").await;
     assert_eq!(status, StatusCode::OK);
     let sessions = active["sessions"].as_array().expect("sessions");
     assert_eq!(sessions.len(), 2);
@@ -43,7 +51,7 @@ async fn create_show_and_list_without_emails() {
 #[tokio::test]
 async fn invalid_creates_are_rejected() {
     let server = Server::start();
-    let (host, _) = server.user("Ivy").await;
+    let (host, _) = server.interviewer("Ivy").await;
     assert_error(
         host.post_json("/api/sessions", json!({"problem": "no-such-problem"})).await,
         StatusCode::BAD_REQUEST,
@@ -69,7 +77,7 @@ async fn invalid_creates_are_rejected() {
 #[tokio::test]
 async fn join_leave_end_lifecycle() {
     let server = Server::start();
-    let (host, _) = server.user("Host").await;
+    let (host, _) = server.interviewer("Host").await;
     let (guest, guest_user) = server.user("Guest").await;
     let (third, _) = server.user("Third").await;
     let session = create(&host, "valid-palindrome").await;
@@ -139,7 +147,7 @@ async fn join_leave_end_lifecycle() {
 #[tokio::test]
 async fn exactly_one_of_many_racing_joiners_wins() {
     let server = Arc::new(Server::start());
-    let (host, _) = server.user("Racer Host").await;
+    let (host, _) = server.interviewer("Racer Host").await;
     let mut joiners = Vec::new();
     for n in 0..8 {
         joiners.push(server.user(&format!("Racer{n}")).await.0);
@@ -177,7 +185,7 @@ async fn exactly_one_of_many_racing_joiners_wins() {
 #[tokio::test]
 async fn listings_page_with_limit_and_before() {
     let server = Server::start_with_env(&[("CODEROOM_SESSIONS_MAX_ACTIVE_PER_HOST", "50")]);
-    let (host, _) = server.user("Pager").await;
+    let (host, _) = server.interviewer("Pager").await;
     let mut ids = Vec::new();
     for _ in 0..25 {
         ids.push(create(&host, "two-sum").await["id"].as_str().expect("id").to_string());
@@ -218,7 +226,7 @@ fn urlencode(text: &str) -> String {
 #[tokio::test]
 async fn hosts_cannot_flood_sessions() {
     let server = Server::start_with_env(&[("CODEROOM_SESSIONS_MAX_ACTIVE_PER_HOST", "2")]);
-    let (host, _) = server.user("Flood").await;
+    let (host, _) = server.interviewer("Flood").await;
     create(&host, "two-sum").await;
     create(&host, "two-sum").await;
     assert_error(
@@ -231,7 +239,7 @@ async fn hosts_cannot_flood_sessions() {
 #[tokio::test]
 async fn seats_are_configurable() {
     let server = Server::start_with_env(&[("CODEROOM_SESSIONS_SEATS", "3")]);
-    let (host, _) = server.user("Three").await;
+    let (host, _) = server.interviewer("Three").await;
     let id = create(&host, "two-sum").await["id"].as_str().expect("id").to_string();
     for name in ["One", "Two"] {
         let (client, _) = server.user(name).await;

@@ -175,7 +175,7 @@ async fn websockets_work_over_tls() {
     let ca_pem = std::fs::read(server.data_dir.join("tls/ca.crt")).expect("ca.crt");
     server.http = client_trusting(&ca_pem, port, &[NAME]);
     server.url = format!("https://{NAME}:{port}");
-    let (host, _) = server.user("Wes").await;
+    let (host, _) = server.interviewer("Wes").await;
     let (status, body) = host.post_json("/api/sessions", json!({ "problem": "two-sum" })).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let id = body["session"]["id"].as_str().expect("id");
