@@ -18,7 +18,7 @@ url="http://127.0.0.1:$port"
 
 started=$(date +%s.%N)
 CODEROOM_LOG_LEVEL=warn CODEROOM_SESSIONS_MAX_ACTIVE_PER_HOST=50 \
-  "$binary" serve --bind "127.0.0.1:$port" --data-dir "$work/data" >"$work/out" 2>"$work/err" &
+  CODEROOM_SESSIONS_WHO_MAY_HOST=everyone "$binary" serve --bind "127.0.0.1:$port" --data-dir "$work/data" >"$work/out" 2>"$work/err" &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
 until curl -sf "$url/readyz" >/dev/null; do sleep 0.005; done

@@ -21,7 +21,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 # start NAME MODE PORT: a server with a fresh data folder.
 start() {
   CODEROOM_LOG_LEVEL=warn CODEROOM_SESSIONS_MAX_ACTIVE_PER_HOST=50 CODEROOM_TLS_MODE="$2" \
-    "$binary" serve --bind "127.0.0.1:$3" --data-dir "$work/$1" >"$work/$1.out" 2>"$work/$1.err" &
+    CODEROOM_SESSIONS_WHO_MAY_HOST=everyone "$binary" serve --bind "127.0.0.1:$3" --data-dir "$work/$1" >"$work/$1.out" 2>"$work/$1.err" &
   pids+=($!)
 }
 

@@ -17,7 +17,7 @@ binary="$CARGO_TARGET_DIR/$profile/coderoom"
 work="$(mktemp -d)"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 
-CODEROOM_LOG_LEVEL=warn "$binary" serve --bind "127.0.0.1:$port" --data-dir "$work/data" >"$work/out" 2>"$work/err" &
+CODEROOM_LOG_LEVEL=warn CODEROOM_SESSIONS_WHO_MAY_HOST=everyone "$binary" serve --bind "127.0.0.1:$port" --data-dir "$work/data" >"$work/out" 2>"$work/err" &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
 until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.01; done

@@ -62,8 +62,14 @@ function serverEnvironment () {
 async function startServer () {
   const dataDir = mkdtempSync(join(tmpdir(), 'coderoom-bench-'))
   const child = spawn(bin, ['serve', '--bind', '127.0.0.1:0', '--data-dir', join(dataDir, 'data')], {
-    // Production logging (info), and enough active sessions per host for the runs.
-    env: { ...serverEnvironment(), CODEROOM_LOG_LEVEL: 'info', CODEROOM_SESSIONS_MAX_ACTIVE_PER_HOST: '1000' },
+    // Production logging (info), enough active sessions per host for the runs, and rooms made
+    // from two plain registrations.
+    env: {
+      ...serverEnvironment(),
+      CODEROOM_LOG_LEVEL: 'info',
+      CODEROOM_SESSIONS_MAX_ACTIVE_PER_HOST: '1000',
+      CODEROOM_SESSIONS_WHO_MAY_HOST: 'everyone'
+    },
     stdio: ['ignore', 'pipe', 'ignore']
   })
   const lines = createInterface({ input: child.stdout })
@@ -99,7 +105,7 @@ async function register (url, name) {
 async function createSessions (url, host, guest, count) {
   const ids = []
   for (let n = 0; n < count; n++) {
-    const response = await fetch(`${url}/api/sessions`, { method: 'POST', headers: host.headers, body: '{"problem":"two-sum"}' })
+    const response = await fetch(`${url}/api/sessions`, { method: 'POST', headers: host.headers, body: '{"problem":"two-sum","visibility":"open"}' })
     const body = await response.json()
     if (response.status !== 201) throw new Error(`cannot create a session: ${response.status} ${JSON.stringify(body)}`)
     const { session } = body

@@ -37,7 +37,9 @@ function serverEnvironment () {
 async function startServer () {
   const dataDir = mkdtempSync(join(tmpdir(), 'coderoom-node-'))
   const child = spawn(binary(), ['serve', '--bind', '127.0.0.1:0', '--data-dir', join(dataDir, 'data')], {
-    env: { ...serverEnvironment(), CODEROOM_LOG_LEVEL: 'warn' },
+    // Any account may host, so that two plain registrations make a room (hosting rules have
+    // their own tests).
+    env: { ...serverEnvironment(), CODEROOM_LOG_LEVEL: 'warn', CODEROOM_SESSIONS_WHO_MAY_HOST: 'everyone' },
     stdio: ['ignore', 'pipe', 'inherit']
   })
   const lines = createInterface({ input: child.stdout })
@@ -92,7 +94,7 @@ test('stock y-websocket providers connect to coderoom and converge', async () =>
     const host = await register(server.url, 'Hana')
     const guest = await register(server.url, 'Gus')
     const created = await fetch(`${server.url}/api/sessions`, {
-      method: 'POST', headers: host.headers, body: JSON.stringify({ problem: 'two-sum' })
+      method: 'POST', headers: host.headers, body: JSON.stringify({ problem: 'two-sum', visibility: 'open' })
     })
     assert.equal(created.status, 201)
     const { session } = await created.json()
