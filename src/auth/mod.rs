@@ -313,7 +313,8 @@ fn session_cookie(state: &AppState, token: &str, max_age: u64) -> HeaderValue {
 }
 
 fn signed_in(state: &AppState, status: StatusCode, record: &store::UserRecord) -> AppResult<Response> {
-    Ok((status, [(SET_COOKIE, sign_in_cookie(state, record)?)], Json(json!({ "user": record.to_user() }))).into_response())
+    Ok((status, [(SET_COOKIE, sign_in_cookie(state, record)?)], Json(json!({ "user": record.to_user() })))
+        .into_response())
 }
 
 /// The cookie that signs `record` in on this browser.

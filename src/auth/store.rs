@@ -43,8 +43,7 @@ impl UserRecord {
     }
 }
 
-pub(crate) const USER_FIELDS: &str =
-    "record::id(id) AS id, name, email, image, role, password_hash, disabled, token_version, guest_session, contact_email";
+pub(crate) const USER_FIELDS: &str = "record::id(id) AS id, name, email, image, role, password_hash, disabled, token_version, guest_session, contact_email";
 
 pub struct NewUser<'a> {
     pub name: &'a str,
@@ -94,7 +93,7 @@ pub async fn create_guest(
         .query(format!(
             "CREATE type::record('user', $id) CONTENT {{
                 name: $name, email: $placeholder, contact_email: $contact, image: NONE, role: 'guest',
-                password_hash: NONE, guest_session: $session, disabled: false, token_version: 0,
+                password_hash: NONE, guest_session: $guest_session, disabled: false, token_version: 0,
                 created_at: time::now()
             }} RETURN {USER_FIELDS}"
         ))
@@ -103,7 +102,7 @@ pub async fn create_guest(
             "name": name,
             "placeholder": format!("guest-{id}@guests.invalid"),
             "contact": contact_email,
-            "session": session_id,
+            "guest_session": session_id,
         }))
         .await?
         .check()?;

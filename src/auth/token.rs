@@ -6,10 +6,10 @@ use std::path::Path;
 use anyhow::Context;
 use base64::Engine;
 use hmac::{Hmac, Mac};
-use sha2::Sha256;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
+use sha2::Sha256;
 
 pub const COOKIE_NAME: &str = "coderoom_session";
 const SECRET_FILE: &str = "auth-secret";

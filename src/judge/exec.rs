@@ -58,10 +58,17 @@ pub async fn execute(sandbox: &Sandbox, user: &str, request: ExecRequest) -> Res
     let runs = request
         .runs
         .into_iter()
-        .map(|run| RunSpec {
-            stdin: run.stdin,
-            limits: StageLimits { cpu_ms: run.cpu_ms.min(job.run.cpu_ms), ..job.run },
-            results_cap: RESULTS_CAP,
+        .map(|run| {
+            let cpu_ms = run.cpu_ms.min(job.run.cpu_ms);
+            // The verdict comes from CPU time; the wall-clock deadline only stops programs that
+            // sleep or block. Twice the CPU budget (plus a second) keeps a busy machine, where a
+            // run waits for a core, from turning a fast solution into a time-limit failure.
+            let timeout_ms = job.run.timeout_ms.max(2 * cpu_ms + 1000);
+            RunSpec {
+                stdin: run.stdin,
+                limits: StageLimits { cpu_ms, timeout_ms, ..job.run },
+                results_cap: RESULTS_CAP,
+            }
         })
         .collect();
     let output = sandbox.run_program(user, &job, runs).await?;

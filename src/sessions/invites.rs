@@ -224,7 +224,8 @@ async fn revoke(
 
 /// The invitation behind a token, and its session; 404 for a token no link has.
 async fn resolve(state: &AppState, token: &str) -> AppResult<(Record, Session)> {
-    let plausible = (20..=64).contains(&token.len()) && token.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let plausible =
+        (20..=64).contains(&token.len()) && token.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     let not_found = || AppError::not_found("This link is not valid; check that it was copied whole");
     if !plausible {
         return Err(not_found());
@@ -305,14 +306,10 @@ async fn accept(
         return seat_account(&state, &record, &session, account).await;
     }
     // Every accepted link makes an account: bounded like registrations.
-    state
-        .auth
-        .registrations
-        .admit(&[format!("ip:{client}")])
-        .map_err(|_| AppError::TooManyRequests {
-            message: "Too many people joined from this address; try again in a minute".into(),
-            retry_after_secs: 60,
-        })?;
+    state.auth.registrations.admit(&[format!("ip:{client}")]).map_err(|_| AppError::TooManyRequests {
+        message: "Too many people joined from this address; try again in a minute".into(),
+        retry_after_secs: 60,
+    })?;
     let guest = users::create_guest(&state.db, &name, email.as_deref(), &session.id).await?;
     if !claim(&state.db, &record.id, &guest.id, &guest.name).await? {
         users::delete_guest(&state.db, &guest.id).await?;
@@ -409,14 +406,14 @@ async fn insert(
     let mut response = db
         .query(format!(
             "CREATE type::record('session_invite', $id) CONTENT {{
-                session: $session, role: $role, token_hash: $hash, created_by: $by,
+                session: $session_id, role: $role, token_hash: $hash, created_by: $by,
                 created_at: time::now(), expires_at: time::now() + <duration>$lifetime,
                 opened_at: NONE, guest: NONE, guest_name: NONE, revoked_at: NONE
             }} RETURN NONE;
             SELECT {INVITE_VIEW} FROM type::record('session_invite', $id);"
         ))
         .bind(json!({
-            "id": id, "session": session_id, "role": role, "hash": token_hash, "by": created_by,
+            "id": id, "session_id": session_id, "role": role, "hash": token_hash, "by": created_by,
             "lifetime": format!("{hours}h"),
         }))
         .await?
@@ -448,10 +445,10 @@ async fn find_by_token_hash(db: &Db, hash: &str) -> anyhow::Result<Option<Record
 async fn list_for_session(db: &Db, session_id: &str) -> anyhow::Result<Vec<Record>> {
     let mut response = db
         .query(format!(
-            "SELECT {INVITE_VIEW} FROM session_invite WHERE session = $session ORDER BY created_at DESC LIMIT {}",
+            "SELECT {INVITE_VIEW} FROM session_invite WHERE session = $session_id ORDER BY created_at DESC LIMIT {}",
             MAX_PER_SESSION + 1
         ))
-        .bind(json!({ "session": session_id }))
+        .bind(json!({ "session_id": session_id }))
         .await?
         .check()?;
     take_rows(&mut response, 0)
@@ -469,8 +466,8 @@ async fn mark_revoked(db: &Db, id: &str) -> anyhow::Result<()> {
 
 /// Withdraws the links a person entered with (when they are removed from the session).
 pub async fn revoke_used_by(db: &Db, session_id: &str, user_id: &str) -> anyhow::Result<()> {
-    db.query("UPDATE session_invite SET revoked_at = time::now() WHERE session = $session AND guest = $user AND revoked_at = NONE")
-        .bind(json!({ "session": session_id, "user": user_id }))
+    db.query("UPDATE session_invite SET revoked_at = time::now() WHERE session = $session_id AND guest = $user AND revoked_at = NONE")
+        .bind(json!({ "session_id": session_id, "user": user_id }))
         .await?
         .check()?;
     Ok(())

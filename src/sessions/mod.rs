@@ -284,9 +284,7 @@ async fn join(
         return Ok(Json(json!({ "session": before })));
     }
     if before.visibility != Visibility::Open {
-        return Err(AppError::Forbidden(
-            "This interview is entered by invitation: ask its host for a link".into(),
-        ));
+        return Err(AppError::Forbidden("This interview is entered by invitation: ask its host for a link".into()));
     }
     if before.status == Status::Completed {
         return Err(AppError::bad_request("Cannot join a completed session"));

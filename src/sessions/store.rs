@@ -64,8 +64,12 @@ pub enum Listing<'a> {
     /// Every live session (administrators).
     Active,
     /// The live sessions someone hosts or sits in.
-    ActiveFor { user_id: &'a str },
-    CompletedFor { user_id: &'a str },
+    ActiveFor {
+        user_id: &'a str,
+    },
+    CompletedFor {
+        user_id: &'a str,
+    },
 }
 
 pub async fn list(db: &Db, listing: Listing<'_>, limit: u32, before: Option<&str>) -> anyhow::Result<Vec<Session>> {

@@ -11,7 +11,8 @@ async fn acknowledged_writes_survive_kill_9() {
     let mut server = Server::start_with_env(&[("CODEROOM_SESSIONS_MAX_ACTIVE_PER_HOST", "100")]);
     let temp = server.take_temp();
     let data_dir = server.data_dir.clone();
-    let (host, host_user) = server.account_with_role("Kim", "kim@example.test", "durable password", "interviewer").await;
+    let (host, host_user) =
+        server.account_with_role("Kim", "kim@example.test", "durable password", "interviewer").await;
     let (guest, _) = server.register("Lee", "lee@example.test", "durable password").await;
     let mut ids = Vec::new();
     for n in 0..30 {

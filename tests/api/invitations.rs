@@ -72,7 +72,10 @@ async fn a_candidate_opens_the_link_types_a_name_and_is_in_the_room() {
     let (status, info) = server.anon().get_json(&format!("/api/invites/{token}")).await;
     assert_eq!(status, StatusCode::OK, "{info}");
     assert_eq!(info["session"], json!({ "id": id, "problemTitle": "Two Sum", "hostName": "Hana", "status": "active" }));
-    assert_eq!((info["role"].clone(), info["valid"].clone(), info["rejoin"].clone()), (json!("candidate"), json!(true), json!(false)));
+    assert_eq!(
+        (info["role"].clone(), info["valid"].clone(), info["rejoin"].clone()),
+        (json!("candidate"), json!(true), json!(false))
+    );
     assert_eq!(invite_status(&host, &id, &link["id"]).await, "opened");
 
     let (guest, joined) = accept(&server, &token, "Carla Candidate").await;
@@ -144,8 +147,14 @@ async fn a_guest_reaches_nothing_outside_the_session() {
         (format!("/api/sessions/{id}/invites"), json!({ "role": "candidate" })),
         (format!("/api/sessions/{id}/end"), json!({})),
         ("/api/problems/two-sum/run".to_string(), code.clone()),
-        ("/api/problems/two-sum/run".to_string(), json!({ "language": "python", "code": "print(1)", "sessionId": other })),
-        ("/api/v2/execute".to_string(), json!({ "language": "python", "version": "*", "files": [{ "content": "print(1)" }] })),
+        (
+            "/api/problems/two-sum/run".to_string(),
+            json!({ "language": "python", "code": "print(1)", "sessionId": other }),
+        ),
+        (
+            "/api/v2/execute".to_string(),
+            json!({ "language": "python", "version": "*", "files": [{ "content": "print(1)" }] }),
+        ),
     ] {
         let (status, response) = guest.post_json(&path, body).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{path}: {response}");
@@ -155,7 +164,9 @@ async fn a_guest_reaches_nothing_outside_the_session() {
         assert_eq!(status, 403, "{path}");
     }
     // Their own session, its messages and code stay open to them.
-    for path in [format!("/api/sessions/{id}"), format!("/api/sessions/{id}/messages"), format!("/api/sessions/{id}/code")] {
+    for path in
+        [format!("/api/sessions/{id}"), format!("/api/sessions/{id}/messages"), format!("/api/sessions/{id}/code")]
+    {
         assert_eq!(guest.get_json(&path).await.0, StatusCode::OK, "{path}");
     }
 }
@@ -172,8 +183,7 @@ async fn two_browsers_racing_for_one_link_get_one_seat() {
         let barrier = Arc::new(tokio::sync::Barrier::new(6));
         let tasks: Vec<_> = (0..6)
             .map(|n| {
-                let (barrier, client, path) =
-                    (barrier.clone(), server.anon(), format!("/api/invites/{token}/accept"));
+                let (barrier, client, path) = (barrier.clone(), server.anon(), format!("/api/invites/{token}/accept"));
                 tokio::spawn(async move {
                     barrier.wait().await;
                     client.post_json(&path, json!({ "name": format!("Browser {n}") })).await
@@ -252,10 +262,19 @@ async fn revoked_expired_unknown_and_ended_links_are_refused() {
     assert_error(server.anon().get_json(&format!("/api/invites/{token}")).await, StatusCode::GONE, "withdrawn");
 
     for unknown in ["AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "short", "%27%20OR%201%3D1"] {
-        assert_error(server.anon().get_json(&format!("/api/invites/{unknown}")).await, StatusCode::NOT_FOUND, "not valid");
+        assert_error(
+            server.anon().get_json(&format!("/api/invites/{unknown}")).await,
+            StatusCode::NOT_FOUND,
+            "not valid",
+        );
     }
     let fresh = token_of(&invite(&host, &id, "candidate").await);
-    for bad in [json!({ "name": "" }), json!({ "name": "x".repeat(101) }), json!({ "name": "Ann", "email": "nope" }), json!({})] {
+    for bad in [
+        json!({ "name": "" }),
+        json!({ "name": "x".repeat(101) }),
+        json!({ "name": "Ann", "email": "nope" }),
+        json!({}),
+    ] {
         let (status, body) = server.anon().post_json(&format!("/api/invites/{fresh}/accept"), bad.clone()).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
     }
@@ -287,8 +306,16 @@ async fn interviews_are_entered_by_link_and_listed_only_to_their_people() {
         StatusCode::FORBIDDEN,
         "Only interviewers",
     );
-    assert_error(candidate.post_empty_json(&format!("/api/sessions/{id}/join")).await, StatusCode::FORBIDDEN, "invitation");
-    assert_error(candidate.get_json(&format!("/api/sessions/{id}")).await, StatusCode::FORBIDDEN, "not in this session");
+    assert_error(
+        candidate.post_empty_json(&format!("/api/sessions/{id}/join")).await,
+        StatusCode::FORBIDDEN,
+        "invitation",
+    );
+    assert_error(
+        candidate.get_json(&format!("/api/sessions/{id}")).await,
+        StatusCode::FORBIDDEN,
+        "not in this session",
+    );
     let (_, listed) = candidate.get_json("/api/sessions/active").await;
     assert_eq!(listed["sessions"], json!([]), "nobody sees others' interviews");
 

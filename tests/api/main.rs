@@ -166,7 +166,14 @@ impl Server {
         self.promoted_with(admin, name, &unique_email(name), PASSWORD, role).await
     }
 
-    async fn promoted_with(&self, admin: &Client, name: &str, email: &str, password: &str, role: &str) -> (Client, Value) {
+    async fn promoted_with(
+        &self,
+        admin: &Client,
+        name: &str,
+        email: &str,
+        password: &str,
+        role: &str,
+    ) -> (Client, Value) {
         let (_, user) = self.register(name, email, password).await;
         let id = user["id"].as_str().expect("user id");
         let (status, body) = admin.patch_json(&format!("/api/admin/users/{id}"), json!({ "role": role })).await;
