@@ -93,8 +93,13 @@ test('invitation link: join without an account, live presence, guest limits, rem
     await person.getByText(candidateName).waitFor(fast)
     await H.page.locator('[data-testid="person"][data-role="candidate"][data-online="true"]').waitFor(fast)
     await H.page.getByTestId('session-seated').getByText('2/2 seated').waitFor(fast)
-    // The link's status follows (polled every 2 s, or at once on the room's event).
+    // The link's status follows (polled every 2 s, or at once on the room's event) in the panel,
+    // which stays open as the candidate arrives; folded away, the Invite button carries it.
     await H.page.locator('[data-testid="invite"][data-role="candidate"] [data-testid="invite-status"][data-status="in_room"]').first().waitFor({ timeout: 5000 })
+    await H.page.getByTestId('invite-hide').click()
+    await H.page.getByTestId('invite-toggle-status').getByText('in', { exact: true }).waitFor()
+    await H.page.getByTestId('invite-toggle').click()
+    await H.page.getByTestId('invite-panel').waitFor()
 
     // The candidate has the shared editor, the chat and the video panel.
     await C.page.locator('[data-testid="collab-status"][data-status="synced"]').waitFor()

@@ -140,7 +140,8 @@ test('room: shared editor, run/submit, chat, video, end; practice; phone', { ski
     // Nobody can Join an interview; a second candidate link finds the only candidate seat taken.
     const refused = await C.context.request.post(`/api/sessions/${encodeURIComponent(sessionId)}/join`, { data: {} })
     assert.equal(refused.status(), 403)
-    await A.page.getByTestId('invite-toggle').click()
+    // The links stay on screen as the candidate arrives (the host opened the page before).
+    await A.page.locator('[data-testid="invite"][data-role="candidate"] [data-testid="invite-status"][data-status="in_room"]').waitFor({ timeout: 5000 })
     await A.page.getByTestId('create-candidate-invite').click()
     await A.page.locator('[data-testid="invite"][data-role="candidate"][data-status="unused"]').waitFor()
     const second = await A.page.locator('[data-testid="invite"][data-role="candidate"][data-status="unused"]').first().getByTestId('invite-link').inputValue()

@@ -69,8 +69,9 @@ export default function SessionPage() {
   // The server closed the room for this person for good (removed, access lost, signed out):
   // stop asking for the session, whose answer would now be a refusal, and say why.
   const [gone, setGone] = useState<RoomClosed | null>(null)
-  // Whether the host's invitation links are shown: null = by themselves, while no candidate is
-  // in (so a new session opens with its candidate link on screen); the Invite button decides after.
+  // Whether the host's invitation links are shown: decided when the page opens (shown while no
+  // candidate is in, so a new session opens with its candidate link on screen, which then stays
+  // to show the candidate arriving); the Invite button decides after.
   const fromCreate = (location.state as { invite?: boolean; inviteError?: string | null } | null) ?? null
   const [invitesShown, setInvitesShown] = useState<boolean | null>(null)
 
@@ -152,6 +153,11 @@ export default function SessionPage() {
     if (!strangers) strangersAsked.current = ''
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [events.peers, s])
+
+  const candidatesNow = s ? candidates(s).length : null
+  useEffect(() => {
+    if (invitesShown === null && candidatesNow !== null) setInvitesShown(candidatesNow === 0)
+  }, [invitesShown, candidatesNow])
 
   // The host ended the session: everyone sees it at once (and the room turns read-only).
   useEffect(() => {
