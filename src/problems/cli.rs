@@ -485,9 +485,17 @@ pub async fn validate(sandbox: &Sandbox, problems: &[Problem], starters: Option<
         .map(|job| {
             let bar = &bar;
             async move {
-                let outcome = judge::judge(sandbox, "validate", job.problem, job.language, &job.code, Selection::All)
-                    .await
-                    .map_or_else(|err| Some(format!("{}: {err}", job.label)), |report| check(&job, report));
+                let judged = || judge::judge(sandbox, "validate", job.problem, job.language, &job.code, Selection::All);
+                let mut result = judged().await;
+                // A reference solution is far inside its limit; over it means the machine was
+                // busy (other runs, builds), which a second run tells apart from a slow solution.
+                if job.expect == Verdict::Accepted
+                    && result.as_ref().is_ok_and(|report| report.verdict == Verdict::TimeLimit)
+                {
+                    result = judged().await;
+                }
+                let outcome =
+                    result.map_or_else(|err| Some(format!("{}: {err}", job.label)), |report| check(&job, report));
                 bar.set_message(job.label);
                 bar.inc(1);
                 outcome
