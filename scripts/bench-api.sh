@@ -3,16 +3,7 @@
 # against GET /healthz on the same server as the baseline (the ratio is what to compare across
 # machines). Also start-to-ready time and idle memory. Loopback only.
 #   scripts/bench-api.sh [release|debug]   (default release)
-set -euo pipefail
-cd "$(dirname "$0")/.."
-profile="${1:-release}"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/cache/coderoom/target}"
-duration="${BENCH_DURATION:-15s}"
-command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)"; exit 1; }
-
-if [ "$profile" = release ]; then cargo build --release --quiet; else cargo build --quiet; fi
-binary="$CARGO_TARGET_DIR/$profile/coderoom"
-work="$(mktemp -d)"
+source "$(dirname "$0")/bench-common.sh"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 url="http://127.0.0.1:$port"
 

@@ -4,16 +4,7 @@
 # authenticated GET /api/sessions/active, with kept-alive connections and with a new connection
 # (a full TLS handshake) for every request. Loopback only.
 #   scripts/bench-tls.sh [release|debug]   (default release)
-set -euo pipefail
-cd "$(dirname "$0")/.."
-profile="${1:-release}"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/cache/coderoom/target}"
-duration="${BENCH_DURATION:-15s}"
-command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)"; exit 1; }
-
-if [ "$profile" = release ]; then cargo build --release --quiet; else cargo build --quiet; fi
-binary="$CARGO_TARGET_DIR/$profile/coderoom"
-work="$(mktemp -d)"
+source "$(dirname "$0")/bench-common.sh"
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$work"' EXIT
 

@@ -46,8 +46,9 @@ pub struct AppState {
     pub sandbox: Sandbox,
     /// Users by id, read by every authenticated request.
     pub users: Arc<TtlCache<String, Option<UserRecord>>>,
-    /// The default page of live sessions, polled by every open dashboard.
-    pub live_sessions: Arc<TtlCache<(), bytes::Bytes>>,
+    /// The default page of live sessions per person (`None`: administrators' view of all),
+    /// polled by every open dashboard.
+    pub live_sessions: Arc<TtlCache<Option<String>, bytes::Bytes>>,
     /// Clerk session-token verification, when `auth.provider = "clerk"`.
     pub clerk: Option<Arc<ClerkVerifier>>,
     /// Stream video and chat, when its keys are configured.
@@ -79,7 +80,7 @@ impl AppState {
             problems,
             sandbox,
             users: Arc::new(TtlCache::new(Duration::from_secs(5), 50_000)),
-            live_sessions: Arc::new(TtlCache::new(Duration::from_secs(1), 1)),
+            live_sessions: Arc::new(TtlCache::new(Duration::from_secs(1), 4096)),
             clerk,
             stream,
             rooms,

@@ -322,7 +322,7 @@ async fn accept(
     }
     tracing::info!(session = %session.id, invite = %record.id, guest = %guest.id, "guest joined by link");
     let user = guest.to_user();
-    seated(&state, &session, &user).await?;
+    seated(&state, &session, &user);
     let cookie = auth::sign_in_cookie(&state, &guest)?;
     let session = load(&state, &session.id).await?;
     Ok(([(SET_COOKIE, cookie)], Json(json!({ "session": session, "user": user }))).into_response())
@@ -358,7 +358,7 @@ async fn seat_returning(state: &AppState, record: &Record, session: &Session, us
         if !store::try_join(&state.db, &session.id, &user.id, record.role).await? {
             return Err(no_free_seat(state, &session.id).await);
         }
-        seated(state, session, &user).await?;
+        seated(state, session, &user);
     }
     let session = load(state, &session.id).await?;
     Ok(Json(json!({ "session": session, "user": user })).into_response())
@@ -376,17 +376,16 @@ async fn seat_account(state: &AppState, record: &Record, session: &Session, acco
         unclaim(&state.db, &record.id, &account.id).await?;
         return Err(no_free_seat(state, &session.id).await);
     }
-    seated(state, session, &account).await?;
+    seated(state, session, &account);
     let session = load(state, &session.id).await?;
     Ok(Json(json!({ "session": session, "user": account })).into_response())
 }
 
 /// Tells everyone who needs to know that someone took a seat.
-async fn seated(state: &AppState, session: &Session, user: &User) -> AppResult<()> {
+fn seated(state: &AppState, session: &Session, user: &User) {
     state.live_sessions.invalidate();
     state.rooms.seats_changed(&session.id);
     stream::session_joined(state, session, &user.person());
-    Ok(())
 }
 
 // Storage. Ids are plain strings; times are SurrealDB datetimes shown as RFC 3339.

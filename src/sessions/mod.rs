@@ -208,21 +208,20 @@ async fn active(
     ApiQuery(page): ApiQuery<PageQuery>,
 ) -> AppResult<Response> {
     let (limit, before) = (page.limit()?, page.before()?);
-    if user.role != Role::Admin {
-        let sessions = store::list(&state.db, store::Listing::ActiveFor { user_id: &user.id }, limit, before).await?;
-        return Ok(listing(sessions).into_response());
-    }
+    let listing_kind = match user.role {
+        Role::Admin => store::Listing::Active,
+        _ => store::Listing::ActiveFor { user_id: &user.id },
+    };
     if page.limit.is_some() || before.is_some() {
-        let sessions = store::list(&state.db, store::Listing::Active, limit, before).await?;
-        return Ok(listing(sessions).into_response());
+        return Ok(listing(store::list(&state.db, listing_kind, limit, before).await?).into_response());
     }
-    // The first page of every session is polled by every administrator's dashboard: serve it
-    // from a cache that every session write on this instance clears.
+    // The first page is polled by every open dashboard: serve it from a cache (per person;
+    // one for all administrators) that every session write on this instance clears.
+    let key = (user.role != Role::Admin).then(|| user.id.clone());
     let body = state
         .live_sessions
-        .get_or_load(&(), || async {
-            let sessions = store::list(&state.db, store::Listing::Active, limit, None).await?;
-            let Json(value) = listing(sessions);
+        .get_or_load(&key, || async {
+            let Json(value) = listing(store::list(&state.db, listing_kind, limit, None).await?);
             anyhow::Ok(Bytes::from(serde_json::to_vec(&value)?))
         })
         .await?;

@@ -60,6 +60,7 @@ pub async fn find(db: &Db, id: &str) -> anyhow::Result<Option<Session>> {
 }
 
 /// Which sessions a listing asks for.
+#[derive(Clone, Copy)]
 pub enum Listing<'a> {
     /// Every live session (administrators).
     Active,

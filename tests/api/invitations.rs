@@ -255,8 +255,25 @@ async fn revoked_expired_unknown_and_ended_links_are_refused() {
     let token = token_of(&link);
 
     let (candidate, _) = server.user("Cid").await;
+    let (other_interviewer, _) = server.interviewer("Otto").await;
+    let links = format!("/api/sessions/{id}/invites");
     let revoke = format!("/api/invites/{}", link["id"].as_str().expect("id"));
-    assert_error(candidate.delete_json(&revoke).await, StatusCode::FORBIDDEN, "Only the host");
+    // Links are the host's (and administrators'): anonymous 401, any other account 403.
+    let anon = server.anon();
+    assert_eq!(anon.get_json(&links).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(anon.post_json(&links, json!({ "role": "candidate" })).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(anon.delete_json(&revoke).await.0, StatusCode::UNAUTHORIZED);
+    for outsider in [&candidate, &other_interviewer] {
+        assert_error(outsider.get_json(&links).await, StatusCode::FORBIDDEN, "Only the host");
+        assert_error(
+            outsider.post_json(&links, json!({ "role": "candidate" })).await,
+            StatusCode::FORBIDDEN,
+            "Only the host",
+        );
+        assert_error(outsider.delete_json(&revoke).await, StatusCode::FORBIDDEN, "Only the host");
+    }
+    let (admin, _) = server.admin("Ada").await;
+    assert_eq!(admin.get_json(&links).await.0, StatusCode::OK, "administrators manage any session's links");
     let (status, revoked) = host.delete_json(&revoke).await;
     assert_eq!((status, revoked["invite"]["status"].clone()), (StatusCode::OK, json!("revoked")), "{revoked}");
     assert_error(server.anon().get_json(&format!("/api/invites/{token}")).await, StatusCode::GONE, "withdrawn");

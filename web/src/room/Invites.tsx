@@ -45,6 +45,11 @@ export function useInvites(sessionId: string, { enabled, live, interval }: { ena
   })
 }
 
+const NEW_LINKS: { role: InviteRole; label: string; cls: string }[] = [
+  { role: 'candidate', label: 'New candidate link', cls: 'btn-primary' },
+  { role: 'interviewer', label: 'New interviewer link', cls: 'btn-outline' },
+]
+
 const EXPIRY = [
   { hours: 1, label: '1 hour' },
   { hours: 4, label: '4 hours' },
@@ -145,26 +150,19 @@ export function InvitePanel({
 
       {live && (
         <div className="mt-3 flex flex-wrap items-center gap-2">
-          <button
-            type="button"
-            className="btn btn-primary btn-sm"
-            onClick={() => create.mutate('candidate')}
-            disabled={create.isPending}
-            data-testid="create-candidate-invite"
-          >
-            {create.isPending && create.variables === 'candidate' && <span className="loading loading-spinner loading-xs" aria-hidden="true" />}
-            New candidate link
-          </button>
-          <button
-            type="button"
-            className="btn btn-outline btn-sm"
-            onClick={() => create.mutate('interviewer')}
-            disabled={create.isPending}
-            data-testid="create-interviewer-invite"
-          >
-            {create.isPending && create.variables === 'interviewer' && <span className="loading loading-spinner loading-xs" aria-hidden="true" />}
-            New interviewer link
-          </button>
+          {NEW_LINKS.map(({ role, label, cls }) => (
+            <button
+              key={role}
+              type="button"
+              className={`btn btn-sm ${cls}`}
+              onClick={() => create.mutate(role)}
+              disabled={create.isPending}
+              data-testid={`create-${role}-invite`}
+            >
+              {create.isPending && create.variables === role && <span className="loading loading-spinner loading-xs" aria-hidden="true" />}
+              {label}
+            </button>
+          ))}
           <label className="flex items-center gap-1 text-xs text-base-content/70">
             valid for
             <select
