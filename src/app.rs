@@ -32,7 +32,7 @@ use crate::memory;
 use crate::problems::Library;
 use crate::realtime::Rooms;
 use crate::sandbox::Sandbox;
-use crate::{admin, apikeys, auth, db, problems, realtime, sandbox, sessions, tls, web};
+use crate::{admin, apikeys, auth, db, problems, realtime, record, sandbox, sessions, tls, web};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -57,6 +57,8 @@ pub struct AppState {
     pub rooms: Arc<Rooms>,
     /// API keys and the per-caller rate of the Piston API.
     pub api_keys: Arc<ApiKeys>,
+    /// Sessions' edit histories, rebuilt for replays and extended as they grow.
+    pub histories: Arc<record::Histories>,
 }
 
 impl AppState {
@@ -64,6 +66,7 @@ impl AppState {
         let secret = load_or_create_secret(config.auth.secret.as_deref(), &config.data_dir)?;
         let db = db::connect(&config).await?;
         let problems = Arc::new(Library::load(&db).await?);
+        record::rubrics::ensure_default(&db).await?;
         let sandbox = Sandbox::new(&config.sandbox).await?;
         let public_url = config.public_url(config.bind_addr()?);
         let clerk = ClerkVerifier::from_config(&config, &public_url)?.map(Arc::new);
@@ -84,6 +87,7 @@ impl AppState {
             clerk,
             stream,
             rooms,
+            histories: Arc::new(record::Histories::new()),
         })
     }
 }
@@ -94,6 +98,7 @@ pub fn router(state: AppState) -> Router {
         .route("/config", get(public_config))
         .merge(auth::routes())
         .merge(sessions::routes())
+        .merge(record::routes())
         .merge(problems::routes())
         .merge(admin::routes())
         .merge(apikeys::routes::routes())

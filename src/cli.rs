@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::auth::{self, Role, password, store};
 use crate::config::{self, Config};
-use crate::{apikeys, app, db, problems, sandbox, tls};
+use crate::{apikeys, app, db, problems, record, sandbox, tls};
 
 /// Prints one line of command output. A reader that leaves early (`coderoom problems list |
 /// head`) ends the command the way SIGPIPE ends a Unix tool (status 141), where `println!`
@@ -68,6 +68,10 @@ pub enum Command {
     /// Create, list and revoke API keys of the Piston API (works while the server runs, too).
     #[command(subcommand)]
     Apikeys(apikeys::cli::ApiKeysCommand),
+    /// Manage the scorecard rubrics: list, show, import, default, remove (works while the
+    /// server runs, too).
+    #[command(subcommand)]
+    Rubrics(record::rubrics::RubricsCommand),
     /// Write the whole database to FILE (works while the server runs, too).
     Backup { file: PathBuf },
     /// Load FILE into an empty database (server stopped).
@@ -169,6 +173,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Problems(command) => problems::cli::run(command, &config).await,
         Command::Runtimes(command) => sandbox::cli::run_cli(command, &config).await,
         Command::Apikeys(command) => apikeys::cli::run(command, &config).await,
+        Command::Rubrics(command) => record::rubrics::run(command, &config).await,
         Command::Backup { file } => backup(&config, &file).await,
         Command::Healthcheck => healthcheck(&config).await,
         Command::Tls(command) => tls_command(command, &config),

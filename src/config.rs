@@ -19,7 +19,7 @@ use crate::tls::{TlsConfig, TlsMode};
 /// Sections of the file; an environment variable whose name starts with one of these
 /// (followed by `_`) is routed into that section.
 const SECTIONS: &[&str] =
-    &["database", "auth", "sessions", "http", "log", "sandbox", "realtime", "clerk", "stream", "tls"];
+    &["database", "auth", "sessions", "record", "http", "log", "sandbox", "realtime", "clerk", "stream", "tls"];
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -33,6 +33,7 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub auth: AuthConfig,
     pub sessions: SessionsConfig,
+    pub record: RecordConfig,
     pub http: HttpConfig,
     pub log: LogConfig,
     pub sandbox: SandboxConfig,
@@ -51,6 +52,7 @@ impl Default for Config {
             database: DatabaseConfig::default(),
             auth: AuthConfig::default(),
             sessions: SessionsConfig::default(),
+            record: RecordConfig::default(),
             http: HttpConfig::default(),
             log: LogConfig::default(),
             sandbox: SandboxConfig::default(),
@@ -257,6 +259,25 @@ impl Default for SessionsConfig {
             invite_hours: 7 * 24,
         }
     }
+}
+
+/// The interviewer's record of a session.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RecordConfig {
+    /// When a session's interviewers (and administrators) may read each other's notes:
+    /// `after_end` (so that nobody's judgement leans on another's during the interview),
+    /// `always`, or `never` (each interviewer reads only their own).
+    pub share_notes: NotesSharing,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotesSharing {
+    #[default]
+    AfterEnd,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

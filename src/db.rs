@@ -81,6 +81,15 @@ const MIGRATIONS: &[&str] = &[
                 CONTENT { user: $person, session: $session.id, created_at: $session.created_at };
         };
      };",
+    // The interviewer's record: the edit log is kept whole (no longer trimmed at snapshots),
+    // logged room events, notes, scorecards and rubrics.
+    "DEFINE TABLE IF NOT EXISTS session_event SCHEMALESS;
+     DEFINE INDEX IF NOT EXISTS session_event_session ON session_event FIELDS session_id, at_ms;
+     DEFINE TABLE IF NOT EXISTS session_note SCHEMALESS;
+     DEFINE INDEX IF NOT EXISTS session_note_session ON session_note FIELDS session_id;
+     DEFINE TABLE IF NOT EXISTS scorecard SCHEMALESS;
+     DEFINE INDEX IF NOT EXISTS scorecard_session ON scorecard FIELDS session_id, status;
+     DEFINE TABLE IF NOT EXISTS rubric SCHEMALESS;",
 ];
 
 /// Connects, selects the namespace and database, and brings the schema up to date.

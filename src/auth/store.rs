@@ -200,3 +200,22 @@ pub async fn has_invite(db: &Db, email: &str) -> anyhow::Result<bool> {
         db.query("SELECT email FROM type::record('invite', $email)").bind(json!({ "email": email })).await?.check()?;
     Ok(!take_rows::<serde_json::Value>(&mut response, 0)?.is_empty())
 }
+
+/// The names of the users `ids` (those that exist), by id.
+pub async fn names(db: &Db, ids: &[String]) -> anyhow::Result<std::collections::HashMap<String, String>> {
+    #[derive(serde::Deserialize)]
+    struct Row {
+        id: String,
+        name: String,
+    }
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let records: Vec<String> = ids.iter().take(1000).cloned().collect();
+    let mut response = db
+        .query("SELECT record::id(id) AS id, name FROM array::map($ids, |$id| type::record('user', $id))")
+        .bind(serde_json::json!({ "ids": records }))
+        .await?
+        .check()?;
+    Ok(take_rows::<Row>(&mut response, 0)?.into_iter().map(|row| (row.id, row.name)).collect())
+}

@@ -142,7 +142,7 @@ pub enum Verdict {
 }
 
 /// One test's outcome; `Skipped` tests were not reached because the program died earlier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TestStatus {
     Passed,
@@ -190,7 +190,7 @@ pub struct VisibleResult {
     pub time_ms: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HiddenSummary {
     pub passed: usize,

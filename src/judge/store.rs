@@ -1,11 +1,12 @@
 //! Judged attempts: table `submission`, linked to the user and, inside an interview, to the
 //! session, so that the session's record shows what was run and how it fared. Only the
-//! summary of the report is stored (verdict, counts, time, memory) — never hidden-test data.
+//! summary of the report is stored (verdict, counts, time, memory, each visible test's status,
+//! the hidden tests' counts) — never hidden-test data.
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{Language, Mode, Report, Verdict};
+use super::{HiddenSummary, Language, Mode, Report, TestStatus, Verdict};
 use crate::db::{Db, take_rows};
 
 pub struct NewSubmission<'a> {
@@ -34,11 +35,28 @@ pub struct Submission {
     pub memory_bytes: u64,
     pub code: String,
     pub created_at: String,
+    /// Each visible test's outcome (absent from submissions stored before they were kept).
+    #[serde(default)]
+    pub tests: Vec<TestVerdict>,
+    /// The hidden tests of a submit, as counts.
+    #[serde(default)]
+    pub hidden: Option<HiddenSummary>,
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TestVerdict {
+    pub index: usize,
+    pub status: TestStatus,
+    pub time_ms: f64,
 }
 
 const VIEW: &str = "record::id(id) AS id, record::id(user) AS user, user.name AS userName,
     IF session THEN record::id(session) ELSE NONE END AS session, problem, language, mode, verdict,
-    passed, total, time_ms AS timeMs, memory_bytes AS memoryBytes, code, <string> created_at AS createdAt";
+    passed, total, time_ms AS timeMs, memory_bytes AS memoryBytes, code, <string> created_at AS createdAt,
+    tests, hidden, message";
 
 pub async fn record(db: &Db, new: NewSubmission<'_>) -> anyhow::Result<String> {
     let id = uuid::Uuid::now_v7().simple().to_string();
@@ -48,7 +66,7 @@ pub async fn record(db: &Db, new: NewSubmission<'_>) -> anyhow::Result<String> {
             session: IF $session_id THEN type::record('session', $session_id) ELSE NONE END,
             problem: $problem, language: $language, mode: $mode, verdict: $verdict,
             passed: $passed, total: $total, time_ms: $time_ms, memory_bytes: $memory_bytes,
-            code: $code, created_at: time::now()
+            code: $code, created_at: time::now(), tests: $tests, hidden: $hidden, message: $message
         } RETURN NONE",
     )
     .bind(json!({
@@ -64,18 +82,24 @@ pub async fn record(db: &Db, new: NewSubmission<'_>) -> anyhow::Result<String> {
         "time_ms": new.report.time_ms,
         "memory_bytes": new.report.memory_bytes,
         "code": new.code,
+        "tests": new.report.tests.iter()
+            .map(|test| TestVerdict { index: test.index, status: test.status, time_ms: test.time_ms })
+            .collect::<Vec<_>>(),
+        "hidden": (new.report.mode == Mode::Submit).then_some(&new.report.hidden),
+        "message": new.report.message,
     }))
     .await?
     .check()?;
     Ok(id)
 }
 
-pub async fn for_session(db: &Db, session_id: &str) -> anyhow::Result<Vec<Submission>> {
+/// A session's latest `limit` submissions, newest first.
+pub async fn for_session(db: &Db, session_id: &str, limit: u32) -> anyhow::Result<Vec<Submission>> {
     let mut response = db
         .query(format!(
-            "SELECT {VIEW} FROM submission WHERE session = type::record('session', $session_id) ORDER BY createdAt DESC LIMIT 100"
+            "SELECT {VIEW} FROM submission WHERE session = type::record('session', $session_id) ORDER BY createdAt DESC LIMIT $limit"
         ))
-        .bind(json!({ "session_id": session_id }))
+        .bind(json!({ "session_id": session_id, "limit": limit }))
         .await?
         .check()?;
     take_rows(&mut response, 0)

@@ -299,7 +299,7 @@ async fn session_submissions(
     if !session.includes(&user.id) {
         return Err(AppError::Forbidden("You are not in this session".into()));
     }
-    let submissions = judge::store::for_session(&state.db, &id).await?;
+    let submissions = judge::store::for_session(&state.db, &id, 100).await?;
     Ok(Json(json!({ "submissions": submissions })))
 }
 

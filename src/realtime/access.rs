@@ -173,6 +173,9 @@ mod tests {
             created_at: String::new(),
             updated_at: String::new(),
             ended_at: None,
+            started_at: None,
+            time_box_minutes: None,
+            ends_at: None,
         }
     }
 

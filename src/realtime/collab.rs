@@ -185,8 +185,13 @@ pub async fn connect(
             let mut doc = DocState::load(&rooms, &session).await?;
             if let Some(seed) = doc.seed.take() {
                 doc.last_seq += 1;
-                let write =
-                    store::Write::Update { session: session.id.clone(), seq: doc.last_seq, update: seed, done: None };
+                let write = store::Write::Update {
+                    session: session.id.clone(),
+                    seq: doc.last_seq,
+                    update: seed,
+                    edit: store::Edit::now(None),
+                    done: None,
+                };
                 rooms.persister.write(write).await;
             }
             Ok::<_, anyhow::Error>(std::sync::Mutex::new(doc))
@@ -209,6 +214,7 @@ async fn serve(mut socket: WebSocket, rooms: Arc<Rooms>, admission: Admission, h
     // Only the room holds this connection's sender: when the room drops it (the client
     // reads too slowly), the outbox closes and the connection ends.
     let ack_sender = wants_ack.then(|| sender.downgrade());
+    let author = holder.user_id.clone();
     let (link, mut closed) = Link::new(holder, sender);
     let greeting = {
         let state = lock(doc);
@@ -217,7 +223,7 @@ async fn serve(mut socket: WebSocket, rooms: Arc<Rooms>, admission: Admission, h
         let awareness = state.awareness.update().ok().filter(|update| !update.clients.is_empty());
         (step1, awareness.map(|update| frame(&Message::Awareness(update))))
     };
-    let mut connection = Connection { rooms: &rooms, room: &room, peer, announced: HashSet::new(), ack_sender };
+    let mut connection = Connection { rooms: &rooms, room: &room, peer, author, announced: HashSet::new(), ack_sender };
     let mut open = socket.send(greeting.0).await.is_ok();
     if let Some(awareness) = greeting.1 {
         open = open && socket.send(awareness).await.is_ok();
@@ -286,6 +292,8 @@ struct Connection<'a> {
     rooms: &'a Arc<Rooms>,
     room: &'a Arc<Room>,
     peer: PeerId,
+    /// The user id the edits of this connection are recorded under.
+    author: String,
     /// Awareness client ids this connection introduced: cleared when it goes away.
     announced: HashSet<ClientID>,
     ack_sender: Option<mpsc::WeakSender<WsMessage>>,
@@ -301,7 +309,7 @@ impl Connection<'_> {
         let mut read = FrameOutcome::default();
         let outcome = self.read_frame(data, bucket, &mut read);
         // What was applied before a refusal is already with the others: save it too.
-        for (seq, update) in read.logged {
+        for (seq, update, at_ms) in read.logged {
             let done = self.ack_sender.clone().map(|weak| -> store::Done {
                 Box::new(move || {
                     if let Some(sender) = weak.upgrade() {
@@ -309,7 +317,8 @@ impl Connection<'_> {
                     }
                 })
             });
-            let write = store::Write::Update { session: self.room.session_id.clone(), seq, update, done };
+            let edit = store::Edit { author: Some(self.author.clone()), at_ms };
+            let write = store::Write::Update { session: self.room.session_id.clone(), seq, update, edit, done };
             self.rooms.persister.write(write).await;
         }
         if read.compact {
@@ -358,7 +367,7 @@ impl Connection<'_> {
                     state.awareness.doc().transact_mut().apply_update(decoded).map_err(Refusal::invalid)?;
                     state.size += update.len();
                     state.last_seq += 1;
-                    out.logged.push((state.last_seq, update.to_vec()));
+                    out.logged.push((state.last_seq, update.to_vec(), crate::clock::now_ms()));
                     out.compact |= state.needs_compaction(config.compact_every);
                     // Broadcast while holding the document lock, so every editor receives
                     // updates in the order the server applied them.
@@ -456,8 +465,8 @@ impl Connection<'_> {
 struct FrameOutcome {
     /// Answers for the sender.
     replies: Vec<WsMessage>,
-    /// Applied updates with their sequence numbers, to be saved.
-    logged: Vec<(u64, Vec<u8>)>,
+    /// Applied updates with their sequence numbers and when they were applied, to be saved.
+    logged: Vec<(u64, Vec<u8>, i64)>,
     compact: bool,
 }
 

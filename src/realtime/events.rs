@@ -6,6 +6,11 @@
 //! - `{"type":"offer"|"answer"|"ice"|"hangup","to":"<peerId>",…}` — WebRTC signalling, relayed
 //!   to that peer with `"from":"<peerId>"` and `"user":{"id","name"}` added.
 //! - `{"type":"ping"}` → `{"type":"pong"}`.
+//! - `{"type":"focus","visible":true|false}` — a candidate's tab shown or hidden (the Page
+//!   Visibility API); logged for the interviewers' record, never sent to anyone.
+//!
+//! A person's first connection to the room and their last disconnection are logged as `join`
+//! and `leave` events of the record.
 //!
 //! Server → client: `welcome` (own peer id, role, ICE servers, who is here, chat history),
 //! `presence` (who is here, on every change), `chat`, `result` (run/submit results),
@@ -30,6 +35,7 @@ use super::{
 use crate::app::AppState;
 use crate::auth::SignedIn;
 use crate::error::{AppError, AppResult};
+use crate::record::timeline::{self, Logged};
 
 /// Chat messages sent on join and by `GET /api/sessions/:id/messages`.
 pub const HISTORY: u32 = 200;
@@ -40,6 +46,8 @@ pub struct Member {
     user: Author,
     role: RoomRole,
     pub(super) link: Link,
+    /// The last tab visibility this connection reported.
+    visible: Option<bool>,
 }
 
 #[derive(Serialize)]
@@ -128,7 +136,15 @@ async fn serve(
     let peer = rooms.next_peer();
     let (sender, mut outbox) = mpsc::channel(config.send_queue);
     let (link, mut closed) = Link::new(holder, sender);
-    lock(&room.members).insert(peer, Member { user: user.clone(), role, link });
+    let first = {
+        let mut members = lock(&room.members);
+        let first = !members.values().any(|member| member.user.id == user.id);
+        members.insert(peer, Member { user: user.clone(), role, link, visible: None });
+        first
+    };
+    if first {
+        log_event(&rooms, &room, Logged::Join, &user, json!({ "role": role }));
+    }
     let welcome = json!({
         "type": "welcome",
         "peerId": peer_name(peer),
@@ -179,7 +195,7 @@ async fn serve(
                     break;
                 }
                 // Boxed: a chat write's database future is large and only briefly alive.
-                if let Some(reply) = Box::pin(handle(&rooms, &room, peer, &user, text.as_str())).await {
+                if let Some(reply) = Box::pin(handle(&rooms, &room, peer, (&user, role), text.as_str())).await {
                     open = socket.send(Message::Text(reply.to_string().into())).await.is_ok();
                 }
             }
@@ -192,9 +208,23 @@ async fn serve(
             }
         }
     }
-    lock(&room.members).remove(&peer);
+    let last = {
+        let mut members = lock(&room.members);
+        members.remove(&peer);
+        !members.values().any(|member| member.user.id == user.id)
+    };
+    if last {
+        log_event(&rooms, &room, Logged::Leave, &user, json!({ "role": role }));
+    }
     broadcast(&room, &json!({ "type": "presence", "peers": presence(&room) }), None);
     drop(admission);
+}
+
+/// Logs a record event without holding the connection up.
+fn log_event(rooms: &Arc<Rooms>, room: &Room, kind: Logged, user: &Author, data: Value) {
+    let db = rooms.db.clone();
+    let (session, user) = (room.session_id.clone(), user.id.clone());
+    tokio::spawn(async move { timeline::log(&db, &session, kind, &user, data).await });
 }
 
 fn error(message: &str) -> Value {
@@ -202,13 +232,33 @@ fn error(message: &str) -> Value {
 }
 
 /// Handles one client event; returns a reply for the sender alone, if any.
-async fn handle(rooms: &Rooms, room: &Room, peer: PeerId, user: &Author, text: &str) -> Option<Value> {
+async fn handle(
+    rooms: &Arc<Rooms>,
+    room: &Room,
+    peer: PeerId,
+    (user, role): (&Author, RoomRole),
+    text: &str,
+) -> Option<Value> {
     let Ok(Value::Object(mut event)) = serde_json::from_str::<Value>(text) else {
         return Some(error("Expected a JSON object with a `type`"));
     };
     let kind = event.get("type").and_then(Value::as_str).unwrap_or_default().to_string();
     match kind.as_str() {
         "ping" => Some(json!({ "type": "pong" })),
+        "focus" => {
+            let Some(visible) = event.get("visible").and_then(Value::as_bool) else {
+                return Some(error("`visible` must be true or false"));
+            };
+            // Only a candidate's attention is part of the record; repeats are dropped.
+            let changed = {
+                let mut members = lock(&room.members);
+                members.get_mut(&peer).is_some_and(|member| member.visible.replace(visible) != Some(visible))
+            };
+            if role == RoomRole::Participant && changed && !room.has_ended() {
+                log_event(rooms, room, Logged::Focus, user, json!({ "visible": visible }));
+            }
+            None
+        }
         "chat" => {
             if room.has_ended() {
                 return Some(error("The session has ended"));

@@ -1,5 +1,9 @@
 //! What rooms keep in SurrealDB: the document's update log and snapshot, and chat messages.
 //!
+//! The log is the interview's edit history: every update stays, stamped with when it was
+//! applied and by whom, so that the record can rebuild the code at any past moment. The
+//! snapshot only spares a room that opens again from replaying the whole log.
+//!
 //! Document writes go through one [`Persister`] task that drains everything queued and writes
 //! it as a single `INSERT`: with `sync=every` each commit costs an fsync (≈ 5 ms on the
 //! reference machine), so batching across all rooms is what lets persistence keep up with
@@ -32,10 +36,25 @@ const ATTEMPTS: u32 = 8;
 /// Called once a write is on disk.
 pub type Done = Box<dyn FnOnce() + Send>;
 
+/// Who made an update and when the server applied it.
+#[derive(Clone, Debug)]
+pub struct Edit {
+    /// The author's user id; `None` for the starter code the server seeds.
+    pub author: Option<String>,
+    /// Milliseconds since the Unix epoch.
+    pub at_ms: i64,
+}
+
+impl Edit {
+    pub fn now(author: Option<String>) -> Self {
+        Self { author, at_ms: crate::clock::now_ms() }
+    }
+}
+
 pub enum Write {
     /// One client update, appended to the session's log.
-    Update { session: String, seq: u64, update: Vec<u8>, done: Option<Done> },
-    /// The whole document as of `seq`: replaces the snapshot and trims the log up to `seq`.
+    Update { session: String, seq: u64, update: Vec<u8>, edit: Edit, done: Option<Done> },
+    /// The whole document as of `seq`: replaces the snapshot (the log stays whole).
     Snapshot { session: String, seq: u64, state: Vec<u8>, done: Option<oneshot::Sender<()>> },
 }
 
@@ -81,7 +100,7 @@ impl Persister {
     }
 }
 
-type PendingUpdate = (u64, Vec<u8>, Option<Done>);
+type PendingUpdate = (u64, Vec<u8>, Edit, Option<Done>);
 
 struct Writer {
     db: Db,
@@ -101,9 +120,9 @@ impl Writer {
             let mut snapshots = Vec::new();
             for write in batch.drain(..) {
                 match write {
-                    Write::Update { session, seq, update, done } => {
+                    Write::Update { session, seq, update, edit, done } => {
                         let target = if self.suspects.contains(&session) { &mut isolated } else { &mut grouped };
-                        target.entry(session).or_default().push((seq, update, done));
+                        target.entry(session).or_default().push((seq, update, edit, done));
                     }
                     Write::Snapshot { session, seq, state, done } => snapshots.push((session, seq, state, done)),
                 }
@@ -125,13 +144,13 @@ impl Writer {
                     Err(err) => self.set_aside(&session, updates.len(), "document updates", &err),
                 }
             }
-            // The log rows a snapshot trims are all contained in it (see `Room::snapshot`), so
-            // the order of a snapshot relative to updates of the same batch does not matter.
+            // Every log row a snapshot covers was queued before it (see `Room::snapshot`), and
+            // loading reads the rows after the snapshot's sequence, so the order of a snapshot
+            // relative to updates of the same batch does not matter.
             for (session, seq, state, done) in snapshots {
                 let params = json!({ "sid": session, "seq": seq, "state": BASE64.encode(&state) });
                 let sql = "UPSERT type::record('doc_snapshot', $sid)
-                        CONTENT { session_id: $sid, seq: $seq, state: $state, updated_at: time::now() } RETURN NONE;
-                     DELETE doc_update WHERE session_id = $sid AND seq <= $seq RETURN NONE;";
+                        CONTENT { session_id: $sid, seq: $seq, state: $state, updated_at: time::now() } RETURN NONE;";
                 let attempts = if self.suspects.contains(&session) { 1 } else { ATTEMPTS };
                 match attempt(&self.db, "write a document snapshot", sql, params, attempts).await {
                     Ok(()) => {
@@ -155,9 +174,12 @@ impl Writer {
         let rows: Vec<serde_json::Value> = sessions
             .into_iter()
             .flat_map(|(session, updates)| {
-                updates.iter().map(
-                    move |(seq, update, _)| json!({ "session_id": session, "seq": seq, "data": BASE64.encode(update) }),
-                )
+                updates.iter().map(move |(seq, update, edit, _)| {
+                    json!({
+                        "session_id": session, "seq": seq, "data": BASE64.encode(update),
+                        "author": edit.author, "at_ms": edit.at_ms,
+                    })
+                })
             })
             .collect();
         let sql = "INSERT INTO doc_update $rows RETURN NONE";
@@ -185,7 +207,7 @@ fn brief(err: &dyn std::fmt::Display) -> String {
     }
 }
 
-fn acknowledge((_, _, done): PendingUpdate) {
+fn acknowledge((_, _, _, done): PendingUpdate) {
     if let Some(done) = done {
         done();
     }
@@ -238,13 +260,14 @@ pub async fn load_doc(db: &Db, session: &str) -> anyhow::Result<StoredDoc> {
     let mut response = db
         .query(
             "SELECT seq, state FROM type::record('doc_snapshot', $sid);
-             SELECT seq, data FROM doc_update WHERE session_id = $sid ORDER BY seq;",
+             LET $covered = (type::record('doc_snapshot', $sid)).seq ?? 0;
+             SELECT seq, data FROM doc_update WHERE session_id = $sid AND seq > $covered ORDER BY seq;",
         )
         .bind(json!({ "sid": session }))
         .await?
         .check()?;
     let snapshot = take_rows::<Snapshot>(&mut response, 0)?.pop();
-    let logged = take_rows::<Logged>(&mut response, 1)?;
+    let logged = take_rows::<Logged>(&mut response, 2)?;
     let mut doc = StoredDoc::default();
     if let Some(snapshot) = snapshot {
         doc.snapshot_seq = snapshot.seq;
@@ -253,12 +276,56 @@ pub async fn load_doc(db: &Db, session: &str) -> anyhow::Result<StoredDoc> {
     }
     for row in logged {
         doc.last_seq = doc.last_seq.max(row.seq);
-        // Rows at or below the snapshot are already inside it (a trim that had not run yet).
-        if row.seq > doc.snapshot_seq {
-            doc.updates.push(BASE64.decode(row.data)?);
-        }
+        doc.updates.push(BASE64.decode(row.data)?);
     }
     Ok(doc)
+}
+
+/// One logged update as the record reads it back.
+#[derive(Deserialize)]
+pub struct LoggedEdit {
+    pub seq: u64,
+    pub data: String,
+    /// Absent for the starter code, and for updates logged before authors were kept.
+    #[serde(default)]
+    pub author: Option<String>,
+    #[serde(default)]
+    pub at_ms: Option<i64>,
+}
+
+/// Up to `limit` logged updates of a session after sequence number `after`, in order.
+pub async fn edits_after(db: &Db, session: &str, after: u64, limit: u32) -> anyhow::Result<Vec<LoggedEdit>> {
+    let mut response = db
+        .query(
+            "SELECT seq, data, author, at_ms FROM doc_update WHERE session_id = $sid AND seq > $after
+             ORDER BY seq LIMIT $limit",
+        )
+        .bind(json!({ "sid": session, "after": after, "limit": limit }))
+        .await?
+        .check()?;
+    take_rows(&mut response, 0)
+}
+
+/// The snapshot of a session's document: its sequence number and state.
+pub async fn snapshot_of(db: &Db, session: &str) -> anyhow::Result<Option<(u64, Vec<u8>)>> {
+    #[derive(Deserialize)]
+    struct Snapshot {
+        seq: u64,
+        state: String,
+    }
+    let mut response = db
+        .query("SELECT seq, state FROM type::record('doc_snapshot', $sid)")
+        .bind(json!({ "sid": session }))
+        .await?
+        .check()?;
+    match take_rows::<Snapshot>(&mut response, 0)?.pop() {
+        Some(snapshot) => Ok(Some((snapshot.seq, BASE64.decode(snapshot.state)?))),
+        None => Ok(None),
+    }
+}
+
+pub fn decode(data: &str) -> anyhow::Result<Vec<u8>> {
+    Ok(BASE64.decode(data)?)
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -7,7 +7,7 @@ pub mod store;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
@@ -50,6 +50,15 @@ pub struct Session {
     pub created_at: String,
     pub updated_at: String,
     pub ended_at: Option<String>,
+    /// When the first candidate took a seat: the interview clock starts there.
+    #[serde(default)]
+    pub started_at: Option<String>,
+    /// The time box the host set, if any.
+    #[serde(default)]
+    pub time_box_minutes: Option<u32>,
+    /// When the time box runs out: `startedAt` plus the time box, once both are known.
+    #[serde(default)]
+    pub ends_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,9 +94,20 @@ pub enum Seat {
 }
 
 impl Session {
-    fn with_participant(mut self) -> Self {
+    /// Fills the fields computed from the stored ones.
+    pub(crate) fn with_derived(mut self) -> Self {
         self.participant = self.participants.first().cloned();
+        self.ends_at = match (&self.started_at, self.time_box_minutes) {
+            (Some(started), Some(minutes)) => crate::clock::parse(started)
+                .map(|start| crate::clock::format(start + time::Duration::minutes(i64::from(minutes)))),
+            _ => None,
+        };
         self
+    }
+
+    /// Whether `user_id` is the host or a co-interviewer.
+    pub fn interviewed_by(&self, user_id: &str) -> bool {
+        self.host.id == user_id || self.interviewers.iter().any(|p| p.id == user_id)
     }
 
     /// Whether `user_id` is the host or holds a seat.
@@ -115,6 +135,7 @@ pub fn routes() -> Router<AppState> {
         .route("/sessions/{id}/join", post(join))
         .route("/sessions/{id}/leave", post(leave))
         .route("/sessions/{id}/end", post(end))
+        .route("/sessions/{id}/timer", put(set_timer))
         .route("/sessions/{id}/participants/{user_id}/remove", post(remove))
         .merge(invites::routes())
 }
@@ -126,6 +147,20 @@ struct CreateRequest {
     difficulty: Option<Difficulty>,
     #[serde(default)]
     visibility: Option<Visibility>,
+    #[serde(default, rename = "timeBoxMinutes")]
+    time_box_minutes: Option<u32>,
+}
+
+/// The longest time box a host may set: a working day.
+const MAX_TIME_BOX_MINUTES: u32 = 480;
+
+fn check_time_box(minutes: Option<u32>) -> AppResult<Option<u32>> {
+    match minutes {
+        Some(m) if !(1..=MAX_TIME_BOX_MINUTES).contains(&m) => {
+            Err(AppError::bad_request(format!("A time box is 1 to {MAX_TIME_BOX_MINUTES} minutes")))
+        }
+        other => Ok(other),
+    }
 }
 
 async fn create(
@@ -149,6 +184,7 @@ async fn create(
             problem.difficulty.as_str()
         )));
     }
+    let time_box_minutes = check_time_box(body.time_box_minutes)?;
     let limit = state.config.sessions.max_active_per_host;
     if store::count_active_hosted_by(&state.db, &user.id).await? >= u64::from(limit) {
         return Err(AppError::Conflict(format!("You already host {limit} active sessions; end one first")));
@@ -161,8 +197,9 @@ async fn create(
         seats: state.config.sessions.seats,
         interviewer_seats: state.config.sessions.interviewer_seats,
         visibility: body.visibility.unwrap_or(Visibility::Invite),
+        time_box_minutes,
     };
-    let session = store::create(&state.db, new).await?.with_participant();
+    let session = store::create(&state.db, new).await?.with_derived();
     state.live_sessions.invalidate();
     tracing::info!(session = %session.id, host = %user.id, problem = %problem.slug, "session created");
     stream::session_created(&state, &session);
@@ -197,7 +234,7 @@ impl PageQuery {
 }
 
 fn listing(sessions: Vec<Session>) -> Json<serde_json::Value> {
-    let sessions: Vec<Session> = sessions.into_iter().map(Session::with_participant).collect();
+    let sessions: Vec<Session> = sessions.into_iter().map(Session::with_derived).collect();
     Json(json!({ "sessions": sessions }))
 }
 
@@ -244,10 +281,7 @@ pub(crate) async fn load(state: &AppState, id: &str) -> AppResult<Session> {
     if !valid_id {
         return Err(AppError::not_found("Session not found"));
     }
-    store::find(&state.db, id)
-        .await?
-        .map(Session::with_participant)
-        .ok_or_else(|| AppError::not_found("Session not found"))
+    store::find(&state.db, id).await?.map(Session::with_derived).ok_or_else(|| AppError::not_found("Session not found"))
 }
 
 /// A session for one who may see it (see [`Session::visible_to`]).
@@ -363,6 +397,33 @@ pub(crate) async fn remove_person(state: &AppState, session: &Session, person: &
     state.rooms.disconnect_user(&session.id, person, crate::realtime::Closing::Removed);
     state.rooms.seats_changed(&session.id);
     Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TimerRequest {
+    minutes: Option<u32>,
+}
+
+/// `PUT /api/sessions/:id/timer` (the host or an administrator): sets or clears the time box.
+/// It counts from when the first candidate took a seat, so it can be set before they arrive.
+async fn set_timer(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<TimerRequest>,
+) -> AppResult<Json<serde_json::Value>> {
+    let session = load(&state, &id).await?;
+    if session.host.id != user.id && user.role != Role::Admin {
+        return Err(AppError::Forbidden("Only the host sets the time box".into()));
+    }
+    let minutes = check_time_box(body.minutes)?;
+    if !store::set_time_box(&state.db, &id, minutes).await? {
+        return Err(AppError::Conflict(crate::realtime::Closing::Ended.reason().into()));
+    }
+    state.live_sessions.invalidate();
+    state.rooms.seats_changed(&id);
+    Ok(Json(json!({ "session": load(&state, &id).await? })))
 }
 
 async fn end(

@@ -9,9 +9,10 @@ use crate::db::{Db, take_rows};
 use crate::problems::ProblemRef;
 
 /// The projection every read uses: ids as plain strings, people expanded, camelCase names.
-const SESSION_VIEW: &str = "record::id(id) AS id, problem, difficulty, status, seats,
+pub const SESSION_VIEW: &str = "record::id(id) AS id, problem, difficulty, status, seats,
     interviewer_seats AS interviewerSeats, visibility,
     call_id AS callId, created_at AS createdAt, updated_at AS updatedAt, ended_at AS endedAt,
+    started_at AS startedAt, time_box_minutes AS timeBoxMinutes,
     (SELECT record::id(id) AS id, name, image FROM ONLY $parent.host) AS host,
     (SELECT record::id(id) AS id, name, image FROM $parent.participants) AS participants,
     (SELECT record::id(id) AS id, name, image FROM $parent.interviewers) AS interviewers";
@@ -23,6 +24,7 @@ pub struct NewSession<'a> {
     pub seats: u32,
     pub interviewer_seats: u32,
     pub visibility: Visibility,
+    pub time_box_minutes: Option<u32>,
 }
 
 pub async fn create(db: &Db, session: NewSession<'_>) -> anyhow::Result<Session> {
@@ -31,7 +33,7 @@ pub async fn create(db: &Db, session: NewSession<'_>) -> anyhow::Result<Session>
             "CREATE type::record('session', $id) CONTENT {{
                 problem: $problem, difficulty: $problem.difficulty, host: type::record('user', $host),
                 participants: [], interviewers: [], seats: $seats, interviewer_seats: $interviewer_seats,
-                visibility: $visibility, status: 'active', call_id: $call_id,
+                visibility: $visibility, status: 'active', call_id: $call_id, time_box_minutes: $time_box,
                 created_at: time::now(), updated_at: time::now(), ended_at: NONE
             }} RETURN NONE;
             SELECT {SESSION_VIEW} FROM type::record('session', $id);"
@@ -43,6 +45,7 @@ pub async fn create(db: &Db, session: NewSession<'_>) -> anyhow::Result<Session>
             "seats": session.seats,
             "interviewer_seats": session.interviewer_seats,
             "visibility": session.visibility,
+            "time_box": session.time_box_minutes,
             "call_id": format!("session_{}", session.id),
         }))
         .await?
@@ -189,7 +192,9 @@ fn is_conflict(err: &surrealdb::Error) -> bool {
 pub async fn try_join(db: &Db, session_id: &str, user_id: &str, seat: Seat) -> anyhow::Result<bool> {
     let not_seated = "status = 'active' AND host != $me AND $me NOTINSIDE participants AND $me NOTINSIDE interviewers";
     let (change, free) = match seat {
-        Seat::Candidate => ("participants += $me", "array::len(participants) + 1 < seats"),
+        Seat::Candidate => {
+            ("participants += $me, started_at = started_at ?? time::now()", "array::len(participants) + 1 < seats")
+        }
         Seat::Interviewer => ("interviewers += $me", "array::len(interviewers) < interviewer_seats"),
     };
     update_if(db, session_id, user_id, change, &format!("{not_seated} AND {free}")).await
@@ -203,6 +208,19 @@ pub async fn try_leave(db: &Db, session_id: &str, user_id: &str) -> anyhow::Resu
         user_id,
         "participants -= $me, interviewers -= $me",
         "status = 'active' AND ($me INSIDE participants OR $me INSIDE interviewers)",
+    )
+    .await
+}
+
+/// Sets (or clears) an active session's time box; `false` once it has ended.
+pub async fn set_time_box(db: &Db, session_id: &str, minutes: Option<u32>) -> anyhow::Result<bool> {
+    write_if(
+        db,
+        "session",
+        session_id,
+        "time_box_minutes = $minutes, updated_at = time::now()",
+        "status = 'active'",
+        json!({ "minutes": minutes }),
     )
     .await
 }
