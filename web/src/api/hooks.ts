@@ -52,6 +52,21 @@ export function canManage(s: Session, user: User | null | undefined): boolean {
   return isHost(s, user) || user?.role === 'admin'
 }
 
+/**
+ * Who may read the interviewer's record (notes, scorecards, replay, report): the host, a
+ * co-interviewer, or an administrator. Never a candidate or a guest.
+ */
+export function isRecordViewer(s: Session, user: User | null | undefined): boolean {
+  if (!user || user.role === 'guest') return false
+  if (user.role === 'admin' || s.host.id === user.id) return true
+  return (s.interviewers ?? []).some((p) => p.id === user.id)
+}
+
+/** Whether this account may list past interviews (interviewers and administrators). */
+export function canReview(user: User | null | undefined): boolean {
+  return user?.role === 'admin' || user?.role === 'interviewer'
+}
+
 /** Whether anyone can take a free seat with Join (pair programming), rather than only by a link. */
 export function isOpen(s: Session): boolean {
   return s.visibility === undefined || s.visibility === 'open'

@@ -1,19 +1,30 @@
-import { del, get, patch, post } from './client'
+import { del, get, patch, post, put } from './client'
 import type {
   AdminUser,
   AppConfig,
   ChatMessage,
   Invite,
   InviteInfo,
+  InterviewSummary,
   InviteRole,
   JudgeRequest,
   JudgeResult,
+  Notes,
+  PersonNotes,
+  PersonScorecard,
   Problem,
   ProblemDetail,
   Readiness,
+  ReplayData,
+  Report,
   Role,
+  Rubric,
   Runtime,
+  Scorecard,
+  ScorecardInput,
   Session,
+  SessionStatus,
+  Timeline,
   User,
   Visibility,
 } from './types'
@@ -55,6 +66,9 @@ export const api = {
     get<{ messages: ChatMessage[] }>(`/api/sessions/${enc(id)}/messages`, signal).then((r) => r.messages),
   sessionCode: (id: string, signal?: AbortSignal) =>
     get<{ code: string; language: string }>(`/api/sessions/${enc(id)}/code`, signal),
+  /** The code as it stood `at` ms after the session's creation. */
+  sessionCodeAt: (id: string, at: number, signal?: AbortSignal) =>
+    get<{ code: string; language: string; at: number }>(`/api/sessions/${enc(id)}/code?at=${Math.max(0, Math.round(at))}`, signal),
   sessionSubmissions: (id: string, signal?: AbortSignal) =>
     get<{ submissions: Array<Record<string, unknown>> }>(`/api/sessions/${enc(id)}/submissions`, signal).then((r) => r.submissions),
 
@@ -76,7 +90,7 @@ export const api = {
     }
   },
 
-  createSession: (input: { problem: string; visibility?: Visibility }) =>
+  createSession: (input: { problem: string; visibility?: Visibility; timeBoxMinutes?: number }) =>
     post<{ session: Session }>('/api/sessions', input).then((r) => r.session),
   activeSessions: (signal?: AbortSignal) =>
     get<{ sessions: Session[] }>('/api/sessions/active', signal).then((r) => r.sessions),
@@ -103,6 +117,51 @@ export const api = {
   /** Takes the invitation's seat: the server signs this browser in as a guest of that one session. */
   acceptInvite: (token: string, input: { name: string; email?: string }) =>
     post<{ session: Session; user: User }>(`/api/invites/${enc(token)}/accept`, input),
+
+  /** The host (or an administrator) sets or clears the interview's time box. */
+  setTimer: (id: string, minutes: number | null) =>
+    put<{ session: Session }>(`/api/sessions/${enc(id)}/timer`, { minutes }).then((r) => r.session),
+
+  /** The caller's own notes on a session. */
+  notes: (id: string, signal?: AbortSignal) => get<{ notes: Notes }>(`/api/sessions/${enc(id)}/notes`, signal).then((r) => r.notes),
+  saveNotes: (id: string, markdown: string) =>
+    put<{ notes: Notes }>(`/api/sessions/${enc(id)}/notes`, { markdown }).then((r) => r.notes),
+  /** Everyone's notes the caller may read (their own always; others' once the session ended). */
+  allNotes: (id: string, signal?: AbortSignal) =>
+    get<{ notes: PersonNotes[] }>(`/api/sessions/${enc(id)}/notes/all`, signal).then((r) => r.notes),
+
+  rubrics: (signal?: AbortSignal) => get<{ rubrics: Rubric[] }>('/api/rubrics', signal).then((r) => r.rubrics),
+  adminSaveRubric: (id: string, body: Pick<Rubric, 'name' | 'description' | 'criteria'>) =>
+    put<{ rubric: Rubric }>(`/api/rubrics/${enc(id)}`, body).then((r) => r.rubric),
+  adminRemoveRubric: (id: string) => del<{ removed: string }>(`/api/rubrics/${enc(id)}`),
+  adminDefaultRubric: (id: string) => post<{ rubric: Rubric }>(`/api/rubrics/${enc(id)}/default`).then((r) => r.rubric),
+
+  scorecard: (id: string, signal?: AbortSignal) =>
+    get<{ scorecard: Scorecard }>(`/api/sessions/${enc(id)}/scorecard`, signal).then((r) => r.scorecard),
+  saveScorecard: (id: string, body: ScorecardInput) =>
+    put<{ scorecard: Scorecard }>(`/api/sessions/${enc(id)}/scorecard`, body).then((r) => r.scorecard),
+  submitScorecard: (id: string) =>
+    post<{ scorecard: Scorecard }>(`/api/sessions/${enc(id)}/scorecard/submit`).then((r) => r.scorecard),
+  scorecards: (id: string, signal?: AbortSignal) =>
+    get<{ scorecards: PersonScorecard[]; ownSubmitted: boolean }>(`/api/sessions/${enc(id)}/scorecards`, signal),
+  adminReopenScorecard: (id: string, userId: string) =>
+    post<{ scorecard: Scorecard }>(`/api/sessions/${enc(id)}/scorecards/${enc(userId)}/reopen`).then((r) => r.scorecard),
+
+  replay: (id: string, signal?: AbortSignal) => get<{ replay: ReplayData }>(`/api/sessions/${enc(id)}/replay`, signal).then((r) => r.replay),
+  timeline: (id: string, signal?: AbortSignal) => get<Timeline>(`/api/sessions/${enc(id)}/timeline`, signal),
+  report: (id: string, signal?: AbortSignal) => get<{ report: Report }>(`/api/sessions/${enc(id)}/report`, signal).then((r) => r.report),
+  /** The report as Markdown, for an applicant tracking system. */
+  reportMarkdownUrl: (id: string) => `/api/sessions/${enc(id)}/report?format=md`,
+
+  interviews: (q: { q?: string; status?: SessionStatus | ''; limit?: number; before?: string | null }, signal?: AbortSignal) => {
+    const params = new URLSearchParams()
+    if (q.q) params.set('q', q.q)
+    if (q.status) params.set('status', q.status)
+    if (q.limit) params.set('limit', String(q.limit))
+    if (q.before) params.set('before', q.before)
+    const qs = params.toString()
+    return get<{ interviews: InterviewSummary[]; nextBefore: string | null }>(`/api/interviews${qs ? `?${qs}` : ''}`, signal)
+  },
 }
 
 /** The judge answers `{result}`; accept a bare report too. */
@@ -124,4 +183,13 @@ export const keys = {
   runtimes: ['runtimes'] as const,
   adminUsers: ['admin', 'users'] as const,
   readiness: ['readiness'] as const,
+  notes: (id: string) => ['sessions', 'notes', id] as const,
+  allNotes: (id: string) => ['sessions', 'notes-all', id] as const,
+  scorecard: (id: string) => ['sessions', 'scorecard', id] as const,
+  scorecards: (id: string) => ['sessions', 'scorecards', id] as const,
+  rubrics: ['rubrics'] as const,
+  replay: (id: string) => ['sessions', 'replay', id] as const,
+  timeline: (id: string) => ['sessions', 'timeline', id] as const,
+  report: (id: string) => ['sessions', 'report', id] as const,
+  interviews: (q: string, status: string) => ['interviews', q, status] as const,
 }

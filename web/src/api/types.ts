@@ -71,6 +71,12 @@ export interface Session {
   createdAt: string
   updatedAt: string
   endedAt: string | null
+  /** When the first candidate took a seat; null until then (absent on older servers). */
+  startedAt?: string | null
+  /** The interview's planned length, when the host set one. */
+  timeBoxMinutes?: number | null
+  /** startedAt + timeBoxMinutes, once both exist. */
+  endsAt?: string | null
 }
 
 /** Language ids of the judge (`POST /api/problems/:slug/run`). */
@@ -219,4 +225,155 @@ export interface IceServer {
   urls: string[] | string
   username?: string
   credential?: string
+}
+
+// ---------------------------------------------------------------------------------------------
+// The interviewer's record: notes, scorecards, replay, timeline, report, past interviews.
+
+/** Who the room's events channel says this person is (`welcome.role`). */
+export type RoomRole = 'host' | 'interviewer' | 'participant' | 'admin'
+
+export interface PersonRef {
+  id: string
+  name: string
+  image?: string | null
+}
+
+/** The caller's private notes on a session (Markdown). */
+export interface Notes {
+  markdown: string
+  updatedAt: string | null
+}
+
+/** Someone's notes, as `notes/all` and the report list them. */
+export interface PersonNotes extends Notes {
+  user: PersonRef
+}
+
+export interface Criterion {
+  id: string
+  name: string
+  guidance: string
+}
+
+export interface Rubric {
+  id: string
+  name: string
+  description: string
+  isDefault: boolean
+  criteria: Criterion[]
+}
+
+export type Rating = 1 | 2 | 3 | 4
+export type Recommendation = 'strong_no' | 'no' | 'yes' | 'strong_yes'
+export type ScorecardStatus = 'draft' | 'submitted'
+
+export interface Scorecard {
+  rubricId: string
+  rubric: { id: string; name: string; criteria: Criterion[] }
+  ratings: Record<string, Rating>
+  recommendation: Recommendation | null
+  comments: string
+  status: ScorecardStatus
+  updatedAt: string | null
+  submittedAt: string | null
+}
+
+export interface ScorecardInput {
+  rubricId: string
+  ratings: Record<string, Rating>
+  recommendation: Recommendation | null
+  comments: string
+}
+
+export interface PersonScorecard extends Scorecard {
+  user: PersonRef
+}
+
+/** One op: `[index, deleteCount, insert]`, indices in UTF-16 code units. */
+export type ReplayOp = [number, number, string]
+
+export interface ReplayStep {
+  /** Milliseconds since the session's createdAt. */
+  at: number
+  /** Index into `authors`; null for the starter code. */
+  author: number | null
+  ops: ReplayOp[]
+  /** Present when the language changed in this step. */
+  language?: string
+}
+
+export interface ReplayData {
+  createdAt: string
+  durationMs: number
+  live: boolean
+  authors: PersonRef[]
+  initial: { code: string; language: string }
+  steps: ReplayStep[]
+}
+
+export type TimelineKind = 'join' | 'leave' | 'language' | 'run' | 'submit' | 'chat' | 'paste' | 'focus' | 'ended' | (string & {})
+
+export interface TimelineTest {
+  index: number
+  status: TestStatus
+  timeMs?: number
+}
+
+export interface TimelineEvent {
+  at: number
+  kind: TimelineKind
+  user: PersonRef | null
+  role?: string
+  language?: string
+  verdict?: Verdict
+  passed?: number
+  total?: number
+  message?: string | null
+  timeMs?: number | null
+  tests?: TimelineTest[]
+  hidden?: { passed: number; total: number; firstFailure: TestStatus | null } | null
+  submissionId?: string
+  text?: string
+  chars?: number
+  visible?: boolean
+}
+
+export interface Timeline {
+  createdAt: string
+  durationMs: number
+  live: boolean
+  events: TimelineEvent[]
+}
+
+export interface ReportSubmission {
+  id: string
+  user: string | PersonRef | null
+  userName?: string | null
+  language: string
+  mode: 'run' | 'submit' | (string & {})
+  verdict: Verdict
+  passed: number
+  total: number
+  timeMs?: number | null
+  createdAt: string
+  tests: TimelineTest[]
+  hidden?: { passed: number; total: number; firstFailure: TestStatus | null } | null
+}
+
+export interface Report {
+  session: Session
+  durationMs: number | null
+  language: string
+  finalCode: string
+  submissions: ReportSubmission[]
+  chat: ChatMessage[]
+  notes: PersonNotes[]
+  scorecards: PersonScorecard[]
+  timeline: TimelineEvent[]
+}
+
+export interface InterviewSummary extends Session {
+  durationMs: number | null
+  recommendations: Array<{ user: PersonRef; recommendation: Recommendation | null }>
 }
