@@ -29,7 +29,7 @@ pub use config::RealtimeConfig;
 use crate::app::AppState;
 use crate::auth::{Role, SignedIn, User};
 use crate::db::Db;
-use crate::error::{AppError, AppResult};
+use crate::error::{ApiQuery, AppError, AppResult};
 use crate::problems::ProblemRef;
 use crate::sessions::{Session, Status, store as sessions_store};
 
@@ -404,11 +404,25 @@ async fn messages(
 }
 
 /// The document's code and language: live while the session runs, final once it completed.
+#[derive(serde::Deserialize)]
+struct CodeQuery {
+    at: Option<String>,
+}
+
+/// The code now, for everyone in the room; with `?at=`, the code at a past moment, which is
+/// part of the interviewers' record.
 async fn code(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     Path(id): Path<String>,
+    ApiQuery(query): ApiQuery<CodeQuery>,
 ) -> AppResult<Json<serde_json::Value>> {
+    if let Some(at) = &query.at {
+        if user.role == crate::auth::Role::Guest {
+            return Err(crate::auth::guests_stay_in_their_session());
+        }
+        return crate::record::code_at(&state, user, &id, at).await;
+    }
     let (session, _) = authorize(&state, &user, &id).await?;
     let live = state.rooms.loaded(&id).and_then(|room| room.doc.get().map(|doc| lock(doc).code_and_language()));
     let (code, language) = match live {

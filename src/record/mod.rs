@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 use crate::app::AppState;
 use crate::auth::{AdminAccess, CurrentUser, Role, User};
 use crate::config::{NotesSharing, WhoMayHost};
-use crate::error::{ApiJson, ApiQuery, AppError, AppResult};
+use crate::error::{ApiJson, AppError, AppResult};
 use crate::realtime::store::Author;
 use crate::sessions::{Session, Status};
 use history::History;
@@ -39,7 +39,6 @@ pub fn routes() -> Router<AppState> {
         .route("/sessions/{id}/scorecards", get(all_scorecards))
         .route("/sessions/{id}/scorecards/{user_id}/reopen", post(reopen_scorecard))
         .route("/sessions/{id}/replay", get(replay))
-        .route("/sessions/{id}/code", get(code_at))
         .route("/sessions/{id}/timeline", get(timeline_route))
         .route("/sessions/{id}/report", get(report::show))
         .route("/rubrics", get(list_rubrics))
@@ -258,27 +257,16 @@ async fn replay(
     Ok(Json(json!({ "replay": body })))
 }
 
-#[derive(Deserialize)]
-struct AtQuery {
-    at: Option<String>,
-}
-
-async fn code_at(
-    State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    Path(id): Path<String>,
-    ApiQuery(query): ApiQuery<AtQuery>,
-) -> AppResult<Json<Value>> {
-    let reader = Reader::open(&state, user, &id).await?;
-    let at = match query.at.as_deref() {
-        None => reader.duration_ms(),
-        Some(text) => text
-            .parse::<i64>()
-            .ok()
-            .filter(|at| *at >= 0)
-            .ok_or_else(|| AppError::bad_request("at is milliseconds since the session was created (0 or more)"))?,
-    };
-    let (code, language) = reader.history(&state, |history| history.code_at(at)).await?;
+/// `GET /api/sessions/:id/code?at=<ms>`: the code as it was `at` milliseconds after the
+/// session was created (the route without `at`, the code now, belongs to the room).
+pub async fn code_at(state: &AppState, user: User, session_id: &str, at: &str) -> AppResult<Json<Value>> {
+    let reader = Reader::open(state, user, session_id).await?;
+    let at = at
+        .parse::<i64>()
+        .ok()
+        .filter(|at| *at >= 0)
+        .ok_or_else(|| AppError::bad_request("at is milliseconds since the session was created (0 or more)"))?;
+    let (code, language) = reader.history(state, |history| history.code_at(at)).await?;
     Ok(Json(json!({ "code": code, "language": language, "at": at })))
 }
 

@@ -10,7 +10,7 @@ use crate::realtime::{Editor, close_frame, next_event, open};
 use crate::{Client, Server, assert_error, session_cookie};
 
 /// A live interview (entered by link only) hosted by a new interviewer: (host, session id).
-async fn interview(server: &Server) -> (Client, String) {
+pub(crate) async fn interview(server: &Server) -> (Client, String) {
     let (host, _) = server.interviewer("Hana").await;
     let (status, body) = host.post_json("/api/sessions", json!({ "problem": "two-sum" })).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
@@ -18,18 +18,18 @@ async fn interview(server: &Server) -> (Client, String) {
     (host, body["session"]["id"].as_str().expect("id").to_string())
 }
 
-async fn invite(host: &Client, session: &str, role: &str) -> Value {
+pub(crate) async fn invite(host: &Client, session: &str, role: &str) -> Value {
     let (status, body) = host.post_json(&format!("/api/sessions/{session}/invites"), json!({ "role": role })).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     body["invite"].clone()
 }
 
-fn token_of(invite: &Value) -> String {
+pub(crate) fn token_of(invite: &Value) -> String {
     invite["token"].as_str().expect("token").to_string()
 }
 
 /// Opens the link in a browser with no account: a guest client signed in to that session.
-async fn accept(server: &Server, token: &str, name: &str) -> (Client, Value) {
+pub(crate) async fn accept(server: &Server, token: &str, name: &str) -> (Client, Value) {
     let mut guest = server.anon();
     let response = guest.post(&format!("/api/invites/{token}/accept"), json!({ "name": name })).await;
     assert_eq!(response.status(), StatusCode::OK, "accept");

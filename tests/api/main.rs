@@ -16,6 +16,7 @@ mod problem_files;
 mod problems;
 mod realtime;
 mod realtime_security;
+mod record;
 mod sandbox;
 mod sessions;
 mod tls;
@@ -291,6 +292,11 @@ impl Client {
     pub async fn patch_json(&self, path: &str, body: Value) -> (StatusCode, Value) {
         let request = self.http.patch(format!("{}{path}", self.base)).json(&body);
         json_of(self.with_cookie(request).send().await.expect("PATCH")).await
+    }
+
+    pub async fn put_json(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        let request = self.http.put(format!("{}{path}", self.base)).json(&body);
+        json_of(self.with_cookie(request).send().await.expect("PUT")).await
     }
 
     pub async fn delete_json(&self, path: &str) -> (StatusCode, Value) {

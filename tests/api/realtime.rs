@@ -113,6 +113,18 @@ impl Editor {
     }
 
     /// Inserts text locally and sends the update, as a provider does.
+    /// Makes any change to the text (and the meta map) and sends it as one update.
+    pub(crate) async fn edit(&mut self, change: impl FnOnce(&TextRef, &yrs::MapRef, &mut yrs::TransactionMut)) {
+        let before = self.doc.transact().state_vector();
+        let meta = self.doc.get_or_insert_map("meta");
+        {
+            let mut txn = self.doc.transact_mut();
+            change(&self.text, &meta, &mut txn);
+        }
+        let update = self.doc.transact().encode_state_as_update_v1(&before);
+        self.send(&Message::Sync(SyncMessage::Update(update))).await;
+    }
+
     pub(crate) async fn insert(&mut self, at_end: bool, chunk: &str) {
         let before = self.doc.transact().state_vector();
         {
