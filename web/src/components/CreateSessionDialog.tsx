@@ -20,13 +20,16 @@ export function CreateSessionDialog({ open, onClose }: { open: boolean; onClose:
   const [selected, setSelected] = useState<string | null>(null)
   const [filter, setFilter] = useState('')
   const [visibility, setVisibility] = useState<Visibility>('invite')
+  // The time box: '' for none, a preset, or 'custom' with its own minutes.
+  const [box, setBox] = useState<string>('')
+  const [customBox, setCustomBox] = useState('50')
   const qc = useQueryClient()
   const navigate = useNavigate()
   const listId = useId()
 
   // The session, then at once its candidate link: the host lands in the room with the link on screen.
   const create = useMutation({
-    mutationFn: async (input: { problem: string; visibility: Visibility }) => {
+    mutationFn: async (input: { problem: string; visibility: Visibility; timeBoxMinutes?: number }) => {
       const session = await api.createSession(input)
       let inviteError: string | null = null
       try {
@@ -50,6 +53,7 @@ export function CreateSessionDialog({ open, onClose }: { open: boolean; onClose:
       setSelected(null)
       setFilter('')
       setVisibility('invite')
+      setBox('')
       create.reset()
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -60,6 +64,8 @@ export function CreateSessionDialog({ open, onClose }: { open: boolean; onClose:
     (p) => !q || p.title.toLowerCase().includes(q) || p.category.toLowerCase().includes(q) || p.tags.some((t) => t.toLowerCase().includes(q)),
   )
   const current = problems.data?.find((p) => p.slug === selected) ?? null
+  const minutes = box === 'custom' ? Number(customBox) : box ? Number(box) : undefined
+  const boxOk = minutes === undefined || (Number.isInteger(minutes) && minutes >= 1 && minutes <= 480)
 
   return (
     <Modal
@@ -76,8 +82,8 @@ export function CreateSessionDialog({ open, onClose }: { open: boolean; onClose:
           <button
             type="button"
             className="btn btn-primary"
-            disabled={!selected || create.isPending}
-            onClick={() => selected && create.mutate({ problem: selected, visibility })}
+            disabled={!selected || create.isPending || !boxOk}
+            onClick={() => selected && create.mutate({ problem: selected, visibility, ...(minutes !== undefined ? { timeBoxMinutes: minutes } : {}) })}
             data-testid="confirm-create"
           >
             {create.isPending && <span className="loading loading-spinner loading-sm" aria-hidden="true" />}
@@ -178,6 +184,29 @@ export function CreateSessionDialog({ open, onClose }: { open: boolean; onClose:
                   </span>
                 </label>
               ))}
+            </div>
+          </fieldset>
+          <fieldset className="rounded-box border border-base-300 p-3" data-testid="timebox">
+            <legend className="px-1 text-sm font-medium">Time box (optional)</legend>
+            <div className="flex flex-wrap items-center gap-2">
+              <select className="select select-bordered select-sm w-auto" value={box} onChange={(e) => setBox(e.target.value)} aria-label="Time box" data-testid="timebox-select">
+                <option value="">None</option>
+                {[30, 45, 60, 90].map((m) => (
+                  <option key={m} value={String(m)}>
+                    {m} minutes
+                  </option>
+                ))}
+                <option value="custom">Custom…</option>
+              </select>
+              {box === 'custom' && (
+                <label className="input input-sm w-32">
+                  <input type="number" min={1} max={480} value={customBox} onChange={(e) => setCustomBox(e.target.value)} aria-label="Minutes" data-testid="timebox-minutes" />
+                  <span className="text-base-content/60">min</span>
+                </label>
+              )}
+              <span className="text-xs text-base-content/60">
+                {boxOk ? 'Everyone sees the time left, counted from when the candidate arrives.' : 'Between 1 and 480 minutes.'}
+              </span>
             </div>
           </fieldset>
           {create.isError && <ErrorAlert message={errorMessage(create.error)} />}

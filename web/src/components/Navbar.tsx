@@ -1,11 +1,11 @@
 import { Link, NavLink, useMatch } from 'react-router'
-import { homePath, isGuest, useMe } from '../api/hooks'
+import { canReview, homePath, isGuest, useMe } from '../api/hooks'
 import { ThemeToggle } from './ThemeToggle'
 import { UserMenu } from './UserMenu'
 
 const linkClass = ({ isActive }: { isActive: boolean }) => `btn btn-ghost btn-sm ${isActive ? 'btn-active' : ''}`
 
-function NavLinks() {
+function NavLinks({ review }: { review: boolean }) {
   return (
     <>
       <NavLink to="/dashboard" className={linkClass}>
@@ -14,6 +14,11 @@ function NavLinks() {
       <NavLink to="/problems" className={linkClass}>
         Problems
       </NavLink>
+      {review && (
+        <NavLink to="/interviews" className={linkClass} data-testid="nav-interviews">
+          Interviews
+        </NavLink>
+      )}
     </>
   )
 }
@@ -34,7 +39,7 @@ export function Navbar() {
           </Link>
           {links && (
             <div className="hidden gap-1 sm:flex">
-              <NavLinks />
+              <NavLinks review={canReview(user)} />
             </div>
           )}
         </div>
@@ -51,7 +56,7 @@ export function Navbar() {
       </nav>
       {links && (
         <nav className="flex gap-1 border-t border-base-300 px-2 py-1 sm:hidden" aria-label="Sections">
-          <NavLinks />
+          <NavLinks review={canReview(user)} />
         </nav>
       )}
     </header>

@@ -12,6 +12,7 @@ import {
   isHost,
   isMember,
   isOpen,
+  isRecordViewer,
   seated,
   seatsFree,
   useConfig,
@@ -30,10 +31,20 @@ import { ChatPanel } from '../room/Chat'
 import { useRoomEvents, type ConnState, type RoomClosed } from '../room/useEvents'
 import { InvitePanel, currentCandidateInvite, useInvites } from '../room/Invites'
 import { VideoPanel } from '../room/Video'
+import { NotesPanel } from '../room/Notes'
+import { ScorecardPanel } from '../room/Scorecard'
+import { RoomTimer } from '../room/Timer'
 import { StreamChat, StreamVideo, useStreamApiKey } from '../room/stream'
 import { EditorFallback } from './Practice'
 
 const RoomWorkbench = lazy(() => import('../room/RoomWorkbench'))
+
+type SideTab = 'chat' | 'notes' | 'scorecard'
+const SIDE_TABS: Array<{ id: SideTab; label: string }> = [
+  { id: 'chat', label: 'Chat' },
+  { id: 'notes', label: 'Notes' },
+  { id: 'scorecard', label: 'Scorecard' },
+]
 
 const CONN: Record<ConnState, { label: string; cls: string }> = {
   connecting: { label: 'Connecting…', cls: 'badge-warning' },
@@ -66,6 +77,7 @@ export default function SessionPage() {
   const navigate = useNavigate()
   const location = useLocation()
   const [confirmEnd, setConfirmEnd] = useState(false)
+  const [sideTab, setSideTab] = useState<SideTab>('chat')
   // The server closed the room for this person for good (removed, access lost, signed out):
   // stop asking for the session, whose answer would now be a refusal, and say why.
   const [gone, setGone] = useState<RoomClosed | null>(null)
@@ -193,6 +205,9 @@ export default function SessionPage() {
   const seatedCandidates = candidates(s).length
   const showInvites = manager && activeNow && !ended && (invitesShown ?? seatedCandidates === 0)
   const candidateLink = currentCandidateInvite(invites.data)
+  // Notes, scorecards and the report: the host, co-interviewers and administrators only.
+  const recorder = isRecordViewer(s, user)
+  const reportPath = `/session/${encodeURIComponent(s.id)}/report`
 
   const header = (
     <header className="flex flex-col gap-2 rounded-box bg-base-100 p-3 shadow-sm sm:flex-row sm:items-center sm:justify-between">
@@ -219,6 +234,7 @@ export default function SessionPage() {
               {CONN[events.state].label}
             </span>
           )}
+          <RoomTimer session={s} ended={ended} canSet={manager && activeNow && !ended} />
         </div>
         <p className="text-xs text-base-content/60">
           {host ? 'You host' : `Host ${s.host.name}`} · <span data-testid="session-seated">{people.length}/{s.seats} seated</span>
@@ -228,6 +244,16 @@ export default function SessionPage() {
         </p>
       </div>
       <div className="flex flex-wrap gap-2">
+        {recorder && (
+          <Link to={reportPath} className={`btn btn-sm ${ended ? 'btn-primary' : 'btn-ghost'}`} data-testid="open-report">
+            Report
+          </Link>
+        )}
+        {recorder && ended && (
+          <Link to={`/session/${encodeURIComponent(s.id)}/replay`} className="btn btn-sm btn-outline" data-testid="open-replay">
+            Replay
+          </Link>
+        )}
         {manager && activeNow && !ended && (
           <button
             type="button"
@@ -398,18 +424,57 @@ export default function SessionPage() {
             )
           }
         />
-        <aside className="flex min-h-0 flex-col gap-3 rounded-box bg-base-100 p-3 shadow-sm lg:w-80 lg:flex-none lg:overflow-y-auto" aria-label="Room">
+        <aside
+          className={`flex min-h-0 flex-col gap-3 rounded-box bg-base-100 p-3 shadow-sm lg:flex-none lg:overflow-y-auto ${recorder ? 'lg:w-96' : 'lg:w-80'}`}
+          aria-label="Room"
+        >
           {peopleList}
-          {/* With Stream keys, a live session's video and chat go through Stream (call and channel `callId`). */}
+          {/* With Stream keys, a live session's video goes through Stream (call `callId`). */}
           {streamKey && s.callId && activeNow && !ended ? (
-            <>
-              <StreamVideo apiKey={streamKey} callId={s.callId} />
-              <StreamChat apiKey={streamKey} callId={s.callId} />
-            </>
+            <StreamVideo apiKey={streamKey} callId={s.callId} />
           ) : (
+            activeNow && realtime && <VideoPanel events={events} disabled={ended} />
+          )}
+          {recorder && (
+            <div role="tablist" aria-label="Side panel" className="tabs tabs-box tabs-sm flex-none" data-testid="side-tabs">
+              {SIDE_TABS.map((t) => (
+                <button
+                  key={t.id}
+                  type="button"
+                  role="tab"
+                  id={`side-tab-${t.id}`}
+                  aria-selected={sideTab === t.id}
+                  aria-controls={`side-panel-${t.id}`}
+                  className={`tab flex-1 ${sideTab === t.id ? 'tab-active' : ''}`}
+                  onClick={() => setSideTab(t.id)}
+                  data-testid={`side-tab-${t.id}`}
+                >
+                  {t.label}
+                </button>
+              ))}
+            </div>
+          )}
+          {/* The panels stay mounted when hidden: a draft being saved is not cut off. */}
+          <div
+            id="side-panel-chat"
+            role={recorder ? 'tabpanel' : undefined}
+            aria-labelledby={recorder ? 'side-tab-chat' : undefined}
+            className={`min-h-0 flex-1 flex-col ${!recorder || sideTab === 'chat' ? 'flex' : 'hidden'}`}
+          >
+            {streamKey && s.callId && activeNow && !ended ? (
+              <StreamChat apiKey={streamKey} callId={s.callId} />
+            ) : (
+              realtime && <RoomChat sessionId={s.id} meId={user.id} live={activeNow} events={events} ended={ended} />
+            )}
+          </div>
+          {recorder && (
             <>
-              {activeNow && realtime && <VideoPanel events={events} disabled={ended} />}
-              {realtime && <RoomChat sessionId={s.id} meId={user.id} live={activeNow} events={events} ended={ended} />}
+              <div id="side-panel-notes" role="tabpanel" aria-labelledby="side-tab-notes" className={`min-h-0 flex-1 flex-col ${sideTab === 'notes' ? 'flex' : 'hidden'}`}>
+                <NotesPanel sessionId={s.id} userId={user.id} />
+              </div>
+              <div id="side-panel-scorecard" role="tabpanel" aria-labelledby="side-tab-scorecard" className={sideTab === 'scorecard' ? 'block' : 'hidden'}>
+                <ScorecardPanel sessionId={s.id} meId={user.id} />
+              </div>
             </>
           )}
         </aside>

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import type { ChatMessage, IceServer, JudgeResult, RoomPeer } from '../api'
+import type { ChatMessage, IceServer, JudgeResult, RoomPeer, RoomRole } from '../api'
 import { wsOrigin } from './ws'
 import { wsToken } from '../auth/provider'
 
@@ -28,6 +28,8 @@ export interface Signal {
 export interface RoomEvents {
   state: ConnState
   peerId: string | null
+  /** This person's role in the room, as the server's welcome says (null before it). */
+  role: RoomRole | null
   peers: RoomPeer[]
   messages: ChatMessage[]
   iceServers: IceServer[]
@@ -51,6 +53,7 @@ export interface RoomEvents {
 export function useRoomEvents(sessionId: string, enabled: boolean): RoomEvents {
   const [state, setState] = useState<ConnState>('connecting')
   const [peerId, setPeerId] = useState<string | null>(null)
+  const [role, setRole] = useState<RoomRole | null>(null)
   const [peers, setPeers] = useState<RoomPeer[]>([])
   const [messages, setMessages] = useState<ChatMessage[]>([])
   const [iceServers, setIceServers] = useState<IceServer[]>([])
@@ -68,6 +71,13 @@ export function useRoomEvents(sessionId: string, enabled: boolean): RoomEvents {
     let attempt = 0
     let timer: ReturnType<typeof setTimeout> | undefined
     let ping: ReturnType<typeof setInterval> | undefined
+    // Whether this page is in view, told to the server on connecting and at every change (the
+    // interviewer's timeline shows when the candidate looked elsewhere).
+    const sendFocus = () => {
+      const sock = ws.current
+      if (sock && sock.readyState === WebSocket.OPEN) sock.send(JSON.stringify({ type: 'focus', visible: document.visibilityState === 'visible' }))
+    }
+    document.addEventListener('visibilitychange', sendFocus)
 
     const connect = () => {
       if (stopped) return
@@ -87,6 +97,7 @@ export function useRoomEvents(sessionId: string, enabled: boolean): RoomEvents {
         setState('open')
         setError(null)
         ping = setInterval(() => sock.readyState === WebSocket.OPEN && sock.send('{"type":"ping"}'), 25_000)
+        sendFocus()
       }
       sock.onmessage = (e) => {
         let ev: Record<string, unknown>
@@ -98,6 +109,7 @@ export function useRoomEvents(sessionId: string, enabled: boolean): RoomEvents {
         switch (ev.type) {
           case 'welcome':
             setPeerId(String(ev.peerId ?? ''))
+            if (typeof ev.role === 'string') setRole(ev.role as RoomRole)
             setPeers((ev.peers as RoomPeer[]) ?? [])
             if (Array.isArray(ev.messages)) setMessages(ev.messages as ChatMessage[])
             setIceServers((ev.iceServers as IceServer[]) ?? [])
@@ -156,6 +168,7 @@ export function useRoomEvents(sessionId: string, enabled: boolean): RoomEvents {
     connect()
     return () => {
       stopped = true
+      document.removeEventListener('visibilitychange', sendFocus)
       clearTimeout(timer)
       clearInterval(ping)
       ws.current?.close()
@@ -177,5 +190,5 @@ export function useRoomEvents(sessionId: string, enabled: boolean): RoomEvents {
     return () => void listeners.current.delete(fn)
   }, [])
 
-  return { state, peerId, peers, messages, iceServers, ended, lastResult, error, closed, seatsChanged, sendChat, signal, onSignal }
+  return { state, peerId, role, peers, messages, iceServers, ended, lastResult, error, closed, seatsChanged, sendChat, signal, onSignal }
 }
