@@ -11,96 +11,16 @@
 // Propagation = time from the sender's WebSocket send to the moment the other client has
 // applied the update (both clients live in this process, so they share one clock).
 
-import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { performance } from 'node:perf_hooks'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
+import { binary, cpuSeconds, frame, percentile, readVaruint, register, rssKiB, sleep, startServer } from './bench-lib.mjs'
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 20)
 // One room yields 20 samples a second: run it longer so that its p99 is not just the 4th-worst edit.
 const ONE_ROOM_SECONDS = Number(process.env.BENCH_ONE_ROOM_SECONDS || 60)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 1000)
-const bin = process.env.CODEROOM_BIN
-if (!bin || !existsSync(bin)) throw new Error('set CODEROOM_BIN to the coderoom binary')
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
-
-// --- y-websocket framing (varuint-prefixed fields) ---------------------------------------
-function varuint (n, out) {
-  while (n > 0x7f) { out.push((n & 0x7f) | 0x80); n = Math.floor(n / 128) }
-  out.push(n)
-}
-function frame (type, sub, payload) {
-  const head = []
-  varuint(type, head); varuint(sub, head); varuint(payload.length, head)
-  const buf = new Uint8Array(head.length + payload.length)
-  buf.set(head, 0); buf.set(payload, head.length)
-  return buf
-}
-function readVaruint (buf, pos) {
-  let n = 0; let mult = 1
-  for (;;) {
-    const byte = buf[pos.i++]
-    n += (byte & 0x7f) * mult
-    if (byte < 0x80) return n
-    mult *= 128
-  }
-}
-
-// --- server ------------------------------------------------------------------------------
-// coderoom reads every CODEROOM_* variable as configuration and rejects unknown ones, so the
-// build and test switches that share the prefix must not reach it.
-function serverEnvironment () {
-  const ignored = new Set(['CODEROOM_BIN', 'CODEROOM_SKIP_WEB_BUILD'])
-  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !ignored.has(key)))
-}
-
-async function startServer () {
-  const dataDir = mkdtempSync(join(tmpdir(), 'coderoom-bench-'))
-  const child = spawn(bin, ['serve', '--bind', '127.0.0.1:0', '--data-dir', join(dataDir, 'data')], {
-    // Production logging (info), enough active sessions per host for the runs, and rooms made
-    // from two plain registrations.
-    env: {
-      ...serverEnvironment(),
-      CODEROOM_LOG_LEVEL: 'info',
-      CODEROOM_SESSIONS_MAX_ACTIVE_PER_HOST: '1000',
-      CODEROOM_SESSIONS_WHO_MAY_HOST: 'everyone'
-    },
-    stdio: ['ignore', 'pipe', 'ignore']
-  })
-  const lines = createInterface({ input: child.stdout })
-  const url = await new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`coderoom exited (${code})`)))
-    lines.on('line', (line) => {
-      const match = line.match(/^coderoom is listening on (http:\/\/\S+)/)
-      if (match) resolve(match[1])
-    })
-  })
-  return { url, pid: child.pid, stop: () => { child.kill('SIGKILL'); rmSync(dataDir, { recursive: true, force: true }) } }
-}
-
-function rssKiB (pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  return Number(status.match(/VmRSS:\s+(\d+)/)[1])
-}
-function cpuSeconds (pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
-  return (Number(fields[11]) + Number(fields[12])) / 100 // utime + stime, in clock ticks of 10 ms
-}
-
-async function register (url, name) {
-  const email = `${name}-${Date.now()}@example.test`
-  const response = await fetch(`${url}/api/auth/register`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name, email, password: 'correct horse battery' })
-  })
-  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('coderoom_session=')).split(';')[0]
-  return { cookie, headers: { cookie, 'content-type': 'application/json' } }
-}
+binary()
 
 async function createSessions (url, host, guest, count) {
   const ids = []
@@ -174,10 +94,6 @@ function pair (a, b, samples) {
       }
     }
   }
-}
-
-function percentile (sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
 }
 
 async function editRun (server, host, guest, rooms, seconds) {
