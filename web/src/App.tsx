@@ -15,6 +15,9 @@ import { JoinPage } from './pages/Join'
 const PracticePage = lazy(() => import('./pages/Practice'))
 const SessionPage = lazy(() => import('./pages/Session'))
 const AdminPage = lazy(() => import('./pages/Admin'))
+const ReplayPage = lazy(() => import('./pages/Replay'))
+const ReportPage = lazy(() => import('./pages/Report'))
+const InterviewsPage = lazy(() => import('./pages/Interviews'))
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Loading label="Loading…" testId="page-loading" />}>{children}</Suspense>
@@ -35,6 +38,10 @@ export function App() {
             <Route path="problems" element={<RequireAuth><ProblemsPage /></RequireAuth>} />
             <Route path="problem/:slug" element={<RequireAuth><Lazy><PracticePage /></Lazy></RequireAuth>} />
             <Route path="session/:id" element={<RequireAuth guest="own-session"><Lazy><SessionPage /></Lazy></RequireAuth>} />
+            {/* The interviewer's record: never a guest's (RequireAuth shows a guest the way back). */}
+            <Route path="session/:id/replay" element={<RequireAuth><Lazy><ReplayPage /></Lazy></RequireAuth>} />
+            <Route path="session/:id/report" element={<RequireAuth><Lazy><ReportPage /></Lazy></RequireAuth>} />
+            <Route path="interviews" element={<RequireAuth><Lazy><InterviewsPage /></Lazy></RequireAuth>} />
             <Route path="admin" element={<RequireAuth><Lazy><AdminPage /></Lazy></RequireAuth>} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>

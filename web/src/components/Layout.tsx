@@ -5,7 +5,8 @@ export function Layout() {
   // The practice page and the interview room use the whole width and height of the window.
   const problem = useMatch('/problem/:slug')
   const room = useMatch('/session/:id')
-  const workspace = !!(problem || room)
+  const replay = useMatch('/session/:id/replay')
+  const workspace = !!(problem || room || replay)
   return (
     <div className="flex min-h-screen flex-col bg-base-200/40">
       <a href="#main" className="btn btn-sm btn-primary sr-only z-50 focus:not-sr-only focus:fixed focus:left-2 focus:top-2">
@@ -18,7 +19,7 @@ export function Layout() {
       >
         <Outlet />
       </main>
-      {!workspace && <footer className="py-4 text-center text-xs text-base-content/50">coderoom — self-hosted coding interviews</footer>}
+      {!workspace && <footer className="py-4 text-center print:hidden text-xs text-base-content/50">coderoom — self-hosted coding interviews</footer>}
     </div>
   )
 }

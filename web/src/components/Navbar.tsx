@@ -31,7 +31,7 @@ export function Navbar() {
   // Someone opening an invitation needs no account: no "Sign in" to distract them there.
   const joining = useMatch('/join/:token')
   return (
-    <header className="sticky top-0 z-40 border-b border-base-300 bg-base-100/90 backdrop-blur">
+    <header className="sticky top-0 z-40 border-b print:hidden border-base-300 bg-base-100/90 backdrop-blur">
       <nav className="navbar mx-auto max-w-6xl gap-1 px-2 sm:px-4" aria-label="Main">
         <div className="flex min-w-0 flex-1 items-center gap-1">
           <Link to={homePath(user)} className="btn btn-ghost btn-sm px-2 font-mono text-lg font-bold" data-testid="logo">

@@ -1,11 +1,11 @@
 import { useEffect, useId, useRef, useState } from 'react'
 import { Link } from 'react-router'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { api, errorMessage, isApiError, keys, type AdminUser, type ComponentStatus, type Role, type User } from '../api'
+import { api, errorMessage, isApiError, keys, type AdminUser, type ComponentStatus, type Criterion, type Role, type Rubric, type User } from '../api'
 import { useMe, useProblem, useProblems, useRuntimes } from '../api/hooks'
 import { Avatar } from '../components/Avatar'
 import { DifficultyBadge } from '../components/DifficultyBadge'
-import { ErrorAlert, Modal } from '../components/Modal'
+import { ConfirmDialog, ErrorAlert, Modal } from '../components/Modal'
 import { ProblemDescription } from '../components/ProblemDescription'
 import { EmptyState, Loading, SkeletonList } from '../components/States'
 import { LANGUAGES, runtimeFor } from '../editor/languages'
@@ -57,6 +57,7 @@ export default function AdminPage() {
       <UsersSection me={user} />
       <SandboxSection />
       <ProblemsSection />
+      <RubricsSection />
     </div>
   )
 }
@@ -512,6 +513,252 @@ function ImportDialog({
             <span className="whitespace-pre-line break-words">{error}</span>
           </div>
         )}
+      </div>
+    </Modal>
+  )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rubrics (what interviewers rate candidates on)
+
+const RUBRIC_ID = /^[a-z0-9_-]+$/
+const MAX_CRITERIA = 12
+
+function slugify(name: string): string {
+  return name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 48)
+}
+
+function RubricsSection() {
+  const qc = useQueryClient()
+  const rubrics = useQuery({ queryKey: keys.rubrics, queryFn: ({ signal }) => api.rubrics(signal), retry: false })
+  const [editing, setEditing] = useState<Rubric | 'new' | null>(null)
+  const [removing, setRemoving] = useState<Rubric | null>(null)
+  const [notice, setNotice] = useState<{ kind: 'success' | 'error'; message: string } | null>(null)
+  const refresh = () => qc.invalidateQueries({ queryKey: keys.rubrics })
+  const makeDefault = useMutation({
+    mutationFn: (r: Rubric) => api.adminDefaultRubric(r.id),
+    onSuccess: (r) => setNotice({ kind: 'success', message: `${r.name} is now the default rubric.` }),
+    onError: (e) => setNotice({ kind: 'error', message: errorMessage(e) }),
+    onSettled: refresh,
+  })
+  const remove = useMutation({
+    mutationFn: (r: Rubric) => api.adminRemoveRubric(r.id),
+    onSuccess: (_x, r) => {
+      setNotice({ kind: 'success', message: `Removed ${r.name}.` })
+      setRemoving(null)
+    },
+    onSettled: refresh,
+  })
+
+  return (
+    <Section
+      title="Rubrics"
+      testId="admin-rubrics"
+      actions={
+        <button type="button" className="btn btn-primary btn-sm" onClick={() => setEditing('new')} data-testid="rubric-new">
+          New rubric
+        </button>
+      }
+    >
+      <p className="text-sm text-base-content/70">What interviewers rate on their scorecards. New scorecards start on the default rubric; interviewers may pick another while drafting.</p>
+      {notice && <Notice kind={notice.kind} message={notice.message} testId={notice.kind === 'error' ? 'rubric-error' : 'rubric-notice'} />}
+      {rubrics.isPending ? (
+        <SkeletonList rows={2} />
+      ) : rubrics.isError ? (
+        <ErrorAlert message={errorMessage(rubrics.error)} />
+      ) : rubrics.data.length === 0 ? (
+        <EmptyState title="No rubrics" />
+      ) : (
+        <ul className="divide-y divide-base-300" data-testid="rubrics">
+          {rubrics.data.map((r) => (
+            <li key={r.id} className="flex flex-wrap items-start gap-2 py-2 text-sm" data-testid="rubric" data-rubric-id={r.id} data-default={r.isDefault ? 'true' : 'false'}>
+              <div className="min-w-0 flex-1">
+                <p className="flex flex-wrap items-center gap-2">
+                  <span className="font-medium">{r.name}</span>
+                  {r.isDefault && <span className="badge badge-primary badge-sm">default</span>}
+                  <code className="text-xs text-base-content/60">{r.id}</code>
+                </p>
+                {r.description && <p className="text-xs text-base-content/70">{r.description}</p>}
+                <p className="text-xs text-base-content/60">{r.criteria.map((c) => c.name).join(' · ')}</p>
+              </div>
+              <div className="flex flex-wrap gap-1">
+                {!r.isDefault && (
+                  <button type="button" className="btn btn-ghost btn-xs" disabled={makeDefault.isPending} onClick={() => { setNotice(null); makeDefault.mutate(r) }} data-testid="rubric-default">
+                    Make default
+                  </button>
+                )}
+                <button type="button" className="btn btn-ghost btn-xs" onClick={() => setEditing(r)} data-testid="rubric-edit">
+                  Edit
+                </button>
+                <button type="button" className="btn btn-ghost btn-xs text-error" onClick={() => { setNotice(null); remove.reset(); setRemoving(r) }} disabled={r.isDefault} title={r.isDefault ? 'Make another rubric the default first' : undefined} data-testid="rubric-delete">
+                  Delete
+                </button>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      <RubricDialog
+        rubric={editing}
+        existing={rubrics.data?.map((r) => r.id) ?? []}
+        onClose={() => setEditing(null)}
+        onSaved={(r) => {
+          setEditing(null)
+          setNotice({ kind: 'success', message: `Saved ${r.name}.` })
+          void refresh()
+        }}
+      />
+      <ConfirmDialog
+        open={removing !== null}
+        title={`Delete ${removing?.name ?? ''}?`}
+        body="Scorecards already written on it keep their ratings; new scorecards can no longer use it."
+        confirmLabel="Delete"
+        danger
+        busy={remove.isPending}
+        error={remove.isError ? errorMessage(remove.error) : null}
+        onConfirm={() => removing && remove.mutate(removing)}
+        onClose={() => {
+          setRemoving(null)
+          remove.reset()
+        }}
+        confirmTestId="confirm-rubric-delete"
+      />
+    </Section>
+  )
+}
+
+interface CriterionRow extends Criterion {
+  key: number
+}
+
+function RubricDialog({ rubric, existing, onClose, onSaved }: { rubric: Rubric | 'new' | null; existing: string[]; onClose: () => void; onSaved: (r: Rubric) => void }) {
+  const isNew = rubric === 'new'
+  const [id, setId] = useState('')
+  const [idTouched, setIdTouched] = useState(false)
+  const [name, setName] = useState('')
+  const [description, setDescription] = useState('')
+  const [rows, setRows] = useState<CriterionRow[]>([])
+  const [nextKey, setNextKey] = useState(0)
+  const [error, setError] = useState<string | null>(null)
+
+  useEffect(() => {
+    if (rubric === null) return
+    const r = rubric === 'new' ? null : rubric
+    setId(r?.id ?? '')
+    setIdTouched(!!r)
+    setName(r?.name ?? '')
+    setDescription(r?.description ?? '')
+    const crit = r?.criteria ?? [{ id: '', name: '', guidance: '' }]
+    setRows(crit.map((c, i) => ({ ...c, key: i })))
+    setNextKey(crit.length)
+    setError(null)
+  }, [rubric])
+
+  const save = useMutation({
+    mutationFn: () => api.adminSaveRubric(id, { name: name.trim(), description: description.trim(), criteria: rows.map(({ key: _k, ...c }) => ({ id: c.id.trim(), name: c.name.trim(), guidance: c.guidance.trim() })) }),
+    onSuccess: onSaved,
+    onError: (e) => setError(errorMessage(e)),
+  })
+
+  const ids = rows.map((r) => r.id.trim())
+  const problem = !RUBRIC_ID.test(id)
+    ? 'The id takes lowercase letters, digits, - and _.'
+    : isNew && existing.includes(id)
+      ? 'A rubric with this id exists: edit that one instead.'
+      : !name.trim()
+        ? 'Give the rubric a name.'
+        : rows.length < 1 || rows.length > MAX_CRITERIA
+          ? `Between 1 and ${MAX_CRITERIA} criteria.`
+          : rows.some((r) => !RUBRIC_ID.test(r.id.trim()) || !r.name.trim())
+            ? 'Every criterion needs an id (lowercase letters, digits, - and _) and a name.'
+            : new Set(ids).size !== ids.length
+              ? 'Two criteria have the same id.'
+              : null
+  const setRow = (key: number, change: Partial<Criterion>) => setRows((rs) => rs.map((r) => (r.key === key ? { ...r, ...change } : r)))
+
+  return (
+    <Modal
+      open={rubric !== null}
+      onClose={onClose}
+      title={rubric === 'new' ? 'New rubric' : `Edit ${rubric?.name ?? ''}`}
+      wide
+      testId="rubric-dialog"
+      actions={
+        <>
+          <button type="button" className="btn btn-ghost btn-sm" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="button" className="btn btn-primary btn-sm" disabled={!!problem || save.isPending} onClick={() => { setError(null); save.mutate() }} data-testid="rubric-save">
+            {save.isPending && <span className="loading loading-spinner loading-xs" aria-hidden="true" />}
+            Save rubric
+          </button>
+        </>
+      }
+    >
+      <div className="space-y-3 text-sm">
+        <div className="grid gap-2 sm:grid-cols-2">
+          <label className="flex flex-col gap-1">
+            <span className="font-medium">Name</span>
+            <input
+              className="input input-sm w-full"
+              value={name}
+              onChange={(e) => {
+                setName(e.target.value)
+                if (isNew && !idTouched) setId(slugify(e.target.value))
+              }}
+              data-testid="rubric-name"
+            />
+          </label>
+          <label className="flex flex-col gap-1">
+            <span className="font-medium">Id</span>
+            <input
+              className="input input-sm w-full font-mono"
+              value={id}
+              readOnly={!isNew}
+              onChange={(e) => {
+                setIdTouched(true)
+                setId(e.target.value)
+              }}
+              data-testid="rubric-id"
+            />
+          </label>
+        </div>
+        <label className="flex flex-col gap-1">
+          <span className="font-medium">Description</span>
+          <textarea className="textarea textarea-sm w-full" rows={2} value={description} onChange={(e) => setDescription(e.target.value)} data-testid="rubric-description" />
+        </label>
+        <fieldset className="space-y-2">
+          <legend className="font-medium">Criteria ({rows.length}/{MAX_CRITERIA})</legend>
+          {rows.map((r, i) => (
+            <div key={r.key} className="grid gap-1 rounded-box bg-base-200/70 p-2 sm:grid-cols-[8rem_1fr_auto]" data-testid="rubric-criterion">
+              <input className="input input-xs font-mono" placeholder="id" aria-label={`Criterion ${i + 1} id`} value={r.id} onChange={(e) => setRow(r.key, { id: e.target.value })} data-testid="criterion-id" />
+              <input className="input input-xs" placeholder="Name" aria-label={`Criterion ${i + 1} name`} value={r.name} onChange={(e) => setRow(r.key, { name: e.target.value, ...(r.id === '' || r.id === slugify(r.name) ? { id: slugify(e.target.value) } : {}) })} data-testid="criterion-name" />
+              <button type="button" className="btn btn-ghost btn-xs text-error" aria-label={`Remove criterion ${i + 1}`} disabled={rows.length <= 1} onClick={() => setRows((rs) => rs.filter((x) => x.key !== r.key))}>
+                Remove
+              </button>
+              <textarea className="textarea textarea-xs sm:col-span-3" rows={2} placeholder="Guidance: what a 1 and a 4 look like" aria-label={`Criterion ${i + 1} guidance`} value={r.guidance} onChange={(e) => setRow(r.key, { guidance: e.target.value })} data-testid="criterion-guidance" />
+            </div>
+          ))}
+          <button
+            type="button"
+            className="btn btn-outline btn-xs"
+            disabled={rows.length >= MAX_CRITERIA}
+            onClick={() => {
+              setRows((rs) => [...rs, { id: '', name: '', guidance: '', key: nextKey }])
+              setNextKey(nextKey + 1)
+            }}
+            data-testid="criterion-add"
+          >
+            Add criterion
+          </button>
+        </fieldset>
+        {problem && <p className="text-xs text-base-content/70" data-testid="rubric-problem">{problem}</p>}
+        {error && <ErrorAlert message={error} testId="rubric-save-error" />}
       </div>
     </Modal>
   )

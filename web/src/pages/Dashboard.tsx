@@ -2,7 +2,7 @@ import { useState } from 'react'
 import { Link } from 'react-router'
 import { useQuery } from '@tanstack/react-query'
 import { api, errorMessage, keys, type User } from '../api'
-import { canHost, isHost, isMember, useConfig, useMe } from '../api/hooks'
+import { canHost, isHost, isMember, isRecordViewer, useConfig, useMe } from '../api/hooks'
 import { CreateSessionDialog } from '../components/CreateSessionDialog'
 import { SessionCard } from '../components/SessionCard'
 import { DifficultyBadge } from '../components/DifficultyBadge'
@@ -118,6 +118,11 @@ export function DashboardPage() {
                 </Link>
                 <DifficultyBadge difficulty={s.problem.difficulty ?? s.difficulty} />
                 <span className="ml-auto text-sm text-base-content/60">{formatDate(s.endedAt ?? s.updatedAt ?? s.createdAt)}</span>
+                {isRecordViewer(s, user) && (
+                  <Link to={`/session/${encodeURIComponent(s.id)}/report`} className="btn btn-ghost btn-xs" data-testid="past-session-report">
+                    Report
+                  </Link>
+                )}
               </li>
             ))}
           </ul>
