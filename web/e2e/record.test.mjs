@@ -102,6 +102,22 @@ test('interviewer’s record: notes, scorecard, timer, report, replay; nothing f
     const session = (await (await H.context.request.get(`/api/sessions/${encodeURIComponent(sessionId)}`)).json()).session
     assert.equal(session.timeBoxMinutes, 30)
     assert.ok(session.startedAt && session.endsAt, 'startedAt and endsAt set once the candidate sat down')
+
+    // Five minutes: the last five minutes at once, for everyone (the room hears of the change).
+    await H.page.getByTestId('timebox-toggle').click()
+    await H.page.getByTestId('timebox-custom').fill('5')
+    await H.page.getByTestId('timebox-custom-set').click()
+    for (const P of [H, C]) {
+      await P.page.locator('[data-testid="room-timer"][data-level="warn"]').waitFor({ timeout: 8000 })
+      await P.page.getByTestId('timer-warning').waitFor()
+    }
+    assert.match(await C.page.getByTestId('timer-left').innerText(), /^0[45]:\d\d left$/)
+    await shot(C.page, 'record-01-timer-warning.png')
+    await H.page.locator('[data-testid="session-page"] > header').screenshot({ path: path.join(SHOTS, 'record-02-timer-host.png'), animations: 'disabled' })
+    for (const P of [H, C]) await P.page.getByTestId('timer-warning').getByRole('button', { name: 'Dismiss' }).click()
+    await H.page.getByTestId('timebox-toggle').click()
+    await H.page.getByTestId('timebox-30').click()
+    await C.page.locator('[data-testid="room-timer"][data-level="ok"]').waitFor({ timeout: 8000 })
   })
 
   await t.test('the candidate types, pastes a solution, switches tabs, runs and submits', async () => {
@@ -151,7 +167,7 @@ test('interviewer’s record: notes, scorecard, timer, report, replay; nothing f
     assert.equal(saved.notes.markdown, notesText)
     await H.page.getByTestId('notes-preview-toggle').click()
     await H.page.getByTestId('notes-preview').locator('strong').getByText('Two Sum').waitFor()
-    await shot(H.page, 'record-01-room-notes.png')
+    await shot(H.page, 'record-03-room-notes.png')
     await H.page.getByTestId('notes-write').click()
   })
 
@@ -167,7 +183,7 @@ test('interviewer’s record: notes, scorecard, timer, report, replay; nothing f
     await panel.locator('[data-testid="recommendation"][data-value="yes"]').click()
     await panel.getByTestId('scorecard-comments').fill(comments)
     await H.page.locator('[data-testid="scorecard-status"][data-status="saved"]').waitFor()
-    await shot(H.page, 'record-02-room-scorecard.png')
+    await shot(H.page, 'record-04-room-scorecard.png')
     await panel.getByTestId('scorecard-submit').click()
     await H.page.getByTestId('confirm-scorecard-submit').click()
     await H.page.locator('[data-testid="scorecard-panel"][data-status="submitted"]').waitFor()
@@ -176,11 +192,6 @@ test('interviewer’s record: notes, scorecard, timer, report, replay; nothing f
     assert.equal(own.status, 'submitted')
     assert.equal(own.recommendation, 'yes')
     assert.equal(own.comments, comments)
-  })
-
-  await t.test('the timer in the header', async () => {
-    const header = H.page.locator('[data-testid="session-page"] > header')
-    await header.screenshot({ path: path.join(SHOTS, 'record-03-timer.png'), animations: 'disabled' })
   })
 
   await t.test('the candidate sees no notes or scorecard and the notes endpoint refuses them', async () => {
@@ -223,7 +234,7 @@ test('interviewer’s record: notes, scorecard, timer, report, replay; nothing f
     await H.page.getByTestId('report-chat').getByText(`done, ${host.name}`).waitFor()
     await H.page.locator('[data-testid="report-timeline-summary"] [data-kind="paste"]').waitFor()
     await H.page.locator('[data-testid="report-timeline-summary"] [data-kind="focus"]').waitFor()
-    await shot(H.page, 'record-04-report.png')
+    await shot(H.page, 'record-05-report.png')
 
     // Printed: no navigation or buttons, light background.
     await H.page.emulateMedia({ media: 'print' })
@@ -231,7 +242,7 @@ test('interviewer’s record: notes, scorecard, timer, report, replay; nothing f
     assert.equal(await H.page.getByTestId('report-print').isVisible(), false, 'no buttons in print')
     const bg = await H.page.evaluate(() => getComputedStyle(document.body).backgroundColor)
     assert.match(bg, /rgb\(255, 255, 255\)|rgba\(0, 0, 0, 0\)/, `white page in print: ${bg}`)
-    await shot(H.page, 'record-05-report-print.png')
+    await shot(H.page, 'record-06-report-print.png')
     await H.page.emulateMedia({ media: 'screen' })
   })
 
@@ -274,7 +285,7 @@ test('interviewer’s record: notes, scorecard, timer, report, replay; nothing f
     }
     await H.page.locator('[data-testid="timeline-marker"][data-kind="paste"]').first().hover()
     await H.page.getByTestId('marker-tooltip').getByText(/pasted \d+ characters/).waitFor()
-    await shot(H.page, 'record-06-replay.png')
+    await shot(H.page, 'record-07-replay.png')
   })
 
   await t.test('past interviews list it, with the recommendation', async () => {
@@ -292,7 +303,7 @@ test('interviewer’s record: notes, scorecard, timer, report, replay; nothing f
     await H.page.getByTestId('interviews-empty').waitFor()
     await H.page.getByTestId('interviews-status').selectOption('completed')
     await row.waitFor()
-    await shot(H.page, 'record-07-interviews.png')
+    await shot(H.page, 'record-08-interviews.png')
     // The dashboard's past sessions link to the report.
     await H.page.goto('/dashboard')
     await H.page.getByTestId('past-session-report').first().waitFor()
@@ -331,7 +342,7 @@ test('interviewer’s record: notes, scorecard, timer, report, replay; nothing f
     await row.waitFor()
     await row.getByTestId('rubric-default').click()
     await section.locator(`[data-testid="rubric"][data-rubric-id="${id}"][data-default="true"]`).waitFor()
-    await shot(A.page, 'record-08-admin-rubrics.png')
+    await shot(A.page, 'record-09-admin-rubrics.png')
     // Back as it was: the old default, then the new rubric deleted.
     await section.locator(`[data-testid="rubric"][data-rubric-id="${defaultBefore}"]`).getByTestId('rubric-default').click()
     await section.locator(`[data-testid="rubric"][data-rubric-id="${defaultBefore}"][data-default="true"]`).waitFor()

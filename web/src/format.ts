@@ -30,3 +30,12 @@ export function expiresIn(iso: string): string {
   if (h < 48) return `expires in ${h} h`
   return `expires ${formatDate(iso)}`
 }
+
+/** A run time in milliseconds, as precise as it is useful: "0.04 ms", "3.2 ms", "145 ms". */
+export function formatMs(ms: number | null | undefined): string {
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) return ''
+  if (ms < 0.01) return '<0.01 ms'
+  if (ms < 1) return `${ms.toFixed(2)} ms`
+  if (ms < 10) return `${ms.toFixed(1)} ms`
+  return `${Math.round(ms)} ms`
+}

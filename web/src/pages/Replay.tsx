@@ -6,6 +6,7 @@ import { isRecordViewer, useMe } from '../api/hooks'
 import { ErrorAlert } from '../components/Modal'
 import { EmptyState, Loading } from '../components/States'
 import { languageInfo } from '../editor/languages'
+import { formatMs } from '../format'
 import { activityTimes, buildReplay, codeAt, formatClock, recentSpans, skipIdleTarget } from '../replay/timeline'
 import { describe, kindOf, markerColor, verdictLabel } from '../replay/markers'
 import { colorFor } from '../room/ws'
@@ -439,7 +440,7 @@ function LatestResult({ event: e }: { event: TimelineEvent | null }) {
             <span className="text-base-content/70">
               {e.kind === 'submit' ? 'submit' : 'run'} · {e.passed ?? 0}/{e.total ?? 0} tests
               {e.hidden && e.hidden.total > 0 && <> · hidden {e.hidden.passed}/{e.hidden.total}</>}
-              {typeof e.timeMs === 'number' && <> · {e.timeMs} ms</>}
+              {typeof e.timeMs === 'number' && <> · {formatMs(e.timeMs)}</>}
             </span>
           </p>
           <p className="text-xs text-base-content/60">

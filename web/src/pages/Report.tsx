@@ -9,7 +9,7 @@ import { Markdown } from '../components/Markdown'
 import { ErrorAlert } from '../components/Modal'
 import { Loading } from '../components/States'
 import { languageInfo } from '../editor/languages'
-import { formatDate } from '../format'
+import { formatDate, formatMs } from '../format'
 import { describe, kindOf, markerColor, verdictLabel } from '../replay/markers'
 import { formatClock } from '../replay/timeline'
 import { ScorecardView, recommendationBadge, recommendationLabel } from '../room/Scorecard'
@@ -151,7 +151,7 @@ function ReportView({ report: r }: { report: Report }) {
                     {x.passed}/{x.total} tests
                     {x.hidden && x.hidden.total > 0 && <> · hidden {x.hidden.passed}/{x.hidden.total}</>}
                   </span>
-                  {typeof x.timeMs === 'number' && <span className="text-base-content/60">{x.timeMs} ms</span>}
+                  {typeof x.timeMs === 'number' && <span className="text-base-content/60">{formatMs(x.timeMs)}</span>}
                   <span className="text-base-content/60">{languageInfo(x.language).label}</span>
                   <span className="ml-auto text-xs text-base-content/60">
                     {personName(x.user, x.userName)} · {formatDate(x.createdAt)}
@@ -167,7 +167,7 @@ function ReportView({ report: r }: { report: Report }) {
                         data-status={t.status}
                       >
                         Test {t.index + 1}: {t.status.replace(/_/g, ' ')}
-                        {typeof t.timeMs === 'number' && <span className="opacity-70"> · {t.timeMs} ms</span>}
+                        {typeof t.timeMs === 'number' && <span className="opacity-70"> · {formatMs(t.timeMs)}</span>}
                       </li>
                     ))}
                   </ul>

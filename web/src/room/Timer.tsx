@@ -62,11 +62,14 @@ export function RoomTimer({ session: s, ended, canSet }: { session: Session; end
   return (
     <span className="flex flex-wrap items-center gap-1" data-testid="room-timer" data-level={level}>
       <span
-        className="badge badge-outline font-mono tabular-nums"
+        className="badge badge-outline gap-1 font-mono tabular-nums"
         title={s.startedAt ? `Started ${new Date(s.startedAt).toLocaleTimeString()}` : 'Counting from when the session was made; restarts when the candidate arrives'}
         data-testid="timer-elapsed"
       >
-        <span aria-hidden="true">⏱</span>
+        <svg aria-hidden="true" viewBox="0 0 24 24" className="h-3.5 w-3.5" fill="none" stroke="currentColor" strokeWidth="2">
+          <circle cx="12" cy="13" r="8" />
+          <path strokeLinecap="round" d="M12 9v4l2.5 2.5M9.5 2.5h5" />
+        </svg>
         <span className="sr-only">Elapsed </span>
         {formatClock(elapsed)}
       </span>
