@@ -72,6 +72,9 @@ test('interviewer’s record: notes, scorecard, timer, report, replay; nothing f
   let sessionId = ''
   let C = null
   const candidateRecordRequests = []
+  /** Console errors in this range are the refused saves the test provokes. */
+  let failedSavesFrom = -1
+  let failedSavesTo = -1
 
   // What this server offers: the judge and an installed runtime for run/submit.
   const runtimes = await (await H.context.request.get('/api/v2/runtimes')).json().catch(() => [])
@@ -165,6 +168,29 @@ test('interviewer’s record: notes, scorecard, timer, report, replay; nothing f
     assert.match(await H.page.getByTestId('notes-status').innerText(), /^Saved · \d/)
     const saved = await (await H.context.request.get(`/api/sessions/${encodeURIComponent(sessionId)}/notes`)).json()
     assert.equal(saved.notes.markdown, notesText)
+    // The server refuses a save for a while: the text stays, the page says so and tries again.
+    const failing = '**/api/sessions/*/notes'
+    let refused = 0
+    failedSavesFrom = consoleErrors.length
+    await H.page.route(failing, (route) => {
+      if (route.request().method() !== 'PUT') return route.continue()
+      refused++
+      return route.fulfill({ status: 503, contentType: 'application/json', body: '{"message":"The database is busy."}' })
+    })
+    await input.press('End')
+    await input.pressSequentially('\n- kept through a failed save')
+    await H.page.locator('[data-testid="notes-status"][data-status="error"]').waitFor()
+    assert.match(await H.page.getByTestId('notes-status').innerText(), /Not saved: The database is busy/)
+    assert.ok(refused >= 1)
+    assert.equal(await input.inputValue(), `${notesText}\n- kept through a failed save`)
+    await H.page.unroute(failing)
+    failedSavesTo = consoleErrors.length
+    // Retried by itself within seconds, or at once with the button.
+    await H.page.getByTestId('notes-status-retry').click({ timeout: 1000 }).catch(() => {})
+    await H.page.locator('[data-testid="notes-status"][data-status="saved"]').waitFor()
+    const retried = await (await H.context.request.get(`/api/sessions/${encodeURIComponent(sessionId)}/notes`)).json()
+    assert.equal(retried.notes.markdown, `${notesText}\n- kept through a failed save`)
+
     await H.page.getByTestId('notes-preview-toggle').click()
     await H.page.getByTestId('notes-preview').locator('strong').getByText('Two Sum').waitFor()
     await shot(H.page, 'record-03-room-notes.png')
@@ -192,6 +218,21 @@ test('interviewer’s record: notes, scorecard, timer, report, replay; nothing f
     assert.equal(own.status, 'submitted')
     assert.equal(own.recommendation, 'yes')
     assert.equal(own.comments, comments)
+  })
+
+  await t.test('the replay of the live interview catches up with the candidate’s typing', async () => {
+    const R = await H.context.newPage()
+    await R.goto(`/session/${encodeURIComponent(sessionId)}/replay`)
+    await R.getByTestId('replay-page').waitFor()
+    await R.locator('[data-testid="code-editor"][data-ready="true"]').waitFor()
+    await R.getByTestId('replay-live').click()
+    await R.locator('[data-testid="replay-live"][data-following="true"]').waitFor()
+    await C.page.locator('[data-testid="code-editor"] .view-lines').click()
+    await C.page.keyboard.press('Control+End')
+    await C.page.keyboard.type(`\n${language === 'python' ? '#' : '//'} checked ${RUN}`)
+    // Polled every few seconds while following.
+    await R.waitForFunction((n) => document.querySelector('[data-testid="code-editor"]').__editor.getValue().includes(n), `checked ${RUN}`, { timeout: 15_000 })
+    await R.close()
   })
 
   await t.test('the candidate sees no notes or scorecard and the notes endpoint refuses them', async () => {
@@ -353,6 +394,7 @@ test('interviewer’s record: notes, scorecard, timer, report, replay; nothing f
 
   await t.test('no external requests and no console errors', () => {
     assert.deepEqual(external, [], 'requests to hosts other than this machine')
-    assert.deepEqual(consoleErrors, [], 'console errors')
+    const provoked = (e, i) => i >= failedSavesFrom && i < failedSavesTo && /^host: .*status of 503\b.*\/notes\b/.test(e)
+    assert.deepEqual(consoleErrors.filter((e, i) => !provoked(e, i)), [], 'console errors')
   })
 })
