@@ -199,7 +199,7 @@ impl History {
         let previous = self.steps.last().map_or(0, |step| step.at);
         let at = row.at_ms.map_or(previous, |ms| (ms - self.created_ms).max(0)).max(previous);
         self.steps.push(Step { at, author, ops, language });
-        if self.steps.len() % CHECKPOINT_EVERY == 0 {
+        if self.steps.len().is_multiple_of(CHECKPOINT_EVERY) {
             let (code, language) = self.current();
             self.checkpoints.push((self.steps.len(), code, language));
         }
@@ -265,6 +265,8 @@ mod tests {
     use super::*;
     use yrs::{ReadTxn, StateVector, Text};
 
+    type Change = dyn Fn(&TextRef, &mut yrs::TransactionMut);
+
     fn edit(doc: &Doc, f: impl FnOnce(&TextRef, &mut yrs::TransactionMut)) -> Vec<u8> {
         let text = doc.get_or_insert_text(TEXT);
         let before = doc.transact().state_vector();
@@ -291,7 +293,7 @@ mod tests {
         let mut history = History::new(1_000);
         history.started = true;
         let mut expected = Vec::new();
-        let edits: Vec<Box<dyn Fn(&TextRef, &mut yrs::TransactionMut)>> = vec![
+        let edits: Vec<Box<Change>> = vec![
             Box::new(|t, txn| t.insert(txn, 0, "fn main() {}\n")),
             Box::new(|t, txn| t.insert(txn, 11, "println!(\"héllo 🦀\");")),
             Box::new(|t, txn| t.remove_range(txn, 3, 4)),

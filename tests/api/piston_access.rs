@@ -82,7 +82,7 @@ async fn next_frame(socket: &mut Socket) -> Result<Value, Option<u16>> {
     }
 }
 
-fn coderoom(server: &Server, args: &[&str]) -> (bool, String) {
+pub(crate) fn coderoom(server: &Server, args: &[&str]) -> (bool, String) {
     let port = server.url.rsplit(':').next().expect("port");
     let output = Command::new(BINARY)
         .args(args)

@@ -100,6 +100,9 @@ async fn the_record_is_for_the_host_co_interviewers_and_admins_only() {
     assert!(!welcome.to_string().contains("notes") && !welcome.to_string().contains("scorecard"), "{welcome}");
 }
 
+/// One change an editor makes to the text and the meta map.
+type Change = dyn Fn(&yrs::TextRef, &yrs::MapRef, &mut yrs::TransactionMut);
+
 /// Waits until `editor` has been told its `count` updates are on disk.
 async fn saved(editor: &mut Editor, count: u64) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
@@ -122,7 +125,7 @@ async fn the_replay_rebuilds_what_the_editor_held_at_every_recorded_moment() {
     let mut held = vec![candidate.code()];
     let paste = "def helper(values):\n    return sorted(set(values))\n".repeat(4);
     let paste_chars = paste.chars().count();
-    let edits: Vec<Box<dyn Fn(&yrs::TextRef, &yrs::MapRef, &mut yrs::TransactionMut)>> = vec![
+    let edits: Vec<Box<Change>> = vec![
         Box::new(|text, meta, txn| {
             let len = text.len(txn);
             text.remove_range(txn, 0, len);
@@ -432,4 +435,33 @@ async fn the_time_box_starts_with_the_candidate_and_past_interviews_are_searchab
     let (_, others) = server.interviewer("Otto").await.0.get_json("/api/interviews").await;
     assert_eq!(others["interviews"], json!([]), "nobody sees others' interviews");
     assert_eq!(host.get_json("/api/interviews?limit=0").await.0, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn rubrics_from_the_command_line_with_the_server_running_or_stopped() {
+    let mut server = Server::start();
+    let file = server.data_dir.join("design.toml");
+    std::fs::write(
+        &file,
+        "id = \"design\"\nname = \"System design\"\n\n[[criteria]]\nid = \"scale\"\nname = \"Scale\"\nguidance = \"4: estimates load first\"\n",
+    )
+    .expect("write rubric");
+    let path = file.to_str().expect("path");
+    let (ok, out) = crate::piston_access::coderoom(&server, &["rubrics", "import", path]);
+    assert!(ok, "{out}");
+    let (ok, out) = crate::piston_access::coderoom(&server, &["rubrics", "default", "design"]);
+    assert!(ok, "{out}");
+    let (ok, listed) = crate::piston_access::coderoom(&server, &["rubrics", "list"]);
+    assert!(ok && listed.contains("design") && listed.contains("(default)") && listed.contains("standard"), "{listed}");
+    let (interviewer, _) = server.interviewer("Ivy").await;
+    let (_, rubrics) = interviewer.get_json("/api/rubrics").await;
+    assert_eq!(rubrics["rubrics"][0]["id"], "design", "{rubrics}");
+
+    assert!(server.terminate().success());
+    let (ok, out) = crate::piston_access::coderoom(&server, &["rubrics", "remove", "standard"]);
+    assert!(ok, "{out}");
+    let (ok, shown) = crate::piston_access::coderoom(&server, &["rubrics", "show", "design"]);
+    assert!(ok && shown.contains("\"guidance\": \"4: estimates load first\""), "{shown}");
+    let (ok, out) = crate::piston_access::coderoom(&server, &["rubrics", "remove", "design"]);
+    assert!(!ok && out.contains("last rubric"), "{out}");
 }
