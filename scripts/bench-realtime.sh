@@ -6,20 +6,9 @@
 #   scripts/bench-realtime.sh            # builds and measures the release binary
 #   CODEROOM_BIN=path scripts/bench-realtime.sh
 #   BENCH_SECONDS=20 BENCH_ONE_ROOM_SECONDS=60 BENCH_CONNECTIONS=1000 (defaults)
-set -euo pipefail
-cd "$(dirname "$0")/.."
-
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/cache/coderoom/target}"
-if [ -z "${CODEROOM_BIN:-}" ]; then
-  cargo build --release --bin coderoom
-  CODEROOM_BIN="$CARGO_TARGET_DIR/release/coderoom"
-fi
-export CODEROOM_BIN
-
+source "$(dirname "$0")/bench-node-common.sh"
 # 1,200 sockets on each side of the loopback.
 ulimit -n 8192 2>/dev/null || true
-
-(cd tests/node && { [ -d node_modules ] || npm ci --no-audit --no-fund; })
 # A larger young generation keeps the client's own garbage collection pauses (tens of ms)
 # out of the latency it measures.
 timeout 600 node --max-semi-space-size=64 tests/node/bench-realtime.mjs

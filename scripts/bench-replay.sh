@@ -5,16 +5,6 @@
 #
 #   scripts/bench-replay.sh              # builds and measures the release binary
 #   CODEROOM_BIN=path BENCH_EDITS=10000 scripts/bench-replay.sh
-set -euo pipefail
-cd "$(dirname "$0")/.."
-
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/cache/coderoom/target}"
-if [ -z "${CODEROOM_BIN:-}" ]; then
-  cargo build --release --bin coderoom
-  CODEROOM_BIN="$CARGO_TARGET_DIR/release/coderoom"
-fi
-export CODEROOM_BIN
-
-(cd tests/node && { [ -d node_modules ] || npm ci --no-audit --no-fund; })
+source "$(dirname "$0")/bench-node-common.sh"
 (cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund; })
 timeout 900 node tests/node/bench-replay.mjs

@@ -42,6 +42,8 @@ function du (dir) {
   return Number(execFileSync('du', ['-sb', dir]).toString().split('\t')[0])
 }
 
+const TYPED = 'abcdefghijklmnopqrstuvwxyz (){};='
+
 class Writer {
   constructor (url, who, session) {
     this.doc = new Y.Doc()
@@ -72,13 +74,13 @@ class Writer {
     const r = rand()
     if (n % 500 === 250) {
       this.text.insert(this.cursor, '    for (let i = 0; i < values.length; i++) {\n      total += values[i]\n    }\n'.repeat(2))
-    } else if (r < 0.05) {
-      this.cursor = Math.floor(rand() * (len + 1))
     } else if (r < 0.25 && this.cursor > 0) {
       this.text.delete(this.cursor - 1, 1)
       this.cursor--
     } else {
-      const ch = r < 0.3 ? '\n    ' : 'abcdefghijklmnopqrstuvwxyz (){};='[Math.floor(rand() * 34)]
+      // Now and then the candidate clicks elsewhere before typing.
+      if (r > 0.97) this.cursor = Math.floor(rand() * (len + 1))
+      const ch = r < 0.3 ? '\n    ' : TYPED[Math.floor(rand() * TYPED.length)]
       this.text.insert(this.cursor, ch)
       this.cursor += ch.length
     }
