@@ -350,6 +350,22 @@ test('interviewer’s record: notes, scorecard, timer, report, replay; nothing f
     await H.page.getByTestId('past-session-report').first().waitFor()
   })
 
+  await t.test('report and replay at phone size: no horizontal scrolling', async () => {
+    const P = await harness.newPage('host-phone', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, storageState: await H.context.storageState() })
+    for (const [page, ready, file] of [
+      ['report', 'report-page', 'record-10-report-phone.png'],
+      ['replay', 'replay-page', 'record-11-replay-phone.png'],
+    ]) {
+      await P.page.goto(`/session/${encodeURIComponent(sessionId)}/${page}`)
+      await P.page.getByTestId(ready).waitFor()
+      if (page === 'replay') await P.page.locator('[data-testid="code-editor"][data-ready="true"]').waitFor()
+      const overflow = await P.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+      assert.ok(overflow <= 0, `${page} at 390 px: no horizontal scrolling (overflow ${overflow}px)`)
+      await shot(P.page, file)
+    }
+    await P.context.close()
+  })
+
   await t.test('a guest has no way to the report or the replay', async () => {
     const G = await C.context.newPage()
     for (const path of ['report', 'replay']) {

@@ -114,7 +114,8 @@ function ReplayView({
   const duration = Math.max(built.durationMs, timeline.durationMs || 0, events.length ? events[events.length - 1]!.at : 0)
   const activity = useMemo(() => activityTimes(built, events.map((e) => e.at)), [built, events])
   const live = replay.live || timeline.live
-  const [pos, setPosState] = useState(() => (live ? duration : 0))
+  // A live session opens at now; a finished one where the code first appears (the starter code).
+  const [pos, setPosState] = useState(() => (live ? duration : built.times.length > 0 ? built.times[0]! : 0))
   const [playing, setPlaying] = useState(false)
   const [speed, setSpeed] = useState(4)
   const [skipIdle, setSkipIdle] = useState(true)

@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react'
 import { Link, useParams } from 'react-router'
-import { useQuery } from '@tanstack/react-query'
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { api, errorMessage, keys, type PersonRef, type Report, type ReportSubmission, type TimelineEvent } from '../api'
-import { candidates, interviewers } from '../api/hooks'
+import { candidates, interviewers, useMe } from '../api/hooks'
 import { Avatar } from '../components/Avatar'
 import { DifficultyBadge } from '../components/DifficultyBadge'
 import { Markdown } from '../components/Markdown'
@@ -50,6 +50,7 @@ function Duration({ ms }: { ms: number | null | undefined }) {
 
 function ReportView({ report: r }: { report: Report }) {
   const s = r.session
+  const admin = useMe().data?.role === 'admin'
   const id = encodeURIComponent(s.id)
   const people: Array<{ person: PersonRef; role: string }> = [
     { person: s.host, role: 'host' },
@@ -184,8 +185,9 @@ function ReportView({ report: r }: { report: Report }) {
         ) : (
           <div className="grid gap-3 md:grid-cols-2">
             {r.scorecards.map((c) => (
-              <div key={c.user.id} className="report-item" data-testid="report-scorecard" data-user-id={c.user.id}>
+              <div key={c.user.id} className="report-item space-y-1" data-testid="report-scorecard" data-user-id={c.user.id}>
                 <ScorecardView card={c} title={c.user.name} />
+                {admin && c.status === 'submitted' && <ReopenScorecard sessionId={s.id} userId={c.user.id} name={c.user.name} />}
               </div>
             ))}
           </div>
@@ -252,5 +254,31 @@ function ReportView({ report: r }: { report: Report }) {
         )}
       </Section>
     </article>
+  )
+}
+
+/** An administrator sends a submitted scorecard back to draft, for its author to change. */
+function ReopenScorecard({ sessionId, userId, name }: { sessionId: string; userId: string; name: string }) {
+  const qc = useQueryClient()
+  const reopen = useMutation({
+    mutationFn: () => api.adminReopenScorecard(sessionId, userId),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: keys.report(sessionId) })
+      void qc.invalidateQueries({ queryKey: keys.scorecards(sessionId) })
+    },
+  })
+  return (
+    <div className="flex flex-wrap items-center gap-2 print:hidden">
+      <button
+        type="button"
+        className="btn btn-ghost btn-xs"
+        disabled={reopen.isPending}
+        onClick={() => window.confirm(`Reopen ${name}'s scorecard as a draft they can change?`) && reopen.mutate()}
+        data-testid="reopen-scorecard"
+      >
+        Reopen for changes
+      </button>
+      {reopen.isError && <span className="text-xs text-error">{errorMessage(reopen.error)}</span>}
+    </div>
   )
 }

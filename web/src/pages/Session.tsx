@@ -470,7 +470,7 @@ export default function SessionPage() {
           {recorder && (
             <>
               <div id="side-panel-notes" role="tabpanel" aria-labelledby="side-tab-notes" className={`min-h-0 flex-1 flex-col ${sideTab === 'notes' ? 'flex' : 'hidden'}`}>
-                <NotesPanel sessionId={s.id} userId={user.id} />
+                <NotesPanel sessionId={s.id} userId={user.id} ended={ended} />
               </div>
               <div id="side-panel-scorecard" role="tabpanel" aria-labelledby="side-tab-scorecard" className={sideTab === 'scorecard' ? 'block' : 'hidden'}>
                 <ScorecardPanel sessionId={s.id} meId={user.id} />

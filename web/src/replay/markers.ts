@@ -53,7 +53,7 @@ export function describe(e: TimelineEvent): string {
     case 'paste':
       return `${who} pasted ${e.chars ?? '?'} characters`
     case 'focus':
-      return e.visible ? `${who} came back to the tab` : `${who} switched away from the tab`
+      return e.visible ? `${who} has the room's tab in view` : `${who} switched away from the room's tab`
     case 'ended':
       return `${e.user ? `${who} ended the session` : 'The session ended'}`
     default:

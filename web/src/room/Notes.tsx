@@ -34,7 +34,7 @@ function writeBackup(key: string, text: string | null) {
  * browser's storage) and is retried. Only ever rendered for the host, co-interviewers and
  * administrators.
  */
-export function NotesPanel({ sessionId, userId }: { sessionId: string; userId: string }) {
+export function NotesPanel({ sessionId, userId, ended }: { sessionId: string; userId: string; ended: boolean }) {
   const qc = useQueryClient()
   const notes = useQuery({
     queryKey: keys.notes(sessionId),
@@ -126,6 +126,7 @@ export function NotesPanel({ sessionId, userId }: { sessionId: string; userId: s
           data-testid="notes-input"
         />
       )}
+      {ended && <OthersNotes sessionId={sessionId} userId={userId} />}
       <p className="text-xs text-base-content/55">
         Only you see your notes during the interview; the other interviewers see them in the report once it is over.
         {value.length > NOTES_MAX * 0.9 && (
@@ -135,5 +136,25 @@ export function NotesPanel({ sessionId, userId }: { sessionId: string; userId: s
         )}
       </p>
     </section>
+  )
+}
+
+/** Once the interview is over: the other interviewers' notes this person may read. */
+function OthersNotes({ sessionId, userId }: { sessionId: string; userId: string }) {
+  const all = useQuery({ queryKey: keys.allNotes(sessionId), queryFn: ({ signal }) => api.allNotes(sessionId, signal), retry: false })
+  const others = (all.data ?? []).filter((n) => n.user.id !== userId && n.markdown.trim())
+  if (others.length === 0) return null
+  return (
+    <details className="rounded-box border border-base-300 p-2 text-sm" data-testid="others-notes">
+      <summary className="cursor-pointer text-xs font-semibold text-base-content/70">Other interviewers’ notes ({others.length})</summary>
+      <div className="mt-2 space-y-3">
+        {others.map((n) => (
+          <div key={n.user.id}>
+            <p className="text-xs font-semibold">{n.user.name}</p>
+            <Markdown source={n.markdown} />
+          </div>
+        ))}
+      </div>
+    </details>
   )
 }
