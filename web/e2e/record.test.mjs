@@ -11,7 +11,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import path from 'node:path'
-import { ADMIN, NO_ADMIN, RUN, SHOTS, SKIP, candidateLink, createHarness, createSession, joinByLink, registerInterviewer, shot, signIn } from './harness.mjs'
+import { ADMIN, NO_ADMIN, RUN, SHOTS, SKIP, candidateLink, createHarness, joinByLink, registerInterviewer, shot, signIn } from './harness.mjs'
 
 const TIMEOUT = 20_000
 const JUDGE_TIMEOUT = 90_000
@@ -84,10 +84,18 @@ test('interviewer’s record: notes, scorecard, timer, report, replay; nothing f
   const solution = SOLUTIONS[language ?? 'javascript']
 
   await t.test('the host sets a 30-minute time box; the candidate comes by link and the countdown starts', async () => {
-    sessionId = await createSession(H.page)
+    // Created with a 45-minute time box, changed in the room to 30.
+    await H.page.goto('/dashboard')
+    await H.page.getByTestId('create-session').click()
+    const dialog = H.page.getByTestId('create-session-dialog')
+    await dialog.getByTestId('problem-option-two-sum').click()
+    await dialog.getByTestId('timebox-select').selectOption('45')
+    await dialog.getByTestId('confirm-create').click()
+    await H.page.waitForURL(/\/session\/[^/]+$/)
+    sessionId = decodeURIComponent(new URL(H.page.url()).pathname.split('/').pop())
     const link = await candidateLink(H.page)
     await H.page.getByTestId('invite-hide').click()
-    await H.page.getByTestId('room-timer').waitFor()
+    await H.page.getByTestId('timer-box').getByText('45 min box').waitFor()
     await H.page.getByTestId('timebox-toggle').click()
     await H.page.getByTestId('timebox-30').click()
     await H.page.getByTestId('timer-box').getByText('30 min box').waitFor()
@@ -306,8 +314,9 @@ test('interviewer’s record: notes, scorecard, timer, report, replay; nothing f
     assert.ok((await H.page.getByTestId('replay-author').count()) >= 1, 'authors legend')
     const at = async () => Number(await H.page.getByTestId('replay-position').getAttribute('data-at'))
     await H.page.getByTestId('replay-speed-32').click()
+    const start = await at()
     await H.page.getByTestId('replay-play').click()
-    await H.page.waitForFunction(() => Number(document.querySelector('[data-testid="replay-position"]').dataset.at) > 0)
+    await H.page.waitForFunction((b) => Number(document.querySelector('[data-testid="replay-position"]').dataset.at) > b, start)
     await H.page.getByTestId('replay-play').click()
     assert.equal(await H.page.getByTestId('replay-play').getAttribute('data-state'), 'paused')
 
