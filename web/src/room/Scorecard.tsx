@@ -75,9 +75,21 @@ export function ScorecardPanel({ sessionId, meId }: { sessionId: string; meId: s
   const rubrics = useQuery({ queryKey: keys.rubrics, queryFn: ({ signal }) => api.rubrics(signal), staleTime: 5 * 60_000, retry: false })
   const [draft, setDraft] = useState<ScorecardInput | null>(null)
   const [confirming, setConfirming] = useState(false)
-  const saver = useAutosave<ScorecardInput>((body) => api.saveScorecard(sessionId, body), {
-    onSaved: (_v, result) => qc.setQueryData(keys.scorecard(sessionId), result as Scorecard),
-  })
+  const saver = useAutosave<ScorecardInput>(
+    async (body) => {
+      try {
+        return await api.saveScorecard(sessionId, body)
+      } catch (e) {
+        // Submitted meanwhile (another tab): nothing left to save; show what the server holds.
+        if (isApiError(e, 409)) {
+          void qc.invalidateQueries({ queryKey: keys.scorecard(sessionId) })
+          return undefined
+        }
+        throw e
+      }
+    },
+    { onSaved: (_v, result) => result && qc.setQueryData(keys.scorecard(sessionId), result as Scorecard) },
+  )
 
   useEffect(() => {
     if (draft === null && card.data) setDraft(toInput(card.data))
