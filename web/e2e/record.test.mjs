@@ -286,13 +286,20 @@ test('interviewer’s record: notes, scorecard, timer, report, replay; nothing f
     await shot(H.page, 'record-05-report.png')
 
     // Printed: no navigation or buttons, light background.
-    await H.page.emulateMedia({ media: 'print' })
+    // Printed from a dark screen: still dark text on white.
+    await H.page.emulateMedia({ media: 'print', colorScheme: 'dark' })
     assert.equal(await H.page.locator('header.sticky').isVisible(), false, 'no navigation bar in print')
     assert.equal(await H.page.getByTestId('report-print').isVisible(), false, 'no buttons in print')
     const bg = await H.page.evaluate(() => getComputedStyle(document.body).backgroundColor)
     assert.match(bg, /rgb\(255, 255, 255\)|rgba\(0, 0, 0, 0\)/, `white page in print: ${bg}`)
+    const card = await H.page.evaluate(() => {
+      const el = document.querySelector('[data-testid="report-people"]')
+      const st = getComputedStyle(el)
+      return [st.backgroundColor, st.color]
+    })
+    assert.match(card[0], /rgb\(255, 255, 255\)|oklch\(1 0 0\)|#fff/, `white sections in print: ${card[0]}`)
     await shot(H.page, 'record-06-report-print.png')
-    await H.page.emulateMedia({ media: 'screen' })
+    await H.page.emulateMedia({ media: 'screen', colorScheme: 'light' })
   })
 
   await t.test('the report as Markdown', async () => {

@@ -126,6 +126,12 @@ function ReplayView({
     setPosState(p)
   }, [])
 
+  // A live session opens at its live edge, following it.
+  useEffect(() => {
+    if (live) setFollow(true)
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [])
+
   // Following a live session: every refetch moves the position to the new end.
   useEffect(() => {
     if (follow && live) setPos(duration)
@@ -140,8 +146,8 @@ function ReplayView({
 
   // Playback: the position advances with real time times the speed; with "skip idle", any
   // stretch longer than 5 s without an edit or an event is jumped.
-  const opts = useRef({ speed, skipIdle, duration, activity })
-  opts.current = { speed, skipIdle, duration, activity }
+  const opts = useRef({ speed, skipIdle, duration, activity, live })
+  opts.current = { speed, skipIdle, duration, activity, live }
   useEffect(() => {
     if (!playing) return
     let last = performance.now()
@@ -157,6 +163,8 @@ function ReplayView({
       if (p >= d) {
         setPos(d)
         setPlaying(false)
+        // Played up to now in a live session: from here on, follow it.
+        if (opts.current.live) setFollow(true)
         return
       }
       setPos(p)
@@ -164,7 +172,7 @@ function ReplayView({
     }
     raf = requestAnimationFrame(tick)
     return () => cancelAnimationFrame(raf)
-  }, [playing, setPos])
+  }, [playing, setPos, setFollow])
 
   const frame = useMemo(() => codeAt(built, pos), [built, pos])
   // The same step: nothing to redo in the editor.
