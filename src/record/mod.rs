@@ -20,7 +20,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::app::AppState;
-use crate::auth::{AdminAccess, CurrentUser, Role, User};
+use crate::auth::{AdminAccess, Role, SignedIn, User};
 use crate::config::{NotesSharing, WhoMayHost};
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::realtime::store::Author;
@@ -55,9 +55,12 @@ pub struct Reader {
 }
 
 impl Reader {
-    /// The host, a co-interviewer or an administrator; 403 for everyone else (a guest is
-    /// already refused by [`CurrentUser`]).
+    /// The host, a co-interviewer (an account, or a guest who came by an interviewer link) or an
+    /// administrator; 403 for everyone else.
     pub async fn open(state: &AppState, user: User, session_id: &str) -> AppResult<Self> {
+        if user.role == Role::Guest && user.session_id.as_deref() != Some(session_id) {
+            return Err(crate::auth::guests_stay_in_their_session());
+        }
         let session = crate::sessions::load(state, session_id).await?;
         if !session.interviewed_by(&user.id) && user.role != Role::Admin {
             return Err(AppError::Forbidden("The interview record is for the session's interviewers".into()));
@@ -100,7 +103,7 @@ struct NotesInput {
 
 async fn own_notes(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    SignedIn(user): SignedIn,
     Path(id): Path<String>,
 ) -> AppResult<Json<Value>> {
     let reader = Reader::open(&state, user, &id).await?;
@@ -110,7 +113,7 @@ async fn own_notes(
 
 async fn save_notes(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    SignedIn(user): SignedIn,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<NotesInput>,
 ) -> AppResult<Json<Value>> {
@@ -133,7 +136,7 @@ async fn readable_notes(state: &AppState, reader: &Reader) -> AppResult<Vec<note
 
 async fn all_notes(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    SignedIn(user): SignedIn,
     Path(id): Path<String>,
 ) -> AppResult<Json<Value>> {
     let reader = Reader::open(&state, user, &id).await?;
@@ -145,7 +148,7 @@ async fn all_notes(
 
 async fn own_scorecard(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    SignedIn(user): SignedIn,
     Path(id): Path<String>,
 ) -> AppResult<Json<Value>> {
     let reader = Reader::open(&state, user, &id).await?;
@@ -158,7 +161,7 @@ async fn own_scorecard(
 
 async fn save_scorecard(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    SignedIn(user): SignedIn,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ScorecardInput>,
 ) -> AppResult<Json<Value>> {
@@ -172,7 +175,7 @@ async fn save_scorecard(
 
 async fn submit_scorecard(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    SignedIn(user): SignedIn,
     Path(id): Path<String>,
 ) -> AppResult<Json<Value>> {
     let reader = Reader::open(&state, user, &id).await?;
@@ -199,7 +202,7 @@ async fn readable_scorecards(
 
 async fn all_scorecards(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    SignedIn(user): SignedIn,
     Path(id): Path<String>,
 ) -> AppResult<Json<Value>> {
     let reader = Reader::open(&state, user, &id).await?;
@@ -209,7 +212,7 @@ async fn all_scorecards(
 
 async fn reopen_scorecard(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    SignedIn(user): SignedIn,
     Path((id, person)): Path<(String, String)>,
 ) -> AppResult<Json<Value>> {
     if user.role != Role::Admin {
@@ -236,7 +239,7 @@ async fn author_names(state: &AppState, ids: &[String]) -> AppResult<Vec<Author>
 
 async fn replay(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    SignedIn(user): SignedIn,
     Path(id): Path<String>,
 ) -> AppResult<Json<Value>> {
     let reader = Reader::open(&state, user, &id).await?;
@@ -301,7 +304,7 @@ async fn submissions_oldest_first(
 
 async fn timeline_route(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    SignedIn(user): SignedIn,
     Path(id): Path<String>,
 ) -> AppResult<Json<Value>> {
     let reader = Reader::open(&state, user, &id).await?;
@@ -316,9 +319,14 @@ async fn timeline_route(
 
 // Rubrics
 
-async fn list_rubrics(State(state): State<AppState>, CurrentUser(user): CurrentUser) -> AppResult<Json<Value>> {
-    let hosts = user.role.interviews() || state.config.sessions.who_may_host == WhoMayHost::Everyone;
-    if !hosts {
+/// Interviewers and administrators; a guest only while holding an interviewer seat.
+async fn list_rubrics(State(state): State<AppState>, SignedIn(user): SignedIn) -> AppResult<Json<Value>> {
+    let allowed = match (user.role, user.session_id.as_deref()) {
+        (Role::Guest, Some(session_id)) => crate::sessions::load(&state, session_id).await?.interviewed_by(&user.id),
+        (Role::Guest, None) => false,
+        (role, _) => role.interviews() || state.config.sessions.who_may_host == WhoMayHost::Everyone,
+    };
+    if !allowed {
         return Err(AppError::Forbidden("Rubrics are for interviewers".into()));
     }
     Ok(Json(json!({ "rubrics": rubrics::list(&state.db).await? })))

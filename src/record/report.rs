@@ -14,7 +14,7 @@ use super::scorecards::AuthoredScorecard;
 use super::timeline::Event;
 use super::{Reader, events_of, readable_notes, readable_scorecards, submissions_oldest_first};
 use crate::app::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::SignedIn;
 use crate::error::{ApiQuery, AppError, AppResult};
 use crate::judge::store::Submission;
 use crate::realtime::store::ChatMessage;
@@ -41,7 +41,7 @@ struct Report {
 
 pub async fn show(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    SignedIn(user): SignedIn,
     Path(id): Path<String>,
     ApiQuery(query): ApiQuery<ReportQuery>,
 ) -> AppResult<Response> {

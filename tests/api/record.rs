@@ -69,8 +69,23 @@ async fn the_record_is_for_the_host_co_interviewers_and_admins_only() {
     let (admin, _) = server.admin("Ada").await;
     let (stranger, _) = server.interviewer("Stan").await;
     let (candidate_account, _) = server.user("Cand").await;
+    // A co-interviewer without an account, who opened an interviewer link as a guest.
+    let token = token_of(&invite(&room.host, &room.id, "interviewer").await);
+    let (guest_co, _) = accept(&server, &token, "Gale").await;
+    let (_, elsewhere) = room.host.post_json("/api/sessions", json!({ "problem": "two-sum" })).await;
+    let elsewhere = elsewhere["session"]["id"].as_str().expect("id").to_string();
+    for (method, path, body) in record_paths(&elsewhere) {
+        let (status, reply) = call(&guest_co, method, &path, body.clone()).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "a guest co-interviewer elsewhere: {method} {path}: {reply}");
+    }
     for (method, path, body) in record_paths(&room.id) {
-        for (who, client) in [("host", &room.host), ("co-interviewer", &room.co), ("admin", &admin)] {
+        let readers = [
+            ("host", &room.host),
+            ("co-interviewer", &room.co),
+            ("guest co-interviewer", &guest_co),
+            ("admin", &admin),
+        ];
+        for (who, client) in readers {
             let (status, reply) = call(client, method, &path, body.clone()).await;
             assert_eq!(status, StatusCode::OK, "{who} {method} {path}: {reply}");
         }
@@ -91,6 +106,8 @@ async fn the_record_is_for_the_host_co_interviewers_and_admins_only() {
     let reopen = format!("/api/sessions/{}/scorecards/{}/reopen", room.id, "nobody");
     assert_eq!(room.host.post_empty_json(&reopen).await.0, StatusCode::FORBIDDEN);
     assert_eq!(room.candidate.get_json("/api/rubrics").await.0, StatusCode::FORBIDDEN);
+    assert_eq!(guest_co.get_json("/api/rubrics").await.0, StatusCode::OK, "a guest co-interviewer picks a rubric");
+    assert_eq!(guest_co.get_json("/api/interviews").await.0, StatusCode::FORBIDDEN);
     assert_eq!(candidate_account.get_json("/api/rubrics").await.0, StatusCode::FORBIDDEN);
     assert_eq!(candidate_account.get_json("/api/interviews").await.0, StatusCode::FORBIDDEN);
     assert_eq!(room.candidate.get_json("/api/interviews").await.0, StatusCode::FORBIDDEN);

@@ -54,10 +54,12 @@ export function canManage(s: Session, user: User | null | undefined): boolean {
 
 /**
  * Who may read the interviewer's record (notes, scorecards, replay, report): the host, a
- * co-interviewer, or an administrator. Never a candidate or a guest.
+ * co-interviewer (an account, or a guest who came by an interviewer link), or an
+ * administrator. Never a candidate.
  */
 export function isRecordViewer(s: Session, user: User | null | undefined): boolean {
-  if (!user || user.role === 'guest') return false
+  if (!user) return false
+  // A guest who came by an interviewer link holds an interviewer seat, and the record with it.
   if (user.role === 'admin' || s.host.id === user.id) return true
   return (s.interviewers ?? []).some((p) => p.id === user.id)
 }
