@@ -89,8 +89,30 @@ const MIGRATIONS: &[&str] = &[
      DEFINE INDEX IF NOT EXISTS session_note_session ON session_note FIELDS session_id;
      DEFINE TABLE IF NOT EXISTS scorecard SCHEMALESS;
      DEFINE INDEX IF NOT EXISTS scorecard_session ON scorecard FIELDS session_id, status;
-     DEFINE TABLE IF NOT EXISTS rubric SCHEMALESS;",
+     DEFINE TABLE IF NOT EXISTS rubric SCHEMALESS;
+     DEFINE TABLE IF NOT EXISTS doc_history SCHEMALESS;",
 ];
+
+/// A value as deflated JSON in base64: how large, rarely read values are stored (hidden
+/// tests, finished sessions' histories), so the database neither parses nor indexes their
+/// insides.
+pub fn pack<T: serde::Serialize + ?Sized>(value: &T) -> anyhow::Result<String> {
+    use base64::Engine;
+    // Buffered: serde_json writes a few bytes at a time, and each write into the encoder
+    // is a compression call.
+    let encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+    let mut writer = std::io::BufWriter::with_capacity(64 * 1024, encoder);
+    serde_json::to_writer(&mut writer, value)?;
+    let encoder = writer.into_inner().map_err(std::io::IntoInnerError::into_error)?;
+    Ok(base64::engine::general_purpose::STANDARD.encode(encoder.finish()?))
+}
+
+pub fn unpack<T: serde::de::DeserializeOwned>(packed: &str) -> anyhow::Result<T> {
+    use base64::Engine;
+    let deflated = base64::engine::general_purpose::STANDARD.decode(packed)?;
+    let reader = std::io::BufReader::new(flate2::read::DeflateDecoder::new(deflated.as_slice()));
+    Ok(serde_json::from_reader(reader)?)
+}
 
 /// Connects, selects the namespace and database, and brings the schema up to date.
 pub async fn connect(config: &Config) -> anyhow::Result<Db> {

@@ -14,11 +14,6 @@
 use std::collections::BTreeMap;
 
 use anyhow::Context;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as BASE64;
-use flate2::Compression;
-use flate2::read::DeflateDecoder;
-use flate2::write::DeflateEncoder;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -69,7 +64,7 @@ impl FullRow {
         let mut problem = self.definition;
         let invalid = || format!("stored hidden tests of `{}` are not valid", problem.slug);
         if let Some(packed) = self.hidden_packed {
-            problem.tests.hidden = unpack_tests(&packed).with_context(invalid)?;
+            problem.tests.hidden = crate::db::unpack::<Vec<TestCase>>(&packed).with_context(invalid)?;
         } else if let Some(hidden) = self.hidden {
             problem.tests.hidden = serde_json::from_str::<Vec<TestCase>>(&hidden).with_context(invalid)?;
         }
@@ -142,22 +137,8 @@ pub async fn seed(
     Ok(changed)
 }
 
-fn pack_tests(tests: &[TestCase]) -> anyhow::Result<String> {
-    // Buffered: serde_json writes a few bytes at a time, and each write into the encoder
-    // is a compression call.
-    let mut writer = std::io::BufWriter::with_capacity(64 * 1024, DeflateEncoder::new(Vec::new(), Compression::fast()));
-    serde_json::to_writer(&mut writer, tests)?;
-    let encoder = writer.into_inner().map_err(std::io::IntoInnerError::into_error)?;
-    Ok(BASE64.encode(encoder.finish()?))
-}
-
-fn unpack_tests(packed: &str) -> anyhow::Result<Vec<TestCase>> {
-    let deflated = BASE64.decode(packed)?;
-    Ok(serde_json::from_reader(std::io::BufReader::new(DeflateDecoder::new(deflated.as_slice())))?)
-}
-
 async fn save(db: &Db, problem: &Problem, source: &str, hash: Option<&str>) -> anyhow::Result<()> {
-    let hidden = pack_tests(&problem.tests.hidden)?;
+    let hidden = crate::db::pack(&problem.tests.hidden)?;
     let definition = light_fields(problem);
     db.query(
         "UPSERT type::record('problem', $slug) CONTENT {

@@ -4,18 +4,21 @@
 //! steps itself; `code?at=` applies them here from the nearest checkpoint.
 //!
 //! Histories are cached and extended in place: a live session's history catches up by reading
-//! only the rows logged since the last look.
+//! only the rows logged since the last look. Rebuilding walks the text once per update (that is
+//! how a Yjs text event finds its positions), so a finished session's steps are stored once
+//! built (`doc_history`), and opening its replay later reads them back instead.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
 use yrs::types::Delta;
 use yrs::updates::decoder::Decode;
 use yrs::{Any, Doc, GetString, Map, MapRef, Observable, OffsetKind, Options, Out, TextRef, Transact, Update};
 
 use crate::cache::TtlCache;
-use crate::db::Db;
+use crate::db::{Db, take_rows};
 use crate::realtime::collab::{DEFAULT_LANGUAGE, LANGUAGE, META, TEXT};
 use crate::realtime::store::{self as room_store, LoggedEdit};
 
@@ -29,18 +32,28 @@ const CHECKPOINT_EVERY: usize = 200;
 pub const PASTE_CHARS: usize = 30;
 
 /// One text operation: at `index` (UTF-16 code units), remove `delete` units, then insert `insert`.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Op(pub u32, pub u32, pub String);
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Step {
     /// Milliseconds since the session was created.
     pub at: i64,
     /// Index into [`History::authors`]; `None` for the starter code.
     pub author: Option<usize>,
     pub ops: Vec<Op>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+}
+
+/// What is stored of a finished session's history.
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    last_seq: u64,
+    initial_code: String,
+    initial_language: String,
+    authors: Vec<String>,
+    steps: Vec<Step>,
 }
 
 impl Step {
@@ -71,6 +84,10 @@ pub struct History {
     /// `(steps applied, code, language)` every [`CHECKPOINT_EVERY`] steps.
     checkpoints: Vec<(usize, String, String)>,
     started: bool,
+    /// Read back from `doc_history`: the steps without the Yjs document they came from.
+    from_storage: bool,
+    /// The sequence number `doc_history` holds for this session.
+    stored_seq: u64,
 }
 
 impl History {
@@ -99,11 +116,83 @@ impl History {
             steps: Vec::new(),
             checkpoints: Vec::new(),
             started: false,
+            from_storage: false,
+            stored_seq: 0,
         }
+    }
+
+    fn from_stored(created_ms: i64, stored: Stored) -> Self {
+        let mut history = Self::new(created_ms);
+        history.started = true;
+        history.from_storage = true;
+        history.last_seq = stored.last_seq;
+        history.stored_seq = stored.last_seq;
+        history.initial_code = stored.initial_code;
+        history.initial_language = stored.initial_language;
+        history.authors = stored.authors;
+        history.steps = stored.steps;
+        // The checkpoints, from the steps themselves.
+        let mut units: Vec<u16> = history.initial_code.encode_utf16().collect();
+        let mut language = history.initial_language.clone();
+        for (index, step) in history.steps.iter().enumerate() {
+            apply_step(&mut units, &mut language, step);
+            if (index + 1).is_multiple_of(CHECKPOINT_EVERY) {
+                history.checkpoints.push((index + 1, String::from_utf16_lossy(&units), language.clone()));
+            }
+        }
+        history.language = language;
+        history
+    }
+
+    async fn load_stored(db: &Db, session_id: &str, created_ms: i64) -> anyhow::Result<Option<Self>> {
+        #[derive(Deserialize)]
+        struct Row {
+            packed: String,
+        }
+        let mut response = db
+            .query("SELECT packed FROM type::record('doc_history', $sid)")
+            .bind(json!({ "sid": session_id }))
+            .await?
+            .check()?;
+        match take_rows::<Row>(&mut response, 0)?.pop() {
+            Some(row) => Ok(Some(Self::from_stored(created_ms, crate::db::unpack(&row.packed)?))),
+            None => Ok(None),
+        }
+    }
+
+    /// Stores the steps once the session has ended, if not already stored up to here.
+    async fn store(&mut self, db: &Db, session_id: &str) -> anyhow::Result<()> {
+        if self.stored_seq >= self.last_seq {
+            return Ok(());
+        }
+        let stored = Stored {
+            last_seq: self.last_seq,
+            initial_code: self.initial_code.clone(),
+            initial_language: self.initial_language.clone(),
+            authors: self.authors.clone(),
+            steps: self.steps.clone(),
+        };
+        let packed = crate::db::pack(&stored)?;
+        db.query(
+            "UPSERT type::record('doc_history', $sid) CONTENT { session_id: $sid, seq: $seq, packed: $packed } RETURN NONE",
+        )
+        .bind(json!({ "sid": session_id, "seq": self.last_seq, "packed": packed }))
+        .await?
+        .check()?;
+        self.stored_seq = self.last_seq;
+        Ok(())
     }
 
     /// Reads what was logged since the last look.
     async fn catch_up(&mut self, db: &Db, session_id: &str) -> anyhow::Result<()> {
+        if self.from_storage {
+            if room_store::edits_after(db, session_id, self.last_seq, 1).await?.is_empty() {
+                return Ok(());
+            }
+            // An update logged after the steps were stored (committed as the session ended):
+            // rebuild from the log.
+            *self = Self::new(self.created_ms);
+        }
         loop {
             let rows = room_store::edits_after(db, session_id, self.last_seq, PAGE).await?;
             if !self.started {
@@ -217,16 +306,21 @@ impl History {
         let mut units: Vec<u16> = code.encode_utf16().collect();
         let mut language = language.to_string();
         for step in &self.steps[start..applied] {
-            for Op(index, delete, insert) in &step.ops {
-                let from = (*index as usize).min(units.len());
-                let to = from.saturating_add(*delete as usize).min(units.len());
-                units.splice(from..to, insert.encode_utf16());
-            }
-            if let Some(changed) = &step.language {
-                language.clone_from(changed);
-            }
+            apply_step(&mut units, &mut language, step);
         }
         (String::from_utf16_lossy(&units), language)
+    }
+}
+
+/// Applies a step to code held as UTF-16 code units; indices out of range are clamped.
+fn apply_step(units: &mut Vec<u16>, language: &mut String, step: &Step) {
+    for Op(index, delete, insert) in &step.ops {
+        let from = (*index as usize).min(units.len());
+        let to = from.saturating_add(*delete as usize).min(units.len());
+        units.splice(from..to, insert.encode_utf16());
+    }
+    if let Some(changed) = &step.language {
+        language.clone_from(changed);
     }
 }
 
@@ -240,14 +334,15 @@ impl Histories {
         Self { cache: TtlCache::new(Duration::from_secs(600), 64) }
     }
 
-    /// The history of a session up to what is on disk now; `f` reads it under its lock.
+    /// The history of a session up to what is on disk now; `f` reads it under its lock. An
+    /// ended session's history is read from storage when it was stored, and stored otherwise.
     pub async fn read<T>(
         &self,
         db: &Db,
-        session_id: &str,
-        created_ms: i64,
+        session: (&str, i64, bool),
         f: impl FnOnce(&History) -> T,
     ) -> anyhow::Result<T> {
+        let (session_id, created_ms, ended) = session;
         let history = self
             .cache
             .get_or_load(&session_id.to_string(), || async {
@@ -255,7 +350,17 @@ impl Histories {
             })
             .await?;
         let mut history = history.lock().await;
+        if ended
+            && !history.started
+            && let Some(stored) = History::load_stored(db, session_id, created_ms).await?
+        {
+            *history = stored;
+        }
         history.catch_up(db, session_id).await?;
+        if ended && let Err(err) = history.store(db, session_id).await {
+            // The replay works without it; the next reader rebuilds from the log.
+            tracing::warn!(session = session_id, error = %err, "cannot store a session's history");
+        }
         Ok(f(&history))
     }
 }
@@ -317,7 +422,51 @@ mod tests {
         assert_eq!(history.steps[4].pasted_chars(), Some(40));
         assert_eq!(history.steps[1].pasted_chars(), None);
         assert_eq!(history.authors, vec!["user1".to_string(), "user0".to_string()]);
+        // What is stored rebuilds every moment too.
+        let stored = Stored {
+            last_seq: history.last_seq,
+            initial_code: history.initial_code.clone(),
+            initial_language: history.initial_language.clone(),
+            authors: history.authors.clone(),
+            steps: history.steps.clone(),
+        };
+        let packed = crate::db::pack(&stored).expect("packs");
+        let restored = History::from_stored(1_000, crate::db::unpack(&packed).expect("unpacks"));
+        for (n, code) in expected.iter().enumerate() {
+            assert_eq!(&restored.code_at(100 * (n as i64 + 1)).0, code);
+        }
         let empty = doc.transact().encode_state_as_update_v1(&StateVector::default());
         assert!(!empty.is_empty());
+    }
+
+    #[test]
+    fn a_stored_history_with_checkpoints_rebuilds_the_same_moments() {
+        let doc = Doc::with_options(Options { offset_kind: OffsetKind::Utf16, ..Options::default() });
+        let mut history = History::new(0);
+        history.started = true;
+        for seq in 1..=450u64 {
+            let update = edit(&doc, |text, txn| {
+                let len = text.len(txn);
+                if seq % 7 == 0 && len > 3 {
+                    text.remove_range(txn, len / 2, 2);
+                } else {
+                    text.insert(txn, (seq as u32 * 13) % (len + 1), if seq % 5 == 0 { "é\n" } else { "x" });
+                }
+            });
+            history.push(row(seq, &update, seq as i64 * 10)).expect("applies");
+        }
+        assert_eq!(history.checkpoints.len(), 2);
+        let stored = Stored {
+            last_seq: history.last_seq,
+            initial_code: history.initial_code.clone(),
+            initial_language: history.initial_language.clone(),
+            authors: history.authors.clone(),
+            steps: history.steps.clone(),
+        };
+        let restored = History::from_stored(0, stored);
+        assert_eq!(restored.checkpoints, history.checkpoints);
+        for at in (0..=4600).step_by(37) {
+            assert_eq!(restored.code_at(at), history.code_at(at), "at {at}");
+        }
     }
 }

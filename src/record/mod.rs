@@ -89,7 +89,8 @@ impl Reader {
     }
 
     async fn history<T>(&self, state: &AppState, f: impl FnOnce(&History) -> T) -> AppResult<T> {
-        Ok(state.histories.read(&state.db, &self.session.id, self.created_ms(), f).await?)
+        let ended = self.session.status == Status::Completed;
+        Ok(state.histories.read(&state.db, (&self.session.id, self.created_ms(), ended), f).await?)
     }
 }
 

@@ -3,8 +3,9 @@
 // Records an interview of 10,000 edits through the real y-websocket endpoint (a candidate
 // typing, deleting and pasting, an interviewer making a tenth of the edits), restarts the
 // server so that nothing is cached, then measures what the replay page does:
-//   - first frame: GET /api/sessions/:id/replay (cold: rebuilt from the database, then warm),
-//     JSON parse, buildReplay and the code at 0 — everything but Monaco's painting;
+//   - first frame: GET /api/sessions/:id/replay, JSON parse, buildReplay and the code at 0 —
+//     everything but Monaco's painting — for a live session just after a restart (rebuilt from
+//     the log), for the ended session just after a restart (its stored steps), and cached;
 //   - a seek: codeAt at 2,000 random moments, side by side with the same reconstruction
 //     without checkpoints (every step applied from the start: the plain approach);
 //   - the server's code?at= at 200 random moments;
@@ -146,9 +147,26 @@ try {
     if (typeof first.code !== 'string') throw new Error('no first frame')
     return { totalMs: done - t, fetchMs: fetched - t, buildMs: done - fetched, bytes: text.length, steps: replay.steps.length, built }
   }
+  // A live session, nothing cached: the server rebuilds the history from the edit log.
+  const liveCold = await firstFrame()
+  // The interview ends; the next read stores the steps. Restarted again, nothing cached: the
+  // ended session's replay comes from the stored steps.
+  await json(`${server.url}/api/sessions/${session.id}/end`, { method: 'POST', headers: host.headers })
+  await firstFrame()
+  await server.kill()
+  server = await startServer({ dataDir: server.dataDir, env })
   const cold = await firstFrame()
   const warm = await firstFrame()
-  result.firstFrame = { coldMs: cold.totalMs, coldFetchMs: cold.fetchMs, warmMs: warm.totalMs, warmFetchMs: warm.fetchMs, buildMs: warm.buildMs, jsonBytes: cold.bytes, steps: cold.steps }
+  result.firstFrame = {
+    liveColdMs: liveCold.totalMs,
+    coldMs: cold.totalMs,
+    coldFetchMs: cold.fetchMs,
+    warmMs: warm.totalMs,
+    warmFetchMs: warm.fetchMs,
+    buildMs: warm.buildMs,
+    jsonBytes: cold.bytes,
+    steps: cold.steps
+  }
 
   // Seeks, with checkpoints and without, at the same moments.
   const built = warm.built
@@ -189,8 +207,9 @@ console.log(JSON.stringify(result, null, 2))
 console.log(`\n${result.edits} edits recorded in ${result.recordSeconds.toFixed(1)} s; final code ${result.codeChars} characters; replay JSON ${(result.firstFrame.jsonBytes / 1024).toFixed(0)} KiB (${result.firstFrame.steps} steps)`)
 console.log('\n| measure | coderoom | without checkpoints | ratio |')
 console.log('|---|---|---|---|')
-console.log(`| first frame, cold (server rebuilds the history from the database) | ${ms(result.firstFrame.coldMs)} | | |`)
-console.log(`| first frame, warm | ${ms(result.firstFrame.warmMs)} | | |`)
+console.log(`| first frame of a live session, server just started (history rebuilt from the edit log) | ${ms(result.firstFrame.liveColdMs)} | | |`)
+console.log(`| first frame of an ended session, server just started (stored steps) | ${ms(result.firstFrame.coldMs)} | | |`)
+console.log(`| first frame, cached | ${ms(result.firstFrame.warmMs)} (of which building the replay in the page ${ms(result.firstFrame.buildMs)}) | | |`)
 console.log(`| seek p50 / p99 / max | ${ms(result.seek.p50)} / ${ms(result.seek.p99)} / ${ms(result.seek.max)} | ${ms(result.seek.plainP50)} / ${ms(result.seek.plainP99)} / ${ms(result.seek.plainMax)} | ${(result.seek.plainP99 / result.seek.p99).toFixed(0)}× at p99 |`)
 console.log(`| server code?at= p50 / p99 | ${ms(result.serverCodeAt.p50)} / ${ms(result.serverCodeAt.p99)} | | |`)
 console.log(`| disk per edit | ${result.diskBytesPerEdit.toFixed(0)} B (${(result.diskBytesPerEdit * 10000 / 1048576).toFixed(1)} MiB per 10,000 edits) | | |`)
