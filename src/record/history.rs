@@ -5,8 +5,9 @@
 //!
 //! Histories are cached and extended in place: a live session's history catches up by reading
 //! only the rows logged since the last look. Rebuilding walks the text once per update (that is
-//! how a Yjs text event finds its positions), so a finished session's steps are stored once
-//! built (`doc_history`), and opening its replay later reads them back instead.
+//! how a Yjs text event finds its positions), so the steps are stored as they are built
+//! (`doc_history`: the steps and the Yjs state they reach, at the end of a session and every
+//! [`STORE_EVERY`] steps while it runs), and a history read later starts from there.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -15,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use yrs::types::Delta;
 use yrs::updates::decoder::Decode;
-use yrs::{Any, Doc, GetString, Map, MapRef, Observable, OffsetKind, Options, Out, TextRef, Transact, Update};
+use yrs::{Any, Doc, GetString, Map, MapRef, Observable, OffsetKind, Options, Out, ReadTxn, TextRef, Transact, Update};
 
 use crate::cache::TtlCache;
 use crate::db::{Db, take_rows};
@@ -30,6 +31,8 @@ const CHECKPOINT_EVERY: usize = 200;
 /// One insertion of at least this many characters by a person counts as a paste: typing and
 /// the editor's own completions insert far fewer at once.
 pub const PASTE_CHARS: usize = 30;
+/// A live session's history is stored again once it has grown by this many logged updates.
+const STORE_EVERY: u64 = 1000;
 
 /// One text operation: at `index` (UTF-16 code units), remove `delete` units, then insert `insert`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -46,10 +49,12 @@ pub struct Step {
     pub language: Option<String>,
 }
 
-/// What is stored of a finished session's history.
+/// What is stored of a session's history.
 #[derive(Serialize, Deserialize)]
 struct Stored {
     last_seq: u64,
+    /// The Yjs document after `last_seq`, as one v1 update (base64), to go on from.
+    state: String,
     initial_code: String,
     initial_language: String,
     authors: Vec<String>,
@@ -84,8 +89,6 @@ pub struct History {
     /// `(steps applied, code, language)` every [`CHECKPOINT_EVERY`] steps.
     checkpoints: Vec<(usize, String, String)>,
     started: bool,
-    /// Read back from `doc_history`: the steps without the Yjs document they came from.
-    from_storage: bool,
     /// The sequence number `doc_history` holds for this session.
     stored_seq: u64,
 }
@@ -116,15 +119,15 @@ impl History {
             steps: Vec::new(),
             checkpoints: Vec::new(),
             started: false,
-            from_storage: false,
             stored_seq: 0,
         }
     }
 
-    fn from_stored(created_ms: i64, stored: Stored) -> Self {
+    fn from_stored(created_ms: i64, stored: Stored) -> anyhow::Result<Self> {
         let mut history = Self::new(created_ms);
+        history.apply(&room_store::decode(&stored.state)?)?;
+        history.take_ops();
         history.started = true;
-        history.from_storage = true;
         history.last_seq = stored.last_seq;
         history.stored_seq = stored.last_seq;
         history.initial_code = stored.initial_code;
@@ -141,7 +144,7 @@ impl History {
             }
         }
         history.language = language;
-        history
+        Ok(history)
     }
 
     async fn load_stored(db: &Db, session_id: &str, created_ms: i64) -> anyhow::Result<Option<Self>> {
@@ -155,23 +158,31 @@ impl History {
             .await?
             .check()?;
         match take_rows::<Row>(&mut response, 0)?.pop() {
-            Some(row) => Ok(Some(Self::from_stored(created_ms, crate::db::unpack(&row.packed)?))),
+            Some(row) => Ok(Some(Self::from_stored(created_ms, crate::db::unpack(&row.packed)?)?)),
             None => Ok(None),
         }
     }
 
-    /// Stores the steps once the session has ended, if not already stored up to here.
-    async fn store(&mut self, db: &Db, session_id: &str) -> anyhow::Result<()> {
-        if self.stored_seq >= self.last_seq {
-            return Ok(());
-        }
-        let stored = Stored {
+    fn stored(&self) -> Stored {
+        use base64::Engine;
+        let state = self.doc.transact().encode_state_as_update_v1(&yrs::StateVector::default());
+        Stored {
             last_seq: self.last_seq,
+            state: base64::engine::general_purpose::STANDARD.encode(state),
             initial_code: self.initial_code.clone(),
             initial_language: self.initial_language.clone(),
             authors: self.authors.clone(),
             steps: self.steps.clone(),
-        };
+        }
+    }
+
+    /// Stores the steps when the session has ended or they grew enough since the last time.
+    async fn store(&mut self, db: &Db, session_id: &str, ended: bool) -> anyhow::Result<()> {
+        let grown = self.last_seq.saturating_sub(self.stored_seq);
+        if grown == 0 || (!ended && grown < STORE_EVERY) {
+            return Ok(());
+        }
+        let stored = self.stored();
         let packed = crate::db::pack(&stored)?;
         db.query(
             "UPSERT type::record('doc_history', $sid) CONTENT { session_id: $sid, seq: $seq, packed: $packed } RETURN NONE",
@@ -185,14 +196,6 @@ impl History {
 
     /// Reads what was logged since the last look.
     async fn catch_up(&mut self, db: &Db, session_id: &str) -> anyhow::Result<()> {
-        if self.from_storage {
-            if room_store::edits_after(db, session_id, self.last_seq, 1).await?.is_empty() {
-                return Ok(());
-            }
-            // An update logged after the steps were stored (committed as the session ended):
-            // rebuild from the log.
-            *self = Self::new(self.created_ms);
-        }
         loop {
             let rows = room_store::edits_after(db, session_id, self.last_seq, PAGE).await?;
             if !self.started {
@@ -334,8 +337,8 @@ impl Histories {
         Self { cache: TtlCache::new(Duration::from_secs(600), 64) }
     }
 
-    /// The history of a session up to what is on disk now; `f` reads it under its lock. An
-    /// ended session's history is read from storage when it was stored, and stored otherwise.
+    /// The history of a session up to what is on disk now; `f` reads it under its lock. It
+    /// starts from what was stored, and is stored again when the session has ended or it grew.
     pub async fn read<T>(
         &self,
         db: &Db,
@@ -350,14 +353,13 @@ impl Histories {
             })
             .await?;
         let mut history = history.lock().await;
-        if ended
-            && !history.started
+        if !history.started
             && let Some(stored) = History::load_stored(db, session_id, created_ms).await?
         {
             *history = stored;
         }
         history.catch_up(db, session_id).await?;
-        if ended && let Err(err) = history.store(db, session_id).await {
+        if let Err(err) = history.store(db, session_id, ended).await {
             // The replay works without it; the next reader rebuilds from the log.
             tracing::warn!(session = session_id, error = %err, "cannot store a session's history");
         }
@@ -368,7 +370,7 @@ impl Histories {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use yrs::{ReadTxn, StateVector, Text};
+    use yrs::{StateVector, Text};
 
     type Change = dyn Fn(&TextRef, &mut yrs::TransactionMut);
 
@@ -423,15 +425,8 @@ mod tests {
         assert_eq!(history.steps[1].pasted_chars(), None);
         assert_eq!(history.authors, vec!["user1".to_string(), "user0".to_string()]);
         // What is stored rebuilds every moment too.
-        let stored = Stored {
-            last_seq: history.last_seq,
-            initial_code: history.initial_code.clone(),
-            initial_language: history.initial_language.clone(),
-            authors: history.authors.clone(),
-            steps: history.steps.clone(),
-        };
-        let packed = crate::db::pack(&stored).expect("packs");
-        let restored = History::from_stored(1_000, crate::db::unpack(&packed).expect("unpacks"));
+        let packed = crate::db::pack(&history.stored()).expect("packs");
+        let restored = History::from_stored(1_000, crate::db::unpack(&packed).expect("unpacks")).expect("restores");
         for (n, code) in expected.iter().enumerate() {
             assert_eq!(&restored.code_at(100 * (n as i64 + 1)).0, code);
         }
@@ -456,15 +451,12 @@ mod tests {
             history.push(row(seq, &update, seq as i64 * 10)).expect("applies");
         }
         assert_eq!(history.checkpoints.len(), 2);
-        let stored = Stored {
-            last_seq: history.last_seq,
-            initial_code: history.initial_code.clone(),
-            initial_language: history.initial_language.clone(),
-            authors: history.authors.clone(),
-            steps: history.steps.clone(),
-        };
-        let restored = History::from_stored(0, stored);
+        let mut restored = History::from_stored(0, history.stored()).expect("restores");
         assert_eq!(restored.checkpoints, history.checkpoints);
+        // It goes on from there: later updates apply to the restored document.
+        let update = edit(&doc, |text, txn| text.insert(txn, 0, "// more\n"));
+        restored.push(row(451, &update, 4600)).expect("applies");
+        assert_eq!(restored.code_at(4600).0, doc.get_or_insert_text(TEXT).get_string(&doc.transact()));
         for at in (0..=4600).step_by(37) {
             assert_eq!(restored.code_at(at), history.code_at(at), "at {at}");
         }

@@ -94,6 +94,18 @@ impl Reader {
     }
 }
 
+/// Builds and stores an ended session's history in the background, so that the first look at
+/// its replay or report after the interview does not wait for it.
+pub fn store_history_of_ended(state: &AppState, session: &Session) {
+    let (state, session_id) = (state.clone(), session.id.clone());
+    let created_ms = crate::clock::parse_ms(&session.created_at).unwrap_or(0);
+    tokio::spawn(async move {
+        if let Err(err) = state.histories.read(&state.db, (&session_id, created_ms, true), |_| ()).await {
+            tracing::warn!(session = %session_id, error = %err, "cannot prepare the ended session's history");
+        }
+    });
+}
+
 // Notes
 
 #[derive(Deserialize)]

@@ -442,5 +442,6 @@ async fn end(
     tracing::info!(session = %id, "session ended");
     stream::session_ended(&state, &session);
     state.rooms.session_ended(&id).await;
+    crate::record::store_history_of_ended(&state, &session);
     Ok(Json(json!({ "session": load(&state, &id).await?, "message": "Session ended successfully" })))
 }

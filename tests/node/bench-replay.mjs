@@ -5,7 +5,8 @@
 // server so that nothing is cached, then measures what the replay page does:
 //   - first frame: GET /api/sessions/:id/replay, JSON parse, buildReplay and the code at 0 —
 //     everything but Monaco's painting — for a live session just after a restart (rebuilt from
-//     the log), for the ended session just after a restart (its stored steps), and cached;
+//     the log; then again from the steps that stored), for the ended session just after a
+//     restart (its stored steps), and cached;
 //   - a seek: codeAt at 2,000 random moments, side by side with the same reconstruction
 //     without checkpoints (every step applied from the start: the plain approach);
 //   - the server's code?at= at 200 random moments;
@@ -147,18 +148,25 @@ try {
     if (typeof first.code !== 'string') throw new Error('no first frame')
     return { totalMs: done - t, fetchMs: fetched - t, buildMs: done - fetched, bytes: text.length, steps: replay.steps.length, built }
   }
-  // A live session, nothing cached: the server rebuilds the history from the edit log.
+  const restart = async () => {
+    await server.kill()
+    server = await startServer({ dataDir: server.dataDir, env })
+  }
+  // A live session whose replay nobody opened yet, nothing cached: the server rebuilds the
+  // history from the edit log (and stores it).
   const liveCold = await firstFrame()
-  // The interview ends; the next read stores the steps. Restarted again, nothing cached: the
-  // ended session's replay comes from the stored steps.
+  // Restarted: the live session's replay goes on from the stored steps.
+  await restart()
+  const liveStored = await firstFrame()
+  // The interview ends (its history is stored in the background); restarted again.
   await json(`${server.url}/api/sessions/${session.id}/end`, { method: 'POST', headers: host.headers })
-  await firstFrame()
-  await server.kill()
-  server = await startServer({ dataDir: server.dataDir, env })
+  await sleep(2000)
+  await restart()
   const cold = await firstFrame()
   const warm = await firstFrame()
   result.firstFrame = {
     liveColdMs: liveCold.totalMs,
+    liveStoredMs: liveStored.totalMs,
     coldMs: cold.totalMs,
     coldFetchMs: cold.fetchMs,
     warmMs: warm.totalMs,
@@ -208,6 +216,7 @@ console.log(`\n${result.edits} edits recorded in ${result.recordSeconds.toFixed(
 console.log('\n| measure | coderoom | without checkpoints | ratio |')
 console.log('|---|---|---|---|')
 console.log(`| first frame of a live session, server just started (history rebuilt from the edit log) | ${ms(result.firstFrame.liveColdMs)} | | |`)
+console.log(`| first frame of a live session, server just started, steps stored earlier | ${ms(result.firstFrame.liveStoredMs)} | | |`)
 console.log(`| first frame of an ended session, server just started (stored steps) | ${ms(result.firstFrame.coldMs)} | | |`)
 console.log(`| first frame, cached | ${ms(result.firstFrame.warmMs)} (of which building the replay in the page ${ms(result.firstFrame.buildMs)}) | | |`)
 console.log(`| seek p50 / p99 / max | ${ms(result.seek.p50)} / ${ms(result.seek.p99)} / ${ms(result.seek.max)} | ${ms(result.seek.plainP50)} / ${ms(result.seek.plainP99)} / ${ms(result.seek.plainMax)} | ${(result.seek.plainP99 / result.seek.p99).toFixed(0)}× at p99 |`)
