@@ -132,7 +132,8 @@ try {
   candidate.close(); interviewer.close()
   result.codeChars = expected.length
   await server.kill()
-  result.diskBytesPerEdit = (du(server.dataDir) - diskBefore) / EDITS
+  const diskAfterEdits = du(server.dataDir)
+  result.diskBytesPerEdit = (diskAfterEdits - diskBefore) / EDITS
   server = await startServer({ dataDir: server.dataDir, env })
 
   // First frame, cold and warm.
@@ -162,6 +163,8 @@ try {
   await json(`${server.url}/api/sessions/${session.id}/end`, { method: 'POST', headers: host.headers })
   await sleep(2000)
   await restart()
+  // The stored steps (twice: while live, then at the end), the end and the event rows.
+  result.storedHistoryKiB = (du(server.dataDir) - diskAfterEdits) / 1024
   const cold = await firstFrame()
   const warm = await firstFrame()
   result.firstFrame = {
@@ -222,3 +225,4 @@ console.log(`| first frame, cached | ${ms(result.firstFrame.warmMs)} (of which b
 console.log(`| seek p50 / p99 / max | ${ms(result.seek.p50)} / ${ms(result.seek.p99)} / ${ms(result.seek.max)} | ${ms(result.seek.plainP50)} / ${ms(result.seek.plainP99)} / ${ms(result.seek.plainMax)} | ${(result.seek.plainP99 / result.seek.p99).toFixed(0)}× at p99 |`)
 console.log(`| server code?at= p50 / p99 | ${ms(result.serverCodeAt.p50)} / ${ms(result.serverCodeAt.p99)} | | |`)
 console.log(`| disk per edit | ${result.diskBytesPerEdit.toFixed(0)} B (${(result.diskBytesPerEdit * 10000 / 1048576).toFixed(1)} MiB per 10,000 edits) | | |`)
+console.log(`| disk for the stored steps (written twice), the end and its events | ${result.storedHistoryKiB.toFixed(0)} KiB | | |`)
