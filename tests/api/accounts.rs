@@ -19,6 +19,7 @@ async fn the_setup_token_makes_the_administrator_and_everyone_else_is_a_candidat
     let (config_status, config) = server.anon().get_json("/api/config").await;
     assert_eq!(config_status, StatusCode::OK);
     assert_eq!(config["setupRequired"], true);
+    assert_eq!(config["features"]["realtime"], true, "the session page needs no probe: {config}");
     assert!(!config.to_string().contains(&token), "the token is never served: {config}");
 
     // Whoever registers first without the token gets an ordinary account.
