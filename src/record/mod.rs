@@ -288,9 +288,14 @@ pub async fn code_at(state: &AppState, user: User, session_id: &str, at: &str) -
 
 /// The whole timeline of a session.
 async fn events_of(state: &AppState, reader: &Reader) -> AppResult<Vec<timeline::Event>> {
-    let ids = reader.history(state, |history| history.authors.clone()).await?;
+    let (ids, mut from_history) =
+        reader.history(state, |history| (history.authors.clone(), timeline::from_history(history))).await?;
     let authors = author_names(state, &ids).await?;
-    let from_history = reader.history(state, |history| timeline::from_history(history, &authors)).await?;
+    for user in from_history.iter_mut().filter_map(|event| event.user.as_mut()) {
+        if let Some(known) = authors.iter().find(|author| author.id == user.id) {
+            user.name.clone_from(&known.name);
+        }
+    }
     let submissions = submissions_oldest_first(state, &reader.session.id).await?;
     let chat = crate::realtime::store::chat_history(&state.db, &reader.session.id, MAX_CHAT).await?;
     let sources = timeline::Sources {

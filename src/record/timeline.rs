@@ -91,11 +91,15 @@ pub struct Sources<'a> {
     pub chat: &'a [ChatMessage],
 }
 
-/// Language switches and pastes, from the edit history.
-pub fn from_history(history: &History, authors: &[Author]) -> Vec<Event> {
+/// Language switches and pastes, from the edit history; each author's name is left for the
+/// caller to fill (one look-up for the whole timeline).
+pub fn from_history(history: &History) -> Vec<Event> {
     let mut events = Vec::new();
     for step in &history.steps {
-        let author = step.author.and_then(|index| authors.get(index).cloned());
+        let author = step
+            .author
+            .and_then(|index| history.authors.get(index))
+            .map(|id| Author { id: id.clone(), name: String::new() });
         if let Some(language) = &step.language {
             events.push(Event::new(step.at, "language", author.clone(), json!({ "language": language })));
         }

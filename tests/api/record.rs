@@ -368,6 +368,15 @@ async fn administrators_manage_rubrics_and_interviewers_pick_them() {
         ],
     });
     assert_eq!(interviewer.put_json("/api/rubrics/design", design.clone()).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(interviewer.delete_json("/api/rubrics/standard").await.0, StatusCode::FORBIDDEN);
+    assert_eq!(interviewer.post_empty_json("/api/rubrics/standard/default").await.0, StatusCode::FORBIDDEN);
+    assert_eq!(interviewer.get_json("/api/admin/rubrics").await.0, StatusCode::FORBIDDEN);
+    for path in ["/api/rubrics", "/api/admin/rubrics", "/api/interviews"] {
+        assert_eq!(server.anon().get_json(path).await.0, StatusCode::UNAUTHORIZED, "{path}");
+    }
+    assert_eq!(server.anon().put_json("/api/rubrics/design", design.clone()).await.0, StatusCode::UNAUTHORIZED);
+    let (status, listed) = admin.get_json("/api/admin/rubrics").await;
+    assert_eq!((status, listed["rubrics"][0]["id"].clone()), (StatusCode::OK, json!("standard")));
     let (status, saved) = admin.put_json("/api/rubrics/design", design.clone()).await;
     assert_eq!(status, StatusCode::OK, "{saved}");
     assert_eq!(saved["rubric"]["isDefault"], false);
