@@ -224,7 +224,8 @@ async fn serve(
 fn log_event(rooms: &Arc<Rooms>, room: &Room, kind: Logged, user: &Author, data: Value) {
     let db = rooms.db.clone();
     let (session, user) = (room.session_id.clone(), user.id.clone());
-    tokio::spawn(async move { timeline::log(&db, &session, kind, &user, data).await });
+    let at_ms = crate::clock::now_ms();
+    tokio::spawn(async move { timeline::log(&db, &session, kind, &user, data, at_ms).await });
 }
 
 fn error(message: &str) -> Value {

@@ -22,7 +22,8 @@ pub enum Logged {
 }
 
 /// Appends one event; failures are logged, never shown to the person whose action it was.
-pub async fn log(db: &Db, session_id: &str, kind: Logged, user_id: &str, data: Value) {
+/// `at_ms` is when it happened (taken before any queueing, so that the order holds).
+pub async fn log(db: &Db, session_id: &str, kind: Logged, user_id: &str, data: Value, at_ms: i64) {
     let id = uuid::Uuid::now_v7().simple().to_string();
     let result = db
         .query(
@@ -33,7 +34,7 @@ pub async fn log(db: &Db, session_id: &str, kind: Logged, user_id: &str, data: V
         )
         .bind(json!({
             "id": id, "sid": session_id, "kind": kind, "user": user_id, "data": data,
-            "at_ms": crate::clock::now_ms(),
+            "at_ms": at_ms,
         }))
         .await
         .and_then(surrealdb::IndexedResults::check);

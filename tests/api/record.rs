@@ -174,6 +174,7 @@ async fn the_replay_rebuilds_what_the_editor_held_at_every_recorded_moment() {
     // The candidate leaves the tab and comes back, runs the code.
     send_json(&mut events, json!({ "type": "focus", "visible": false })).await;
     send_json(&mut events, json!({ "type": "focus", "visible": false })).await;
+    tokio::time::sleep(Duration::from_millis(50)).await;
     send_json(&mut events, json!({ "type": "focus", "visible": true })).await;
     let run = json!({ "language": "python", "code": PYTHON_TWO_SUM, "sessionId": room.id });
     let (status, result) = room.candidate.post_json("/api/problems/two-sum/run", run).await;
