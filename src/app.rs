@@ -209,6 +209,10 @@ async fn public_config(State(state): State<AppState>) -> Result<Json<serde_json:
         // The room (shared editor, chat, presence, built-in video) is part of every server;
         // said here so that the session page does not have to probe for it.
         "features": { "realtime": true },
+        "whiteboard": {
+            "maxElements": state.config.realtime.max_board_elements,
+            "maxKb": state.config.realtime.max_board_kb,
+        },
         "version": env!("CARGO_PKG_VERSION"),
     })))
 }

@@ -91,6 +91,10 @@ const MIGRATIONS: &[&str] = &[
      DEFINE INDEX IF NOT EXISTS scorecard_session ON scorecard FIELDS session_id, status;
      DEFINE TABLE IF NOT EXISTS rubric SCHEMALESS;
      DEFINE TABLE IF NOT EXISTS doc_history SCHEMALESS;",
+    // The room's whiteboard: a second shared document, logged and snapshotted like the code.
+    "DEFINE TABLE IF NOT EXISTS board_update SCHEMALESS;
+     DEFINE INDEX IF NOT EXISTS board_update_session ON board_update FIELDS session_id, seq;
+     DEFINE TABLE IF NOT EXISTS board_snapshot SCHEMALESS;",
 ];
 
 /// A value as deflated JSON in base64: how large, rarely read values are stored (hidden

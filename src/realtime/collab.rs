@@ -1,9 +1,10 @@
-//! The shared document: `GET /api/collab/:sessionId`, a WebSocket speaking the y-websocket
+//! The shared documents: `GET /api/collab/:sessionId` (the code) and
+//! `GET /api/collab/:sessionId/board` (the whiteboard), WebSockets speaking the y-websocket
 //! protocol (binary frames: sync step 1/2, updates, awareness), so the stock browser
-//! `WebsocketProvider` and `y-monaco` work against it unchanged.
+//! `WebsocketProvider` and `y-monaco` work against them unchanged.
 //!
-//! The document holds the code in `doc.getText("code")` and the chosen language in
-//! `doc.getMap("meta").get("language")`.
+//! The code document holds the code in `doc.getText("code")` and the chosen language in
+//! `doc.getMap("meta").get("language")`; the whiteboard is described in `super::board`.
 //!
 //! An edit is applied and forwarded to the other editors at once (propagation is what people
 //! feel), and queued for the database at the same time. Because the server never learns
@@ -29,9 +30,10 @@ use yrs::{ClientID, Doc, GetString, Map, OffsetKind, Options, ReadTxn, StateVect
 
 use super::access::Holder;
 use super::protocol::{Incoming, Messages};
+use super::store::{DocKey, DocKind};
 use super::{
-    Admission, Closing, Link, PeerId, Room, Rooms, TokenBucket, authorize, close, close_with, limit_upgrade, lock,
-    store,
+    Admission, Closing, Link, PeerId, Room, Rooms, TokenBucket, authorize, board, close, close_with, limit_upgrade,
+    lock, store,
 };
 use crate::app::AppState;
 use crate::auth::SignedIn;
@@ -56,7 +58,7 @@ const MAX_CURSORS_PER_CONNECTION: usize = 4;
 
 /// A room's document, its awareness (cursors) and its place in the update log.
 pub struct DocState {
-    session_id: String,
+    key: DocKey,
     awareness: Awareness,
     last_seq: u64,
     snapshot_seq: u64,
@@ -78,10 +80,11 @@ fn new_doc(client_id: Option<u64>) -> Doc {
 }
 
 impl DocState {
-    /// Loads a session's document from its snapshot and log; an active session whose
-    /// document was never written gets the starter code.
-    pub async fn load(rooms: &Rooms, session: &Session) -> anyhow::Result<Self> {
-        let stored = store::load_doc(&rooms.db, &session.id).await?;
+    /// Loads one of a session's documents from its snapshot and log; an active session whose
+    /// code was never written gets the starter code.
+    pub async fn load(rooms: &Rooms, session: &Session, kind: DocKind) -> anyhow::Result<Self> {
+        let key = DocKey::new(&session.id, kind);
+        let stored = store::load_doc(&rooms.db, &key).await?;
         let doc = new_doc(None);
         let empty = stored.snapshot.is_none() && stored.updates.is_empty();
         {
@@ -92,7 +95,7 @@ impl DocState {
             }
         }
         let mut state = Self {
-            session_id: session.id.clone(),
+            key,
             awareness: Awareness::new(doc),
             last_seq: stored.last_seq,
             snapshot_seq: stored.snapshot_seq,
@@ -100,7 +103,7 @@ impl DocState {
             size: 0,
             cursor_owners: HashMap::new(),
         };
-        if empty && session.status == Status::Active {
+        if empty && kind == DocKind::Code && session.status == Status::Active {
             let code = (rooms.starter)(&session.problem, DEFAULT_LANGUAGE).unwrap_or_default();
             let seed = seed_update(&code, DEFAULT_LANGUAGE);
             state.awareness.doc().transact_mut().apply_update(Update::decode_v1(&seed)?)?;
@@ -123,6 +126,10 @@ impl DocState {
         self.size.saturating_add(extra) <= max
     }
 
+    pub fn doc(&self) -> &Doc {
+        self.awareness.doc()
+    }
+
     pub fn code_and_language(&self) -> (String, String) {
         let txn = self.awareness.doc().transact();
         let code = txn.get_text(TEXT).map(|text| text.get_string(&txn)).unwrap_or_default();
@@ -136,14 +143,14 @@ impl DocState {
     /// The whole document and the sequence number it covers, if anything changed since the
     /// last snapshot. Every update numbered up to that sequence was applied before this
     /// encoding, which is what makes trimming the log up to it safe.
-    pub fn snapshot(&mut self) -> Option<(String, u64, Vec<u8>)> {
+    pub fn snapshot(&mut self) -> Option<(DocKey, u64, Vec<u8>)> {
         if self.last_seq <= self.snapshot_seq {
             return None;
         }
         self.snapshot_seq = self.last_seq;
         let state = self.awareness.doc().transact().encode_state_as_update_v1(&StateVector::default());
         self.size = state.len();
-        Some((self.session_id.clone(), self.last_seq, state))
+        Some((self.key.clone(), self.last_seq, state))
     }
 
     fn needs_compaction(&self, every: u32) -> bool {
@@ -164,12 +171,34 @@ pub fn seed_update(code: &str, language: &str) -> Vec<u8> {
     txn.encode_update_v1()
 }
 
-pub async fn connect(
+pub async fn connect_code(
+    state: State<AppState>,
+    user: SignedIn,
+    session_id: Path<String>,
+    query: RawQuery,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> AppResult<Response> {
+    connect(state, user, session_id, query, upgrade, DocKind::Code).await
+}
+
+pub async fn connect_board(
+    state: State<AppState>,
+    user: SignedIn,
+    session_id: Path<String>,
+    query: RawQuery,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> AppResult<Response> {
+    connect(state, user, session_id, query, upgrade, DocKind::Board).await
+}
+
+/// Both documents are entered the same way, by the same people.
+async fn connect(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     Path(session_id): Path<String>,
     RawQuery(query): RawQuery,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+    kind: DocKind,
 ) -> AppResult<Response> {
     authorize(&state, &user, &session_id).await?;
     let upgrade = upgrade.map_err(|_| AppError::bad_request("This endpoint speaks WebSocket only"))?;
@@ -180,13 +209,14 @@ pub async fn connect(
     // Load before upgrading, so that a database failure is an HTTP error, not a dead socket.
     admission
         .room
+        .shared(kind)
         .doc
         .get_or_try_init(|| async {
-            let mut doc = DocState::load(&rooms, &session).await?;
+            let mut doc = DocState::load(&rooms, &session, kind).await?;
             if let Some(seed) = doc.seed.take() {
                 doc.last_seq += 1;
                 let write = store::Write::Update {
-                    session: session.id.clone(),
+                    doc: doc.key.clone(),
                     seq: doc.last_seq,
                     update: seed,
                     edit: store::Edit::now(None),
@@ -198,16 +228,23 @@ pub async fn connect(
         })
         .await?;
     let upgrade = limit_upgrade(upgrade, rooms.config());
-    Ok(upgrade.on_upgrade(move |socket| serve(socket, rooms, admission, holder, wants_ack)))
+    Ok(upgrade.on_upgrade(move |socket| serve(socket, rooms, admission, holder, wants_ack, kind)))
 }
 
 fn frame(message: &Message) -> WsMessage {
     WsMessage::Binary(Bytes::from(message.encode_v1()))
 }
 
-async fn serve(mut socket: WebSocket, rooms: Arc<Rooms>, admission: Admission, holder: Holder, wants_ack: bool) {
+async fn serve(
+    mut socket: WebSocket,
+    rooms: Arc<Rooms>,
+    admission: Admission,
+    holder: Holder,
+    wants_ack: bool,
+    kind: DocKind,
+) {
     let room = admission.room.clone();
-    let Some(doc) = room.doc.get() else { return };
+    let Some(doc) = room.shared(kind).doc.get() else { return };
     let peer = rooms.next_peer();
     let config = rooms.config();
     let (sender, mut outbox) = mpsc::channel(config.send_queue);
@@ -218,12 +255,13 @@ async fn serve(mut socket: WebSocket, rooms: Arc<Rooms>, admission: Admission, h
     let (link, mut closed) = Link::new(holder, sender);
     let greeting = {
         let state = lock(doc);
-        lock(&room.editors).insert(peer, link);
+        lock(&room.shared(kind).editors).insert(peer, link);
         let step1 = frame(&Message::Sync(SyncMessage::SyncStep1(state.awareness.doc().transact().state_vector())));
         let awareness = state.awareness.update().ok().filter(|update| !update.clients.is_empty());
         (step1, awareness.map(|update| frame(&Message::Awareness(update))))
     };
-    let mut connection = Connection { rooms: &rooms, room: &room, peer, author, announced: HashSet::new(), ack_sender };
+    let mut connection =
+        Connection { rooms: &rooms, room: &room, kind, peer, author, announced: HashSet::new(), ack_sender };
     let mut open = socket.send(greeting.0).await.is_ok();
     if let Some(awareness) = greeting.1 {
         open = open && socket.send(awareness).await.is_ok();
@@ -291,6 +329,7 @@ async fn serve(mut socket: WebSocket, rooms: Arc<Rooms>, admission: Admission, h
 struct Connection<'a> {
     rooms: &'a Arc<Rooms>,
     room: &'a Arc<Room>,
+    kind: DocKind,
     peer: PeerId,
     /// The user id the edits of this connection are recorded under.
     author: String,
@@ -318,22 +357,26 @@ impl Connection<'_> {
                 })
             });
             let edit = store::Edit { author: Some(self.author.clone()), at_ms };
-            let write = store::Write::Update { session: self.room.session_id.clone(), seq, update, edit, done };
+            let doc = DocKey::new(&self.room.session_id, self.kind);
+            let write = store::Write::Update { doc, seq, update, edit, done };
             self.rooms.persister.write(write).await;
         }
         if read.compact {
             // Fire and forget: the snapshot rides the same queue as the updates.
-            drop(self.rooms.snapshot(self.room));
+            drop(self.rooms.snapshot(self.room, self.kind));
         }
         outcome.map(|()| read.replies)
     }
 
     fn read_frame(&mut self, data: &[u8], bucket: &mut TokenBucket, out: &mut FrameOutcome) -> Result<(), Refusal> {
-        let Some(doc) = self.room.doc.get() else {
+        let Some(doc) = self.room.shared(self.kind).doc.get() else {
             return Ok(());
         };
         let config = self.rooms.config();
-        let max_document = config.max_document_kb * 1024;
+        let max_document = match self.kind {
+            DocKind::Code => config.max_document_kb,
+            DocKind::Board => config.max_board_kb,
+        } * 1024;
         let mut answered_sync = false;
         let mut answered_query = false;
         for message in Messages::new(data) {
@@ -363,6 +406,11 @@ impl Connection<'_> {
                             "the document would exceed its size limit",
                             format!("document of {} bytes, update of {} bytes", state.size, update.len()),
                         ));
+                    }
+                    if self.kind == DocKind::Board
+                        && let Err(detail) = board::check_elements(state.doc(), update, config.max_board_elements)
+                    {
+                        return Err(Refusal::new(close::TOO_BIG, board::FULL, detail));
                     }
                     state.awareness.doc().transact_mut().apply_update(decoded).map_err(Refusal::invalid)?;
                     state.size += update.len();
@@ -426,7 +474,7 @@ impl Connection<'_> {
     /// Sends a frame to every other editor; one whose queue is full is cut off rather than
     /// allowed to slow the room down.
     fn broadcast(&self, message: &WsMessage) {
-        let mut editors = lock(&self.room.editors);
+        let mut editors = lock(&self.room.shared(self.kind).editors);
         let mut stalled = Vec::new();
         for (peer, link) in editors.iter() {
             if *peer != self.peer && link.sender.try_send(message.clone()).is_err() {
@@ -441,8 +489,8 @@ impl Connection<'_> {
 
     /// Forgets this connection and the cursors it brought, telling the others.
     fn leave(&mut self) {
-        lock(&self.room.editors).remove(&self.peer);
-        let Some(doc) = self.room.doc.get() else {
+        lock(&self.room.shared(self.kind).editors).remove(&self.peer);
+        let Some(doc) = self.room.shared(self.kind).doc.get() else {
             return;
         };
         if self.announced.is_empty() {

@@ -37,6 +37,11 @@ pub struct RealtimeConfig {
     /// Largest shared document, in KiB (its encoded size): an edit that would grow it past
     /// this is refused and its sender closed with 1009.
     pub max_document_kb: usize,
+    /// Largest whiteboard, in KiB (its encoded size), refused like the code document.
+    pub max_board_kb: usize,
+    /// Most shapes a whiteboard holds; an update that would add more is refused and its sender
+    /// closed with 1009.
+    pub max_board_elements: usize,
     /// Largest cursor (awareness) state of one client, in bytes; a larger one closes its
     /// sender with 1009.
     pub max_awareness_bytes: usize,
@@ -57,6 +62,8 @@ impl Default for RealtimeConfig {
             send_queue: 1024,
             compact_every: 500,
             max_document_kb: 1024,
+            max_board_kb: 2048,
+            max_board_elements: 5000,
             max_awareness_bytes: 4096,
             access_check_secs: 15,
         }
@@ -95,6 +102,8 @@ impl RealtimeConfig {
             ("realtime.send_queue", self.send_queue),
             ("realtime.compact_every", self.compact_every as usize),
             ("realtime.max_document_kb", self.max_document_kb),
+            ("realtime.max_board_kb", self.max_board_kb),
+            ("realtime.max_board_elements", self.max_board_elements),
             ("realtime.max_awareness_bytes", self.max_awareness_bytes),
             ("realtime.access_check_secs", usize::try_from(self.access_check_secs).unwrap_or(usize::MAX)),
         ];
@@ -106,8 +115,12 @@ impl RealtimeConfig {
         if self.max_message_kb > 64 * 1024 {
             problems.push(Problem::new("realtime.max_message_kb", "must be at most 65536 (64 MiB)"));
         }
-        if self.max_document_kb > 64 * 1024 {
-            problems.push(Problem::new("realtime.max_document_kb", "must be at most 65536 (64 MiB)"));
+        for (key, value) in
+            [("realtime.max_document_kb", self.max_document_kb), ("realtime.max_board_kb", self.max_board_kb)]
+        {
+            if value > 64 * 1024 {
+                problems.push(Problem::new(key, "must be at most 65536 (64 MiB)"));
+            }
         }
         problems
     }

@@ -1,8 +1,11 @@
-//! Real-time session rooms: the shared document (`collab`, y-websocket protocol), the room's
-//! event channel (`events`: chat, presence, results, session end, WebRTC signalling), and the
-//! registry that holds one [`Room`] per session with someone connected.
+//! Real-time session rooms: the shared documents (`collab`, y-websocket protocol: the code and
+//! the whiteboard, see `board`), the room's event channel (`events`: chat, presence, results,
+//! session end, WebRTC signalling), and the registry that holds one [`Room`] per session with
+//! someone connected.
 
 mod access;
+pub mod board;
+mod board_svg;
 pub mod collab;
 mod config;
 pub mod events;
@@ -32,6 +35,7 @@ use crate::db::Db;
 use crate::error::{ApiQuery, AppError, AppResult};
 use crate::problems::ProblemRef;
 use crate::sessions::{Session, Status, store as sessions_store};
+pub use store::DocKind;
 
 /// Produces the starter code for a problem in a language; `None` leaves the editor empty.
 /// The problem library replaces the placeholder once it has real starter code.
@@ -67,14 +71,21 @@ pub struct Rooms {
 /// One session's live state.
 pub struct Room {
     pub session_id: String,
-    /// Set when the session is completed: the document stops accepting edits. Set while
-    /// holding the document's lock, and read under it by every edit, so that no edit lands
+    /// Set when the session is completed: the documents stop accepting edits. Set while
+    /// holding each document's lock, and read under it by every edit, so that no edit lands
     /// after the final snapshot.
     ended: AtomicBool,
-    /// The shared document, loaded by the first editor connection.
+    code: Shared,
+    board: Shared,
+    members: Mutex<HashMap<PeerId, events::Member>>,
+}
+
+/// One shared document of a room and the sockets editing it.
+#[derive(Default)]
+struct Shared {
+    /// Loaded by the first connection.
     doc: OnceCell<Mutex<collab::DocState>>,
     editors: Mutex<HashMap<PeerId, Link>>,
-    members: Mutex<HashMap<PeerId, events::Member>>,
 }
 
 /// One open socket as its room sees it: whose it is, its outgoing queue, and the way to close
@@ -100,17 +111,33 @@ impl Room {
         self.ended.load(Ordering::Acquire)
     }
 
-    /// Stops the document taking edits: any edit being applied finishes first.
+    fn shared(&self, kind: DocKind) -> &Shared {
+        match kind {
+            DocKind::Code => &self.code,
+            DocKind::Board => &self.board,
+        }
+    }
+
+    fn documents(&self) -> [&Shared; 2] {
+        [&self.code, &self.board]
+    }
+
+    /// Stops the documents taking edits: any edit being applied finishes first.
     fn mark_ended(&self) {
-        let _document = self.doc.get().map(lock);
+        let _code = self.code.doc.get().map(lock);
+        let _board = self.board.doc.get().map(lock);
         self.ended.store(true, Ordering::Release);
     }
 
     /// Closes the sockets whose holder `matches` with `closing` as the reason; tells the
     /// members left who is still here.
     fn close_where(&self, closing: Closing, matches: impl Fn(&Holder) -> bool) {
-        let editors: Vec<Link> =
-            lock(&self.editors).extract_if(|_, link| matches(&link.holder)).map(|(_, link)| link).collect();
+        let editors: Vec<Link> = self
+            .documents()
+            .into_iter()
+            .flat_map(|shared| lock(&shared.editors).extract_if(|_, link| matches(&link.holder)).collect::<Vec<_>>())
+            .map(|(_, link)| link)
+            .collect();
         let members: Vec<Link> = lock(&self.members)
             .extract_if(|_, member| matches(&member.link.holder))
             .map(|(_, member)| member.link)
@@ -126,7 +153,11 @@ impl Room {
 
     /// Everyone holding a socket here, once per user and sign-in.
     fn holders(&self) -> Vec<Holder> {
-        let mut holders: Vec<Holder> = lock(&self.editors).values().map(|link| link.holder.clone()).collect();
+        let mut holders: Vec<Holder> = self
+            .documents()
+            .into_iter()
+            .flat_map(|shared| lock(&shared.editors).values().map(|link| link.holder.clone()).collect::<Vec<_>>())
+            .collect();
         holders.extend(lock(&self.members).values().map(|member| member.link.holder.clone()));
         holders.sort();
         holders.dedup();
@@ -216,8 +247,8 @@ impl Rooms {
                 let room = Room {
                     session_id: session_id.to_string(),
                     ended: AtomicBool::new(false),
-                    doc: OnceCell::new(),
-                    editors: Mutex::new(HashMap::new()),
+                    code: Shared::default(),
+                    board: Shared::default(),
                     members: Mutex::new(HashMap::new()),
                 };
                 (Arc::new(room), 0)
@@ -244,9 +275,7 @@ impl Rooms {
     /// in the meantime. The room stays findable until its state is on disk, so a reconnect
     /// never loads a stale copy from the database.
     async fn unload(&self, room: Arc<Room>) {
-        if let Some(done) = self.snapshot(&room) {
-            let _ = done.await;
-        }
+        self.save(&room).await;
         let mut registry = lock(&self.registry);
         if let Some((entry, 0)) = registry.get(&room.session_id)
             && Arc::ptr_eq(entry, &room)
@@ -255,16 +284,25 @@ impl Rooms {
         }
     }
 
-    /// Queues a snapshot of the room's document if it changed since the last one.
-    fn snapshot(&self, room: &Room) -> Option<oneshot::Receiver<()>> {
-        let doc = room.doc.get()?;
-        let (session, seq, state) = lock(doc).snapshot()?;
+    /// Queues a snapshot of one of the room's documents if it changed since the last one.
+    fn snapshot(&self, room: &Room, kind: DocKind) -> Option<oneshot::Receiver<()>> {
+        let doc = room.shared(kind).doc.get()?;
+        let (doc, seq, state) = lock(doc).snapshot()?;
         let (done, finished) = oneshot::channel();
         let persister = self.persister.clone();
         tokio::spawn(async move {
-            persister.write(store::Write::Snapshot { session, seq, state, done: Some(done) }).await;
+            persister.write(store::Write::Snapshot { doc, seq, state, done: Some(done) }).await;
         });
         Some(finished)
+    }
+
+    /// Snapshots every changed document of the room and waits until they are on disk.
+    async fn save(&self, room: &Room) {
+        for kind in [DocKind::Code, DocKind::Board] {
+            if let Some(done) = self.snapshot(room, kind) {
+                let _ = done.await;
+            }
+        }
     }
 
     /// Tells everyone in the session's room that it has ended, stops accepting edits, closes
@@ -280,9 +318,7 @@ impl Rooms {
         room.mark_ended();
         events::broadcast(room, &json!({ "type": "ended" }), None);
         room.close_where(Closing::Ended, |_| true);
-        if let Some(done) = self.snapshot(room) {
-            let _ = done.await;
-        }
+        self.save(room).await;
     }
 
     /// Closes one person's sockets in one session's room (they left or were removed).
@@ -306,8 +342,6 @@ impl Rooms {
         self.persister.health()
     }
 
-    /// Shows a run or submit result to everyone in the room: `{"type":"result","result":…}`.
-    #[allow(dead_code, reason = "the hook the judge calls")]
     /// Tells everyone in the room that who is seated changed (`{"type":"session"}`), so that
     /// every page shows the new people at once.
     pub fn seats_changed(&self, session_id: &str) {
@@ -316,6 +350,7 @@ impl Rooms {
         }
     }
 
+    /// Shows a run or submit result to everyone in the room: `{"type":"result","result":…}`.
     pub fn broadcast_result(&self, session_id: &str, result: serde_json::Value) {
         if let Some(room) = self.loaded(session_id) {
             events::broadcast(&room, &json!({ "type": "result", "result": result }), None);
@@ -327,9 +362,7 @@ impl Rooms {
     pub async fn shutdown(&self) {
         let rooms: Vec<Arc<Room>> = lock(&self.registry).values().map(|(room, _)| room.clone()).collect();
         for room in rooms {
-            if let Some(done) = self.snapshot(&room) {
-                let _ = done.await;
-            }
+            self.save(&room).await;
         }
     }
 }
@@ -363,7 +396,9 @@ fn placeholder_starter(problem: &ProblemRef, language: &str) -> Option<String> {
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/collab/{session_id}", get(collab::connect))
+        .route("/collab/{session_id}", get(collab::connect_code))
+        .route("/collab/{session_id}/board", get(collab::connect_board))
+        .route("/sessions/{id}/whiteboard", get(board::whiteboard))
         .route("/sessions/{id}/events", get(events::connect))
         .route("/sessions/{id}/messages", get(messages))
         .route("/sessions/{id}/code", get(code))
@@ -421,10 +456,10 @@ async fn code(
         return crate::record::code_at(&state, user, &id, at).await;
     }
     let (session, _) = authorize(&state, &user, &id).await?;
-    let live = state.rooms.loaded(&id).and_then(|room| room.doc.get().map(|doc| lock(doc).code_and_language()));
+    let live = state.rooms.loaded(&id).and_then(|room| room.code.doc.get().map(|doc| lock(doc).code_and_language()));
     let (code, language) = match live {
         Some(found) => found,
-        None => collab::DocState::load(&state.rooms, &session).await?.code_and_language(),
+        None => collab::DocState::load(&state.rooms, &session, DocKind::Code).await?.code_and_language(),
     };
     Ok(Json(json!({ "code": code, "language": language })))
 }

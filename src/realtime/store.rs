@@ -1,4 +1,6 @@
-//! What rooms keep in SurrealDB: the document's update log and snapshot, and chat messages.
+//! What rooms keep in SurrealDB: each shared document's update log and snapshot (the code in
+//! `doc_update`/`doc_snapshot`, the whiteboard in `board_update`/`board_snapshot`), and chat
+//! messages.
 //!
 //! The log is the interview's edit history: every update stays, stamped with when it was
 //! applied and by whom, so that the record can rebuild the code at any past moment. The
@@ -51,11 +53,43 @@ impl Edit {
     }
 }
 
+/// Which of a room's shared documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DocKind {
+    /// The code editor's document, whose log is the interview's edit history.
+    Code,
+    /// The whiteboard.
+    Board,
+}
+
+impl DocKind {
+    /// The tables holding this kind's update log and snapshots.
+    fn tables(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Code => ("doc_update", "doc_snapshot"),
+            Self::Board => ("board_update", "board_snapshot"),
+        }
+    }
+}
+
+/// One shared document: a session's code or its whiteboard.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DocKey {
+    pub session: String,
+    pub kind: DocKind,
+}
+
+impl DocKey {
+    pub fn new(session: &str, kind: DocKind) -> Self {
+        Self { session: session.to_string(), kind }
+    }
+}
+
 pub enum Write {
-    /// One client update, appended to the session's log.
-    Update { session: String, seq: u64, update: Vec<u8>, edit: Edit, done: Option<Done> },
+    /// One client update, appended to the document's log.
+    Update { doc: DocKey, seq: u64, update: Vec<u8>, edit: Edit, done: Option<Done> },
     /// The whole document as of `seq`: replaces the snapshot (the log stays whole).
-    Snapshot { session: String, seq: u64, state: Vec<u8>, done: Option<oneshot::Sender<()>> },
+    Snapshot { doc: DocKey, seq: u64, state: Vec<u8>, done: Option<oneshot::Sender<()>> },
 }
 
 #[derive(Clone)]
@@ -105,26 +139,26 @@ type PendingUpdate = (u64, Vec<u8>, Edit, Option<Done>);
 struct Writer {
     db: Db,
     set_aside: Arc<AtomicU64>,
-    /// Sessions with a write set aside: their writes go apart from the group commit, tried
+    /// Documents with a write set aside: their writes go apart from the group commit, tried
     /// once, so that a room whose writes keep failing cannot hold up the others' batches.
-    /// A session leaves the set with its next successful write.
-    suspects: HashSet<String>,
+    /// A document leaves the set with its next successful write.
+    suspects: HashSet<DocKey>,
 }
 
 impl Writer {
     async fn run(mut self, mut receiver: mpsc::Receiver<Write>) {
         let mut batch = Vec::with_capacity(MAX_BATCH);
         while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
-            let mut grouped: BTreeMap<String, Vec<PendingUpdate>> = BTreeMap::new();
-            let mut isolated: BTreeMap<String, Vec<PendingUpdate>> = BTreeMap::new();
+            let mut grouped: BTreeMap<DocKey, Vec<PendingUpdate>> = BTreeMap::new();
+            let mut isolated: BTreeMap<DocKey, Vec<PendingUpdate>> = BTreeMap::new();
             let mut snapshots = Vec::new();
             for write in batch.drain(..) {
                 match write {
-                    Write::Update { session, seq, update, edit, done } => {
-                        let target = if self.suspects.contains(&session) { &mut isolated } else { &mut grouped };
-                        target.entry(session).or_default().push((seq, update, edit, done));
+                    Write::Update { doc, seq, update, edit, done } => {
+                        let target = if self.suspects.contains(&doc) { &mut isolated } else { &mut grouped };
+                        target.entry(doc).or_default().push((seq, update, edit, done));
                     }
-                    Write::Snapshot { session, seq, state, done } => snapshots.push((session, seq, state, done)),
+                    Write::Snapshot { doc, seq, state, done } => snapshots.push((doc, seq, state, done)),
                 }
             }
             if !grouped.is_empty() {
@@ -135,64 +169,76 @@ impl Writer {
                     isolated.extend(grouped);
                 }
             }
-            for (session, updates) in isolated {
-                match self.append([(&session, &updates)], 1).await {
+            for (doc, updates) in isolated {
+                match self.append([(&doc, &updates)], 1).await {
                     Ok(()) => {
-                        self.suspects.remove(&session);
+                        self.suspects.remove(&doc);
                         updates.into_iter().for_each(acknowledge);
                     }
-                    Err(err) => self.set_aside(&session, updates.len(), "document updates", &err),
+                    Err(err) => self.set_aside(doc, updates.len(), "document updates", &err),
                 }
             }
             // Every log row a snapshot covers was queued before it (see `Room::snapshot`), and
             // loading reads the rows after the snapshot's sequence, so the order of a snapshot
             // relative to updates of the same batch does not matter.
-            for (session, seq, state, done) in snapshots {
-                let params = json!({ "sid": session, "seq": seq, "state": BASE64.encode(&state) });
-                let sql = "UPSERT type::record('doc_snapshot', $sid)
-                        CONTENT { session_id: $sid, seq: $seq, state: $state, updated_at: time::now() } RETURN NONE;";
-                let attempts = if self.suspects.contains(&session) { 1 } else { ATTEMPTS };
-                match attempt(&self.db, "write a document snapshot", sql, params, attempts).await {
+            for (doc, seq, state, done) in snapshots {
+                let params = json!({ "sid": doc.session, "seq": seq, "state": BASE64.encode(&state) });
+                let sql = format!(
+                    "UPSERT type::record('{}', $sid)
+                     CONTENT {{ session_id: $sid, seq: $seq, state: $state, updated_at: time::now() }} RETURN NONE;",
+                    doc.kind.tables().1
+                );
+                let attempts = if self.suspects.contains(&doc) { 1 } else { ATTEMPTS };
+                match attempt(&self.db, "write a document snapshot", &sql, params, attempts).await {
                     Ok(()) => {
-                        self.suspects.remove(&session);
+                        self.suspects.remove(&doc);
                         if let Some(done) = done {
                             let _ = done.send(());
                         }
                     }
-                    Err(err) => self.set_aside(&session, 1, "a document snapshot", &err),
+                    Err(err) => self.set_aside(doc, 1, "a document snapshot", &err),
                 }
             }
         }
     }
 
-    /// Appends the updates of `sessions` as one `INSERT`.
+    /// Appends the updates of `docs` in one transaction: one `INSERT` per kind of document.
     async fn append<'a>(
         &self,
-        sessions: impl IntoIterator<Item = (&'a String, &'a Vec<PendingUpdate>)>,
+        docs: impl IntoIterator<Item = (&'a DocKey, &'a Vec<PendingUpdate>)>,
         attempts: u32,
     ) -> anyhow::Result<()> {
-        let rows: Vec<serde_json::Value> = sessions
-            .into_iter()
-            .flat_map(|(session, updates)| {
-                updates.iter().map(move |(seq, update, edit, _)| {
-                    json!({
-                        "session_id": session, "seq": seq, "data": BASE64.encode(update),
-                        "author": edit.author, "at_ms": edit.at_ms,
-                    })
+        let mut rows: BTreeMap<DocKind, Vec<serde_json::Value>> = BTreeMap::new();
+        for (doc, updates) in docs {
+            rows.entry(doc.kind).or_default().extend(updates.iter().map(|(seq, update, edit, _)| {
+                json!({
+                    "session_id": doc.session, "seq": seq, "data": BASE64.encode(update),
+                    "author": edit.author, "at_ms": edit.at_ms,
                 })
-            })
-            .collect();
-        let sql = "INSERT INTO doc_update $rows RETURN NONE";
-        attempt(&self.db, "append document updates", sql, json!({ "rows": rows }), attempts).await
+            }));
+        }
+        // One statement is its own transaction; two need an explicit one.
+        let several = rows.len() > 1;
+        let mut sql = String::from(if several { "BEGIN;" } else { "" });
+        let mut params = serde_json::Map::new();
+        for (kind, kind_rows) in rows {
+            let table = kind.tables().0;
+            sql.push_str(&format!(" INSERT INTO {table} $rows_{table} RETURN NONE;"));
+            params.insert(format!("rows_{table}"), serde_json::Value::Array(kind_rows));
+        }
+        if several {
+            sql.push_str(" COMMIT;");
+        }
+        attempt(&self.db, "append document updates", &sql, serde_json::Value::Object(params), attempts).await
     }
 
     /// Gives up on writes the database keeps refusing, so that the rest keep flowing. Their
     /// content is not lost while the room is open: the room's next snapshot encodes the whole
     /// document, and every client replays its state when it reconnects.
-    fn set_aside(&mut self, session: &str, writes: usize, what: &str, err: &anyhow::Error) {
-        tracing::error!(session, writes, error = %brief(err), "the database refused {what}; set aside");
+    fn set_aside(&mut self, doc: DocKey, writes: usize, what: &str, err: &anyhow::Error) {
+        tracing::error!(session = doc.session, document = ?doc.kind, writes, error = %brief(err), "the database refused {what}; set aside");
         self.set_aside.fetch_add(u64::try_from(writes).unwrap_or(u64::MAX), Ordering::Relaxed);
-        self.suspects.insert(session.to_string());
+        self.suspects.insert(doc);
     }
 }
 
@@ -235,7 +281,7 @@ async fn attempt(db: &Db, what: &str, sql: &str, params: serde_json::Value, atte
     }
 }
 
-/// A session's document as stored: the latest snapshot, then every logged update after it.
+/// A document as stored: the latest snapshot, then every logged update after it.
 #[derive(Default)]
 pub struct StoredDoc {
     pub snapshot: Option<Vec<u8>>,
@@ -246,7 +292,7 @@ pub struct StoredDoc {
     pub snapshot_seq: u64,
 }
 
-pub async fn load_doc(db: &Db, session: &str) -> anyhow::Result<StoredDoc> {
+pub async fn load_doc(db: &Db, doc_key: &DocKey) -> anyhow::Result<StoredDoc> {
     #[derive(Deserialize)]
     struct Snapshot {
         seq: u64,
@@ -257,13 +303,14 @@ pub async fn load_doc(db: &Db, session: &str) -> anyhow::Result<StoredDoc> {
         seq: u64,
         data: String,
     }
+    let (updates, snapshots) = doc_key.kind.tables();
     let mut response = db
-        .query(
-            "SELECT seq, state FROM type::record('doc_snapshot', $sid);
-             LET $covered = (type::record('doc_snapshot', $sid)).seq ?? 0;
-             SELECT seq, data FROM doc_update WHERE session_id = $sid AND seq > $covered ORDER BY seq;",
-        )
-        .bind(json!({ "sid": session }))
+        .query(format!(
+            "SELECT seq, state FROM type::record('{snapshots}', $sid);
+             LET $covered = (type::record('{snapshots}', $sid)).seq ?? 0;
+             SELECT seq, data FROM {updates} WHERE session_id = $sid AND seq > $covered ORDER BY seq;"
+        ))
+        .bind(json!({ "sid": doc_key.session }))
         .await?
         .check()?;
     let snapshot = take_rows::<Snapshot>(&mut response, 0)?.pop();

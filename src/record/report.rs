@@ -37,6 +37,13 @@ struct Report {
     notes: Vec<AuthoredNotes>,
     scorecards: Vec<AuthoredScorecard>,
     timeline: Vec<Event>,
+    /// The board as it was left; `None` when nobody drew.
+    whiteboard: Option<Whiteboard>,
+}
+
+#[derive(Serialize)]
+struct Whiteboard {
+    elements: Vec<serde_json::Value>,
 }
 
 pub async fn show(
@@ -54,7 +61,9 @@ pub async fn show(
     let at = reader.duration_ms();
     let (final_code, language) = reader.history(&state, |history| history.code_at(at)).await?;
     let (scorecards, _) = readable_scorecards(&state, &reader).await?;
+    let board = crate::realtime::board::board_of(&state, &reader.session).await?;
     let report = Report {
+        whiteboard: (!board.is_empty()).then_some(Whiteboard { elements: board }),
         duration_ms: at,
         language,
         final_code,
@@ -187,6 +196,21 @@ fn to_markdown(report: &Report) -> String {
     let _ = writeln!(out, "\n## Final code ({})\n", report.language);
     let fence = fence(&report.final_code);
     let _ = writeln!(out, "{fence}{}\n{}\n{fence}\n", report.language, report.final_code.trim_end());
+
+    if let Some(board) = &report.whiteboard {
+        let _ = writeln!(out, "## Whiteboard\n");
+        let _ = writeln!(
+            out,
+            "{} shapes; the drawing: `/api/sessions/{}/whiteboard?format=svg`.\n",
+            board.elements.len(),
+            session.id
+        );
+        let texts = crate::realtime::board::texts(&board.elements);
+        for text in texts {
+            let _ = writeln!(out, "- {}", text.replace('\n', " "));
+        }
+        out.push('\n');
+    }
 
     let _ = writeln!(out, "## Timeline\n");
     for event in &report.timeline {
