@@ -16,7 +16,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
 
 use super::model::{
-    DefinitionError, PROBLEM_FILE, Problem, REJECTED_DIR, SOLUTIONS_DIR, expected_verdict, is_plain_file_name,
+    DefinitionError, PROBLEM_FILE, Problem, ProblemKind, REJECTED_DIR, SOLUTIONS_DIR, expected_verdict,
+    is_plain_file_name,
 };
 use super::{builtin_problems, store};
 use crate::cli::say;
@@ -355,13 +356,19 @@ async fn manage(command: ProblemsCommand, config: &Config) -> anyhow::Result<()>
         ProblemsCommand::List => {
             for p in backend.all().await? {
                 say!(
-                    "{:<36} {:<7} {:<40} {} visible, {} hidden, solutions: {}",
+                    "{:<36} {:<7} {:<40} {}",
                     p.slug,
                     p.difficulty.to_string(),
                     p.title,
-                    p.tests.visible.len(),
-                    p.tests.hidden.len(),
-                    p.solutions.keys().cloned().collect::<Vec<_>>().join(" ")
+                    match p.kind {
+                        ProblemKind::Design => "design prompt (no tests)".to_string(),
+                        ProblemKind::Coding => format!(
+                            "{} visible, {} hidden, solutions: {}",
+                            p.tests.visible.len(),
+                            p.tests.hidden.len(),
+                            p.solutions.keys().cloned().collect::<Vec<_>>().join(" ")
+                        ),
+                    }
                 );
             }
         }
@@ -373,11 +380,18 @@ async fn manage(command: ProblemsCommand, config: &Config) -> anyhow::Result<()>
                 say!("{} — {} ({})", problem.slug, problem.title, problem.difficulty);
                 say!("category:   {}", problem.category);
                 say!("tags:       {}", problem.tags.join(", "));
-                say!("signature:  {}", problem.signature);
-                say!("compare:    {}", problem.compare);
-                say!("tests:      {} visible, {} hidden", problem.tests.visible.len(), problem.tests.hidden.len());
-                say!("solutions:  {}", problem.solutions.keys().cloned().collect::<Vec<_>>().join(", "));
+                if problem.kind == ProblemKind::Design {
+                    say!("kind:       design prompt (drawn on the whiteboard; nothing is judged)");
+                } else {
+                    say!("signature:  {}", problem.signature);
+                    say!("compare:    {}", problem.compare);
+                    say!("tests:      {} visible, {} hidden", problem.tests.visible.len(), problem.tests.hidden.len());
+                    say!("solutions:  {}", problem.solutions.keys().cloned().collect::<Vec<_>>().join(", "));
+                }
                 say!("\n{}", problem.description.trim_end());
+                if !problem.guidance.trim().is_empty() {
+                    say!("\n## Interviewer guidance\n\n{}", problem.guidance.trim_end());
+                }
             }
         }
         ProblemsCommand::Add { path } => {
@@ -437,7 +451,8 @@ pub async fn validate(sandbox: &Sandbox, problems: &[Problem], starters: Option<
     let mut failures = Vec::new();
     let mut warnings = Vec::new();
     let mut jobs = Vec::new();
-    for problem in problems {
+    // A design problem's definition check is all there is to validate: nothing runs.
+    for problem in problems.iter().filter(|problem| problem.kind == ProblemKind::Coding) {
         if problem.tests.hidden.len() < 10 {
             warnings.push(format!(
                 "{}: only {} hidden tests (the library aims for 10+)",

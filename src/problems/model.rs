@@ -1,13 +1,17 @@
 //! A problem's definition and its on-disk form: one folder per problem,
 //!
 //! ```text
-//! problems/<slug>/problem.toml      metadata, signature, comparison rule, constraints
+//! problems/<slug>/problem.toml      metadata, kind, signature, comparison rule, constraints
 //! problems/<slug>/description.md    the statement (Markdown)
-//! problems/<slug>/tests.json        {"visible": [...], "hidden": [...]}
+//! problems/<slug>/guidance.md       notes for interviewers (optional; never shown to candidates)
+//! problems/<slug>/tests.json        {"visible": [...], "hidden": [...]} (coding problems)
 //! problems/<slug>/solutions/*.EXT   reference solutions, language from the extension
 //! problems/<slug>/rejected/VERDICT-LABEL.EXT
 //!                                   deliberately wrong solutions and the verdict each must get
 //! ```
+//!
+//! A design problem (`kind = "design"`, a system-design prompt drawn on the whiteboard) has
+//! only the statement and the guidance: no signature, tests or solutions, and nothing to judge.
 //!
 //! Every error names the file and the field, so that `coderoom problems validate` can point
 //! an author at the exact spot.
@@ -25,18 +29,37 @@ use crate::judge::{Language, Verdict};
 /// Default wall-clock budget for running all of a problem's tests in one go.
 pub const DEFAULT_TIME_LIMIT_MS: u64 = 3000;
 
+/// What an interview on a problem is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProblemKind {
+    /// Code judged against tests.
+    #[default]
+    Coding,
+    /// A design prompt, discussed and drawn: nothing is run or judged.
+    Design,
+}
+
 /// The whole definition, as stored in the database (hidden tests and solutions included;
 /// the public view is built from it in `super::view`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Problem {
     pub slug: String,
     pub title: String,
+    #[serde(default)]
+    pub kind: ProblemKind,
     pub difficulty: Difficulty,
     pub category: String,
     #[serde(default)]
     pub tags: Vec<String>,
     pub summary: String,
     pub description: String,
+    /// What the interviewers are told (what to look for, follow-up questions); never shown to
+    /// candidates.
+    #[serde(default)]
+    pub guidance: String,
+    /// Empty for a design problem.
+    #[serde(default)]
     pub signature: String,
     pub compare: String,
     #[serde(default)]
@@ -50,6 +73,7 @@ pub struct Problem {
     /// Starter code given explicitly (language id → code); others are generated.
     #[serde(default)]
     pub starter: BTreeMap<String, String>,
+    #[serde(default)]
     pub tests: Tests,
     /// Reference solutions: file name (e.g. `solution.py`) → code.
     #[serde(default)]
@@ -132,11 +156,14 @@ fn error(file: &str, field: impl Into<String>, message: impl Into<String>) -> De
 struct ProblemToml {
     slug: String,
     title: String,
+    #[serde(default, skip_serializing_if = "is_coding")]
+    kind: ProblemKind,
     difficulty: Difficulty,
     category: String,
     #[serde(default)]
     tags: Vec<String>,
     summary: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     signature: String,
     #[serde(default = "default_compare")]
     compare: String,
@@ -152,6 +179,10 @@ struct ProblemToml {
     starter: BTreeMap<String, String>,
 }
 
+fn is_coding(kind: &ProblemKind) -> bool {
+    *kind == ProblemKind::Coding
+}
+
 fn default_compare() -> String {
     "exact".into()
 }
@@ -162,6 +193,7 @@ fn default_time_limit() -> u64 {
 
 pub const PROBLEM_FILE: &str = "problem.toml";
 pub const DESCRIPTION_FILE: &str = "description.md";
+pub const GUIDANCE_FILE: &str = "guidance.md";
 pub const TESTS_FILE: &str = "tests.json";
 pub const SOLUTIONS_DIR: &str = "solutions";
 pub const REJECTED_DIR: &str = "rejected";
@@ -182,6 +214,7 @@ impl Problem {
         serde_json::json!({
             "slug": self.slug,
             "title": self.title,
+            "kind": self.kind,
             "difficulty": self.difficulty,
             "category": self.category,
             "tags": self.tags,
@@ -212,10 +245,24 @@ impl Problem {
             })
         });
         let description = text(DESCRIPTION_FILE);
-        let tests = text(TESTS_FILE).and_then(|raw| {
-            serde_json::from_str::<Tests>(&raw)
-                .map_err(|err| error(TESTS_FILE, format!("line {}", err.line()), err.to_string()))
-        });
+        let design = meta.as_ref().is_ok_and(|meta| meta.kind == ProblemKind::Design);
+        // A design problem has no tests: the file is read only when it is there.
+        let tests = if design && !files.contains_key(TESTS_FILE) {
+            Ok(Tests::default())
+        } else {
+            text(TESTS_FILE).and_then(|raw| {
+                serde_json::from_str::<Tests>(&raw)
+                    .map_err(|err| error(TESTS_FILE, format!("line {}", err.line()), err.to_string()))
+            })
+        };
+        let guidance = if files.contains_key(GUIDANCE_FILE) { text(GUIDANCE_FILE) } else { Ok(String::new()) };
+        let guidance = match guidance {
+            Ok(guidance) => guidance,
+            Err(err) => {
+                errors.push(err);
+                String::new()
+            }
+        };
         let (meta, description, tests) = match (meta, description, tests) {
             (Ok(m), Ok(d), Ok(t)) => (m, d, t),
             (m, d, t) => {
@@ -241,11 +288,13 @@ impl Problem {
         let problem = Problem {
             slug: meta.slug,
             title: meta.title,
+            kind: meta.kind,
             difficulty: meta.difficulty,
             category: meta.category,
             tags: meta.tags,
             summary: meta.summary,
             description,
+            guidance,
             signature: meta.signature,
             compare: meta.compare,
             constraints: meta.constraints,
@@ -266,6 +315,7 @@ impl Problem {
         let meta = ProblemToml {
             slug: self.slug.clone(),
             title: self.title.clone(),
+            kind: self.kind,
             difficulty: self.difficulty,
             category: self.category.clone(),
             tags: self.tags.clone(),
@@ -281,7 +331,12 @@ impl Problem {
         let mut files = BTreeMap::new();
         files.insert(PROBLEM_FILE.to_string(), toml::to_string_pretty(&meta)?.into_bytes());
         files.insert(DESCRIPTION_FILE.to_string(), self.description.clone().into_bytes());
-        files.insert(TESTS_FILE.to_string(), tests_json(&self.tests).into_bytes());
+        if self.kind == ProblemKind::Coding {
+            files.insert(TESTS_FILE.to_string(), tests_json(&self.tests).into_bytes());
+        }
+        if !self.guidance.trim().is_empty() {
+            files.insert(GUIDANCE_FILE.to_string(), self.guidance.clone().into_bytes());
+        }
         for (dir, collection) in [(SOLUTIONS_DIR, &self.solutions), (REJECTED_DIR, &self.rejected)] {
             for (name, code) in collection {
                 files.insert(format!("{dir}/{name}"), code.clone().into_bytes());
@@ -339,6 +394,10 @@ impl Problem {
                      memory_limit or compile_error, then `-label`",
                 ));
             }
+        }
+        if self.kind == ProblemKind::Design {
+            errors.extend(self.check_design());
+            return errors;
         }
         let signature = match Signature::parse(&self.signature) {
             Ok(signature) => signature,
@@ -411,6 +470,35 @@ impl Problem {
     }
 }
 
+impl Problem {
+    /// What a design problem must and must not have: nothing that belongs to judging.
+    fn check_design(&self) -> Vec<DefinitionError> {
+        let mut errors = Vec::new();
+        let meta = |field: &str, message: &str| error(PROBLEM_FILE, field, message);
+        if !self.signature.trim().is_empty() {
+            errors.push(meta("signature", "a design problem has no signature"));
+        }
+        if self.mutates.is_some() {
+            errors.push(meta("mutates", "a design problem has no signature"));
+        }
+        if !self.starter.is_empty() {
+            errors.push(meta("starter", "a design problem has no starter code"));
+        }
+        if !self.tests.visible.is_empty() || !self.tests.hidden.is_empty() {
+            errors.push(error(TESTS_FILE, "", "a design problem has no tests"));
+        }
+        for (dir, collection) in [(SOLUTIONS_DIR, &self.solutions), (REJECTED_DIR, &self.rejected)] {
+            if let Some(name) = collection.keys().next() {
+                errors.push(error(&format!("{dir}/{name}"), "", "a design problem has no solutions to run"));
+            }
+        }
+        if self.guidance.trim().is_empty() {
+            errors.push(error(GUIDANCE_FILE, "", "a design problem needs interviewer guidance"));
+        }
+        errors
+    }
+}
+
 /// One test per line: readable in a diff even with large inputs.
 pub fn tests_json(tests: &Tests) -> String {
     let group = |tests: &[TestCase]| -> String {
@@ -455,6 +543,35 @@ impl fmt::Display for Difficulty {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn design_files() -> BTreeMap<String, Vec<u8>> {
+        let toml = "slug = \"design-x\"\ntitle = \"Design X\"\nkind = \"design\"\ndifficulty = \"medium\"\n\
+                    category = \"System Design\"\nsummary = \"Draw X.\"\n";
+        BTreeMap::from([
+            (PROBLEM_FILE.to_string(), toml.as_bytes().to_vec()),
+            (DESCRIPTION_FILE.to_string(), b"Design X.".to_vec()),
+            (GUIDANCE_FILE.to_string(), b"Look for Y.".to_vec()),
+        ])
+    }
+
+    #[test]
+    fn a_design_problem_needs_guidance_and_nothing_to_judge() {
+        let problem = Problem::from_files(&design_files()).expect("a valid design problem");
+        assert_eq!(problem.kind, ProblemKind::Design);
+        assert_eq!(Problem::from_files(&problem.to_files().expect("files")).expect("reads back"), problem);
+
+        let mut files = design_files();
+        files.remove(GUIDANCE_FILE);
+        files.insert(SOLUTIONS_DIR.to_string() + "/solution.py", b"print(1)".to_vec());
+        let toml =
+            String::from_utf8(files[PROBLEM_FILE].clone()).expect("utf-8") + "signature = \"f(a: int) -> int\"\n";
+        files.insert(PROBLEM_FILE.to_string(), toml.into_bytes());
+        let errors: Vec<String> =
+            Problem::from_files(&files).expect_err("invalid").iter().map(ToString::to_string).collect();
+        for expected in ["signature: a design problem has no signature", "solutions/solution.py", "guidance.md"] {
+            assert!(errors.iter().any(|e| e.contains(expected)), "{expected} in {errors:?}");
+        }
+    }
 
     #[test]
     fn solution_names_are_plain_file_names() {

@@ -9,7 +9,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::model::Problem;
+use super::model::{Problem, ProblemKind};
 use super::types::Signature;
 use super::{Difficulty, cli};
 use crate::app::AppState;
@@ -21,6 +21,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/problems", get(list))
         .route("/problems/{slug}", get(show))
+        .route("/problems/{slug}/guidance", get(guidance))
         .route("/problems/{slug}/run", post(run))
         .route("/problems/{slug}/submit", post(submit))
         .route("/problems/{slug}/submissions", get(my_submissions))
@@ -113,6 +114,22 @@ pub fn detail(problem: &Problem, hidden_count: usize) -> Value {
         .map(|sig| sig.params.iter().map(|p| json!({ "name": p.name, "type": p.ty.to_string() })).collect())
         .unwrap_or_default();
     let mut view = problem.summary_json();
+    if problem.kind == ProblemKind::Design {
+        if let Some(object) = view.as_object_mut() {
+            object.extend([
+                ("description".to_string(), json!(problem.description)),
+                ("constraints".to_string(), json!(problem.constraints)),
+                ("hints".to_string(), json!(problem.hints)),
+                ("signature".to_string(), Value::Null),
+                ("languages".to_string(), json!([])),
+                ("starterCode".to_string(), json!({})),
+                ("examples".to_string(), json!([])),
+                ("visibleTests".to_string(), json!([])),
+                ("hiddenTestCount".to_string(), json!(0)),
+            ]);
+        }
+        return view;
+    }
     if let Some(object) = view.as_object_mut() {
         object.extend([
             ("description".to_string(), json!(problem.description)),
@@ -154,6 +171,19 @@ async fn show(
     }
     let problem = state.problems.problem(&slug).ok_or_else(|| AppError::not_found("Problem not found"))?;
     Ok(Json(json!({ "problem": detail(&problem, state.problems.hidden_count(&slug)) })))
+}
+
+/// What the interviewers are told about a problem: for interviewer and administrator accounts.
+async fn guidance(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(slug): Path<String>,
+) -> AppResult<Json<Value>> {
+    if !user.role.interviews() {
+        return Err(AppError::Forbidden("Interviewer guidance is for interviewers".into()));
+    }
+    let problem = state.problems.problem(&slug).ok_or_else(|| AppError::not_found("Problem not found"))?;
+    Ok(Json(json!({ "guidance": problem.guidance })))
 }
 
 #[derive(Deserialize)]
@@ -202,6 +232,12 @@ async fn judge_request(
     all: bool,
 ) -> AppResult<Json<Value>> {
     let problem = state.problems.problem(&slug).ok_or_else(|| AppError::not_found("Problem not found"))?;
+    if problem.kind == ProblemKind::Design {
+        return Err(AppError::bad_request(format!(
+            "“{}” is a design problem: there is nothing to run or judge",
+            problem.title
+        )));
+    }
     let language = Language::parse(&body.language).ok_or_else(|| {
         AppError::bad_request(format!(
             "Unknown language `{}`; use one of {}",

@@ -167,6 +167,7 @@ fn light_fields(problem: &Problem) -> serde_json::Value {
     let mut fields = problem.summary_json();
     let rest = json!({
         "description": problem.description,
+        "guidance": problem.guidance,
         "signature": problem.signature,
         "compare": problem.compare,
         "constraints": problem.constraints,

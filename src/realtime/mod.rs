@@ -372,8 +372,12 @@ impl Rooms {
 /// comment naming the problem when the library has neither.
 pub fn library_starter(library: Arc<crate::problems::Library>) -> StarterCode {
     Arc::new(move |problem: &ProblemRef, language: &str| {
+        let definition = library.problem(&problem.slug);
+        if definition.as_ref().is_some_and(|d| d.kind == crate::problems::model::ProblemKind::Design) {
+            return Some(design_notes(problem, language));
+        }
         let from_library = || {
-            let definition = library.problem(&problem.slug)?;
+            let definition = definition?;
             let language = crate::judge::Language::parse(language)?;
             if let Some(code) = definition.starter.get(language.id()) {
                 return Some(code.clone());
@@ -385,13 +389,26 @@ pub fn library_starter(library: Arc<crate::problems::Library>) -> StarterCode {
     })
 }
 
-/// When the library has no starter code: a comment naming the problem.
-fn placeholder_starter(problem: &ProblemRef, language: &str) -> Option<String> {
-    let comment = match language {
+fn line_comment(language: &str) -> &'static str {
+    match language {
         "python" | "ruby" | "bash" => "#",
         _ => "//",
-    };
+    }
+}
+
+/// When the library has no starter code: a comment naming the problem.
+fn placeholder_starter(problem: &ProblemRef, language: &str) -> Option<String> {
+    let comment = line_comment(language);
     Some(format!("{comment} {}\n{comment} Write your solution here.\n", problem.title))
+}
+
+/// A design interview's editor holds notes beside the drawing: APIs, schemas, numbers.
+fn design_notes(problem: &ProblemRef, language: &str) -> String {
+    let comment = line_comment(language);
+    format!(
+        "{comment} Design: {}\n{comment} Draw on the Whiteboard tab; write APIs, data models and estimates here.\n",
+        problem.title
+    )
 }
 
 pub fn routes() -> Router<AppState> {

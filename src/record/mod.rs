@@ -41,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/sessions/{id}/replay", get(replay))
         .route("/sessions/{id}/timeline", get(timeline_route))
         .route("/sessions/{id}/report", get(report::show))
+        .route("/sessions/{id}/guidance", get(guidance))
         .route("/rubrics", get(list_rubrics))
         .route("/admin/rubrics", get(admin_list_rubrics))
         .route("/rubrics/{id}", put(save_rubric).delete(remove_rubric))
@@ -333,6 +334,18 @@ async fn timeline_route(
         "live": reader.session.status == Status::Active,
         "events": events,
     })))
+}
+
+/// The interviewer guidance of the session's problem: the interviewers' to read, never the
+/// candidate's.
+async fn guidance(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+) -> AppResult<Json<Value>> {
+    let reader = Reader::open(&state, user, &id).await?;
+    let guidance = state.problems.problem(&reader.session.problem.slug).map(|problem| problem.guidance.clone());
+    Ok(Json(json!({ "guidance": guidance.unwrap_or_default() })))
 }
 
 // Rubrics
