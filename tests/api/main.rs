@@ -20,6 +20,7 @@ mod record;
 mod sandbox;
 mod sessions;
 mod tls;
+mod whiteboard;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

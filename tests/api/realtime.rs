@@ -76,7 +76,16 @@ pub(crate) struct Editor {
 
 impl Editor {
     pub(crate) async fn connect(client: &Client, session: &str, ack: bool) -> Self {
-        let path = format!("/api/collab/{session}{}", if ack { "?ack=1" } else { "" });
+        Self::connect_to(client, &format!("/api/collab/{session}"), ack).await
+    }
+
+    /// The session's whiteboard instead of its code.
+    pub(crate) async fn connect_board(client: &Client, session: &str, ack: bool) -> Self {
+        Self::connect_to(client, &format!("/api/collab/{session}/board"), ack).await
+    }
+
+    async fn connect_to(client: &Client, path: &str, ack: bool) -> Self {
+        let path = format!("{path}{}", if ack { "?ack=1" } else { "" });
         let socket = open(client, &path).await.unwrap_or_else(|refused| panic!("collab refused: {refused:?}"));
         let doc = Doc::new();
         let text = doc.get_or_insert_text("code");
@@ -123,6 +132,29 @@ impl Editor {
         }
         let update = self.doc.transact().encode_state_as_update_v1(&before);
         self.send(&Message::Sync(SyncMessage::Update(update))).await;
+    }
+
+    /// Puts a shape on the board (`elements` map, keyed by the shape's id) as a browser does.
+    pub(crate) async fn draw(&mut self, shape: Value) {
+        let before = self.doc.transact().state_vector();
+        let elements = self.doc.get_or_insert_map("elements");
+        {
+            let id = shape["id"].as_str().expect("a shape id").to_string();
+            let value: yrs::Any = serde_json::from_value(shape).expect("a JSON shape");
+            let mut txn = self.doc.transact_mut();
+            elements.insert(&mut txn, id, value);
+        }
+        let update = self.doc.transact().encode_state_as_update_v1(&before);
+        self.send(&Message::Sync(SyncMessage::Update(update))).await;
+    }
+
+    /// The ids of the shapes on the board as this client knows it, sorted.
+    pub(crate) fn shapes(&self) -> Vec<String> {
+        let txn = self.doc.transact();
+        let mut ids: Vec<String> =
+            txn.get_map("elements").map(|map| map.keys(&txn).map(str::to_string).collect()).unwrap_or_default();
+        ids.sort();
+        ids
     }
 
     pub(crate) async fn insert(&mut self, at_end: bool, chunk: &str) {
