@@ -1,11 +1,15 @@
-// What the Node benchmarks share: the y-websocket framing, a coderoom binary started on
-// loopback with a data folder of its own, registration, process counters and percentiles.
+// What the Node benchmarks share: the y-websocket framing and a bare client of one shared
+// document, a coderoom binary started on loopback with a data folder of its own, sessions,
+// registration, process counters and percentiles.
 
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
+import WebSocket from 'ws'
+import * as Y from 'yjs'
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -104,4 +108,126 @@ export async function register (url, name) {
 
 export function percentile (sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+}
+
+// --- rooms and their documents ---------------------------------------------------------------
+/** `count` open sessions of `problem` hosted by `host`, each joined by `guest`. */
+export async function createSessions (url, host, guest, count, problem = 'two-sum') {
+  const ids = []
+  for (let n = 0; n < count; n++) {
+    const response = await fetch(`${url}/api/sessions`, { method: 'POST', headers: host.headers, body: JSON.stringify({ problem, visibility: 'open' }) })
+    const body = await response.json()
+    if (response.status !== 201) throw new Error(`cannot create a session: ${response.status} ${JSON.stringify(body)}`)
+    const { session } = body
+    await fetch(`${url}/api/sessions/${session.id}/join`, { method: 'POST', headers: guest.headers })
+    ids.push(session.id)
+  }
+  return ids
+}
+
+/**
+ * A y-websocket client of one shared document at `path`, speaking the protocol directly over
+ * `ws` so that it adds as little as possible to what is measured. Subclasses change the
+ * document; each change is sent at once, and `markSent` records when, for `pair`.
+ */
+export class YClient {
+  constructor (url, who, path) {
+    this.doc = new Y.Doc()
+    this.sent = [] // [clock, time] of own changes not yet seen by the peer
+    this.onUpdateApplied = null
+    this.ws = new WebSocket(`${url.replace('http', 'ws')}${path}`, { headers: { cookie: who.cookie }, perMessageDeflate: false })
+    this.ws.binaryType = 'nodebuffer'
+    this.ws.on('unexpected-response', (request, response) => {
+      let body = ''
+      response.on('data', (chunk) => { body += chunk })
+      response.on('end', () => { throw new Error(`${request.path}: ${response.statusCode} ${body}`) })
+    })
+    this.synced = new Promise((resolve) => { this.resolveSynced = resolve })
+    this.ws.on('open', () => this.ws.send(frame(0, 0, Y.encodeStateVector(this.doc))))
+    this.ws.on('message', (data) => this.receive(data))
+    this.doc.on('update', (update, origin) => {
+      if (origin !== 'remote') this.ws.send(frame(0, 2, update))
+    })
+  }
+
+  receive (data) {
+    const pos = { i: 0 }
+    const type = readVaruint(data, pos)
+    if (type !== 0) return // awareness, saved notices
+    const sub = readVaruint(data, pos)
+    const length = readVaruint(data, pos)
+    const payload = data.subarray(pos.i, pos.i + length)
+    if (sub === 0) {
+      this.ws.send(frame(0, 1, Y.encodeStateAsUpdate(this.doc, payload)))
+      return
+    }
+    Y.applyUpdate(this.doc, payload, 'remote')
+    if (sub === 1) this.resolveSynced()
+    if (this.onUpdateApplied) this.onUpdateApplied()
+  }
+
+  markSent () {
+    this.sent.push([Y.getState(this.doc.store, this.doc.clientID), performance.now()])
+  }
+
+  close () { this.ws.terminate() }
+}
+
+/** Wires two clients so that each measures how long the other's changes take to arrive. */
+export function pair (a, b, samples) {
+  for (const [sender, receiver] of [[a, b], [b, a]]) {
+    receiver.onUpdateApplied = () => {
+      const seen = Y.getState(receiver.doc.store, sender.doc.clientID)
+      const now = performance.now()
+      while (sender.sent.length && sender.sent[0][0] <= seen) {
+        samples.push(now - sender.sent.shift()[1])
+      }
+    }
+  }
+}
+
+/**
+ * `rooms` sessions with two clients each (made by `connect(who, sessionId)`), every client
+ * calling its `edit()` on its own 100 ms timer started at a random phase, for `seconds` after
+ * a warm-up: propagation p50/p99/max of the changes and the server's CPU per change.
+ */
+export async function propagationRun (server, host, guest, { rooms, seconds, connect, problem }) {
+  const ids = await createSessions(server.url, host, guest, rooms, problem)
+  const clients = []
+  const samples = []
+  for (const id of ids) {
+    const a = connect(host, id)
+    const b = connect(guest, id)
+    clients.push(a, b)
+    pair(a, b, samples)
+  }
+  await Promise.all(clients.map((c) => c.synced))
+  await sleep(500)
+  const timers = []
+  for (const client of clients) {
+    const phase = Math.random() * 100
+    timers.push(setTimeout(() => timers.push(setInterval(() => client.edit(), 100)), phase))
+  }
+  await sleep(2000)
+  samples.length = 0
+  const cpuBefore = cpuSeconds(server.pid)
+  const t0 = performance.now()
+  await sleep(seconds * 1000)
+  const elapsed = (performance.now() - t0) / 1000
+  const cpu = cpuSeconds(server.pid) - cpuBefore
+  const count = samples.length
+  for (const timer of timers) { clearTimeout(timer); clearInterval(timer) }
+  await sleep(500)
+  for (const c of clients) c.close()
+  const sorted = samples.slice(0, count).sort((x, y) => x - y)
+  return {
+    rooms,
+    clients: clients.length,
+    edits: count,
+    editsPerSecond: count / elapsed,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1],
+    cpuMicrosPerEdit: (cpu / count) * 1e6
+  }
 }

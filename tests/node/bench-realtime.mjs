@@ -11,10 +11,7 @@
 // Propagation = time from the sender's WebSocket send to the moment the other client has
 // applied the update (both clients live in this process, so they share one clock).
 
-import { performance } from 'node:perf_hooks'
-import WebSocket from 'ws'
-import * as Y from 'yjs'
-import { binary, cpuSeconds, frame, percentile, readVaruint, register, rssKiB, sleep, startServer } from './bench-lib.mjs'
+import { YClient, binary, createSessions, propagationRun, register, rssKiB, sleep, startServer } from './bench-lib.mjs'
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 20)
 // One room yields 20 samples a second: run it longer so that its p99 is not just the 4th-worst edit.
@@ -22,120 +19,23 @@ const ONE_ROOM_SECONDS = Number(process.env.BENCH_ONE_ROOM_SECONDS || 60)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 1000)
 binary()
 
-async function createSessions (url, host, guest, count) {
-  const ids = []
-  for (let n = 0; n < count; n++) {
-    const response = await fetch(`${url}/api/sessions`, { method: 'POST', headers: host.headers, body: '{"problem":"two-sum","visibility":"open"}' })
-    const body = await response.json()
-    if (response.status !== 201) throw new Error(`cannot create a session: ${response.status} ${JSON.stringify(body)}`)
-    const { session } = body
-    await fetch(`${url}/api/sessions/${session.id}/join`, { method: 'POST', headers: guest.headers })
-    ids.push(session.id)
-  }
-  return ids
-}
-
 // --- a client ----------------------------------------------------------------------------
-class Client {
+/** An editor client: one-character inserts at random positions of the code. */
+class Client extends YClient {
   constructor (url, who, session) {
-    this.doc = new Y.Doc()
+    super(url, who, `/api/collab/${session}`)
     this.text = this.doc.getText('code')
-    this.sent = [] // [clock, time] of own edits not yet seen by the peer
-    this.peer = null
-    this.onUpdateApplied = null
-    this.ws = new WebSocket(`${url.replace('http', 'ws')}/api/collab/${session}`, { headers: { cookie: who.cookie }, perMessageDeflate: false })
-    this.ws.binaryType = 'nodebuffer'
-    this.ws.on('unexpected-response', (request, response) => {
-      let body = ''
-      response.on('data', (chunk) => { body += chunk })
-      response.on('end', () => { throw new Error(`${request.path}: ${response.statusCode} ${body}`) })
-    })
-    this.synced = new Promise((resolve) => { this.resolveSynced = resolve })
-    this.ws.on('open', () => this.ws.send(frame(0, 0, Y.encodeStateVector(this.doc))))
-    this.ws.on('message', (data) => this.receive(data))
-    this.doc.on('update', (update, origin) => {
-      if (origin !== 'remote') this.ws.send(frame(0, 2, update))
-    })
-  }
-
-  receive (data) {
-    const pos = { i: 0 }
-    const type = readVaruint(data, pos)
-    if (type !== 0) return // awareness, saved notices
-    const sub = readVaruint(data, pos)
-    const length = readVaruint(data, pos)
-    const payload = data.subarray(pos.i, pos.i + length)
-    if (sub === 0) {
-      this.ws.send(frame(0, 1, Y.encodeStateAsUpdate(this.doc, payload)))
-      return
-    }
-    Y.applyUpdate(this.doc, payload, 'remote')
-    if (sub === 1) this.resolveSynced()
-    if (this.onUpdateApplied) this.onUpdateApplied()
   }
 
   edit () {
     const index = Math.floor(Math.random() * (this.text.length + 1))
     this.text.insert(index, 'x') // sends synchronously through the update handler
-    this.sent.push([Y.getState(this.doc.store, this.doc.clientID), performance.now()])
-  }
-
-  close () { this.ws.terminate() }
-}
-
-/// Wires two clients so that each measures how long the other's edits take to arrive.
-function pair (a, b, samples) {
-  for (const [sender, receiver] of [[a, b], [b, a]]) {
-    receiver.onUpdateApplied = () => {
-      const seen = Y.getState(receiver.doc.store, sender.doc.clientID)
-      const now = performance.now()
-      while (sender.sent.length && sender.sent[0][0] <= seen) {
-        samples.push(now - sender.sent.shift()[1])
-      }
-    }
+    this.markSent()
   }
 }
 
-async function editRun (server, host, guest, rooms, seconds) {
-  const ids = await createSessions(server.url, host, guest, rooms)
-  const clients = []
-  const samples = []
-  for (const id of ids) {
-    const a = new Client(server.url, host, id)
-    const b = new Client(server.url, guest, id)
-    clients.push(a, b)
-    pair(a, b, samples)
-  }
-  await Promise.all(clients.map((c) => c.synced))
-  await sleep(500)
-  const timers = []
-  const warmup = 2000
-  for (const client of clients) {
-    const phase = Math.random() * 100
-    timers.push(setTimeout(() => timers.push(setInterval(() => client.edit(), 100)), phase))
-  }
-  await sleep(warmup)
-  samples.length = 0
-  const cpuBefore = cpuSeconds(server.pid)
-  const t0 = performance.now()
-  await sleep(seconds * 1000)
-  const elapsed = (performance.now() - t0) / 1000
-  const cpu = cpuSeconds(server.pid) - cpuBefore
-  const count = samples.length
-  for (const timer of timers) { clearTimeout(timer); clearInterval(timer) }
-  await sleep(500)
-  for (const c of clients) c.close()
-  const sorted = samples.slice(0, count).sort((x, y) => x - y)
-  return {
-    rooms,
-    clients: clients.length,
-    edits: count,
-    editsPerSecond: count / elapsed,
-    p50: percentile(sorted, 50),
-    p99: percentile(sorted, 99),
-    max: sorted[sorted.length - 1],
-    cpuMicrosPerEdit: (cpu / count) * 1e6
-  }
+function editRun (server, host, guest, rooms, seconds) {
+  return propagationRun(server, host, guest, { rooms, seconds, connect: (who, id) => new Client(server.url, who, id) })
 }
 
 async function connectionRun (server, host, guest, connections) {
