@@ -126,6 +126,16 @@ async fn the_board_is_for_the_room_read_only_after_the_end_and_in_the_report() {
     drawing.draw(text("t", "a0", "Queue")).await;
     drawing.pump_until(|b| b.saved == 1).await;
 
+    // A person removed by the host loses the board at once, like the editor.
+    let (observer, joined) = accept(&server, &token_of(&invite(&host, &id, "interviewer").await), "Ivo").await;
+    let mut observer_board = Editor::connect_board(&observer, &id, false).await;
+    observer_board.pump_until(|b| b.shapes() == ["t"]).await;
+    let observer_id = joined["user"]["id"].as_str().expect("id");
+    let remove = format!("/api/sessions/{id}/participants/{observer_id}/remove");
+    assert_eq!(host.post_empty_json(&remove).await.0, StatusCode::OK);
+    observer_board.pump_until(|b| b.closed.is_some()).await;
+    assert_eq!(observer_board.closed.map(u16::from), Some(4403));
+
     assert_eq!(host.post_empty_json(&format!("/api/sessions/{id}/end")).await.0, StatusCode::OK);
     drawing.pump_until(|b| b.closed.is_some()).await;
     assert_eq!(drawing.closed.map(u16::from), Some(4409), "the end closes the board's sockets too");
@@ -140,10 +150,15 @@ async fn the_board_is_for_the_room_read_only_after_the_end_and_in_the_report() {
     assert!(markdown.contains("## Whiteboard") && markdown.contains("- Queue"), "{markdown}");
 }
 
-/// More shapes than the cap: the update is refused before it is applied, the sender is told.
+/// More shapes than the cap: the update is refused before it is applied, the sender is told;
+/// a flood is cut off.
 #[tokio::test]
 async fn a_board_past_its_shape_cap_refuses_the_update_with_a_clear_reason() {
-    let server = Server::start_with_env(&[("CODEROOM_REALTIME_MAX_BOARD_ELEMENTS", "3")]);
+    let server = Server::start_with_env(&[
+        ("CODEROOM_REALTIME_MAX_BOARD_ELEMENTS", "3"),
+        ("CODEROOM_REALTIME_MESSAGES_PER_SECOND", "20"),
+        ("CODEROOM_REALTIME_MESSAGE_BURST", "30"),
+    ]);
     let (_, config) = server.anon().get_json("/api/config").await;
     assert_eq!(config["whiteboard"]["maxElements"], 3);
     let (host, id) = interview(&server).await;
@@ -165,6 +180,15 @@ async fn a_board_past_its_shape_cap_refuses_the_update_with_a_clear_reason() {
     again.draw(moved).await;
     again.pump_until(|b| b.saved == 1).await;
     assert!(again.closed.is_none());
+
+    // A flood of updates is cut off like the editor's.
+    for version in 3..80 {
+        let mut moved = rectangle("s1", "a1", "box");
+        moved["version"] = json!(version);
+        again.draw(moved).await;
+    }
+    again.pump_until(|b| b.closed.is_some()).await;
+    assert_eq!((again.closed.map(u16::from), again.close_reason.as_deref()), (Some(1008), Some("too many messages")));
 }
 
 /// A design prompt: no signature, nothing to run; its guidance reaches interviewers only.
