@@ -8,4 +8,4 @@
 #   BENCH_SECONDS=20 BENCH_ROOMS=100 BENCH_SHAPES=100 (defaults)
 source "$(dirname "$0")/bench-node-common.sh"
 ulimit -n 8192 2>/dev/null || true
-timeout 900 node --max-semi-space-size=64 tests/node/bench-whiteboard.mjs
+run_isolated timeout 900 node --max-semi-space-size=64 tests/node/bench-whiteboard.mjs

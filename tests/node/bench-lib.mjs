@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { connect, createServer } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
 import WebSocket from 'ws'
@@ -187,19 +188,19 @@ export function pair (a, b, samples) {
 }
 
 /**
- * `rooms` sessions with two clients each (made by `connect(who, sessionId)`), every client
- * calling its `edit()` on its own 100 ms timer started at a random phase, for `seconds` after
- * a warm-up: propagation p50/p99/max of the changes and the server's CPU per change.
+ * Two clients in each room of `ids` (made by `connect(side, roomId)`, side 0 or 1, and wired
+ * by `wire(a, b, samples)`), every client calling its `edit()` on its own 100 ms timer started
+ * at a random phase, for `seconds` after a warm-up: propagation p50/p99/max of the changes and
+ * the CPU per change of the server process `pid`.
  */
-export async function propagationRun (server, host, guest, { rooms, seconds, connect, problem }) {
-  const ids = await createSessions(server.url, host, guest, rooms, problem)
+export async function propagationRun ({ pid, ids, seconds, connect, wire = pair }) {
   const clients = []
   const samples = []
   for (const id of ids) {
-    const a = connect(host, id)
-    const b = connect(guest, id)
+    const a = connect(0, id)
+    const b = connect(1, id)
     clients.push(a, b)
-    pair(a, b, samples)
+    wire(a, b, samples)
   }
   await Promise.all(clients.map((c) => c.synced))
   await sleep(500)
@@ -210,18 +211,18 @@ export async function propagationRun (server, host, guest, { rooms, seconds, con
   }
   await sleep(2000)
   samples.length = 0
-  const cpuBefore = cpuSeconds(server.pid)
+  const cpuBefore = cpuSeconds(pid)
   const t0 = performance.now()
   await sleep(seconds * 1000)
   const elapsed = (performance.now() - t0) / 1000
-  const cpu = cpuSeconds(server.pid) - cpuBefore
+  const cpu = cpuSeconds(pid) - cpuBefore
   const count = samples.length
   for (const timer of timers) { clearTimeout(timer); clearInterval(timer) }
   await sleep(500)
   for (const c of clients) c.close()
   const sorted = samples.slice(0, count).sort((x, y) => x - y)
   return {
-    rooms,
+    rooms: ids.length,
     clients: clients.length,
     edits: count,
     editsPerSecond: count / elapsed,
@@ -230,4 +231,40 @@ export async function propagationRun (server, host, guest, { rooms, seconds, con
     max: sorted[sorted.length - 1],
     cpuMicrosPerEdit: (cpu / count) * 1e6
   }
+}
+
+/**
+ * Starts a peer's server binary (one that takes its port from `PORT`) on a free port and waits
+ * until it accepts connections; the benchmarks reach it on 127.0.0.1 only.
+ */
+export async function startPeer (bin, env = {}) {
+  if (!bin || !existsSync(bin)) throw new Error(`no peer binary at ${bin}`)
+  const port = await freePort()
+  const child = spawn(bin, [], { env: { ...process.env, PORT: String(port), ...env }, stdio: 'ignore' })
+  const url = `http://127.0.0.1:${port}`
+  for (let tries = 0; ; tries++) {
+    if (await accepts(port)) break
+    if (tries > 100) { child.kill('SIGKILL'); throw new Error(`${bin} did not start`) }
+    await sleep(100)
+  }
+  return { url, pid: child.pid, stop: () => child.kill('SIGKILL') }
+}
+
+function freePort () {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address()
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+function accepts (port) {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1')
+    socket.once('connect', () => { socket.destroy(); resolve(true) })
+    socket.once('error', () => resolve(false))
+  })
 }

@@ -1,17 +1,22 @@
 // Real-time benchmark client (run through scripts/bench-realtime.sh). Loopback only, bounded
-// in connections and time. Speaks the y-websocket protocol directly over `ws` with yjs
-// documents, so the client adds as little as possible to what is measured.
+// in connections and time. Speaks each server's protocol directly over `ws` so that the client
+// adds as little as possible to what is measured.
 //
-// Measures, against a coderoom binary it starts itself:
-//   1. one room × 2 clients, each making 10 edits/s: edit propagation p50/p99;
-//   2. 100 rooms × 2 clients, each making 10 edits/s (2,000 edits/s): p50/p99 and server CPU per edit;
-//   3. 1,000 open editor connections (500 rooms × 2): the server's extra resident memory.
+// Measures, against a coderoom binary it starts itself and — when RUSTPAD_BIN is set — against
+// Rustpad (the peer: collaborative editing in Rust, operational transform, in memory) in the
+// same run, with the same client code and workload:
+//   1. idle resident memory right after start;
+//   2. 1,000 open editor connections (500 rooms × 2): the server's extra resident memory;
+//   3. one room × 2 clients, each making 10 edits/s: edit propagation p50/p99;
+//   4. 100 rooms × 2 clients, each making 10 edits/s (2,000 edits/s): p50/p99 and server CPU per edit.
 // Pacing: every client edits on its own fixed 100 ms timer, started at a random phase so that
 // the load is spread evenly; an edit is a one-character insert at a random position.
 // Propagation = time from the sender's WebSocket send to the moment the other client has
-// applied the update (both clients live in this process, so they share one clock).
+// applied the change (both clients live in this process, so they share one clock).
 
-import { YClient, binary, createSessions, propagationRun, register, rssKiB, sleep, startServer } from './bench-lib.mjs'
+import { performance } from 'node:perf_hooks'
+import WebSocket from 'ws'
+import { YClient, binary, createSessions, propagationRun, register, rssKiB, sleep, startPeer, startServer } from './bench-lib.mjs'
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 20)
 // One room yields 20 samples a second: run it longer so that its p99 is not just the 4th-worst edit.
@@ -19,9 +24,9 @@ const ONE_ROOM_SECONDS = Number(process.env.BENCH_ONE_ROOM_SECONDS || 60)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 1000)
 binary()
 
-// --- a client ----------------------------------------------------------------------------
+// --- coderoom ------------------------------------------------------------------------------
 /** An editor client: one-character inserts at random positions of the code. */
-class Client extends YClient {
+class CoderoomClient extends YClient {
   constructor (url, who, session) {
     super(url, who, `/api/collab/${session}`)
     this.text = this.doc.getText('code')
@@ -34,61 +39,165 @@ class Client extends YClient {
   }
 }
 
-function editRun (server, host, guest, rooms, seconds) {
-  return propagationRun(server, host, guest, { rooms, seconds, connect: (who, id) => new Client(server.url, who, id) })
+async function coderoom () {
+  const server = await startServer()
+  const host = await register(server.url, 'benchhost')
+  const guest = await register(server.url, 'benchguest')
+  return {
+    name: 'coderoom',
+    pid: server.pid,
+    stop: server.stop,
+    rooms: (count) => createSessions(server.url, host, guest, count),
+    connect: (side, id) => new CoderoomClient(server.url, side ? guest : host, id)
+  }
 }
 
-async function connectionRun (server, host, guest, connections) {
+// --- Rustpad -------------------------------------------------------------------------------
+/**
+ * A Rustpad client: JSON messages, operations as `[retain, "insert", retain]`. It keeps the
+ * text as the server's history says and sends each edit against the revision it has seen;
+ * the server transforms it over anything newer, so the client never needs to.
+ */
+class RustpadClient {
+  constructor (url, room) {
+    this.text = ''
+    this.revision = 0
+    this.identity = null
+    this.sent = [] // send times of own edits not yet seen by the peer
+    this.onHistory = null
+    this.ws = new WebSocket(`${url.replace('http', 'ws')}/api/socket/${room}`, { perMessageDeflate: false })
+    this.synced = new Promise((resolve) => { this.resolveSynced = resolve })
+    this.ws.on('message', (data) => this.receive(JSON.parse(data.toString())))
+  }
+
+  receive (message) {
+    if (message.Identity !== undefined) {
+      this.identity = message.Identity
+      this.resolveSynced()
+    } else if (message.History) {
+      const { start, operations } = message.History
+      for (const { id, operation } of operations.slice(this.revision - start)) {
+        this.text = applyOperation(this.text, operation)
+        if (this.onHistory) this.onHistory(id)
+      }
+      this.revision = start + operations.length
+    }
+  }
+
+  edit () {
+    const index = Math.floor(Math.random() * (this.text.length + 1))
+    const operation = [index, 'x', this.text.length - index].filter((part) => part !== 0)
+    this.ws.send(JSON.stringify({ Edit: { revision: this.revision, operation } }))
+    this.sent.push(performance.now())
+  }
+
+  close () { this.ws.terminate() }
+}
+
+function applyOperation (text, operation) {
+  let out = ''
+  let at = 0
+  for (const part of operation) {
+    if (typeof part === 'string') out += part
+    else if (part > 0) { out += text.slice(at, at + part); at += part } else at -= part
+  }
+  return out + text.slice(at)
+}
+
+/** Each Rustpad client times the other's edits as they come back in the history, in order. */
+function wireRustpad (a, b, samples) {
+  for (const [sender, receiver] of [[a, b], [b, a]]) {
+    receiver.onHistory = (id) => {
+      if (id === sender.identity && sender.sent.length) samples.push(performance.now() - sender.sent.shift())
+    }
+  }
+}
+
+async function rustpad () {
+  const peer = await startPeer(process.env.RUSTPAD_BIN)
+  let next = 0
+  return {
+    name: 'Rustpad',
+    pid: peer.pid,
+    stop: peer.stop,
+    rooms: async (count) => Array.from({ length: count }, () => `bench${process.pid}r${next++}`),
+    connect: (_side, id) => new RustpadClient(peer.url, id),
+    wire: wireRustpad
+  }
+}
+
+// --- the runs -------------------------------------------------------------------------------
+async function connectionRun (target, connections) {
   // BENCH_MEMORY_ROOMS (a diagnostic) spreads the connections over fewer rooms.
-  const rooms = Number(process.env.BENCH_MEMORY_ROOMS || connections / 2)
-  const ids = await createSessions(server.url, host, guest, rooms)
+  const ids = await target.rooms(Number(process.env.BENCH_MEMORY_ROOMS || connections / 2))
   await sleep(3000) // let earlier rooms unload and the allocator settle
-  const before = rssKiB(server.pid)
+  const before = rssKiB(target.pid)
   const clients = []
   for (let n = 0; clients.length < connections; n++) {
     const id = ids[n % ids.length]
-    clients.push(new Client(server.url, host, id), new Client(server.url, guest, id))
+    clients.push(target.connect(0, id), target.connect(1, id))
     // Ten handshakes at a time: a thousand at once would measure the allocator's high-water
     // mark of a thousand concurrent HTTP requests rather than what open connections hold.
     if (clients.length % 10 === 0) await Promise.all(clients.slice(-10).map((c) => c.synced))
   }
   await Promise.all(clients.map((c) => c.synced))
   await sleep(3000)
-  const after = rssKiB(server.pid)
+  const after = rssKiB(target.pid)
   for (const c of clients) c.close()
   return { connections: clients.length, rooms: ids.length, rssBeforeMiB: before / 1024, rssAfterMiB: after / 1024, extraMiB: (after - before) / 1024, perConnectionKiB: (after - before) / clients.length }
 }
 
-async function withServer (work) {
-  const server = await startServer()
+async function editRun (target, rooms, seconds) {
+  return propagationRun({ pid: target.pid, ids: await target.rooms(rooms), seconds, connect: target.connect, wire: target.wire })
+}
+
+/** Every measurement of one server, memory first on a fresh process. */
+async function measure (start) {
+  let target = await start()
+  let idle, memory
   try {
-    const host = await register(server.url, 'benchhost')
-    const guest = await register(server.url, 'benchguest')
-    return await work(server, host, guest)
+    await sleep(2000)
+    idle = rssKiB(target.pid) / 1024
+    memory = await connectionRun(target, CONNECTIONS)
   } finally {
-    server.stop()
+    target.stop()
+  }
+  if (process.env.BENCH_MEMORY_ONLY) return { name: target.name, idle, memory }
+  target = await start()
+  try {
+    const one = await editRun(target, 1, ONE_ROOM_SECONDS)
+    await sleep(2000)
+    const hundred = await editRun(target, 100, SECONDS)
+    return { name: target.name, idle, memory, one, hundred }
+  } finally {
+    target.stop()
   }
 }
 
 {
-  // Memory first, on a server of its own, so earlier runs' allocations do not hide the cost.
-  const memory = await withServer((server, host, guest) => connectionRun(server, host, guest, CONNECTIONS))
-  if (process.env.BENCH_MEMORY_ONLY) {
-    console.log(JSON.stringify(memory))
-    process.exit(0)
+  const results = [await measure(coderoom)]
+  if (process.env.RUSTPAD_BIN) results.push(await measure(rustpad))
+  console.log(JSON.stringify(results, null, 2))
+  const ms = (x) => `${x.toFixed(2)} ms`
+  const rows = [
+    ['idle RSS', (r) => `${r.idle.toFixed(1)} MiB`, (r) => r.idle],
+    [`+RSS for ${CONNECTIONS} open connections`, (r) => `${r.memory.extraMiB.toFixed(1)} MiB`, (r) => r.memory.extraMiB],
+    ...(process.env.BENCH_MEMORY_ONLY
+      ? []
+      : [
+          ['1 room × 2 clients, p50', (r) => ms(r.one.p50), (r) => r.one.p50],
+          ['1 room × 2 clients, p99', (r) => ms(r.one.p99), (r) => r.one.p99],
+          ['100 rooms × 2 clients, p50', (r) => ms(r.hundred.p50), (r) => r.hundred.p50],
+          ['100 rooms × 2 clients, p99', (r) => ms(r.hundred.p99), (r) => r.hundred.p99],
+          ['server CPU per edit (100 rooms)', (r) => `${r.hundred.cpuMicrosPerEdit.toFixed(0)} µs`, (r) => r.hundred.cpuMicrosPerEdit],
+          ['edits measured (100 rooms)', (r) => `${r.hundred.edits} (${r.hundred.editsPerSecond.toFixed(0)}/s)`, () => NaN]
+        ])
+  ]
+  const [ours, peer] = results
+  console.log(`\n| | ${results.map((r) => r.name).join(' | ')} |${peer ? ' ratio coderoom / Rustpad |' : ''}`)
+  console.log(`|---|${results.map(() => '---|').join('')}${peer ? '---|' : ''}`)
+  for (const [label, show, value] of rows) {
+    const ratio = peer && Number.isFinite(value(ours)) ? ` ${(value(ours) / value(peer)).toFixed(2)}× |` : peer ? ' |' : ''
+    console.log(`| ${label} | ${results.map(show).join(' | ')} |${ratio}`)
   }
-  const { one, hundred } = await withServer(async (server, host, guest) => {
-    const one = await editRun(server, host, guest, 1, ONE_ROOM_SECONDS)
-    await sleep(2000)
-    const hundred = await editRun(server, host, guest, 100, SECONDS)
-    return { one, hundred }
-  })
-  const ms = (x) => x.toFixed(2)
-  console.log(JSON.stringify({ one, hundred, memory }, null, 2))
-  console.log('\n| scenario | edits measured | p50 | p99 | max | server CPU per edit |')
-  console.log('|---|---|---|---|---|---|')
-  for (const [name, r] of [['1 room × 2 clients, 10 edits/s each', one], ['100 rooms × 2 clients, 10 edits/s each', hundred]]) {
-    console.log(`| ${name} | ${r.edits} (${r.editsPerSecond.toFixed(0)}/s) | ${ms(r.p50)} ms | ${ms(r.p99)} ms | ${ms(r.max)} ms | ${r.cpuMicrosPerEdit.toFixed(0)} µs |`)
-  }
-  console.log(`\n${memory.connections} open connections (${memory.rooms} rooms): RSS ${memory.rssBeforeMiB.toFixed(1)} → ${memory.rssAfterMiB.toFixed(1)} MiB, +${memory.extraMiB.toFixed(1)} MiB (${memory.perConnectionKiB.toFixed(1)} KiB each)`)
 }

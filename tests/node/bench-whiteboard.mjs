@@ -141,10 +141,15 @@ async function drawBoard (client) {
     return client
   }))
   const { board, code } = await withServer(async (server, host, guest) => {
-    const board = await propagationRun(server, host, guest, { rooms: ROOMS, seconds: SECONDS, connect: (who, id) => new Drawer(server.url, who, id) })
+    const run = async (Kind) => propagationRun({
+      pid: server.pid,
+      ids: await createSessions(server.url, host, guest, ROOMS),
+      seconds: SECONDS,
+      connect: (side, id) => new Kind(server.url, side ? guest : host, id)
+    })
+    const board = await run(Drawer)
     await sleep(2000)
-    const code = await propagationRun(server, host, guest, { rooms: ROOMS, seconds: SECONDS, connect: (who, id) => new Typist(server.url, who, id) })
-    return { board, code }
+    return { board, code: await run(Typist) }
   })
   const ms = (x) => x.toFixed(2)
   console.log(JSON.stringify({ board, code, boardMemory, codeMemory }, null, 2))
