@@ -14,6 +14,9 @@ const SECONDS = Number(process.env.BENCH_SECONDS || 20)
 const ROOMS = Number(process.env.BENCH_ROOMS || 100)
 const SHAPES = Number(process.env.BENCH_SHAPES || 100)
 const POINTS_PER_STROKE = 40
+// Browsers store each shape as JSON text; BENCH_SHAPES_AS=objects measures the alternative, a
+// shape as a tree of Yjs values.
+const encode = process.env.BENCH_SHAPES_AS === 'objects' ? (shape) => shape : (shape) => JSON.stringify(shape)
 binary()
 
 let nextId = 0
@@ -71,7 +74,7 @@ class Drawer extends YClient {
         versionNonce: Math.floor(Math.random() * 2 ** 31)
       }
     }
-    this.elements.set(this.stroke.id, this.stroke) // sends synchronously through the update handler
+    this.elements.set(this.stroke.id, encode(this.stroke)) // sends synchronously through the update handler
     this.markSent()
   }
 }
@@ -111,7 +114,9 @@ async function memoryRun (server, host, guest, open) {
     await Promise.all(pair.map((c) => c.synced))
     await pair[0].fill()
   }
-  await sleep(3000)
+  // The server hands freed memory back to the system once a minute; BENCH_SETTLE_SECONDS waits
+  // for that, to tell what the boards hold from what drawing them left behind.
+  await sleep(Number(process.env.BENCH_SETTLE_SECONDS || 3) * 1000)
   const after = rssKiB(server.pid)
   for (const c of clients) c.close()
   return { rooms: ids.length, extraMiB: (after - before) / 1024, perRoomKiB: (after - before) / ids.length }
@@ -124,7 +129,7 @@ async function drawBoard (client) {
     const value = kind === 2
       ? shape('freedraw', { points: Array.from({ length: POINTS_PER_STROKE }, (_, i) => [i * 4, Math.sin(i) * 10]) })
       : shape(kind === 0 ? 'rectangle' : 'text', kind === 1 ? { text: `Service ${n}`, fontSize: 20, fontFamily: 5 } : {})
-    client.elements.set(value.id, value)
+    client.elements.set(value.id, encode(value))
     if (n % 20 === 19) await sleep(5)
   }
 }
@@ -140,6 +145,10 @@ async function drawBoard (client) {
     client.fill = async () => {}
     return client
   }))
+  if (process.env.BENCH_MEMORY_ONLY) {
+    console.log(JSON.stringify({ boardMemory, codeMemory }))
+    process.exit(0)
+  }
   const { board, code } = await withServer(async (server, host, guest) => {
     const run = async (Kind) => propagationRun({
       pid: server.pid,
