@@ -134,13 +134,14 @@ impl Editor {
         self.send(&Message::Sync(SyncMessage::Update(update))).await;
     }
 
-    /// Puts a shape on the board (`elements` map, keyed by the shape's id) as a browser does.
+    /// Puts a shape on the board (`elements` map, keyed by the shape's id, as JSON text) as a
+    /// browser does.
     pub(crate) async fn draw(&mut self, shape: Value) {
         let before = self.doc.transact().state_vector();
         let elements = self.doc.get_or_insert_map("elements");
         {
             let id = shape["id"].as_str().expect("a shape id").to_string();
-            let value: yrs::Any = serde_json::from_value(shape).expect("a JSON shape");
+            let value = yrs::Any::String(shape.to_string().into());
             let mut txn = self.doc.transact_mut();
             elements.insert(&mut txn, id, value);
         }
