@@ -1,5 +1,7 @@
+import { cpSync, readFile } from 'node:fs'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { defineConfig } from 'vite'
+import { defineConfig, type Plugin } from 'vite'
 import react from '@vitejs/plugin-react'
 import tailwindcss from '@tailwindcss/vite'
 
@@ -14,8 +16,43 @@ const monacoApi = fileURLToPath(new URL('./node_modules/monaco-editor/esm/vs/edi
 // uses is bundled (no TypeScript/CSS/HTML/JSON language services, no 80 grammars).
 const monacoEsm = fileURLToPath(new URL('./node_modules/monaco-editor/esm/vs/', import.meta.url))
 
+// The whiteboard's fonts (woff2, about 14 MiB with the CJK set), served by coderoom at
+// /excalidraw/fonts/: the drawing library would otherwise fetch them from a public CDN.
+const whiteboardFonts = fileURLToPath(new URL('./node_modules/@excalidraw/excalidraw/dist/prod/fonts', import.meta.url))
+
+// The library lists a public CDN after the configured asset path as a fallback for every font;
+// browsers check each listed URL against the page's policy, and an export would fetch from it.
+// Both URLs become this server's.
+const CDN_FALLBACK = /`https:\/\/esm\.sh\/\$\{(\w+)\.PKG_NAME\?`\$\{\1\.PKG_NAME\}@\$\{\1\.PKG_VERSION\}`:"@excalidraw\/excalidraw"\}\/dist\/prod\/`/
+
+function whiteboardAssets(): Plugin {
+  return {
+    name: 'coderoom-whiteboard-fonts',
+    transform(code, id) {
+      if (!id.includes('@excalidraw/excalidraw/dist/prod/') || !code.includes('https://esm.sh/')) return null
+      const local = code.replace(CDN_FALLBACK, '`${window.location.origin}/excalidraw/`')
+      if (local.includes('https://esm.sh/')) this.error(`${id}: the whiteboard's CDN fallback changed shape; update CDN_FALLBACK`)
+      return { code: local, map: null }
+    },
+    writeBundle(options) {
+      cpSync(whiteboardFonts, path.join(options.dir ?? 'dist', 'excalidraw', 'fonts'), { recursive: true })
+    },
+    configureServer(server) {
+      server.middlewares.use('/excalidraw/fonts', (request, response, next) => {
+        const file = path.join(whiteboardFonts, decodeURIComponent((request.url ?? '').split('?')[0] ?? ''))
+        if (!file.startsWith(whiteboardFonts + path.sep)) return next()
+        readFile(file, (err, data) => {
+          if (err) return next()
+          response.setHeader('content-type', 'font/woff2')
+          response.end(data)
+        })
+      })
+    },
+  }
+}
+
 export default defineConfig({
-  plugins: [react(), tailwindcss()],
+  plugins: [react(), tailwindcss(), whiteboardAssets()],
   resolve: {
     alias: [
       { find: /^monaco-editor\/esm\/vs\/editor\/editor\.api(\.js)?$/, replacement: monacoApi },

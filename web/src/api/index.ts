@@ -2,6 +2,7 @@ import { del, get, patch, post, put } from './client'
 import type {
   AdminUser,
   AppConfig,
+  BoardElement,
   ChatMessage,
   Invite,
   InviteInfo,
@@ -64,6 +65,15 @@ export const api = {
 
   sessionMessages: (id: string, signal?: AbortSignal) =>
     get<{ messages: ChatMessage[] }>(`/api/sessions/${enc(id)}/messages`, signal).then((r) => r.messages),
+  /** The session's whiteboard: shapes in stacking order, deleted ones left out. */
+  sessionWhiteboard: (id: string, signal?: AbortSignal) =>
+    get<{ elements: BoardElement[] }>(`/api/sessions/${enc(id)}/whiteboard`, signal).then((r) => r.elements),
+  /** Interviewer guidance of the session's problem (host, co-interviewers, administrators). */
+  sessionGuidance: (id: string, signal?: AbortSignal) =>
+    get<{ guidance: string }>(`/api/sessions/${enc(id)}/guidance`, signal).then((r) => r.guidance),
+  /** Interviewer guidance of a problem (interviewer and administrator accounts). */
+  problemGuidance: (slug: string, signal?: AbortSignal) =>
+    get<{ guidance: string }>(`/api/problems/${enc(slug)}/guidance`, signal).then((r) => r.guidance),
   sessionCode: (id: string, signal?: AbortSignal) =>
     get<{ code: string; language: string }>(`/api/sessions/${enc(id)}/code`, signal),
   /** The code as it stood `at` ms after the session's creation. */

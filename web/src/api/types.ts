@@ -35,11 +35,18 @@ export interface AppConfig {
   features?: { realtime?: boolean; judge?: boolean; sandbox?: boolean }
   /** The https address of this server, when it is reached over plain HTTP by mistake. */
   httpsUrl?: string | null
+  /** The whiteboard's caps (`realtime.max_board_elements`, `realtime.max_board_kb`). */
+  whiteboard?: { maxElements: number; maxKb: number }
 }
+
+/** A coding problem is judged; a design problem is a prompt discussed on the whiteboard. */
+export type ProblemKind = 'coding' | 'design'
 
 export interface Problem {
   slug: string
   title: string
+  /** Absent on servers that predate design problems (then `coding`). */
+  kind?: ProblemKind
   difficulty: Difficulty
   category: string
   tags: string[]
@@ -100,13 +107,14 @@ export interface ProblemDetail extends Problem {
   examples: ProblemExample[]
   constraints: string[]
   hints?: string[]
+  /** `null` for a design problem. */
   signature?: {
     text: string
     function: string | null
     params: Array<{ name: string; type: string }>
     returns: string | null
     mutates?: string | null
-  }
+  } | null
   timeLimitMs?: number
   languages: LanguageId[]
   starterCode: Record<string, string>
@@ -371,6 +379,19 @@ export interface Report {
   notes: PersonNotes[]
   scorecards: PersonScorecard[]
   timeline: TimelineEvent[]
+  /** The final board; `null` when nobody drew. */
+  whiteboard?: { elements: BoardElement[] } | null
+}
+
+/** A whiteboard shape as the drawing library keeps it (only the fields coderoom reads are named). */
+export interface BoardElement {
+  id: string
+  type: string
+  version: number
+  versionNonce?: number
+  index?: string | null
+  isDeleted?: boolean
+  [field: string]: unknown
 }
 
 export interface InterviewSummary extends Session {

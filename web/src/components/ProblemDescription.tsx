@@ -11,6 +11,7 @@ export function ProblemDescription({ problem, headingLevel = 1 }: { problem: Pro
           <H className="text-xl font-bold" data-testid="problem-title">
             {problem.title}
           </H>
+          {problem.kind === 'design' && <span className="badge badge-info badge-sm">Design</span>}
           <DifficultyBadge difficulty={problem.difficulty} />
         </div>
         <p className="text-sm text-base-content/60">{problem.category}</p>

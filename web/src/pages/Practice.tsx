@@ -1,8 +1,11 @@
 import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from 'react'
 import { Link, useParams } from 'react-router'
-import { useMutation } from '@tanstack/react-query'
+import { useMutation, useQuery } from '@tanstack/react-query'
 import { api, errorMessage, isApiError, type JudgeResult, type ProblemDetail } from '../api'
-import { useProblem, useProblems, useRuntimes } from '../api/hooks'
+import { useMe, useProblem, useProblems, useRuntimes } from '../api/hooks'
+import { Markdown } from '../components/Markdown'
+import { Whiteboard } from '../whiteboard'
+import { CodeOrBoard } from '../whiteboard/CodeOrBoard'
 import { ProblemDescription } from '../components/ProblemDescription'
 import { ResultPanel } from '../components/ResultPanel'
 import { SplitPane } from '../components/SplitPane'
@@ -63,7 +66,62 @@ export default function PracticePage() {
     }
     return <ErrorAlert message={errorMessage(problem.error)} />
   }
+  if (problem.data.kind === 'design') return <DesignWorkspace key={slug} problem={problem.data} />
   return <Workspace key={slug} problem={problem.data} />
+}
+
+/** Where a private board is kept in this browser, per problem. */
+const boardKey = (slug: string) => `coderoom-board-${slug}`
+
+/** A design prompt practised alone: the statement, and a private whiteboard. */
+function DesignWorkspace({ problem }: { problem: ProblemDetail }) {
+  return (
+    <div className="flex flex-col gap-2 lg:h-[calc(100dvh-5rem)]" data-testid="practice-page">
+      <div className="flex flex-wrap items-center gap-2 px-1">
+        <Link to="/problems" className="link link-hover text-sm">
+          ← Problems
+        </Link>
+      </div>
+      <SplitPane
+        direction="row"
+        label="Resize the description and the whiteboard"
+        storageKey="practice"
+        initial={34}
+        className="min-h-0 flex-1 gap-2 lg:gap-0"
+        first={
+          <section className="h-full space-y-4 overflow-y-auto rounded-box bg-base-100 p-4 shadow-sm" aria-label="Problem">
+            <ProblemDescription problem={problem} />
+            <ProblemGuidance slug={problem.slug} />
+          </section>
+        }
+        second={
+          <section className="h-[75vh] min-h-0 overflow-hidden rounded-box border border-base-300 bg-base-100 lg:h-full" aria-label="Whiteboard">
+            <Whiteboard mode="practice" storageKey={boardKey(problem.slug)} />
+          </section>
+        }
+      />
+    </div>
+  )
+}
+
+/** The interviewer guidance, for interviewer and administrator accounts only. */
+function ProblemGuidance({ slug }: { slug: string }) {
+  const me = useMe()
+  const allowed = me.data?.role === 'interviewer' || me.data?.role === 'admin'
+  const guidance = useQuery({
+    queryKey: ['problems', 'guidance', slug],
+    queryFn: ({ signal }) => api.problemGuidance(slug, signal),
+    enabled: allowed,
+    retry: false,
+  })
+  if (!allowed || !guidance.data?.trim()) return null
+  return (
+    <details className="rounded-box border border-info/40 bg-info/5 p-3" data-testid="problem-guidance">
+      <summary className="cursor-pointer text-sm font-semibold">Interviewer guidance</summary>
+      <p className="my-2 text-xs text-base-content/60">Shown to interviewers only; candidates never see it.</p>
+      <Markdown source={guidance.data} className="text-sm" />
+    </details>
+  )
 }
 
 function Workspace({ problem }: { problem: ProblemDetail }) {
@@ -130,89 +188,91 @@ function Workspace({ problem }: { problem: ProblemDetail }) {
           </section>
         }
         second={
-          <section className="flex h-full min-h-0 flex-col gap-2" aria-label="Code">
-            <div className="flex flex-wrap items-center gap-2 rounded-box bg-base-100 p-2 shadow-sm">
-              <LanguagePicker value={language} onChange={switchLanguage} offered={langs.map((l) => l.id)} runtimes={runtimes.data} disabled={busy} />
-              <button
-                type="button"
-                className="btn btn-ghost btn-sm"
-                onClick={() => {
-                  if (code === starter(language) || window.confirm('Replace your code with the starter code?')) {
-                    clearCode(problem.slug, language)
-                    setCode(starter(language))
-                  }
-                }}
-                data-testid="reset-code"
-              >
-                Reset
-              </button>
-              <div className="flex-1" />
-              <RunControls
-                busy={busy}
-                running={run.isPending}
-                submitting={submit.isPending}
-                onRun={doRun}
-                onSubmit={() => {
-                  run.reset()
-                  submit.mutate()
-                }}
-                custom={custom}
-                setCustom={setCustom}
-              />
-            </div>
-            {runtimes.data && !rt && (
-              <div role="status" className="alert alert-warning alert-soft py-2 text-sm" data-testid="runtime-missing">
-                {languageInfo(language).label} is not installed in this server's sandbox; running it will fail.
+          <CodeOrBoard design={false} board={<Whiteboard mode="practice" storageKey={boardKey(problem.slug)} />}>
+            <section className="flex h-full min-h-0 flex-col gap-2" aria-label="Code">
+              <div className="flex flex-wrap items-center gap-2 rounded-box bg-base-100 p-2 shadow-sm">
+                <LanguagePicker value={language} onChange={switchLanguage} offered={langs.map((l) => l.id)} runtimes={runtimes.data} disabled={busy} />
+                <button
+                  type="button"
+                  className="btn btn-ghost btn-sm"
+                  onClick={() => {
+                    if (code === starter(language) || window.confirm('Replace your code with the starter code?')) {
+                      clearCode(problem.slug, language)
+                      setCode(starter(language))
+                    }
+                  }}
+                  data-testid="reset-code"
+                >
+                  Reset
+                </button>
+                <div className="flex-1" />
+                <RunControls
+                  busy={busy}
+                  running={run.isPending}
+                  submitting={submit.isPending}
+                  onRun={doRun}
+                  onSubmit={() => {
+                    run.reset()
+                    submit.mutate()
+                  }}
+                  custom={custom}
+                  setCustom={setCustom}
+                />
               </div>
-            )}
-            <SplitPane
-              direction="col"
-              label="Resize the editor and the results"
-              storageKey="practice-output"
-              initial={62}
-              min={25}
-              max={85}
-              className="h-[75vh] min-h-0 flex-none lg:h-auto lg:flex-1"
-              first={
-                <div className="h-full overflow-hidden rounded-box border border-base-300 bg-base-100">
-                  <Suspense fallback={<EditorFallback />}>
-                    <CodeEditor language={languageInfo(language).monaco} value={code} onChange={setCode} onRun={doRun} />
-                  </Suspense>
+              {runtimes.data && !rt && (
+                <div role="status" className="alert alert-warning alert-soft py-2 text-sm" data-testid="runtime-missing">
+                  {languageInfo(language).label} is not installed in this server's sandbox; running it will fail.
                 </div>
-              }
-              second={
-                <div className="h-full space-y-3 overflow-y-auto rounded-box bg-base-100 p-3 shadow-sm" data-testid="output-panel">
-                  {custom && (
-                    <div>
-                      <label htmlFor="stdin" className="text-sm font-medium">
-                        Custom input <span className="font-normal text-base-content/60">— one JSON value per line, one line per parameter</span>
-                      </label>
-                      <textarea
-                        id="stdin"
-                        className="textarea textarea-sm mt-1 w-full font-mono"
-                        rows={Math.max(2, problem.signature?.params.length ?? 2)}
-                        value={stdin}
-                        onChange={(e) => setStdin(e.target.value)}
-                        data-testid="custom-input"
-                      />
-                    </div>
-                  )}
-                  {error && <ErrorAlert message={judgeError(error)} testId="run-error" />}
-                  {busy ? (
-                    <Loading label={run.isPending ? 'Running…' : 'Judging every test…'} testId="judging" />
-                  ) : result ? (
-                    <ResultPanel key={result.submissionId ?? JSON.stringify([result.verdict, result.passed])} result={result} />
-                  ) : (
-                    !error && (
-                      <p className="text-sm text-base-content/60" data-testid="output-empty">
-                        Run your code on the examples{custom ? ' or your own input' : ''} (Ctrl+Enter), or submit it to be judged on every test.
-                      </p>
-                    )
-                  )}
-                </div>
-              }
-            />
-          </section>
+              )}
+              <SplitPane
+                direction="col"
+                label="Resize the editor and the results"
+                storageKey="practice-output"
+                initial={62}
+                min={25}
+                max={85}
+                className="h-[75vh] min-h-0 flex-none lg:h-auto lg:flex-1"
+                first={
+                  <div className="h-full overflow-hidden rounded-box border border-base-300 bg-base-100">
+                    <Suspense fallback={<EditorFallback />}>
+                      <CodeEditor language={languageInfo(language).monaco} value={code} onChange={setCode} onRun={doRun} />
+                    </Suspense>
+                  </div>
+                }
+                second={
+                  <div className="h-full space-y-3 overflow-y-auto rounded-box bg-base-100 p-3 shadow-sm" data-testid="output-panel">
+                    {custom && (
+                      <div>
+                        <label htmlFor="stdin" className="text-sm font-medium">
+                          Custom input <span className="font-normal text-base-content/60">— one JSON value per line, one line per parameter</span>
+                        </label>
+                        <textarea
+                          id="stdin"
+                          className="textarea textarea-sm mt-1 w-full font-mono"
+                          rows={Math.max(2, problem.signature?.params.length ?? 2)}
+                          value={stdin}
+                          onChange={(e) => setStdin(e.target.value)}
+                          data-testid="custom-input"
+                        />
+                      </div>
+                    )}
+                    {error && <ErrorAlert message={judgeError(error)} testId="run-error" />}
+                    {busy ? (
+                      <Loading label={run.isPending ? 'Running…' : 'Judging every test…'} testId="judging" />
+                    ) : result ? (
+                      <ResultPanel key={result.submissionId ?? JSON.stringify([result.verdict, result.passed])} result={result} />
+                    ) : (
+                      !error && (
+                        <p className="text-sm text-base-content/60" data-testid="output-empty">
+                          Run your code on the examples{custom ? ' or your own input' : ''} (Ctrl+Enter), or submit it to be judged on every test.
+                        </p>
+                      )
+                    )}
+                  </div>
+                }
+              />
+            </section>
+          </CodeOrBoard>
         }
       />
     </div>

@@ -23,6 +23,7 @@ export function ProblemsPage() {
   const [shown, show] = useOptimistic(params, (_: URLSearchParams, next: URLSearchParams) => next)
   const filter = (shown.get('difficulty') as Difficulty | null) ?? 'all'
   const tag = shown.get('tag') ?? ''
+  const kind = shown.get('kind') ?? ''
   const q = shown.get('q') ?? ''
   const update = (key: string, value: string) => {
     const next = new URLSearchParams(shown)
@@ -41,6 +42,7 @@ export function ProblemsPage() {
     (p) =>
       (filter === 'all' || p.difficulty === filter) &&
       (!tag || p.tags.includes(tag)) &&
+      (!kind || (p.kind ?? 'coding') === kind) &&
       (!needle ||
         p.title.toLowerCase().includes(needle) ||
         p.summary.toLowerCase().includes(needle) ||
@@ -77,6 +79,14 @@ export function ProblemsPage() {
           </svg>
           <input type="search" placeholder="Search by title, topic or tag" value={q} onChange={(e) => update('q', e.target.value)} data-testid="problem-search" />
         </label>
+        <label className="sr-only" htmlFor="kind-filter">
+          Filter by kind
+        </label>
+        <select id="kind-filter" className="select select-sm w-full sm:w-44" value={kind} onChange={(e) => update('kind', e.target.value)} data-testid="kind-filter">
+          <option value="">Coding and design</option>
+          <option value="coding">Coding (judged)</option>
+          <option value="design">System design</option>
+        </select>
         <label className="sr-only" htmlFor="tag-filter">
           Filter by tag
         </label>
@@ -114,7 +124,14 @@ export function ProblemsPage() {
                     <Link to={`/problem/${encodeURIComponent(p.slug)}`} className="link link-hover font-semibold">
                       {p.title}
                     </Link>
-                    <DifficultyBadge difficulty={p.difficulty} />
+                    <span className="flex flex-none items-center gap-1">
+                      {p.kind === 'design' && (
+                        <span className="badge badge-info badge-sm" data-testid="design-badge" title="A design prompt for the whiteboard: nothing is run">
+                          Design
+                        </span>
+                      )}
+                      <DifficultyBadge difficulty={p.difficulty} />
+                    </span>
                   </div>
                   <p className="text-xs text-base-content/60">{p.category}</p>
                   <p className="line-clamp-2 text-sm text-base-content/80">{p.summary}</p>

@@ -14,6 +14,7 @@ import { describe, kindOf, markerColor, verdictLabel } from '../replay/markers'
 import { formatClock } from '../replay/timeline'
 import { ScorecardView, recommendationBadge, recommendationLabel } from '../room/Scorecard'
 import { RecordGate, useRecordSession } from './Replay'
+import { WhiteboardSvg } from '../whiteboard'
 
 export default function ReportPage() {
   const { id = '' } = useParams()
@@ -137,6 +138,12 @@ function ReportView({ report: r }: { report: Report }) {
           {r.finalCode || '(empty)'}
         </pre>
       </Section>
+
+      {r.whiteboard && r.whiteboard.elements.length > 0 && (
+        <Section title="Whiteboard" testId="report-board" count={r.whiteboard.elements.length}>
+          <WhiteboardSvg elements={r.whiteboard.elements} />
+        </Section>
+      )}
 
       <Section title="Runs and submissions" testId="report-submissions" count={r.submissions.length}>
         {r.submissions.length === 0 ? (

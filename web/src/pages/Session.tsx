@@ -1,4 +1,4 @@
-import { Suspense, lazy, useEffect, useRef, useState } from 'react'
+import { Suspense, lazy, useEffect, useRef, useState, type ReactNode } from 'react'
 import { Link, useLocation, useNavigate, useParams } from 'react-router'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { api, errorMessage, isApiError, keys, type Invite, type PublicUser, type Session, type User } from '../api'
@@ -36,10 +36,13 @@ import { ScorecardPanel } from '../room/Scorecard'
 import { RoomTimer } from '../room/Timer'
 import { StreamChat, StreamVideo, useStreamApiKey } from '../room/stream'
 import { EditorFallback } from './Practice'
+import { Whiteboard } from '../whiteboard'
+import { CodeOrBoard } from '../whiteboard/CodeOrBoard'
+import { Markdown } from '../components/Markdown'
 
 const RoomWorkbench = lazy(() => import('../room/RoomWorkbench'))
 
-type SideTab = 'chat' | 'notes' | 'scorecard'
+type SideTab = 'chat' | 'notes' | 'scorecard' | 'guidance'
 const SIDE_TABS: Array<{ id: SideTab; label: string }> = [
   { id: 'chat', label: 'Chat' },
   { id: 'notes', label: 'Notes' },
@@ -129,8 +132,17 @@ export default function SessionPage() {
   const activeNow = s?.status === 'active'
   const realtime = useRealtimeAvailable(id, !!s && member)
   const streamKey = useStreamApiKey()
+  const maxShapes = useConfig().data?.whiteboard?.maxElements ?? DEFAULT_MAX_SHAPES
   const events = useRoomEvents(id, !!s && member && activeNow && realtime === true && !gone)
   const manager = !!s && canManage(s, user)
+  // The problem's interviewer guidance: asked for only by those who may read the record.
+  const guidance = useQuery({
+    queryKey: ['sessions', 'guidance', id],
+    queryFn: ({ signal }) => api.sessionGuidance(id, signal),
+    enabled: !!s && member && isRecordViewer(s, user),
+    retry: false,
+    staleTime: 5 * 60_000,
+  })
   const invites = useInvites(id, { enabled: manager, live: activeNow && !events.ended && !gone })
 
   // Removed by the interviewer (4403) or signed out (4401): final, whatever the session query says next.
@@ -417,9 +429,11 @@ export default function SessionPage() {
               realtime === false ? (
                 <EmptyState title="The final code is not available on this server" testId="final-code-missing" />
               ) : (
-              <Suspense fallback={<EditorFallback />}>
-                <RoomEditor session={s} user={user} host={host} ended={ended} sharedResult={events.lastResult} />
-              </Suspense>
+              <RoomMain session={s} user={user} ended={ended} maxShapes={maxShapes}>
+                <Suspense fallback={<EditorFallback />}>
+                  <RoomEditor session={s} user={user} host={host} ended={ended} sharedResult={events.lastResult} />
+                </Suspense>
+              </RoomMain>
               )
             )
           }
@@ -437,7 +451,7 @@ export default function SessionPage() {
           )}
           {recorder && (
             <div role="tablist" aria-label="Side panel" className="tabs tabs-box tabs-sm flex-none" data-testid="side-tabs">
-              {SIDE_TABS.map((t) => (
+              {(guidance.data?.trim() ? [...SIDE_TABS, { id: 'guidance' as const, label: 'Guidance' }] : SIDE_TABS).map((t) => (
                 <button
                   key={t.id}
                   type="button"
@@ -475,12 +489,48 @@ export default function SessionPage() {
               <div id="side-panel-scorecard" role="tabpanel" aria-labelledby="side-tab-scorecard" className={sideTab === 'scorecard' ? 'block' : 'hidden'}>
                 <ScorecardPanel sessionId={s.id} meId={user.id} />
               </div>
+              {guidance.data?.trim() && (
+                <div
+                  id="side-panel-guidance"
+                  role="tabpanel"
+                  aria-labelledby="side-tab-guidance"
+                  className={`min-h-0 overflow-y-auto ${sideTab === 'guidance' ? 'block' : 'hidden'}`}
+                  data-testid="guidance-panel"
+                >
+                  <p className="mb-2 text-xs text-base-content/60">For the interviewers only: the candidate never sees this.</p>
+                  <Markdown source={guidance.data} className="text-sm" />
+                </div>
+              )}
             </>
           )}
         </aside>
       </div>
       {confirm}
     </div>
+  )
+}
+
+/** What the server allows when it does not say (`realtime.max_board_elements`). */
+const DEFAULT_MAX_SHAPES = 5000
+
+/** The code and the whiteboard; a design problem opens on the whiteboard. */
+function RoomMain({ session, user, ended, maxShapes, children }: { session: Session; user: User; ended: boolean; maxShapes: number; children: ReactNode }) {
+  const problem = useQuery({
+    queryKey: keys.problem(session.problem.slug),
+    queryFn: ({ signal }) => api.problem(session.problem.slug, signal),
+    staleTime: 5 * 60_000,
+    retry: false,
+  })
+  const live = session.status === 'active' && !ended
+  const board = live ? (
+    <Whiteboard mode="room" sessionId={session.id} user={{ id: user.id, name: user.name }} maxElements={maxShapes} />
+  ) : (
+    <Whiteboard mode="final" sessionId={session.id} />
+  )
+  return (
+    <CodeOrBoard design={problem.data?.kind === 'design'} board={board}>
+      {children}
+    </CodeOrBoard>
   )
 }
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { useMutation } from '@tanstack/react-query'
 import * as Y from 'yjs'
-import { WebsocketProvider } from 'y-websocket'
+import type { WebsocketProvider } from 'y-websocket'
 import { MonacoBinding } from 'y-monaco'
 import { api, type JudgeResult, type ProblemDetail, type User } from '../api'
 import { useRuntimes } from '../api/hooks'
@@ -13,9 +13,9 @@ import { RunControls, judgeError, sampleInput } from '../components/RunControls'
 import { SplitPane } from '../components/SplitPane'
 import { ErrorAlert } from '../components/Modal'
 import { Loading } from '../components/States'
-import { colorFor, wsOrigin } from './ws'
+import { colorFor } from './ws'
+import { openRoomProvider } from './provider'
 import { isFinalClose, type RoomClosed } from './useEvents'
-import { wsToken } from '../auth/provider'
 
 const TEXT = 'code'
 const META = 'meta'
@@ -66,23 +66,7 @@ function useCollab(sessionId: string, user: User, enabled: boolean) {
   useEffect(() => {
     if (!enabled) return
     const doc = new Y.Doc()
-    // With Clerk, the URL carries a session token: fetched before the first connection and kept
-    // fresh for reconnections (y-websocket reads `params` each time it connects).
-    const token = wsToken()
-    const provider = new WebsocketProvider(`${wsOrigin()}/api/collab`, sessionId, doc, { disableBc: true, maxBackoffTime: 5000, connect: !token })
-    let refresh: ReturnType<typeof setInterval> | undefined
-    if (token) {
-      const update = (t: string | null) => {
-        provider.params = t ? { token: t } : {}
-      }
-      void token.then((t) => {
-        if (doc.isDestroyed) return
-        update(t)
-        provider.connect()
-      })
-      refresh = setInterval(() => void wsToken()?.then(update), 30_000)
-      provider.on('connection-close', () => void wsToken()?.then(update))
-    }
+    const { provider, dispose } = openRoomProvider(sessionId, doc)
     const text = doc.getText(TEXT)
     const meta = doc.getMap<unknown>(META)
     provider.awareness.setLocalStateField('user', { id: user.id, name: user.name, color: colorFor(user.id) } satisfies AwarenessUser)
@@ -124,8 +108,7 @@ function useCollab(sessionId: string, user: User, enabled: boolean) {
       provider.off('status', onStatus)
       provider.off('closed', onClosed)
       provider.off('sync', onSync)
-      clearInterval(refresh)
-      provider.destroy()
+      dispose()
       doc.destroy()
       style.remove()
       setCollab(null)
@@ -161,7 +144,9 @@ export default function RoomWorkbench({ sessionId, user, problem, isHost, readOn
   const editorRef = useRef<Editor | null>(null)
   const lang = finalCode ? finalCode.language : language
   const starter = useCallback((l: string) => problem?.starterCode?.[l] ?? '', [problem])
-  const slug = problem?.slug
+  // A design problem has nothing to run: the editor holds notes beside the whiteboard.
+  const slug = problem?.kind === 'design' ? undefined : problem?.slug
+  const design = problem?.kind === 'design'
 
   // Results shared by others arrive through the events channel; ours come back from the request.
   const seen = useRef(new Set<string>())
@@ -351,9 +336,11 @@ export default function RoomWorkbench({ sessionId, user, problem, isHost, readOn
                 <p className="text-sm text-base-content/60" data-testid="output-empty">
                   {readOnly
                     ? 'This session has ended.'
-                    : !slug
-                      ? 'Running code needs the judge, which this server does not offer yet.'
-                      : 'Run or submit: everyone in the room sees the result.'}
+                    : design
+                      ? 'A design problem: nothing is run. Draw on the Whiteboard tab; write APIs, data models and numbers here.'
+                      : !slug
+                        ? 'Running code needs the judge, which this server does not offer yet.'
+                        : 'Run or submit: everyone in the room sees the result.'}
                 </p>
               )
             )}

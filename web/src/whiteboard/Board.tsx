@@ -1,0 +1,276 @@
+// The whiteboard, loaded only when its tab is first opened (see ./index.tsx): the drawing
+// library is large, and most of an interview never needs it.
+import './assetPath'
+import '@excalidraw/excalidraw/index.css'
+import { useEffect, useMemo, useRef, useState } from 'react'
+import { useQuery } from '@tanstack/react-query'
+import * as Y from 'yjs'
+import { CaptureUpdateAction, Excalidraw, MainMenu, WelcomeScreen } from '@excalidraw/excalidraw'
+import type { Collaborator, ExcalidrawImperativeAPI, SocketId } from '@excalidraw/excalidraw/types'
+import { api as server, errorMessage, type BoardElement } from '../api'
+import { openRoomProvider } from '../room/provider'
+import { colorFor } from '../room/ws'
+import { isFinalClose } from '../room/useEvents'
+import { BoardBinding, byIndex, reconcile } from './sync'
+
+export type BoardProps =
+  /** The room's shared board, live. */
+  | { mode: 'room'; sessionId: string; user: { id: string; name: string }; maxElements: number }
+  /** An ended session's board, read only. */
+  | { mode: 'final'; sessionId: string }
+  /** A private board kept in this browser (the practice page). */
+  | { mode: 'practice'; storageKey: string }
+
+/** Pointer positions sent at most this often: enough for a smooth cursor, far below the rate limit. */
+const POINTER_EVERY_MS = 50
+
+type Scene = readonly BoardElement[]
+
+function currentTheme(): 'light' | 'dark' {
+  return document.documentElement.getAttribute('data-theme') === 'dark' ? 'dark' : 'light'
+}
+
+/** Everything the library could load from outside is left out: files, libraries, links. */
+const UI_OPTIONS = {
+  tools: { image: false },
+  canvasActions: { loadScene: false, saveToActiveFile: false, export: false as const, toggleTheme: null },
+}
+
+/** For the browser tests: what the scene holds, read through the page. */
+function expose(api: ExcalidrawImperativeAPI | null) {
+  const target = window as unknown as {
+    coderoomWhiteboard?: {
+      shapes: () => Array<{ id: string; type: string; text?: string }>
+      collaborators: () => Array<{ name: string | null | undefined; pointer: { x: number; y: number } | undefined }>
+    }
+  }
+  if (!api) {
+    delete target.coderoomWhiteboard
+    return
+  }
+  target.coderoomWhiteboard = {
+    shapes: () => api.getSceneElements().map((e) => ({ id: e.id, type: e.type, text: 'text' in e ? e.text : undefined })),
+    collaborators: () => [...api.getAppState().collaborators.values()].map((c) => ({ name: c.username, pointer: c.pointer })),
+  }
+}
+
+function Canvas({
+  onApi,
+  onChange,
+  onPointerUpdate,
+  initial,
+  viewMode,
+  testId,
+}: {
+  onApi: (api: ExcalidrawImperativeAPI) => void
+  onChange?: (scene: Scene) => void
+  onPointerUpdate?: (pointer: { x: number; y: number }, button: 'up' | 'down') => void
+  initial?: Scene
+  viewMode?: boolean
+  testId: string
+}) {
+  const initialData = useMemo(() => ({ elements: (initial ?? []) as never, appState: { viewBackgroundColor: '#ffffff' } }), [initial])
+  return (
+    <div className="h-full w-full" data-testid={testId}>
+      <Excalidraw
+        excalidrawAPI={onApi}
+        initialData={initialData}
+        viewModeEnabled={viewMode}
+        theme={currentTheme()}
+        UIOptions={UI_OPTIONS}
+        onChange={onChange ? (elements) => onChange(elements as unknown as Scene) : undefined}
+        onPointerUpdate={onPointerUpdate ? ({ pointer, button }) => onPointerUpdate(pointer, button) : undefined}
+        isCollaborating={!!onPointerUpdate}
+        aiEnabled={false}
+      >
+        <MainMenu>
+          {!viewMode && <MainMenu.DefaultItems.ClearCanvas />}
+          <MainMenu.DefaultItems.SaveAsImage />
+          <MainMenu.DefaultItems.ChangeCanvasBackground />
+        </MainMenu>
+        <WelcomeScreen>
+          <WelcomeScreen.Hints.ToolbarHint />
+          <WelcomeScreen.Center>
+            <WelcomeScreen.Center.Heading>
+              {onPointerUpdate ? 'Draw here: everyone in the room sees it as you draw.' : 'Draw here: this board stays in this browser.'}
+            </WelcomeScreen.Center.Heading>
+          </WelcomeScreen.Center>
+        </WelcomeScreen>
+      </Excalidraw>
+    </div>
+  )
+}
+
+function RoomBoard({ sessionId, user, maxElements }: { sessionId: string; user: { id: string; name: string }; maxElements: number }) {
+  const [api, setApi] = useState<ExcalidrawImperativeAPI | null>(null)
+  const [synced, setSynced] = useState(false)
+  const [notice, setNotice] = useState<string | null>(null)
+  const [closed, setClosed] = useState<string | null>(null)
+  const binding = useRef<BoardBinding | null>(null)
+  const pointer = useRef<{ send: (p: { x: number; y: number }, button: 'up' | 'down') => void } | null>(null)
+
+  useEffect(() => {
+    if (!api) return
+    expose(api)
+    const doc = new Y.Doc()
+    const { provider, dispose } = openRoomProvider(`${sessionId}/board`, doc)
+    const merge = (shapes: BoardElement[]) => {
+      const next = reconcile(api.getSceneElementsIncludingDeleted() as unknown as Scene, shapes)
+      if (next) api.updateScene({ elements: next as never, captureUpdate: CaptureUpdateAction.NEVER })
+    }
+    const bound = new BoardBinding(doc, doc.getMap<string>('elements'), maxElements, merge, () =>
+      setNotice(`The whiteboard is full: at most ${maxElements} shapes. Delete some to draw more.`),
+    )
+    binding.current = bound
+    const color = colorFor(user.id)
+    provider.awareness.setLocalStateField('user', { id: user.id, name: user.name, color })
+    let lastPointer = 0
+    pointer.current = {
+      send: (p, button) => {
+        const now = performance.now()
+        if (button === 'up') bound.flush()
+        if (now - lastPointer < POINTER_EVERY_MS) return
+        lastPointer = now
+        provider.awareness.setLocalStateField('pointer', { x: Math.round(p.x), y: Math.round(p.y) })
+        provider.awareness.setLocalStateField('button', button)
+      },
+    }
+    // Unsynced while (re)connecting; what was drawn meanwhile goes out with the next sync.
+    const onSync = (isSynced: boolean) => {
+      if (isSynced) merge(bound.all())
+      setSynced(isSynced)
+    }
+    const onAwareness = () => {
+      const collaborators = new Map<SocketId, Collaborator>()
+      for (const [client, state] of provider.awareness.getStates()) {
+        if (client === doc.clientID) continue
+        const person = state.user as { id?: string; name?: string; color?: string } | undefined
+        const at = state.pointer as { x: number; y: number } | undefined
+        if (!person?.name) continue
+        const tint = /^#[0-9a-f]{6}$/i.test(person.color ?? '') ? person.color! : '#2563eb'
+        collaborators.set(String(client) as SocketId, {
+          username: person.name,
+          id: person.id,
+          pointer: at ? { x: at.x, y: at.y, tool: 'pointer' } : undefined,
+          button: state.button === 'down' ? 'down' : 'up',
+          color: { background: tint, stroke: tint },
+        })
+      }
+      api.updateScene({ collaborators })
+    }
+    const onConnectionClose = (event: CloseEvent | null) => {
+      if (event && !isFinalClose(event.code) && event.reason) setNotice(`The whiteboard was disconnected: ${event.reason}`)
+    }
+    const onClosed = ({ reason }: { code: number; reason: string }) => setClosed(reason || 'The room was closed')
+    provider.on('sync', onSync)
+    provider.on('connection-close', onConnectionClose)
+    provider.on('closed', onClosed)
+    provider.awareness.on('change', onAwareness)
+    const flushHidden = () => document.visibilityState === 'hidden' && bound.flush()
+    document.addEventListener('visibilitychange', flushHidden)
+    return () => {
+      document.removeEventListener('visibilitychange', flushHidden)
+      provider.awareness.off('change', onAwareness)
+      provider.off('sync', onSync)
+      provider.off('connection-close', onConnectionClose)
+      provider.off('closed', onClosed)
+      bound.destroy()
+      binding.current = null
+      pointer.current = null
+      dispose()
+      doc.destroy()
+      expose(null)
+      setSynced(false)
+    }
+  }, [api, sessionId, user.id, user.name, maxElements])
+
+  return (
+    <div className="relative h-full" data-testid="whiteboard-room" data-synced={synced ? 'true' : 'false'}>
+      {(notice || closed) && (
+        <div role="alert" className="alert alert-warning absolute inset-x-2 top-14 z-20 py-2 text-sm" data-testid="whiteboard-notice">
+          <span>{closed ?? notice}</span>
+          {!closed && (
+            <button type="button" className="btn btn-ghost btn-xs" onClick={() => setNotice(null)}>
+              Dismiss
+            </button>
+          )}
+        </div>
+      )}
+      <Canvas
+        testId="whiteboard-canvas"
+        onApi={setApi}
+        viewMode={closed !== null}
+        onChange={(scene) => binding.current?.changed(scene)}
+        onPointerUpdate={(p, button) => pointer.current?.send(p, button)}
+      />
+    </div>
+  )
+}
+
+function FinalBoard({ sessionId }: { sessionId: string }) {
+  const [api, setApi] = useState<ExcalidrawImperativeAPI | null>(null)
+  const board = useQuery({
+    queryKey: ['sessions', 'whiteboard', sessionId],
+    queryFn: ({ signal }) => server.sessionWhiteboard(sessionId, signal),
+    retry: false,
+  })
+  useEffect(() => {
+    expose(api)
+    return () => expose(null)
+  }, [api])
+  if (board.isPending) return <p className="p-4 text-sm text-base-content/60">Loading the whiteboard…</p>
+  if (board.isError) return <p className="p-4 text-sm text-error">The whiteboard could not be loaded: {errorMessage(board.error)}</p>
+  return (
+    <div className="h-full" data-testid="whiteboard-final">
+      <Canvas testId="whiteboard-canvas" onApi={setApi} initial={board.data} viewMode />
+    </div>
+  )
+}
+
+function readPrivate(key: string): Scene {
+  try {
+    const stored = JSON.parse(localStorage.getItem(key) ?? '[]') as unknown
+    return Array.isArray(stored) ? (stored as BoardElement[]).filter((e) => e && typeof e.id === 'string').sort(byIndex) : []
+  } catch {
+    return []
+  }
+}
+
+function PracticeBoard({ storageKey }: { storageKey: string }) {
+  const [api, setApi] = useState<ExcalidrawImperativeAPI | null>(null)
+  const initial = useMemo(() => readPrivate(storageKey), [storageKey])
+  const save = useRef<ReturnType<typeof setTimeout> | null>(null)
+  useEffect(() => {
+    expose(api)
+    return () => {
+      expose(null)
+      if (save.current) clearTimeout(save.current)
+    }
+  }, [api])
+  const onChange = (scene: Scene) => {
+    if (save.current) clearTimeout(save.current)
+    save.current = setTimeout(() => {
+      try {
+        localStorage.setItem(storageKey, JSON.stringify(scene.filter((e) => !e.isDeleted)))
+      } catch {
+        /* storage full or unavailable: the board still works for this visit */
+      }
+    }, 500)
+  }
+  return (
+    <div className="h-full" data-testid="whiteboard-practice">
+      <Canvas testId="whiteboard-canvas" onApi={setApi} initial={initial} onChange={onChange} />
+    </div>
+  )
+}
+
+export default function Board(props: BoardProps) {
+  switch (props.mode) {
+    case 'room':
+      return <RoomBoard sessionId={props.sessionId} user={props.user} maxElements={props.maxElements} />
+    case 'final':
+      return <FinalBoard sessionId={props.sessionId} />
+    case 'practice':
+      return <PracticeBoard storageKey={props.storageKey} />
+  }
+}

@@ -1,0 +1,36 @@
+// The final board drawn as SVG for the report, by the drawing library itself (loaded lazily,
+// see ./index.tsx).
+import './assetPath'
+import { useEffect, useRef, useState } from 'react'
+import { exportToSvg } from '@excalidraw/excalidraw'
+import type { BoardElement } from '../api'
+
+export default function BoardSvg({ elements }: { elements: BoardElement[] }) {
+  const host = useRef<HTMLDivElement | null>(null)
+  const [failed, setFailed] = useState<string | null>(null)
+  useEffect(() => {
+    let cancelled = false
+    exportToSvg({
+      elements: elements as never,
+      appState: { exportBackground: true, viewBackgroundColor: '#ffffff', exportWithDarkMode: false },
+      files: null,
+      exportPadding: 16,
+      // Embedding the fonts subsets them with code that needs `eval`, which the page's policy
+      // forbids; the text is drawn in the page's own fonts instead.
+      skipInliningFonts: true,
+    })
+      .then((svg: SVGSVGElement) => {
+        if (cancelled || !host.current) return
+        svg.setAttribute('width', '100%')
+        svg.removeAttribute('height')
+        svg.style.maxHeight = '70vh'
+        host.current.replaceChildren(svg)
+      })
+      .catch((e: unknown) => !cancelled && setFailed(e instanceof Error ? e.message : 'cannot draw the board'))
+    return () => {
+      cancelled = true
+    }
+  }, [elements])
+  if (failed) return <p className="text-sm text-error">The whiteboard could not be drawn: {failed}</p>
+  return <div ref={host} className="overflow-hidden rounded-box border border-base-300 bg-white" data-testid="report-whiteboard" />
+}

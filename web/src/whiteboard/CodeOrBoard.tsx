@@ -1,0 +1,56 @@
+import { useEffect, useState, type ReactNode } from 'react'
+
+type Tab = 'code' | 'whiteboard'
+
+/**
+ * The code and a whiteboard, one tab each. The board (`board`, a lazily loaded component) is
+ * mounted when its tab is first opened and then kept, hidden, so that a shared board stays in
+ * sync and a drawing in progress is not lost.
+ */
+export function CodeOrBoard({ design, board, children }: { design: boolean; board: ReactNode; children: ReactNode }) {
+  const [chosen, setChosen] = useState<Tab | null>(null)
+  const tab: Tab = chosen ?? (design ? 'whiteboard' : 'code')
+  const boardShown = tab === 'whiteboard'
+  const [boardOpened, setBoardOpened] = useState(false)
+  useEffect(() => {
+    if (boardShown) setBoardOpened(true)
+  }, [boardShown])
+  const tabs: Array<{ id: Tab; label: string }> = [
+    { id: 'code', label: design ? 'Notes & code' : 'Code' },
+    { id: 'whiteboard', label: 'Whiteboard' },
+  ]
+  return (
+    <div className="flex h-full min-h-0 flex-col gap-2">
+      <div role="tablist" aria-label="Code or whiteboard" className="tabs tabs-box tabs-sm flex-none self-start" data-testid="main-tabs">
+        {tabs.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            id={`main-tab-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls={`main-panel-${t.id}`}
+            className={`tab ${tab === t.id ? 'tab-active' : ''}`}
+            onClick={() => setChosen(t.id)}
+            data-testid={`main-tab-${t.id}`}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div id="main-panel-code" role="tabpanel" aria-labelledby="main-tab-code" className={`min-h-0 flex-1 ${tab === 'code' ? 'flex flex-col' : 'hidden'}`}>
+        {children}
+      </div>
+      {(boardOpened || boardShown) && (
+        <div
+          id="main-panel-whiteboard"
+          role="tabpanel"
+          aria-labelledby="main-tab-whiteboard"
+          className={`h-[70vh] min-h-0 overflow-hidden rounded-box border border-base-300 bg-base-100 lg:h-auto lg:flex-1 ${boardShown ? 'block' : 'hidden'}`}
+        >
+          {board}
+        </div>
+      )}
+    </div>
+  )
+}
