@@ -171,35 +171,31 @@ pub fn seed_update(code: &str, language: &str) -> Vec<u8> {
     txn.encode_update_v1()
 }
 
-pub async fn connect_code(
-    state: State<AppState>,
-    user: SignedIn,
-    session_id: Path<String>,
-    query: RawQuery,
-    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
-) -> AppResult<Response> {
-    connect(state, user, session_id, query, upgrade, DocKind::Code).await
+/// Which document a collab route serves: `connect::<Code>` or `connect::<Board>`.
+pub trait SharedDocument {
+    const KIND: DocKind;
 }
 
-pub async fn connect_board(
-    state: State<AppState>,
-    user: SignedIn,
-    session_id: Path<String>,
-    query: RawQuery,
-    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
-) -> AppResult<Response> {
-    connect(state, user, session_id, query, upgrade, DocKind::Board).await
+pub struct Code;
+pub struct Board;
+
+impl SharedDocument for Code {
+    const KIND: DocKind = DocKind::Code;
+}
+
+impl SharedDocument for Board {
+    const KIND: DocKind = DocKind::Board;
 }
 
 /// Both documents are entered the same way, by the same people.
-async fn connect(
+pub async fn connect<D: SharedDocument>(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     Path(session_id): Path<String>,
     RawQuery(query): RawQuery,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
-    kind: DocKind,
 ) -> AppResult<Response> {
+    let kind = D::KIND;
     authorize(&state, &user, &session_id).await?;
     let upgrade = upgrade.map_err(|_| AppError::bad_request("This endpoint speaks WebSocket only"))?;
     let wants_ack = query.as_deref().unwrap_or_default().split('&').any(|pair| pair == "ack=1");

@@ -413,8 +413,8 @@ fn design_notes(problem: &ProblemRef, language: &str) -> String {
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/collab/{session_id}", get(collab::connect_code))
-        .route("/collab/{session_id}/board", get(collab::connect_board))
+        .route("/collab/{session_id}", get(collab::connect::<collab::Code>))
+        .route("/collab/{session_id}/board", get(collab::connect::<collab::Board>))
         .route("/sessions/{id}/whiteboard", get(board::whiteboard))
         .route("/sessions/{id}/events", get(events::connect))
         .route("/sessions/{id}/messages", get(messages))

@@ -1,4 +1,4 @@
-import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from 'react'
+import { Suspense, lazy, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react'
 import { Link, useParams } from 'react-router'
 import { useMutation, useQuery } from '@tanstack/react-query'
 import { api, errorMessage, isApiError, type JudgeResult, type ProblemDetail } from '../api'
@@ -73,8 +73,8 @@ export default function PracticePage() {
 /** Where a private board is kept in this browser, per problem. */
 const boardKey = (slug: string) => `coderoom-board-${slug}`
 
-/** A design prompt practised alone: the statement, and a private whiteboard. */
-function DesignWorkspace({ problem }: { problem: ProblemDetail }) {
+/** The practice page's frame: a way back, the statement on the left, the work on the right. */
+function PracticeLayout({ problem, work, workLabel, initial }: { problem: ProblemDetail; work: ReactNode; workLabel: string; initial: number }) {
   return (
     <div className="flex flex-col gap-2 lg:h-[calc(100dvh-5rem)]" data-testid="practice-page">
       <div className="flex flex-wrap items-center gap-2 px-1">
@@ -84,9 +84,9 @@ function DesignWorkspace({ problem }: { problem: ProblemDetail }) {
       </div>
       <SplitPane
         direction="row"
-        label="Resize the description and the whiteboard"
+        label={`Resize the description and the ${workLabel}`}
         storageKey="practice"
-        initial={34}
+        initial={initial}
         className="min-h-0 flex-1 gap-2 lg:gap-0"
         first={
           <section className="h-full space-y-4 overflow-y-auto rounded-box bg-base-100 p-4 shadow-sm" aria-label="Problem">
@@ -94,13 +94,25 @@ function DesignWorkspace({ problem }: { problem: ProblemDetail }) {
             <ProblemGuidance slug={problem.slug} />
           </section>
         }
-        second={
-          <section className="h-[75vh] min-h-0 overflow-hidden rounded-box border border-base-300 bg-base-100 lg:h-full" aria-label="Whiteboard">
-            <Whiteboard mode="practice" storageKey={boardKey(problem.slug)} />
-          </section>
-        }
+        second={work}
       />
     </div>
+  )
+}
+
+/** A design prompt practised alone: the statement, and a private whiteboard. */
+function DesignWorkspace({ problem }: { problem: ProblemDetail }) {
+  return (
+    <PracticeLayout
+      problem={problem}
+      workLabel="whiteboard"
+      initial={34}
+      work={
+        <section className="h-[75vh] min-h-0 overflow-hidden rounded-box border border-base-300 bg-base-100 lg:h-full" aria-label="Whiteboard">
+          <Whiteboard mode="practice" storageKey={boardKey(problem.slug)} />
+        </section>
+      }
+    />
   )
 }
 
@@ -170,111 +182,97 @@ function Workspace({ problem }: { problem: ProblemDetail }) {
   }
 
   return (
-    <div className="flex flex-col gap-2 lg:h-[calc(100dvh-5rem)]" data-testid="practice-page">
-      <div className="flex flex-wrap items-center gap-2 px-1">
-        <Link to="/problems" className="link link-hover text-sm">
-          ← Problems
-        </Link>
-      </div>
-      <SplitPane
-        direction="row"
-        label="Resize the description and the editor"
-        storageKey="practice"
-        initial={40}
-        className="min-h-0 flex-1 gap-2 lg:gap-0"
-        first={
-          <section className="h-full overflow-y-auto rounded-box bg-base-100 p-4 shadow-sm" aria-label="Problem">
-            <ProblemDescription problem={problem} />
-          </section>
-        }
-        second={
-          <CodeOrBoard design={false} board={<Whiteboard mode="practice" storageKey={boardKey(problem.slug)} />}>
-            <section className="flex h-full min-h-0 flex-col gap-2" aria-label="Code">
-              <div className="flex flex-wrap items-center gap-2 rounded-box bg-base-100 p-2 shadow-sm">
-                <LanguagePicker value={language} onChange={switchLanguage} offered={langs.map((l) => l.id)} runtimes={runtimes.data} disabled={busy} />
-                <button
-                  type="button"
-                  className="btn btn-ghost btn-sm"
-                  onClick={() => {
-                    if (code === starter(language) || window.confirm('Replace your code with the starter code?')) {
-                      clearCode(problem.slug, language)
-                      setCode(starter(language))
-                    }
-                  }}
-                  data-testid="reset-code"
-                >
-                  Reset
-                </button>
-                <div className="flex-1" />
-                <RunControls
-                  busy={busy}
-                  running={run.isPending}
-                  submitting={submit.isPending}
-                  onRun={doRun}
-                  onSubmit={() => {
-                    run.reset()
-                    submit.mutate()
-                  }}
-                  custom={custom}
-                  setCustom={setCustom}
-                />
-              </div>
-              {runtimes.data && !rt && (
-                <div role="status" className="alert alert-warning alert-soft py-2 text-sm" data-testid="runtime-missing">
-                  {languageInfo(language).label} is not installed in this server's sandbox; running it will fail.
-                </div>
-              )}
-              <SplitPane
-                direction="col"
-                label="Resize the editor and the results"
-                storageKey="practice-output"
-                initial={62}
-                min={25}
-                max={85}
-                className="h-[75vh] min-h-0 flex-none lg:h-auto lg:flex-1"
-                first={
-                  <div className="h-full overflow-hidden rounded-box border border-base-300 bg-base-100">
-                    <Suspense fallback={<EditorFallback />}>
-                      <CodeEditor language={languageInfo(language).monaco} value={code} onChange={setCode} onRun={doRun} />
-                    </Suspense>
-                  </div>
-                }
-                second={
-                  <div className="h-full space-y-3 overflow-y-auto rounded-box bg-base-100 p-3 shadow-sm" data-testid="output-panel">
-                    {custom && (
-                      <div>
-                        <label htmlFor="stdin" className="text-sm font-medium">
-                          Custom input <span className="font-normal text-base-content/60">— one JSON value per line, one line per parameter</span>
-                        </label>
-                        <textarea
-                          id="stdin"
-                          className="textarea textarea-sm mt-1 w-full font-mono"
-                          rows={Math.max(2, problem.signature?.params.length ?? 2)}
-                          value={stdin}
-                          onChange={(e) => setStdin(e.target.value)}
-                          data-testid="custom-input"
-                        />
-                      </div>
-                    )}
-                    {error && <ErrorAlert message={judgeError(error)} testId="run-error" />}
-                    {busy ? (
-                      <Loading label={run.isPending ? 'Running…' : 'Judging every test…'} testId="judging" />
-                    ) : result ? (
-                      <ResultPanel key={result.submissionId ?? JSON.stringify([result.verdict, result.passed])} result={result} />
-                    ) : (
-                      !error && (
-                        <p className="text-sm text-base-content/60" data-testid="output-empty">
-                          Run your code on the examples{custom ? ' or your own input' : ''} (Ctrl+Enter), or submit it to be judged on every test.
-                        </p>
-                      )
-                    )}
-                  </div>
-                }
+    <PracticeLayout
+      problem={problem}
+      workLabel="editor"
+      initial={40}
+      work={
+        <CodeOrBoard design={false} board={<Whiteboard mode="practice" storageKey={boardKey(problem.slug)} />}>
+          <section className="flex h-full min-h-0 flex-col gap-2" aria-label="Code">
+            <div className="flex flex-wrap items-center gap-2 rounded-box bg-base-100 p-2 shadow-sm">
+              <LanguagePicker value={language} onChange={switchLanguage} offered={langs.map((l) => l.id)} runtimes={runtimes.data} disabled={busy} />
+              <button
+                type="button"
+                className="btn btn-ghost btn-sm"
+                onClick={() => {
+                  if (code === starter(language) || window.confirm('Replace your code with the starter code?')) {
+                    clearCode(problem.slug, language)
+                    setCode(starter(language))
+                  }
+                }}
+                data-testid="reset-code"
+              >
+                Reset
+              </button>
+              <div className="flex-1" />
+              <RunControls
+                busy={busy}
+                running={run.isPending}
+                submitting={submit.isPending}
+                onRun={doRun}
+                onSubmit={() => {
+                  run.reset()
+                  submit.mutate()
+                }}
+                custom={custom}
+                setCustom={setCustom}
               />
-            </section>
-          </CodeOrBoard>
-        }
-      />
-    </div>
+            </div>
+            {runtimes.data && !rt && (
+              <div role="status" className="alert alert-warning alert-soft py-2 text-sm" data-testid="runtime-missing">
+                {languageInfo(language).label} is not installed in this server's sandbox; running it will fail.
+              </div>
+            )}
+            <SplitPane
+              direction="col"
+              label="Resize the editor and the results"
+              storageKey="practice-output"
+              initial={62}
+              min={25}
+              max={85}
+              className="h-[75vh] min-h-0 flex-none lg:h-auto lg:flex-1"
+              first={
+                <div className="h-full overflow-hidden rounded-box border border-base-300 bg-base-100">
+                  <Suspense fallback={<EditorFallback />}>
+                    <CodeEditor language={languageInfo(language).monaco} value={code} onChange={setCode} onRun={doRun} />
+                  </Suspense>
+                </div>
+              }
+              second={
+                <div className="h-full space-y-3 overflow-y-auto rounded-box bg-base-100 p-3 shadow-sm" data-testid="output-panel">
+                  {custom && (
+                    <div>
+                      <label htmlFor="stdin" className="text-sm font-medium">
+                        Custom input <span className="font-normal text-base-content/60">— one JSON value per line, one line per parameter</span>
+                      </label>
+                      <textarea
+                        id="stdin"
+                        className="textarea textarea-sm mt-1 w-full font-mono"
+                        rows={Math.max(2, problem.signature?.params.length ?? 2)}
+                        value={stdin}
+                        onChange={(e) => setStdin(e.target.value)}
+                        data-testid="custom-input"
+                      />
+                    </div>
+                  )}
+                  {error && <ErrorAlert message={judgeError(error)} testId="run-error" />}
+                  {busy ? (
+                    <Loading label={run.isPending ? 'Running…' : 'Judging every test…'} testId="judging" />
+                  ) : result ? (
+                    <ResultPanel key={result.submissionId ?? JSON.stringify([result.verdict, result.passed])} result={result} />
+                  ) : (
+                    !error && (
+                      <p className="text-sm text-base-content/60" data-testid="output-empty">
+                        Run your code on the examples{custom ? ' or your own input' : ''} (Ctrl+Enter), or submit it to be judged on every test.
+                      </p>
+                    )
+                  )}
+                </div>
+              }
+            />
+          </section>
+        </CodeOrBoard>
+      }
+    />
   )
 }

@@ -39,6 +39,7 @@ import { EditorFallback } from './Practice'
 import { Whiteboard } from '../whiteboard'
 import { CodeOrBoard } from '../whiteboard/CodeOrBoard'
 import { Markdown } from '../components/Markdown'
+import { TabList } from '../components/TabList'
 
 const RoomWorkbench = lazy(() => import('../room/RoomWorkbench'))
 
@@ -450,23 +451,13 @@ export default function SessionPage() {
             activeNow && realtime && <VideoPanel events={events} disabled={ended} />
           )}
           {recorder && (
-            <div role="tablist" aria-label="Side panel" className="tabs tabs-box tabs-sm flex-none" data-testid="side-tabs">
-              {(guidance.data?.trim() ? [...SIDE_TABS, { id: 'guidance' as const, label: 'Guidance' }] : SIDE_TABS).map((t) => (
-                <button
-                  key={t.id}
-                  type="button"
-                  role="tab"
-                  id={`side-tab-${t.id}`}
-                  aria-selected={sideTab === t.id}
-                  aria-controls={`side-panel-${t.id}`}
-                  className={`tab flex-1 ${sideTab === t.id ? 'tab-active' : ''}`}
-                  onClick={() => setSideTab(t.id)}
-                  data-testid={`side-tab-${t.id}`}
-                >
-                  {t.label}
-                </button>
-              ))}
-            </div>
+            <TabList
+              prefix="side"
+              label="Side panel"
+              tabs={guidance.data?.trim() ? [...SIDE_TABS, { id: 'guidance' as const, label: 'Guidance' }] : SIDE_TABS}
+              selected={sideTab}
+              onSelect={setSideTab}
+            />
           )}
           {/* The panels stay mounted when hidden: a draft being saved is not cut off. */}
           <div

@@ -1,4 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react'
+import { TabList } from '../components/TabList'
 
 type Tab = 'code' | 'whiteboard'
 
@@ -21,23 +22,7 @@ export function CodeOrBoard({ design, board, children }: { design: boolean; boar
   ]
   return (
     <div className="flex h-full min-h-0 flex-col gap-2">
-      <div role="tablist" aria-label="Code or whiteboard" className="tabs tabs-box tabs-sm flex-none self-start" data-testid="main-tabs">
-        {tabs.map((t) => (
-          <button
-            key={t.id}
-            type="button"
-            role="tab"
-            id={`main-tab-${t.id}`}
-            aria-selected={tab === t.id}
-            aria-controls={`main-panel-${t.id}`}
-            className={`tab ${tab === t.id ? 'tab-active' : ''}`}
-            onClick={() => setChosen(t.id)}
-            data-testid={`main-tab-${t.id}`}
-          >
-            {t.label}
-          </button>
-        ))}
-      </div>
+      <TabList prefix="main" label="Code or whiteboard" tabs={tabs} selected={tab} onSelect={setChosen} className="self-start" />
       <div id="main-panel-code" role="tabpanel" aria-labelledby="main-tab-code" className={`min-h-0 flex-1 ${tab === 'code' ? 'flex flex-col' : 'hidden'}`}>
         {children}
       </div>
