@@ -23,6 +23,15 @@ export type BoardProps =
 
 /** Pointer positions sent at most this often: enough for a smooth cursor, far below the rate limit. */
 const POINTER_EVERY_MS = 50
+/** The close code of a board the server refuses to grow (too many shapes or bytes). */
+const TOO_BIG = 1009
+
+/** This person's awareness state on the board: who, and where their pointer is. */
+interface BoardPresence {
+  user: { id: string; name: string; color: string }
+  pointer: { x: number; y: number } | null
+  button: 'up' | 'down'
+}
 
 type Scene = readonly BoardElement[]
 
@@ -30,7 +39,10 @@ function currentTheme(): 'light' | 'dark' {
   return document.documentElement.getAttribute('data-theme') === 'dark' ? 'dark' : 'light'
 }
 
-/** Everything the library could load from outside is left out: files, libraries, links. */
+/**
+ * Everything the library could load from outside is left out: images (not synced either), files,
+ * and, below, embedded web pages and the shape libraries (their browser is a public site).
+ */
 const UI_OPTIONS = {
   tools: { image: false },
   canvasActions: { loadScene: false, saveToActiveFile: false, export: false as const, toggleTheme: null },
@@ -71,7 +83,7 @@ function Canvas({
 }) {
   const initialData = useMemo(() => ({ elements: (initial ?? []) as never, appState: { viewBackgroundColor: '#ffffff' } }), [initial])
   return (
-    <div className="h-full w-full" data-testid={testId}>
+    <div className="h-full w-full [&_.default-sidebar-trigger]:hidden" data-testid={testId}>
       <Excalidraw
         excalidrawAPI={onApi}
         initialData={initialData}
@@ -82,6 +94,8 @@ function Canvas({
         onPointerUpdate={onPointerUpdate ? ({ pointer, button }) => onPointerUpdate(pointer, button) : undefined}
         isCollaborating={!!onPointerUpdate}
         aiEnabled={false}
+        validateEmbeddable={false}
+        renderEmbeddable={() => <p className="p-2 text-xs">Web pages are not shown on this board.</p>}
       >
         <MainMenu>
           {!viewMode && <MainMenu.DefaultItems.ClearCanvas />}
@@ -113,64 +127,91 @@ function RoomBoard({ sessionId, user, maxElements }: { sessionId: string; user: 
     if (!api) return
     expose(api)
     const doc = new Y.Doc()
-    const { provider, dispose } = openRoomProvider(`${sessionId}/board`, doc)
+    // Past the server's size cap (1009), reconnecting would resend the same refused change.
+    const { provider, dispose } = openRoomProvider(`${sessionId}/board`, doc, [TOO_BIG])
+    const scene = () => api.getSceneElementsIncludingDeleted() as unknown as Scene
     const merge = (shapes: BoardElement[]) => {
-      const next = reconcile(api.getSceneElementsIncludingDeleted() as unknown as Scene, shapes)
+      const { scene: next, kept } = reconcile(scene(), shapes)
       if (next) api.updateScene({ elements: next as never, captureUpdate: CaptureUpdateAction.NEVER })
+      return kept
     }
     const bound = new BoardBinding(doc, doc.getMap<string>('elements'), maxElements, merge, () =>
-      setNotice(`The whiteboard is full: at most ${maxElements} shapes. Delete some to draw more.`),
+      setNotice(`The whiteboard is full: at most ${maxElements} shapes (erased ones count too). New shapes stay on your screen only.`),
     )
     binding.current = bound
-    const color = colorFor(user.id)
-    provider.awareness.setLocalStateField('user', { id: user.id, name: user.name, color })
-    let lastPointer = 0
+    const awareness = provider.awareness
+    awareness.setLocalState({ user: { id: user.id, name: user.name, color: colorFor(user.id) }, pointer: null, button: 'up' } satisfies BoardPresence)
+
+    // One awareness update per pointer report, at most every POINTER_EVERY_MS; the last report
+    // of a burst is sent late rather than dropped, so that a released button is seen.
+    let latest: Pick<BoardPresence, 'pointer' | 'button'> | null = null
+    let lastSent = 0
+    let trailing: ReturnType<typeof setTimeout> | null = null
+    let wasDown = false
+    const publish = () => {
+      trailing = null
+      const state = awareness.getLocalState()
+      if (!latest || !state) return
+      lastSent = performance.now()
+      awareness.setLocalState({ ...state, ...latest })
+      latest = null
+    }
     pointer.current = {
       send: (p, button) => {
-        const now = performance.now()
-        if (button === 'up') bound.flush()
-        if (now - lastPointer < POINTER_EVERY_MS) return
-        lastPointer = now
-        provider.awareness.setLocalStateField('pointer', { x: Math.round(p.x), y: Math.round(p.y) })
-        provider.awareness.setLocalStateField('button', button)
+        // A stroke ends: what it drew goes out now rather than at the next tick.
+        if (wasDown && button === 'up') bound.flush()
+        wasDown = button === 'down'
+        latest = { pointer: { x: Math.round(p.x), y: Math.round(p.y) }, button }
+        const wait = POINTER_EVERY_MS - (performance.now() - lastSent)
+        if (wait <= 0) publish()
+        else trailing ??= setTimeout(publish, wait)
       },
     }
-    // Unsynced while (re)connecting; what was drawn meanwhile goes out with the next sync.
+    // Unsynced while (re)connecting; what was drawn meanwhile goes out once synced.
     const onSync = (isSynced: boolean) => {
-      if (isSynced) merge(bound.all())
+      if (isSynced) {
+        bound.resync()
+        bound.changed(scene())
+      }
       setSynced(isSynced)
     }
-    const onAwareness = () => {
+    const onAwareness = (_change: unknown, origin: unknown) => {
+      if (origin === 'local') return
       const collaborators = new Map<SocketId, Collaborator>()
-      for (const [client, state] of provider.awareness.getStates()) {
+      for (const [client, state] of awareness.getStates()) {
         if (client === doc.clientID) continue
-        const person = state.user as { id?: string; name?: string; color?: string } | undefined
-        const at = state.pointer as { x: number; y: number } | undefined
+        const { user: person, pointer: at, button } = state as Partial<BoardPresence>
         if (!person?.name) continue
-        const tint = /^#[0-9a-f]{6}$/i.test(person.color ?? '') ? person.color! : '#2563eb'
+        const tint = /^#[0-9a-f]{6}$/i.test(person.color ?? '') ? person.color : '#2563eb'
         collaborators.set(String(client) as SocketId, {
           username: person.name,
           id: person.id,
           pointer: at ? { x: at.x, y: at.y, tool: 'pointer' } : undefined,
-          button: state.button === 'down' ? 'down' : 'up',
+          button: button === 'down' ? 'down' : 'up',
           color: { background: tint, stroke: tint },
         })
       }
       api.updateScene({ collaborators })
     }
     const onConnectionClose = (event: CloseEvent | null) => {
-      if (event && !isFinalClose(event.code) && event.reason) setNotice(`The whiteboard was disconnected: ${event.reason}`)
+      if (event && !isFinalClose(event.code) && event.code !== TOO_BIG && event.reason) setNotice(`The whiteboard was disconnected: ${event.reason}`)
     }
-    const onClosed = ({ reason }: { code: number; reason: string }) => setClosed(reason || 'The room was closed')
+    const onClosed = ({ code, reason }: { code: number; reason: string }) =>
+      setClosed(
+        code === TOO_BIG
+          ? `The whiteboard stopped syncing: ${reason || 'the board is too large'}. Reload the page to see the shared board.`
+          : reason || 'The room was closed',
+      )
     provider.on('sync', onSync)
     provider.on('connection-close', onConnectionClose)
     provider.on('closed', onClosed)
-    provider.awareness.on('change', onAwareness)
+    awareness.on('change', onAwareness)
     const flushHidden = () => document.visibilityState === 'hidden' && bound.flush()
     document.addEventListener('visibilitychange', flushHidden)
     return () => {
+      if (trailing) clearTimeout(trailing)
       document.removeEventListener('visibilitychange', flushHidden)
-      provider.awareness.off('change', onAwareness)
+      awareness.off('change', onAwareness)
       provider.off('sync', onSync)
       provider.off('connection-close', onConnectionClose)
       provider.off('closed', onClosed)

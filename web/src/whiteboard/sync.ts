@@ -20,17 +20,26 @@ export function byIndex(a: BoardElement, b: BoardElement): number {
   return x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
 }
 
-/** The scene after taking in `remote` shapes, or `null` when none of them is newer. */
-export function reconcile(local: readonly BoardElement[], remote: readonly BoardElement[]): BoardElement[] | null {
+/**
+ * Takes in `remote` shapes: `scene` is the new scene, or `null` when none of them is newer;
+ * `kept` are the local shapes that won over a different remote copy. Yjs settles two concurrent
+ * writes of one shape by client id, not by version, so the winner here must be written again,
+ * or the browsers would each keep their own copy.
+ */
+export function reconcile(local: readonly BoardElement[], remote: readonly BoardElement[]): { scene: BoardElement[] | null; kept: BoardElement[] } {
   const merged = new Map(local.map((element) => [element.id, element]))
+  const kept: BoardElement[] = []
   let changed = false
   for (const element of remote) {
-    if (newer(element, merged.get(element.id))) {
+    const mine = merged.get(element.id)
+    if (newer(element, mine)) {
       merged.set(element.id, element)
       changed = true
+    } else if (mine && (mine.version !== element.version || mine.versionNonce !== element.versionNonce)) {
+      kept.push(mine)
     }
   }
-  return changed ? [...merged.values()].sort(byIndex) : null
+  return { scene: changed ? [...merged.values()].sort(byIndex) : null, kept }
 }
 
 function parse(text: unknown): BoardElement | null {
@@ -46,8 +55,8 @@ function parse(text: unknown): BoardElement | null {
 /**
  * Binds a scene to the board's Yjs map (`elements`: shape id → the shape as JSON text). Local
  * changes are written in batches, only the shapes whose version moved; remote ones are handed
- * to `onRemote` as shapes. A shape that would take the board past `maxElements` stays local and
- * `onFull` is called.
+ * to `onRemote` as shapes, which answers with the local shapes that beat them (written back). A
+ * shape that would take the board past `maxElements` stays local and `onFull` is called.
  */
 export class BoardBinding {
   /** Version of each shape as last written to or read from the document: what not to send again. */
@@ -60,7 +69,7 @@ export class BoardBinding {
     private readonly doc: Y.Doc,
     private readonly map: Y.Map<string>,
     private readonly maxElements: number,
-    private readonly onRemote: (shapes: BoardElement[]) => void,
+    private readonly onRemote: (shapes: BoardElement[]) => readonly BoardElement[],
     private readonly onFull: () => void,
   ) {
     this.observer = (event) => {
@@ -70,15 +79,9 @@ export class BoardBinding {
     map.observe(this.observer)
   }
 
-  /** Every shape in the document, for the first sync. */
-  all(): BoardElement[] {
-    const shapes: BoardElement[] = []
-    for (const text of this.map.values()) {
-      const shape = parse(text)
-      if (shape) shapes.push(shape)
-    }
-    for (const shape of shapes) this.known.set(shape.id, shape.version)
-    return shapes.sort(byIndex)
+  /** Takes in the whole document (after a sync), as if every shape had just arrived. */
+  resync() {
+    this.deliver([...this.map.keys()])
   }
 
   private deliver(keys: string[]) {
@@ -89,7 +92,15 @@ export class BoardBinding {
       this.known.set(shape.id, Math.max(shape.version, this.known.get(shape.id) ?? 0))
       shapes.push(shape)
     }
-    if (shapes.length) this.onRemote(shapes)
+    if (!shapes.length) return
+    const kept = this.onRemote(shapes)
+    if (!kept.length) return
+    this.doc.transact(() => {
+      for (const shape of kept) {
+        this.map.set(shape.id, JSON.stringify(shape))
+        this.known.set(shape.id, shape.version)
+      }
+    }, LOCAL)
   }
 
   /** The scene changed here: its new shapes go out within `WRITE_EVERY_MS`. */
