@@ -1,7 +1,7 @@
 /**
  * Turns what an administrator picks into the body `POST /api/admin/problems` accepts: the whole
  * problem definition as JSON (what `coderoom problems show --json` prints), or a problem folder
- * as `coderoom problems import` reads it (problem.toml, description.md, tests.json,
+ * as `coderoom problems import` reads it (problem.toml, description.md, guidance.md, tests.json,
  * solutions/*). The server checks the result exactly as the command line does.
  */
 
@@ -37,21 +37,22 @@ export async function readProblemFiles(files: File[]): Promise<ProblemBody> {
   if (!toml) throw new Error('problem.toml is missing: choose a problem folder or a .json definition.')
   const description = byPath.get('description.md')
   if (!description) throw new Error('description.md is missing from the problem folder.')
-  const tests = byPath.get('tests.json')
-  if (!tests) throw new Error('tests.json is missing from the problem folder.')
-
   let meta: Record<string, unknown>
   try {
     meta = parseToml(await toml.text())
   } catch (e) {
     throw new Error(`problem.toml: ${e instanceof Error ? e.message : 'invalid'}`)
   }
-  let testCases: unknown
+  // A design problem (a prompt for the whiteboard) has no tests.
+  const tests = byPath.get('tests.json')
+  if (!tests && meta.kind !== 'design') throw new Error('tests.json is missing from the problem folder.')
+  let testCases: unknown = { visible: [], hidden: [] }
   try {
-    testCases = JSON.parse(await tests.text())
+    if (tests) testCases = JSON.parse(await tests.text())
   } catch (e) {
     throw new Error(`tests.json: ${e instanceof Error ? e.message : 'invalid JSON'}`)
   }
+  const guidance = byPath.get('guidance.md')
   const solutions: Record<string, string> = {}
   for (const [p, f] of byPath) {
     if (p.startsWith('solutions/')) solutions[p.slice('solutions/'.length)] = await f.text()
@@ -65,6 +66,7 @@ export async function readProblemFiles(files: File[]): Promise<ProblemBody> {
     starter: {},
     ...meta,
     description: await description.text(),
+    ...(guidance ? { guidance: await guidance.text() } : {}),
     tests: testCases,
     solutions,
   }
