@@ -1,10 +1,13 @@
 // Browser test of the whiteboard (issue 15), on a coderoom of its own (it is killed mid-test):
 // the host and a candidate who came by link draw on the same board at once and each sees the
-// other's shapes within a second, and the other's pointer; an administrator who opens the room
+// other's shapes within a second (a freehand stroke while it is being drawn), and the other's
+// pointer; an administrator who opens the room
 // late sees everything; the server is killed with SIGKILL and restarted on the same port and
-// data, and the board is intact; the ended session's board is read only and in the report. A
-// design problem opens on the whiteboard with guidance for the interviewer, none for the
-// candidate; the practice page keeps a private board. No request leaves the machine (fonts
+// data, and the board is intact; the ended session's board is read only (also for the page left
+// open) and in the report. A design problem opens on the whiteboard with guidance for the
+// interviewer, none for the candidate; a full board (the server is started with a cap of
+// MAX_SHAPES) says so and keeps the extra shape off the shared board; the practice page keeps a
+// private board. No request leaves the machine (fonts
 // included). Screenshots whiteboard-01…
 //
 // Run:  CODEROOM_BIN=target/debug/coderoom CODEROOM_URL=… node --test web/e2e/whiteboard.test.mjs
@@ -23,6 +26,8 @@ const BIN = process.env.CODEROOM_BIN
 const SKIP = NO_SERVER || (BIN ? false : 'CODEROOM_BIN is not set: this test starts (and kills) its own coderoom server')
 const DESKTOP = { viewport: { width: 1440, height: 900 } }
 const ADMIN = { email: `board-admin-${RUN}@example.test`, password: `board-admin-${RUN}-pw` }
+/** The server's shape cap for this test: the first session draws 5 shapes, the design one fills it. */
+const MAX_SHAPES = 8
 
 const dataDir = SKIP ? '' : mkdtempSync(path.join(tmpdir(), 'coderoom-board-'))
 let server = null
@@ -41,7 +46,7 @@ function freePort() {
 /** Starts coderoom on `port` with the test's data folder; resolves once it listens. */
 function start(port) {
   const child = spawn(BIN, ['serve', '--bind', `127.0.0.1:${port}`, '--data-dir', path.join(dataDir, 'data')], {
-    env: { ...process.env, CODEROOM_LOG_LEVEL: 'warn', CODEROOM_URL: undefined },
+    env: { ...process.env, CODEROOM_LOG_LEVEL: 'warn', CODEROOM_URL: undefined, CODEROOM_REALTIME_MAX_BOARD_ELEMENTS: String(MAX_SHAPES) },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   return new Promise((resolve, reject) => {
@@ -63,6 +68,7 @@ const { external, consoleErrors } = harness
 /** The scene as the page's whiteboard holds it. */
 const shapes = (page) => page.evaluate(() => window.coderoomWhiteboard?.shapes() ?? [])
 const collaborators = (page) => page.evaluate(() => window.coderoomWhiteboard?.collaborators() ?? [])
+const viewMode = (page) => page.evaluate(() => window.coderoomWhiteboard?.viewMode() ?? null)
 
 async function openBoard(page) {
   await page.getByTestId('main-tab-whiteboard').click()
@@ -140,6 +146,7 @@ test('whiteboard: drawn together, late joiner, kill -9, read only after the end,
     await openBoard(H.page)
     const firstOpenMs = Date.now() - opened
     await openBoard(C.page)
+    assert.equal(await H.page.locator('.excalidraw .default-sidebar-trigger').first().isVisible(), false, 'no shape library (its browser is a public site)')
     await shot(H.page, 'whiteboard-01-empty-board.png')
 
     // Both draw at the same moment; each sees the other's shape within a second.
@@ -149,6 +156,24 @@ test('whiteboard: drawn together, late joiner, kill -9, read only after the end,
     await until(C.page, 3, 1000)
     const kinds = (await shapes(C.page)).map((s) => s.type).sort()
     assert.deepEqual(kinds, ['ellipse', 'rectangle', 'text'])
+
+    // A freehand stroke reaches the other page while it is being drawn, and whole once released.
+    const from = await at(H.page, -300, 120)
+    await pick(H.page, 'freedraw')
+    await H.page.mouse.move(from.x, from.y)
+    await H.page.mouse.down()
+    for (let step = 1; step <= 10; step++) await H.page.mouse.move(from.x + step * 12, from.y + Math.sin(step) * 20)
+    const midStroke = await until(C.page, 4, 1000)
+    for (let step = 11; step <= 20; step++) await H.page.mouse.move(from.x + step * 12, from.y + Math.sin(step) * 20)
+    await H.page.mouse.up()
+    const released = Date.now()
+    await C.page.waitForFunction(
+      (expected) => window.coderoomWhiteboard?.shapes().find((s) => s.type === 'freedraw')?.points === expected,
+      (await shapes(H.page)).find((s) => s.type === 'freedraw').points,
+      { timeout: 1000, polling: 10 },
+    )
+    const strokeDone = Date.now() - released
+    await H.page.keyboard.press('Escape')
 
     // The candidate sees the host's pointer move.
     const spot = await at(H.page, 0, 80)
@@ -163,12 +188,12 @@ test('whiteboard: drawn together, late joiner, kill -9, read only after the end,
     await A.page.goto(`/session/${encodeURIComponent(sessionId)}`)
     await A.page.getByTestId('session-page').waitFor()
     await openBoard(A.page)
-    await until(A.page, 3)
+    await until(A.page, 4)
     await shot(A.page, 'whiteboard-03-late-joiner.png')
 
     // SIGKILL, restart on the same port and data: the open pages reconnect, the board is intact.
     const stored = (await (await H.context.request.get(`/api/sessions/${sessionId}/whiteboard`)).json()).elements
-    assert.equal(stored.length, 3, 'every stroke reached the server')
+    assert.equal(stored.length, 4, 'every stroke reached the server')
     server.kill('SIGKILL')
     await new Promise((resolve) => server.once('exit', resolve))
     server = await start(port)
@@ -177,10 +202,10 @@ test('whiteboard: drawn together, late joiner, kill -9, read only after the end,
     await C.page.reload()
     await C.page.getByTestId('session-page').waitFor()
     await openBoard(C.page)
-    await until(C.page, 3)
+    await until(C.page, 4)
     // The host's page reconnects by itself (backing off up to 5 s); what it drew meanwhile arrives.
     await drag(H.page, 'rectangle', 80, 40)
-    await until(C.page, 4, 15_000)
+    await until(C.page, 5, 15_000)
     await H.page.locator('[data-testid="whiteboard-room"][data-synced="true"]').waitFor()
     await shot(C.page, 'whiteboard-04-after-kill-9.png')
 
@@ -188,10 +213,15 @@ test('whiteboard: drawn together, late joiner, kill -9, read only after the end,
     await H.page.getByTestId('end-session').click()
     await H.page.getByTestId('confirm-end').click()
     await C.page.getByTestId('room-closed').or(C.page.getByTestId('session-ended-note')).first().waitFor()
+    // The candidate's page, left open on the board, turns read only with everything on it.
+    await C.page.waitForFunction(() => window.coderoomWhiteboard?.viewMode() === true, null, { timeout: TIMEOUT })
+    await until(C.page, 5)
     await H.page.goto(`/session/${encodeURIComponent(sessionId)}`)
     await openBoard(H.page)
     await H.page.getByTestId('whiteboard-final').waitFor()
-    await until(H.page, 4)
+    await until(H.page, 5)
+    assert.equal(await viewMode(H.page), true, 'the ended session’s board is read only')
+    assert.equal(await H.page.locator('.excalidraw [data-testid="toolbar-rectangle"]').count(), 0, 'no drawing tools after the end')
     await shot(H.page, 'whiteboard-05-ended-read-only.png')
     await H.page.goto(`/session/${encodeURIComponent(sessionId)}/report`)
     await H.page.getByTestId('report-board').locator('svg').waitFor()
@@ -215,6 +245,17 @@ test('whiteboard: drawn together, late joiner, kill -9, read only after the end,
     assert.equal((await D.context.request.get(`/api/sessions/${designId}/guidance`)).status(), 403)
     await shot(D.page, 'whiteboard-08-design-candidate.png')
 
+    // The cap: shapes past it stay on the drawer's screen, with a message; the board keeps MAX_SHAPES.
+    await H.page.locator('[data-testid="whiteboard-room"][data-synced="true"]').waitFor()
+    for (let n = 0; n <= MAX_SHAPES; n++) await drag(H.page, 'rectangle', -250 + (n % 3) * 150, -170 + Math.floor(n / 3) * 100, 100, 60)
+    await H.page.getByTestId('whiteboard-notice').getByText(`The whiteboard is full: at most ${MAX_SHAPES} shapes`).waitFor()
+    await until(D.page, MAX_SHAPES)
+    await H.page.waitForTimeout(300)
+    assert.equal((await shapes(D.page)).length, MAX_SHAPES, 'the shape past the cap stayed with its drawer')
+    const designBoard = (await (await H.context.request.get(`/api/sessions/${designId}/whiteboard`)).json()).elements
+    assert.equal(designBoard.length, MAX_SHAPES)
+    await shot(H.page, 'whiteboard-09-board-full.png')
+
     // The practice page keeps a private board in this browser.
     await H.page.goto('/problem/design-rate-limiter')
     await H.page.getByTestId('whiteboard-practice').waitFor()
@@ -226,9 +267,12 @@ test('whiteboard: drawn together, late joiner, kill -9, read only after the end,
     await H.page.getByTestId('whiteboard-practice').waitFor()
     await until(H.page, 1)
     await H.page.getByTestId('problem-guidance').waitFor()
-    await shot(H.page, 'whiteboard-09-practice.png')
+    await shot(H.page, 'whiteboard-10-practice.png')
 
-    console.log(`whiteboard: first open ${firstOpenMs} ms (library loaded on demand); shapes seen across in ${hostSaw} / ${candidateSaw} ms`)
+    console.log(
+      `whiteboard: first open ${firstOpenMs} ms (library loaded on demand); shapes seen across in ${hostSaw} / ${candidateSaw} ms; ` +
+        `a freehand stroke seen mid-stroke after ${midStroke} ms, whole ${strokeDone} ms after release`,
+    )
     assert.deepEqual(external, [], 'no request left the machine')
     assert.deepEqual(consoleErrors.filter((e) => !/WebSocket connection to .* failed|ERR_CONNECTION_REFUSED|Failed to load resource/.test(e)), [])
   } finally {

@@ -52,8 +52,9 @@ const UI_OPTIONS = {
 function expose(api: ExcalidrawImperativeAPI | null) {
   const target = window as unknown as {
     coderoomWhiteboard?: {
-      shapes: () => Array<{ id: string; type: string; text?: string }>
+      shapes: () => Array<{ id: string; type: string; version: number; text?: string; points?: number }>
       collaborators: () => Array<{ name: string | null | undefined; pointer: { x: number; y: number } | undefined }>
+      viewMode: () => boolean
     }
   }
   if (!api) {
@@ -61,8 +62,16 @@ function expose(api: ExcalidrawImperativeAPI | null) {
     return
   }
   target.coderoomWhiteboard = {
-    shapes: () => api.getSceneElements().map((e) => ({ id: e.id, type: e.type, text: 'text' in e ? e.text : undefined })),
+    shapes: () =>
+      api.getSceneElements().map((e) => ({
+        id: e.id,
+        type: e.type,
+        version: e.version,
+        text: 'text' in e ? e.text : undefined,
+        points: 'points' in e ? e.points.length : undefined,
+      })),
     collaborators: () => [...api.getAppState().collaborators.values()].map((c) => ({ name: c.username, pointer: c.pointer })),
+    viewMode: () => api.getAppState().viewModeEnabled,
   }
 }
 
@@ -83,7 +92,7 @@ function Canvas({
 }) {
   const initialData = useMemo(() => ({ elements: (initial ?? []) as never, appState: { viewBackgroundColor: '#ffffff' } }), [initial])
   return (
-    <div className="h-full w-full [&_.default-sidebar-trigger]:hidden" data-testid={testId}>
+    <div className="h-full w-full [&_.default-sidebar-trigger]:hidden!" data-testid={testId}>
       <Excalidraw
         excalidrawAPI={onApi}
         initialData={initialData}
