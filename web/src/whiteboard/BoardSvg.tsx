@@ -2,7 +2,7 @@
 // see ./index.tsx).
 import './assetPath'
 import { useEffect, useRef, useState } from 'react'
-import { exportToSvg } from '@excalidraw/excalidraw'
+import { exportToCanvas, exportToSvg } from '@excalidraw/excalidraw'
 import type { BoardElement } from '../api'
 
 export default function BoardSvg({ elements }: { elements: BoardElement[] }) {
@@ -10,15 +10,20 @@ export default function BoardSvg({ elements }: { elements: BoardElement[] }) {
   const [failed, setFailed] = useState<string | null>(null)
   useEffect(() => {
     let cancelled = false
-    exportToSvg({
-      elements: elements as never,
-      appState: { exportBackground: true, viewBackgroundColor: '#ffffff', exportWithDarkMode: false },
-      files: null,
-      exportPadding: 16,
-      // Embedding the fonts subsets them with code that needs `eval`, which the page's policy
-      // forbids; the text is drawn in the page's own fonts instead.
-      skipInliningFonts: true,
-    })
+    // Embedding the fonts in the SVG subsets them with code that needs `eval`, which the page's
+    // policy forbids. The SVG names them instead, and drawing to a one-pixel canvas first is
+    // what adds them (served by coderoom) to this page, so the inline SVG is drawn with them.
+    exportToCanvas({ elements: elements as never, files: null, maxWidthOrHeight: 1 })
+      .catch(() => null)
+      .then(() =>
+        exportToSvg({
+          elements: elements as never,
+          appState: { exportBackground: true, viewBackgroundColor: '#ffffff', exportWithDarkMode: false },
+          files: null,
+          exportPadding: 16,
+          skipInliningFonts: true,
+        }),
+      )
       .then((svg: SVGSVGElement) => {
         if (cancelled || !host.current) return
         svg.setAttribute('width', '100%')
@@ -32,5 +37,5 @@ export default function BoardSvg({ elements }: { elements: BoardElement[] }) {
     }
   }, [elements])
   if (failed) return <p className="text-sm text-error">The whiteboard could not be drawn: {failed}</p>
-  return <div ref={host} className="overflow-hidden rounded-box border border-base-300 bg-white" data-testid="report-whiteboard" />
+  return <div ref={host} className="overflow-hidden rounded-box border border-base-300 bg-white print:break-inside-avoid" data-testid="report-whiteboard" />
 }
