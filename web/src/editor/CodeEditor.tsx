@@ -1,28 +1,16 @@
 import { useEffect, useRef, useState } from 'react'
 import { monaco } from './monaco'
+import { useAppTheme } from '../useAppTheme'
+import type { Theme } from '../theme'
 
 export type Editor = monaco.editor.IStandaloneCodeEditor
 
-function currentTheme(): 'coderoom-dark' | 'coderoom-light' {
-  const attr = document.documentElement.getAttribute('data-theme')
-  const dark = attr ? attr === 'dark' : window.matchMedia?.('(prefers-color-scheme: dark)').matches
-  return dark ? 'coderoom-dark' : 'coderoom-light'
-}
+const monacoTheme = (theme: Theme) => (theme === 'dark' ? 'coderoom-dark' : 'coderoom-light')
 
-/** Follows the app's light/dark theme (the data-theme attribute, else the system preference). */
+/** Follows the app's light/dark theme (runs before the editor is created: effects run in order). */
 function useMonacoTheme() {
-  useEffect(() => {
-    const apply = () => monaco.editor.setTheme(currentTheme())
-    apply()
-    const obs = new MutationObserver(apply)
-    obs.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] })
-    const mq = window.matchMedia?.('(prefers-color-scheme: dark)')
-    mq?.addEventListener('change', apply)
-    return () => {
-      obs.disconnect()
-      mq?.removeEventListener('change', apply)
-    }
-  }, [])
+  const theme = useAppTheme()
+  useEffect(() => monaco.editor.setTheme(monacoTheme(theme)), [theme])
 }
 
 interface Props {
@@ -57,7 +45,7 @@ export default function CodeEditor({ language, value, onChange, readOnly, onMoun
     const model = monaco.editor.createModel(value ?? '', language)
     const ed = monaco.editor.create(el, {
       model,
-      theme: currentTheme(),
+      // The theme is global in Monaco: set just before, by useMonacoTheme's effect.
       automaticLayout: true,
       minimap: { enabled: false },
       fontSize: 14,

@@ -501,17 +501,22 @@ export default function SessionPage() {
   )
 }
 
+/** The session's problem, shared by the statement, the editor and the tabs (one request). */
+function useSessionProblem(slug: string) {
+  return useQuery({
+    queryKey: keys.problem(slug),
+    queryFn: ({ signal }) => api.problem(slug, signal),
+    staleTime: 5 * 60_000,
+    retry: false,
+  })
+}
+
 /** What the server allows when it does not say (`realtime.max_board_elements`). */
 const DEFAULT_MAX_SHAPES = 5000
 
 /** The code and the whiteboard; a design problem opens on the whiteboard. */
 function RoomMain({ session, user, ended, maxShapes, children }: { session: Session; user: User; ended: boolean; maxShapes: number; children: ReactNode }) {
-  const problem = useQuery({
-    queryKey: keys.problem(session.problem.slug),
-    queryFn: ({ signal }) => api.problem(session.problem.slug, signal),
-    staleTime: 5 * 60_000,
-    retry: false,
-  })
+  const problem = useSessionProblem(session.problem.slug)
   const live = session.status === 'active' && !ended
   const board = live ? (
     <Whiteboard mode="room" sessionId={session.id} user={{ id: user.id, name: user.name }} maxElements={maxShapes} />
@@ -526,12 +531,7 @@ function RoomMain({ session, user, ended, maxShapes, children }: { session: Sess
 }
 
 function RoomProblem({ slug, session }: { slug: string; session: Session }) {
-  const problem = useQuery({
-    queryKey: keys.problem(slug),
-    queryFn: ({ signal }) => api.problem(slug, signal),
-    staleTime: 5 * 60_000,
-    retry: false,
-  })
+  const problem = useSessionProblem(slug)
   if (problem.isPending) return <Loading label="Loading the problem…" />
   if (problem.isError)
     return (
@@ -544,12 +544,7 @@ function RoomProblem({ slug, session }: { slug: string; session: Session }) {
 }
 
 function RoomEditor({ session, user, host, ended, sharedResult }: { session: Session; user: User; host: boolean; ended: boolean; sharedResult: ReturnType<typeof useRoomEvents>['lastResult'] }) {
-  const problem = useQuery({
-    queryKey: keys.problem(session.problem.slug),
-    queryFn: ({ signal }) => api.problem(session.problem.slug, signal),
-    staleTime: 5 * 60_000,
-    retry: false,
-  })
+  const problem = useSessionProblem(session.problem.slug)
   // A completed session shows its final code, read from the server, without a live connection.
   const completed = session.status === 'completed'
   const final = useQuery({

@@ -11,6 +11,7 @@ import { api as server, errorMessage, type BoardElement } from '../api'
 import { openRoomProvider } from '../room/provider'
 import { colorFor } from '../room/ws'
 import { isFinalClose } from '../room/useEvents'
+import { useAppTheme } from '../useAppTheme'
 import { BoardBinding, byIndex, reconcile } from './sync'
 
 export type BoardProps =
@@ -34,10 +35,6 @@ interface BoardPresence {
 }
 
 type Scene = readonly BoardElement[]
-
-function currentTheme(): 'light' | 'dark' {
-  return document.documentElement.getAttribute('data-theme') === 'dark' ? 'dark' : 'light'
-}
 
 /**
  * Everything the library could load from outside is left out: images (not synced either), files,
@@ -90,6 +87,7 @@ function Canvas({
   viewMode?: boolean
   testId: string
 }) {
+  const theme = useAppTheme()
   const initialData = useMemo(() => ({ elements: (initial ?? []) as never, appState: { viewBackgroundColor: '#ffffff' } }), [initial])
   return (
     <div className="h-full w-full [&_.default-sidebar-trigger]:hidden!" data-testid={testId}>
@@ -97,7 +95,7 @@ function Canvas({
         excalidrawAPI={onApi}
         initialData={initialData}
         viewModeEnabled={viewMode}
-        theme={currentTheme()}
+        theme={theme}
         UIOptions={UI_OPTIONS}
         onChange={onChange ? (elements) => onChange(elements as unknown as Scene) : undefined}
         onPointerUpdate={onPointerUpdate ? ({ pointer, button }) => onPointerUpdate(pointer, button) : undefined}
