@@ -1,4 +1,8 @@
-import { errorMessage, isApiError, type ProblemDetail } from '../api'
+import type { ReactNode } from 'react'
+import { errorMessage, isApiError, type JudgeResult, type ProblemDetail } from '../api'
+import { ErrorAlert } from './Modal'
+import { ResultPanel } from './ResultPanel'
+import { Loading } from './States'
 
 /** The judge's error, with a clearer message when this server has no judge. */
 export function judgeError(e: unknown): string {
@@ -49,6 +53,66 @@ export function RunControls({
         {submitting && <span className="loading loading-spinner loading-xs" aria-hidden="true" />}
         Submit
       </button>
+    </div>
+  )
+}
+
+/** Below the editor: the custom input when chosen, then the judge's answer or `empty`. */
+export function JudgeOutput({
+  inputId,
+  custom,
+  stdin,
+  setStdin,
+  params,
+  error,
+  running,
+  submitting,
+  result,
+  title,
+  empty,
+}: {
+  inputId: string
+  custom: boolean
+  stdin: string
+  setStdin: (v: string) => void
+  /** How many parameters the function takes: the input's height in lines. */
+  params: number
+  error: unknown
+  running: boolean
+  submitting: boolean
+  result: JudgeResult | null
+  title?: (r: JudgeResult) => string
+  empty: ReactNode
+}) {
+  return (
+    <div className="h-full space-y-3 overflow-y-auto rounded-box bg-base-100 p-3 shadow-sm" data-testid="output-panel">
+      {custom && (
+        <div>
+          <label htmlFor={inputId} className="text-sm font-medium">
+            Custom input <span className="font-normal text-base-content/60">— one JSON value per line, one line per parameter</span>
+          </label>
+          <textarea
+            id={inputId}
+            className="textarea textarea-sm mt-1 w-full font-mono"
+            rows={Math.max(2, params)}
+            value={stdin}
+            onChange={(e) => setStdin(e.target.value)}
+            data-testid="custom-input"
+          />
+        </div>
+      )}
+      {error != null && <ErrorAlert message={judgeError(error)} testId="run-error" />}
+      {running || submitting ? (
+        <Loading label={running ? 'Running…' : 'Judging every test…'} testId="judging" />
+      ) : result ? (
+        <ResultPanel key={result.submissionId ?? JSON.stringify([result.verdict, result.passed, result.user?.id])} result={result} title={title?.(result)} />
+      ) : (
+        error == null && (
+          <p className="text-sm text-base-content/60" data-testid="output-empty">
+            {empty}
+          </p>
+        )
+      )}
     </div>
   )
 }

@@ -7,7 +7,6 @@ import { Markdown } from '../components/Markdown'
 import { Whiteboard } from '../whiteboard'
 import { CodeOrBoard } from '../whiteboard/CodeOrBoard'
 import { ProblemDescription } from '../components/ProblemDescription'
-import { ResultPanel } from '../components/ResultPanel'
 import { SplitPane } from '../components/SplitPane'
 import { ErrorAlert } from '../components/Modal'
 import { EmptyState, Loading } from '../components/States'
@@ -15,7 +14,7 @@ import { DifficultyBadge } from '../components/DifficultyBadge'
 import { LanguagePicker } from '../editor/LanguagePicker'
 import { languageInfo, problemLanguages, runtimeFor } from '../editor/languages'
 import { clearCode, loadCode, loadLanguage, saveCode, saveLanguage } from '../practice/storage'
-import { RunControls, judgeError, sampleInput } from '../components/RunControls'
+import { JudgeOutput, RunControls, sampleInput } from '../components/RunControls'
 
 const CodeEditor = lazy(() => import('../editor/CodeEditor'))
 
@@ -239,35 +238,18 @@ function Workspace({ problem }: { problem: ProblemDetail }) {
                 </div>
               }
               second={
-                <div className="h-full space-y-3 overflow-y-auto rounded-box bg-base-100 p-3 shadow-sm" data-testid="output-panel">
-                  {custom && (
-                    <div>
-                      <label htmlFor="stdin" className="text-sm font-medium">
-                        Custom input <span className="font-normal text-base-content/60">— one JSON value per line, one line per parameter</span>
-                      </label>
-                      <textarea
-                        id="stdin"
-                        className="textarea textarea-sm mt-1 w-full font-mono"
-                        rows={Math.max(2, problem.signature?.params.length ?? 2)}
-                        value={stdin}
-                        onChange={(e) => setStdin(e.target.value)}
-                        data-testid="custom-input"
-                      />
-                    </div>
-                  )}
-                  {error && <ErrorAlert message={judgeError(error)} testId="run-error" />}
-                  {busy ? (
-                    <Loading label={run.isPending ? 'Running…' : 'Judging every test…'} testId="judging" />
-                  ) : result ? (
-                    <ResultPanel key={result.submissionId ?? JSON.stringify([result.verdict, result.passed])} result={result} />
-                  ) : (
-                    !error && (
-                      <p className="text-sm text-base-content/60" data-testid="output-empty">
-                        Run your code on the examples{custom ? ' or your own input' : ''} (Ctrl+Enter), or submit it to be judged on every test.
-                      </p>
-                    )
-                  )}
-                </div>
+                <JudgeOutput
+                  inputId="stdin"
+                  custom={custom}
+                  stdin={stdin}
+                  setStdin={setStdin}
+                  params={problem.signature?.params.length ?? 2}
+                  error={error}
+                  running={run.isPending}
+                  submitting={submit.isPending}
+                  result={result}
+                  empty={`Run your code on the examples${custom ? ' or your own input' : ''} (Ctrl+Enter), or submit it to be judged on every test.`}
+                />
               }
             />
           </section>

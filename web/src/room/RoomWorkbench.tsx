@@ -8,10 +8,8 @@ import { useRuntimes } from '../api/hooks'
 import CodeEditor, { type Editor } from '../editor/CodeEditor'
 import { LanguagePicker } from '../editor/LanguagePicker'
 import { languageInfo, problemLanguages } from '../editor/languages'
-import { ResultPanel } from '../components/ResultPanel'
-import { RunControls, judgeError, sampleInput } from '../components/RunControls'
+import { JudgeOutput, RunControls, sampleInput } from '../components/RunControls'
 import { SplitPane } from '../components/SplitPane'
-import { ErrorAlert } from '../components/Modal'
 import { Loading } from '../components/States'
 import { colorFor } from './ws'
 import { openRoomProvider } from './provider'
@@ -306,45 +304,27 @@ export default function RoomWorkbench({ sessionId, user, problem, isHost, readOn
           </div>
         }
         second={
-          <div className="h-full space-y-3 overflow-y-auto rounded-box bg-base-100 p-3 shadow-sm" data-testid="output-panel">
-            {custom && !readOnly && (
-              <div>
-                <label htmlFor="room-stdin" className="text-sm font-medium">
-                  Custom input <span className="font-normal text-base-content/60">— one JSON value per line, one line per parameter</span>
-                </label>
-                <textarea
-                  id="room-stdin"
-                  className="textarea textarea-sm mt-1 w-full font-mono"
-                  rows={Math.max(2, problem?.signature?.params.length ?? 2)}
-                  value={stdin}
-                  onChange={(e) => setStdin(e.target.value)}
-                  data-testid="custom-input"
-                />
-              </div>
-            )}
-            {error && <ErrorAlert message={judgeError(error)} testId="run-error" />}
-            {busy ? (
-              <Loading label={run.isPending ? 'Running…' : 'Judging every test…'} testId="judging" />
-            ) : result ? (
-              <ResultPanel
-                key={result.submissionId ?? JSON.stringify([result.verdict, result.passed, result.user?.id])}
-                result={result}
-                title={`${result.mode === 'submit' ? 'Submitted' : 'Run'}${result.user ? ` by ${result.user.name}` : ''}`}
-              />
-            ) : (
-              !error && (
-                <p className="text-sm text-base-content/60" data-testid="output-empty">
-                  {readOnly
-                    ? 'This session has ended.'
-                    : design
-                      ? 'A design problem: nothing is run. Draw on the Whiteboard tab; write APIs, data models and numbers here.'
-                      : !slug
-                        ? 'Running code needs the judge, which this server does not offer yet.'
-                        : 'Run or submit: everyone in the room sees the result.'}
-                </p>
-              )
-            )}
-          </div>
+          <JudgeOutput
+            inputId="room-stdin"
+            custom={custom && !readOnly}
+            stdin={stdin}
+            setStdin={setStdin}
+            params={problem?.signature?.params.length ?? 2}
+            error={error}
+            running={run.isPending}
+            submitting={submit.isPending}
+            result={result}
+            title={(r) => `${r.mode === 'submit' ? 'Submitted' : 'Run'}${r.user ? ` by ${r.user.name}` : ''}`}
+            empty={
+              readOnly
+                ? 'This session has ended.'
+                : design
+                  ? 'A design problem: nothing is run. Draw on the Whiteboard tab; write APIs, data models and numbers here.'
+                  : !slug
+                    ? 'Running code needs the judge, which this server does not offer yet.'
+                    : 'Run or submit: everyone in the room sees the result.'
+            }
+          />
         }
       />
     </div>
