@@ -1,14 +1,13 @@
 // Browser test of the whiteboard (issue 15), on a coderoom of its own (it is killed mid-test):
 // the host and a candidate who came by link draw on the same board at once and each sees the
 // other's shapes within a second (a freehand stroke while it is being drawn), and the other's
-// pointer; an administrator who opens the room
-// late sees everything; the server is killed with SIGKILL and restarted on the same port and
-// data, and the board is intact; the ended session's board is read only (also for the page left
-// open) and in the report. A design problem opens on the whiteboard with guidance for the
-// interviewer, none for the candidate; a full board (the server is started with a cap of
-// MAX_SHAPES) says so and keeps the extra shape off the shared board; the practice page keeps a
-// private board. No request leaves the machine (fonts
-// included). Screenshots whiteboard-01…
+// pointer; an administrator who opens the room late sees everything; the server is killed with
+// SIGKILL and restarted on the same port and data, and the board is intact; the ended session's
+// board is read only (also for the page left open) and in the report and the replay. A design
+// problem opens on the whiteboard with guidance for the interviewer, none for the candidate; a
+// full board (the server is started with a cap of MAX_SHAPES) says so and keeps the extra shape
+// off the shared board; the problem list filters design problems; the practice page keeps a
+// private board. No request leaves the machine (fonts included). Screenshots whiteboard-01…
 //
 // Run:  CODEROOM_BIN=target/debug/coderoom CODEROOM_URL=… node --test web/e2e/whiteboard.test.mjs
 // (scripts/browser-tests.sh sets them). Uses Debian's Chromium through playwright-core.
@@ -226,6 +225,12 @@ test('whiteboard: drawn together, late joiner, kill -9, read only after the end,
     await H.page.goto(`/session/${encodeURIComponent(sessionId)}/report`)
     await H.page.getByTestId('report-board').locator('svg').waitFor()
     await shot(H.page, 'whiteboard-06-report.png')
+    // The replay shows the final board beside the code.
+    await H.page.goto(`/session/${encodeURIComponent(sessionId)}/replay`)
+    await openBoard(H.page)
+    await until(H.page, 5)
+    assert.equal(await viewMode(H.page), true)
+    await shot(H.page, 'whiteboard-07-replay.png')
 
     // A design problem: the room opens on the whiteboard; guidance for the interviewer only.
     const guidanceRequests = []
@@ -233,7 +238,7 @@ test('whiteboard: drawn together, late joiner, kill -9, read only after the end,
     await H.page.getByTestId('main-tab-whiteboard').and(H.page.locator('[aria-selected="true"]')).waitFor()
     await H.page.getByTestId('side-tab-guidance').click()
     await H.page.getByTestId('guidance-panel').getByText('base-62').first().waitFor()
-    await shot(H.page, 'whiteboard-07-design-interviewer.png')
+    await shot(H.page, 'whiteboard-08-design-interviewer.png')
     const designLink = await candidateLink(H.page)
     const D = await harness.newPage('design-candidate', { ...DESKTOP, baseURL: base })
     D.page.on('request', (r) => /guidance/.test(r.url()) && guidanceRequests.push(r.url()))
@@ -243,7 +248,7 @@ test('whiteboard: drawn together, late joiner, kill -9, read only after the end,
     assert.equal(await D.page.getByTestId('run').count(), 0, 'nothing to run in a design interview')
     assert.deepEqual(guidanceRequests, [], 'the candidate never asks for guidance')
     assert.equal((await D.context.request.get(`/api/sessions/${designId}/guidance`)).status(), 403)
-    await shot(D.page, 'whiteboard-08-design-candidate.png')
+    await shot(D.page, 'whiteboard-09-design-candidate.png')
 
     // The cap: shapes past it stay on the drawer's screen, with a message; the board keeps MAX_SHAPES.
     await H.page.locator('[data-testid="whiteboard-room"][data-synced="true"]').waitFor()
@@ -254,7 +259,14 @@ test('whiteboard: drawn together, late joiner, kill -9, read only after the end,
     assert.equal((await shapes(D.page)).length, MAX_SHAPES, 'the shape past the cap stayed with its drawer')
     const designBoard = (await (await H.context.request.get(`/api/sessions/${designId}/whiteboard`)).json()).elements
     assert.equal(designBoard.length, MAX_SHAPES)
-    await shot(H.page, 'whiteboard-09-board-full.png')
+    await shot(H.page, 'whiteboard-10-board-full.png')
+
+    // The problem list marks design problems and filters on them.
+    await H.page.goto('/problems')
+    await H.page.getByTestId('kind-filter').selectOption('design')
+    const cards = H.page.getByTestId('problem-card')
+    await H.page.waitForFunction(() => document.querySelectorAll('[data-testid="problem-card"]').length > 0 && [...document.querySelectorAll('[data-testid="problem-card"]')].every((c) => c.querySelector('[data-testid="design-badge"]')))
+    assert.ok((await cards.evaluateAll((all) => all.map((c) => c.dataset.slug))).includes('design-rate-limiter'))
 
     // The practice page keeps a private board in this browser.
     await H.page.goto('/problem/design-rate-limiter')
@@ -267,7 +279,8 @@ test('whiteboard: drawn together, late joiner, kill -9, read only after the end,
     await H.page.getByTestId('whiteboard-practice').waitFor()
     await until(H.page, 1)
     await H.page.getByTestId('problem-guidance').waitFor()
-    await shot(H.page, 'whiteboard-10-practice.png')
+    assert.equal(await H.page.getByTestId('run').count(), 0, 'nothing to run when practising a design problem')
+    await shot(H.page, 'whiteboard-11-practice.png')
 
     console.log(
       `whiteboard: first open ${firstOpenMs} ms (library loaded on demand); shapes seen across in ${hostSaw} / ${candidateSaw} ms; ` +

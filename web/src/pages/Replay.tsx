@@ -11,6 +11,8 @@ import { activityTimes, buildReplay, codeAt, formatClock, recentSpans, skipIdleT
 import { describe, kindOf, markerColor, verdictLabel } from '../replay/markers'
 import { colorFor } from '../room/ws'
 import { EditorFallback } from './Practice'
+import { Whiteboard } from '../whiteboard'
+import { CodeOrBoard } from '../whiteboard/CodeOrBoard'
 import type { Editor } from '../editor/CodeEditor'
 
 const CodeEditor = lazy(() => import('../editor/CodeEditor'))
@@ -289,10 +291,15 @@ function ReplayView({
       </section>
 
       <div className="flex min-h-0 flex-1 flex-col gap-2 lg:flex-row">
-        <div className="relative h-[60vh] min-h-0 overflow-hidden rounded-box border border-base-300 bg-base-100 lg:h-auto lg:flex-1">
-          <Suspense fallback={<EditorFallback />}>
-            <ReplayEditor code={frame.code} language={frame.language} stepKey={stepKey} spans={spans} colors={colors} />
-          </Suspense>
+        {/* The board is not replayed step by step: its tab shows its latest state. */}
+        <div className="flex min-h-0 flex-col lg:flex-1">
+          <CodeOrBoard design={false} board={<Whiteboard mode="final" sessionId={s.id} />} boardLabel={live ? 'Whiteboard (latest)' : 'Whiteboard (final)'}>
+            <div className="relative h-[60vh] min-h-0 overflow-hidden rounded-box border border-base-300 bg-base-100 lg:h-auto lg:flex-1">
+              <Suspense fallback={<EditorFallback />}>
+                <ReplayEditor code={frame.code} language={frame.language} stepKey={stepKey} spans={spans} colors={colors} />
+              </Suspense>
+            </div>
+          </CodeOrBoard>
         </div>
         <aside className="flex min-h-0 flex-col gap-3 rounded-box bg-base-100 p-3 shadow-sm lg:w-96 lg:flex-none lg:overflow-y-auto" aria-label="At this moment">
           <LatestResult event={latestResult} />

@@ -8,7 +8,17 @@ type Tab = 'code' | 'whiteboard'
  * mounted when its tab is first opened and then kept, hidden, so that a shared board stays in
  * sync and a drawing in progress is not lost.
  */
-export function CodeOrBoard({ design, board, children }: { design: boolean; board: ReactNode; children: ReactNode }) {
+export function CodeOrBoard({
+  design,
+  board,
+  boardLabel = 'Whiteboard',
+  children,
+}: {
+  design: boolean
+  board: ReactNode
+  boardLabel?: string
+  children: ReactNode
+}) {
   const [chosen, setChosen] = useState<Tab | null>(null)
   const tab: Tab = chosen ?? (design ? 'whiteboard' : 'code')
   const boardShown = tab === 'whiteboard'
@@ -18,7 +28,7 @@ export function CodeOrBoard({ design, board, children }: { design: boolean; boar
   }, [boardShown])
   const tabs: Array<{ id: Tab; label: string }> = [
     { id: 'code', label: design ? 'Notes & code' : 'Code' },
-    { id: 'whiteboard', label: 'Whiteboard' },
+    { id: 'whiteboard', label: boardLabel },
   ]
   return (
     <div className="flex h-full min-h-0 flex-col gap-2">
