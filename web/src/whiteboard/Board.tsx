@@ -88,7 +88,10 @@ function Canvas({
   testId: string
 }) {
   const theme = useAppTheme()
-  const initialData = useMemo(() => ({ elements: (initial ?? []) as never, appState: { viewBackgroundColor: '#ffffff' } }), [initial])
+  const initialData = useMemo(
+    () => ({ elements: (initial ?? []) as never, appState: { viewBackgroundColor: '#ffffff' }, scrollToContent: !!initial?.length }),
+    [initial],
+  )
   return (
     <div className="h-full w-full [&_.default-sidebar-trigger]:hidden!" data-testid={testId}>
       <Excalidraw
@@ -175,10 +178,15 @@ function RoomBoard({ sessionId, user, maxElements }: { sessionId: string; user: 
       },
     }
     // Unsynced while (re)connecting; what was drawn meanwhile goes out once synced.
+    let shown = false
     const onSync = (isSynced: boolean) => {
       if (isSynced) {
         bound.resync()
         bound.changed(scene())
+        // Someone who comes in late is shown what is drawn, wherever it is; later syncs
+        // (reconnections) leave the view alone.
+        if (!shown && api.getSceneElements().length) api.scrollToContent(undefined, { animate: false })
+        shown = true
       }
       setSynced(isSynced)
     }
