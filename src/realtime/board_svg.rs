@@ -132,7 +132,9 @@ fn draw(out: &mut String, shape: &Shape) {
         x + w / 2.0,
         y + h / 2.0
     );
-    let outline = format!(r#"stroke="{}" stroke-width="{stroke_width:.1}"{dash}"#, escape(&stroke));
+    // Arrowheads are drawn solid even on a dashed line.
+    let solid = format!(r#"stroke="{}" stroke-width="{stroke_width:.1}""#, escape(&stroke));
+    let outline = format!("{solid}{dash}");
     let paint = format!(r#"{outline} fill="{}""#, escape(&fill));
     match shape.text("type") {
         "rectangle" | "frame" | "embeddable" | "image" => {
@@ -168,15 +170,25 @@ fn draw(out: &mut String, shape: &Shape) {
                 y + h / 2.0
             );
         }
-        "line" | "arrow" | "freedraw" => draw_path(out, shape, x, y, &outline, &paint),
+        "line" | "arrow" | "freedraw" => {
+            draw_path(out, shape, x, y, Strokes { solid: &solid, outline: &outline, paint: &paint })
+        }
         "text" => draw_text(out, shape, x, y, w, &stroke),
         _ => {}
     }
     out.push_str("</g>");
 }
 
-/// A line, arrow or stroke: `outline` paints an open path, `paint` (with the fill) a closed one.
-fn draw_path(out: &mut String, shape: &Shape, x: f64, y: f64, outline: &str, paint: &str) {
+/// The attributes a path is drawn with: `solid` for arrowheads, `outline` (dashes included) for
+/// an open path, `paint` (with the fill) for a closed one.
+struct Strokes<'a> {
+    solid: &'a str,
+    outline: &'a str,
+    paint: &'a str,
+}
+
+fn draw_path(out: &mut String, shape: &Shape, x: f64, y: f64, strokes: Strokes) {
+    let Strokes { solid, outline, paint } = strokes;
     let points = shape.points();
     if points.is_empty() {
         return;
@@ -207,7 +219,6 @@ fn draw_path(out: &mut String, shape: &Shape, x: f64, y: f64, outline: &str, pai
                 let a = direction + std::f64::consts::PI + turn;
                 format!("{:.1},{:.1}", x + tx + length * a.cos(), y + ty + length * a.sin())
             };
-            let solid = outline.split(" stroke-dasharray").next().unwrap_or(outline);
             let _ = write!(
                 out,
                 r#"<polyline points="{} {:.1},{:.1} {}" {solid} fill="none" stroke-linecap="round"/>"#,

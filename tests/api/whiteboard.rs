@@ -229,7 +229,15 @@ async fn a_design_problem_has_guidance_for_interviewers_and_nothing_to_judge() {
     let (status, guidance) = host.get_json(&format!("/api/sessions/{id}/guidance")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(guidance["guidance"].as_str().unwrap_or_default().contains("Follow-ups"));
-    assert_error(guest.get_json(&format!("/api/sessions/{id}/guidance")).await, StatusCode::FORBIDDEN, "");
+    let session_guidance = format!("/api/sessions/{id}/guidance");
+    assert_error(guest.get_json(&session_guidance).await, StatusCode::FORBIDDEN, "");
+    assert_error(server.anon().get_json(&session_guidance).await, StatusCode::UNAUTHORIZED, "");
+    let (stranger, _) = server.interviewer("Sam").await;
+    assert_error(stranger.get_json(&session_guidance).await, StatusCode::FORBIDDEN, "");
+    let (admin, _) = server.admin("Ada").await;
+    assert_eq!(admin.get_json(&session_guidance).await.0, StatusCode::OK, "administrators read the record");
+    assert_eq!(admin.get_json("/api/problems/design-url-shortener/guidance").await.0, StatusCode::OK);
+    assert_error(guest.get_json("/api/problems/design-url-shortener/guidance").await, StatusCode::FORBIDDEN, "");
 
     let code = Editor::connect(&guest, &id, false).await;
     assert!(code.code().contains("Design: Design a URL Shortener"), "{}", code.code());
