@@ -420,13 +420,33 @@ async fn a_hung_sandbox_agent_is_replaced() {
 
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname").expect("hostname");
     let owner = format!("label=org.coderoom.owner={}:{}", host.trim(), server.pid());
-    let listed = Command::new("docker").args(["ps", "-q", "--filter", &owner]).output().expect("docker ps");
-    let containers: Vec<String> =
-        String::from_utf8_lossy(&listed.stdout).split_whitespace().map(String::from).collect();
-    assert!(!containers.is_empty(), "no warm container for {owner}");
-    for id in &containers {
-        assert!(Command::new("docker").args(["pause", id]).status().expect("docker pause").success());
+    // The container that ran the first job may still be on its way out (and its replacement on
+    // its way in) when we look, so freeze whatever is running until nothing unfrozen is left.
+    let mut containers: Vec<String> = Vec::new();
+    let mut quiet_looks = 0;
+    for _ in 0..40 {
+        let listed = Command::new("docker")
+            .args(["ps", "-q", "--filter", &owner, "--filter", "status=running"])
+            .output()
+            .expect("docker ps");
+        let running: Vec<String> = String::from_utf8_lossy(&listed.stdout)
+            .split_whitespace()
+            .filter(|id| !containers.contains(&id.to_string()))
+            .map(String::from)
+            .collect();
+        quiet_looks = if running.is_empty() && !containers.is_empty() { quiet_looks + 1 } else { 0 };
+        if quiet_looks == 3 {
+            break;
+        }
+        for id in running {
+            let paused = Command::new("docker").args(["pause", &id]).output().expect("docker pause");
+            if paused.status.success() {
+                containers.push(id);
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
     }
+    assert!(!containers.is_empty(), "no warm container for {owner}");
     let outcome =
         tokio::time::timeout(Duration::from_secs(40), client.post_json("/api/v2/execute", hello.clone())).await;
     let unpause = || {
