@@ -3,8 +3,7 @@
 //! only a few run at once: the rest wait in a short queue, and when that is full the caller is
 //! told the server is busy instead of the server growing without bound.
 
-use std::cell::RefCell;
-use std::sync::mpsc::{SyncSender, TrySendError};
+use std::sync::mpsc::{RecvTimeoutError, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 
 use argon2::password_hash::rand_core::OsRng;
@@ -21,10 +20,18 @@ fn params() -> Params {
     Params::new(19 * 1024, 2, 1, None).expect("constant argon2 parameters are valid")
 }
 
-thread_local! {
-    /// This hashing thread's argon2 working memory, allocated once and reused: freeing and
-    /// reallocating 19 MiB per hash leaves several copies cached in the allocator's arenas.
-    static WORKING_MEMORY: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+/// Argon2 working memory kept between hashes: a burst of sign-ins reuses the same few blocks
+/// of 19 MiB instead of each hash freeing and reallocating its own (which leaves copies cached
+/// in the allocator's arenas). Emptied once the hashing threads have been idle for
+/// [`IDLE_RELEASE`], so an idle server does not hold 19 MiB per core for the sign-ins of the
+/// morning.
+static WORKING_MEMORY: Mutex<Vec<Vec<Block>>> = Mutex::new(Vec::new());
+
+/// How long the hashing threads wait for work before giving their memory back.
+const IDLE_RELEASE: std::time::Duration = std::time::Duration::from_secs(1);
+
+fn working_memory() -> std::sync::MutexGuard<'static, Vec<Vec<Block>>> {
+    WORKING_MEMORY.lock().unwrap_or_else(|poison| poison.into_inner())
 }
 
 /// The raw argon2 output for `password` and `salt` with the given settings.
@@ -38,12 +45,23 @@ fn compute(
 ) -> Result<(), argon2::Error> {
     let blocks_needed = params.block_count();
     let argon2 = Argon2::new(algorithm, version, params);
-    WORKING_MEMORY.with_borrow_mut(|blocks| {
-        if blocks.len() != blocks_needed {
-            *blocks = vec![Block::default(); blocks_needed];
-        }
-        argon2.hash_password_into_with_memory(password, salt, out, &mut blocks[..])
-    })
+    let kept = working_memory().pop();
+    let mut blocks = match kept {
+        Some(blocks) if blocks.len() == blocks_needed => blocks,
+        _ => vec![Block::default(); blocks_needed],
+    };
+    let result = argon2.hash_password_into_with_memory(password, salt, out, &mut blocks[..]);
+    working_memory().push(blocks);
+    result
+}
+
+/// Gives the kept working memory back to the operating system.
+fn release_working_memory() {
+    let kept = std::mem::take(&mut *working_memory());
+    if !kept.is_empty() {
+        drop(kept);
+        crate::memory::release_free_heap();
+    }
 }
 
 /// A PHC string (`$argon2id$v=19$m=19456,t=2,p=1$salt$hash`) for `password` with a new salt.
@@ -117,8 +135,15 @@ static JOBS: std::sync::LazyLock<SyncSender<Job>> = std::sync::LazyLock::new(|| 
         let receiver = receiver.clone();
         let spawned = std::thread::Builder::new().name(format!("argon2-{n}")).spawn(move || {
             loop {
-                let job = receiver.lock().unwrap_or_else(|poison| poison.into_inner()).recv();
-                let Ok(job) = job else { break };
+                let job = receiver.lock().unwrap_or_else(|poison| poison.into_inner()).recv_timeout(IDLE_RELEASE);
+                let job = match job {
+                    Ok(job) => job,
+                    Err(RecvTimeoutError::Timeout) => {
+                        release_working_memory();
+                        continue;
+                    }
+                    Err(RecvTimeoutError::Disconnected) => break,
+                };
                 // A panicking job drops its reply channel (its caller sees an error); the
                 // worker carries on.
                 let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
