@@ -89,10 +89,12 @@ fn executable_mappings(smaps: &str, exe: &str) -> Vec<((usize, usize), bool)> {
                 mappings.push(((start, end), true));
                 current = true;
             }
-        } else if current && first == "Anonymous:" && fields.next() != Some("0") {
-            if let Some(last) = mappings.last_mut() {
-                last.1 = false;
-            }
+        } else if current
+            && first == "Anonymous:"
+            && fields.next() != Some("0")
+            && let Some(last) = mappings.last_mut()
+        {
+            last.1 = false;
         }
     }
     mappings

@@ -84,6 +84,8 @@ impl DocState {
     /// code was never written gets the starter code.
     pub async fn load(rooms: &Rooms, session: &Session, kind: DocKind) -> anyhow::Result<Self> {
         let key = DocKey::new(&session.id, kind);
+        // What a previous opening of the room logged may still be lingering for its row.
+        rooms.persister.flush(&key).await;
         let stored = store::load_doc(&rooms.db, &key).await?;
         let doc = new_doc(None);
         let empty = stored.snapshot.is_none() && stored.updates.is_empty();

@@ -284,6 +284,12 @@ impl Rooms {
         }
     }
 
+    /// Waits until the session's code edits queued so far are on disk: the record reads the
+    /// log, where an edit may otherwise still be lingering for its row.
+    pub async fn flush_code(&self, session_id: &str) {
+        self.persister.flush(&store::DocKey::new(session_id, DocKind::Code)).await;
+    }
+
     /// Queues a snapshot of one of the room's documents if it changed since the last one.
     fn snapshot(&self, room: &Room, kind: DocKind) -> Option<oneshot::Receiver<()>> {
         let doc = room.shared(kind).doc.get()?;

@@ -7,10 +7,15 @@
 //! snapshot only spares a room that opens again from replaying the whole log.
 //!
 //! Document writes go through one [`Persister`] task that drains everything queued and writes
-//! it as a single `INSERT`: with `sync=every` each commit costs an fsync (≈ 5 ms on the
+//! it as a single transaction: with `sync=every` each commit costs an fsync (≈ 5 ms on the
 //! reference machine), so batching across all rooms is what lets persistence keep up with
-//! thousands of edits per second while each edit still reaches disk within a few
-//! milliseconds.
+//! thousands of edits per second. What a row costs the database (the record, its index
+//! entry, the value's conversion) is most of a logged edit's CPU, so a document's updates
+//! linger up to [`LINGER`] and share one row: typing at ten keys a second costs a row per
+//! quarter second instead of one per key. An update whose sender asked to be told when it is
+//! on disk (`?ack=1`) is written at once, with everything of its document before it, as is
+//! the starter code that opens a log; a room that loads or snapshots a document first has its
+//! pending updates written.
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
@@ -25,8 +30,13 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::db::{Db, take_rows};
 
-/// Most writes committed in one transaction.
+/// Most writes taken from the queue at once.
 const MAX_BATCH: usize = 512;
+/// Longest an update waits for its document's next ones before it is written.
+const LINGER: Duration = Duration::from_millis(250);
+/// Updates, and bytes of them, that make a document's row full: written without waiting.
+const MAX_ROW_UPDATES: usize = 256;
+const MAX_ROW_BYTES: usize = 64 * 1024;
 /// Writes waiting for the database before producers have to wait (back-pressure).
 const QUEUE: usize = 8192;
 /// Attempts at a write before it is set aside. With the back-off below (10 ms, doubling) they
@@ -90,6 +100,8 @@ pub enum Write {
     Update { doc: DocKey, seq: u64, update: Vec<u8>, edit: Edit, done: Option<Done> },
     /// The whole document as of `seq`: replaces the snapshot (the log stays whole).
     Snapshot { doc: DocKey, seq: u64, state: Vec<u8>, done: Option<oneshot::Sender<()>> },
+    /// Writes the document's lingering updates now; `done` is told once they are on disk.
+    Flush { doc: DocKey, done: oneshot::Sender<()> },
 }
 
 #[derive(Clone)]
@@ -121,6 +133,14 @@ impl Persister {
         }
     }
 
+    /// Waits until every update of `doc` queued so far is on disk (or set aside): before the
+    /// document is read back from the database.
+    pub async fn flush(&self, doc: &DocKey) {
+        let (done, flushed) = oneshot::channel();
+        self.write(Write::Flush { doc: doc.clone(), done }).await;
+        let _ = flushed.await;
+    }
+
     /// `/readyz`'s view: degraded once a write had to be set aside.
     pub fn health(&self) -> serde_json::Value {
         match self.set_aside.load(Ordering::Relaxed) {
@@ -145,59 +165,137 @@ struct Writer {
     suspects: HashSet<DocKey>,
 }
 
+/// A document's updates waiting to be written together.
+struct Lingering {
+    since: tokio::time::Instant,
+    updates: Vec<PendingUpdate>,
+    bytes: usize,
+    /// Someone waits for these to be on disk: write them with the next commit.
+    urgent: bool,
+}
+
+impl Lingering {
+    fn due(&self, now: tokio::time::Instant) -> bool {
+        self.urgent
+            || now >= self.since + LINGER
+            || self.updates.len() >= MAX_ROW_UPDATES
+            || self.bytes >= MAX_ROW_BYTES
+    }
+}
+
 impl Writer {
     async fn run(mut self, mut receiver: mpsc::Receiver<Write>) {
         let mut batch = Vec::with_capacity(MAX_BATCH);
-        while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
-            let mut grouped: BTreeMap<DocKey, Vec<PendingUpdate>> = BTreeMap::new();
-            let mut isolated: BTreeMap<DocKey, Vec<PendingUpdate>> = BTreeMap::new();
+        let mut lingering: BTreeMap<DocKey, Lingering> = BTreeMap::new();
+        loop {
+            let next_due = lingering.values().map(|doc| doc.since + LINGER).min();
+            let received = tokio::select! {
+                count = receiver.recv_many(&mut batch, MAX_BATCH) => Some(count),
+                () = sleep_until_some(next_due) => None,
+            };
+            // The queue closes when the server stops: everything left is written.
+            let closing = received == Some(0);
             let mut snapshots = Vec::new();
+            let mut flushed = Vec::new();
             for write in batch.drain(..) {
                 match write {
                     Write::Update { doc, seq, update, edit, done } => {
-                        let target = if self.suspects.contains(&doc) { &mut isolated } else { &mut grouped };
-                        target.entry(doc).or_default().push((seq, update, edit, done));
+                        let waiting = lingering.entry(doc).or_insert_with(|| Lingering {
+                            since: tokio::time::Instant::now(),
+                            updates: Vec::new(),
+                            bytes: 0,
+                            urgent: false,
+                        });
+                        // Written at once: an update someone waits for, and the starter code
+                        // (the only update without an author), which opens the log.
+                        waiting.urgent |= done.is_some() || edit.author.is_none();
+                        waiting.bytes += update.len();
+                        waiting.updates.push((seq, update, edit, done));
                     }
-                    Write::Snapshot { doc, seq, state, done } => snapshots.push((doc, seq, state, done)),
-                }
-            }
-            if !grouped.is_empty() {
-                if self.append(&grouped, ATTEMPTS).await.is_ok() {
-                    grouped.into_values().flatten().for_each(acknowledge);
-                } else {
-                    // Some session's rows are refused: find which by writing each apart.
-                    isolated.extend(grouped);
-                }
-            }
-            for (doc, updates) in isolated {
-                match self.append([(&doc, &updates)], 1).await {
-                    Ok(()) => {
-                        self.suspects.remove(&doc);
-                        updates.into_iter().for_each(acknowledge);
+                    Write::Snapshot { doc, seq, state, done } => {
+                        mark_urgent(&mut lingering, &doc);
+                        snapshots.push((doc, seq, state, done));
                     }
-                    Err(err) => self.set_aside(doc, updates.len(), "document updates", &err),
+                    Write::Flush { doc, done } => {
+                        mark_urgent(&mut lingering, &doc);
+                        flushed.push(done);
+                    }
                 }
             }
+            let now = tokio::time::Instant::now();
+            let due: Vec<DocKey> =
+                lingering.iter().filter(|(_, doc)| closing || doc.due(now)).map(|(key, _)| key.clone()).collect();
+            let mut grouped: BTreeMap<DocKey, Vec<PendingUpdate>> = BTreeMap::new();
+            let mut isolated: BTreeMap<DocKey, Vec<PendingUpdate>> = BTreeMap::new();
+            for key in due {
+                if let Some(doc) = lingering.remove(&key) {
+                    let target = if self.suspects.contains(&key) { &mut isolated } else { &mut grouped };
+                    target.insert(key, doc.updates);
+                }
+            }
+            self.write_updates(grouped, isolated).await;
             // Every log row a snapshot covers was queued before it (see `Room::snapshot`), and
             // loading reads the rows after the snapshot's sequence, so the order of a snapshot
             // relative to updates of the same batch does not matter.
             for (doc, seq, state, done) in snapshots {
-                let params = json!({ "sid": doc.session, "seq": seq, "state": BASE64.encode(&state) });
-                let sql = format!(
-                    "UPSERT type::record('{}', $sid)
-                     CONTENT {{ session_id: $sid, seq: $seq, state: $state, updated_at: time::now() }} RETURN NONE;",
-                    doc.kind.tables().1
-                );
-                let attempts = if self.suspects.contains(&doc) { 1 } else { ATTEMPTS };
-                match attempt(&self.db, "write a document snapshot", &sql, params, attempts).await {
-                    Ok(()) => {
-                        self.suspects.remove(&doc);
-                        if let Some(done) = done {
-                            let _ = done.send(());
-                        }
-                    }
-                    Err(err) => self.set_aside(doc, 1, "a document snapshot", &err),
+                if self.write_snapshot(doc, seq, &state).await
+                    && let Some(done) = done
+                {
+                    let _ = done.send(());
                 }
+            }
+            for done in flushed {
+                let _ = done.send(());
+            }
+            if closing {
+                return;
+            }
+        }
+    }
+
+    /// Writes due updates: all in one transaction, or, for documents whose writes failed
+    /// before and when that transaction fails, each document apart.
+    async fn write_updates(
+        &mut self,
+        mut grouped: BTreeMap<DocKey, Vec<PendingUpdate>>,
+        mut isolated: BTreeMap<DocKey, Vec<PendingUpdate>>,
+    ) {
+        if !grouped.is_empty() {
+            if self.append(&grouped, ATTEMPTS).await.is_ok() {
+                grouped.into_values().flatten().for_each(acknowledge);
+            } else {
+                // Some session's rows are refused: find which by writing each apart.
+                isolated.append(&mut grouped);
+            }
+        }
+        for (doc, updates) in isolated {
+            match self.append([(&doc, &updates)], 1).await {
+                Ok(()) => {
+                    self.suspects.remove(&doc);
+                    updates.into_iter().for_each(acknowledge);
+                }
+                Err(err) => self.set_aside(doc, updates.len(), "document updates", &err),
+            }
+        }
+    }
+
+    /// Whether the snapshot is on disk.
+    async fn write_snapshot(&mut self, doc: DocKey, seq: u64, state: &[u8]) -> bool {
+        let params = json!({ "sid": doc.session, "seq": seq, "state": BASE64.encode(state) });
+        let sql = format!(
+            "UPSERT type::record('{}', $sid)
+             CONTENT {{ session_id: $sid, seq: $seq, state: $state, updated_at: time::now() }} RETURN NONE;",
+            doc.kind.tables().1
+        );
+        let attempts = if self.suspects.contains(&doc) { 1 } else { ATTEMPTS };
+        match attempt(&self.db, "write a document snapshot", &sql, params, attempts).await {
+            Ok(()) => {
+                self.suspects.remove(&doc);
+                true
+            }
+            Err(err) => {
+                self.set_aside(doc, 1, "a document snapshot", &err);
+                false
             }
         }
     }
@@ -210,12 +308,9 @@ impl Writer {
     ) -> anyhow::Result<()> {
         let mut rows: BTreeMap<DocKind, Vec<serde_json::Value>> = BTreeMap::new();
         for (doc, updates) in docs {
-            rows.entry(doc.kind).or_default().extend(updates.iter().map(|(seq, update, edit, _)| {
-                json!({
-                    "session_id": doc.session, "seq": seq, "data": BASE64.encode(update),
-                    "author": edit.author, "at_ms": edit.at_ms,
-                })
-            }));
+            if !updates.is_empty() {
+                rows.entry(doc.kind).or_default().push(log_row(&doc.session, updates));
+            }
         }
         // One statement is its own transaction; two need an explicit one.
         let several = rows.len() > 1;
@@ -250,6 +345,78 @@ fn brief(err: &dyn std::fmt::Display) -> String {
     match text.char_indices().nth(MAX) {
         Some((cut, _)) => format!("{}… ({} bytes)", &text[..cut], text.len()),
         None => text,
+    }
+}
+
+/// One row of a document's log: an update (`data`, `author`, `at_ms`), and in `more` those of
+/// the same document that followed it within the linger, each as `[seq, at_ms, author, data]`.
+/// `seq` is the row's last update's (what the log is indexed and read by); a row with `more`
+/// says its first update's in `first_seq`. A row without `more` has the shape every update was
+/// logged in before rows were shared.
+fn log_row(session: &str, updates: &[PendingUpdate]) -> serde_json::Value {
+    let Some(((first_seq, first, first_edit, _), followers)) = updates.split_first() else {
+        return serde_json::Value::Null;
+    };
+    let last = updates.last().map_or(*first_seq, |(seq, ..)| *seq);
+    let mut row = json!({
+        "session_id": session, "seq": last, "data": BASE64.encode(first),
+        "author": first_edit.author, "at_ms": first_edit.at_ms,
+    });
+    if !followers.is_empty() {
+        let more: Vec<serde_json::Value> = followers
+            .iter()
+            .map(|(seq, update, edit, _)| json!([seq, edit.at_ms, edit.author, BASE64.encode(update)]))
+            .collect();
+        row["first_seq"] = json!(first_seq);
+        row["more"] = json!(more);
+    }
+    row
+}
+
+/// A following update in a row: `[seq, at_ms, author, data]`.
+type FollowingEdit = (u64, Option<i64>, Option<String>, String);
+
+/// A log row as read back.
+#[derive(Deserialize)]
+struct LogRow {
+    seq: u64,
+    data: String,
+    #[serde(default)]
+    author: Option<String>,
+    #[serde(default)]
+    at_ms: Option<i64>,
+    #[serde(default)]
+    first_seq: Option<u64>,
+    #[serde(default)]
+    more: Option<Vec<FollowingEdit>>,
+}
+
+impl LogRow {
+    /// The row's updates after sequence number `after`, in order.
+    fn edits_after(self, after: u64) -> impl Iterator<Item = LoggedEdit> {
+        let first = LoggedEdit {
+            seq: self.first_seq.unwrap_or(self.seq),
+            data: self.data,
+            author: self.author,
+            at_ms: self.at_ms,
+        };
+        let more =
+            self.more.into_iter().flatten().map(|(seq, at_ms, author, data)| LoggedEdit { seq, data, author, at_ms });
+        std::iter::once(first).chain(more).filter(move |edit| edit.seq > after)
+    }
+}
+
+/// Waits until `deadline`, or for ever without one.
+async fn sleep_until_some(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}
+
+fn mark_urgent(lingering: &mut BTreeMap<DocKey, Lingering>, doc: &DocKey) {
+    if let Some(waiting) = lingering.get_mut(doc) {
+        waiting.urgent = true;
     }
 }
 
@@ -298,32 +465,28 @@ pub async fn load_doc(db: &Db, doc_key: &DocKey) -> anyhow::Result<StoredDoc> {
         seq: u64,
         state: String,
     }
-    #[derive(Deserialize)]
-    struct Logged {
-        seq: u64,
-        data: String,
-    }
     let (updates, snapshots) = doc_key.kind.tables();
     let mut response = db
         .query(format!(
             "SELECT seq, state FROM type::record('{snapshots}', $sid);
              LET $covered = (type::record('{snapshots}', $sid)).seq ?? 0;
-             SELECT seq, data FROM {updates} WHERE session_id = $sid AND seq > $covered ORDER BY seq;"
+             SELECT seq, data, first_seq, more FROM {updates} WHERE session_id = $sid AND seq > $covered ORDER BY seq;"
         ))
         .bind(json!({ "sid": doc_key.session }))
         .await?
         .check()?;
     let snapshot = take_rows::<Snapshot>(&mut response, 0)?.pop();
-    let logged = take_rows::<Logged>(&mut response, 2)?;
+    let logged = take_rows::<LogRow>(&mut response, 2)?;
     let mut doc = StoredDoc::default();
     if let Some(snapshot) = snapshot {
         doc.snapshot_seq = snapshot.seq;
         doc.last_seq = snapshot.seq;
         doc.snapshot = Some(BASE64.decode(snapshot.state)?);
     }
-    for row in logged {
-        doc.last_seq = doc.last_seq.max(row.seq);
-        doc.updates.push(BASE64.decode(row.data)?);
+    let covered = doc.snapshot_seq;
+    for edit in logged.into_iter().flat_map(|row| row.edits_after(covered)) {
+        doc.last_seq = doc.last_seq.max(edit.seq);
+        doc.updates.push(BASE64.decode(edit.data)?);
     }
     Ok(doc)
 }
@@ -340,17 +503,19 @@ pub struct LoggedEdit {
     pub at_ms: Option<i64>,
 }
 
-/// Up to `limit` logged updates of a session after sequence number `after`, in order.
+/// A session's logged updates after sequence number `after`, in order, from at most `limit`
+/// rows: fewer than `limit` updates means there are no more.
 pub async fn edits_after(db: &Db, session: &str, after: u64, limit: u32) -> anyhow::Result<Vec<LoggedEdit>> {
     let mut response = db
         .query(
-            "SELECT seq, data, author, at_ms FROM doc_update WHERE session_id = $sid AND seq > $after
+            "SELECT seq, data, author, at_ms, first_seq, more FROM doc_update WHERE session_id = $sid AND seq > $after
              ORDER BY seq LIMIT $limit",
         )
         .bind(json!({ "sid": session, "after": after, "limit": limit }))
         .await?
         .check()?;
-    take_rows(&mut response, 0)
+    let rows = take_rows::<LogRow>(&mut response, 0)?;
+    Ok(rows.into_iter().flat_map(|row| row.edits_after(after)).collect())
 }
 
 /// The snapshot of a session's document: its sequence number and state.

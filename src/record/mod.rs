@@ -91,6 +91,7 @@ impl Reader {
 
     async fn history<T>(&self, state: &AppState, f: impl FnOnce(&History) -> T) -> AppResult<T> {
         let ended = self.session.status == Status::Completed;
+        state.rooms.flush_code(&self.session.id).await;
         Ok(state.histories.read(&state.db, (&self.session.id, self.created_ms(), ended), f).await?)
     }
 }
@@ -101,6 +102,7 @@ pub fn store_history_of_ended(state: &AppState, session: &Session) {
     let (state, session_id) = (state.clone(), session.id.clone());
     let created_ms = crate::clock::parse_ms(&session.created_at).unwrap_or(0);
     tokio::spawn(async move {
+        state.rooms.flush_code(&session_id).await;
         if let Err(err) = state.histories.read(&state.db, (&session_id, created_ms, true), |_| ()).await {
             tracing::warn!(session = %session_id, error = %err, "cannot prepare the ended session's history");
         }
