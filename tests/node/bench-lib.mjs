@@ -40,7 +40,9 @@ export function readVaruint (buf, pos) {
 // coderoom reads every CODEROOM_* variable as configuration and rejects unknown ones, so the
 // build and test switches that share the prefix must not reach it.
 function serverEnvironment () {
-  const ignored = new Set(['CODEROOM_BIN', 'CODEROOM_SKIP_WEB_BUILD'])
+  // A developer's shell often has RUST_BACKTRACE set; a production server does not, and with
+  // it every internal error captures a backtrace.
+  const ignored = new Set(['CODEROOM_BIN', 'CODEROOM_SKIP_WEB_BUILD', 'RUST_BACKTRACE', 'RUST_LIB_BACKTRACE'])
   return Object.fromEntries(Object.entries(process.env).filter(([key]) => !ignored.has(key)))
 }
 
