@@ -9,10 +9,10 @@
 //! Document writes go through one [`Persister`] task that drains everything queued and writes
 //! it as a single transaction: with `sync=every` each commit costs an fsync (≈ 5 ms on the
 //! reference machine), so batching across all rooms is what lets persistence keep up with
-//! thousands of edits per second. What a row costs the database (the record, its index
-//! entry, the value's conversion) is most of a logged edit's CPU, so a document's updates
-//! linger up to [`LINGER`] and share one row: typing at ten keys a second costs a row per
-//! quarter second instead of one per key. An update whose sender asked to be told when it is
+//! thousands of edits per second. Updates linger up to [`LINGER`]: the persister is not
+//! woken per keystroke (the thread wake-ups cost more than the database work), each room's
+//! updates of that time share one row (typing at ten keys a second costs a row per quarter
+//! second instead of one per key), and all rooms' rows go in one transaction. An update whose sender asked to be told when it is
 //! on disk (`?ack=1`) is written at once, with everything of its document before it, as is
 //! the starter code that opens a log; a room that loads or snapshots a document first has its
 //! pending updates written.
@@ -26,7 +26,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{Notify, mpsc, oneshot};
 
 use crate::db::{Db, take_rows};
 
@@ -104,9 +104,24 @@ pub enum Write {
     Flush { doc: DocKey, done: oneshot::Sender<()> },
 }
 
+impl Write {
+    /// Written at once, with everything of its document before it: an update someone waits
+    /// for, the starter code (the only update without an author), which opens the log, a
+    /// snapshot and a flush.
+    fn is_urgent(&self) -> bool {
+        match self {
+            Self::Update { edit, done, .. } => done.is_some() || edit.author.is_none(),
+            Self::Snapshot { .. } | Self::Flush { .. } => true,
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Persister {
     queue: mpsc::Sender<Write>,
+    /// Wakes a lingering persister: for a write that must go at once, or a filling queue.
+    /// Other writes wake nobody; the persister collects them when their linger runs out.
+    wake: Arc<Notify>,
     /// Writes the database refused every time, since start.
     set_aside: Arc<AtomicU64>,
 }
@@ -119,18 +134,23 @@ impl Persister {
         let (queue, receiver) = mpsc::channel(QUEUE);
         let set_aside = Arc::new(AtomicU64::new(0));
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-        let writer = Writer { db, set_aside: set_aside.clone(), suspects: HashSet::new() };
+        let wake = Arc::new(Notify::new());
+        let writer = Writer { db, set_aside: set_aside.clone(), suspects: HashSet::new(), wake: wake.clone() };
         std::thread::Builder::new().name("room-persister".into()).spawn(move || {
             yield_to_sockets();
             runtime.block_on(writer.run(receiver));
         })?;
-        Ok(Self { queue, set_aside })
+        Ok(Self { queue, wake, set_aside })
     }
 
     /// Queues a write; waits only when the database has fallen far behind.
     pub async fn write(&self, write: Write) {
+        let urgent = write.is_urgent();
         if self.queue.send(write).await.is_err() {
             tracing::error!("document persister has stopped; an update was not saved");
+        }
+        if urgent || self.queue.capacity() < QUEUE / 4 {
+            self.wake.notify_one();
         }
     }
 
@@ -180,11 +200,11 @@ struct Writer {
     /// once, so that a room whose writes keep failing cannot hold up the others' batches.
     /// A document leaves the set with its next successful write.
     suspects: HashSet<DocKey>,
+    wake: Arc<Notify>,
 }
 
 /// A document's updates waiting to be written together.
 struct Lingering {
-    since: tokio::time::Instant,
     updates: Vec<PendingUpdate>,
     bytes: usize,
     /// Someone waits for these to be on disk: write them with the next commit.
@@ -192,11 +212,9 @@ struct Lingering {
 }
 
 impl Lingering {
-    fn due(&self, now: tokio::time::Instant) -> bool {
-        self.urgent
-            || now >= self.since + LINGER
-            || self.updates.len() >= MAX_ROW_UPDATES
-            || self.bytes >= MAX_ROW_BYTES
+    /// Whether this document's row is written now even though the linger has not run out.
+    fn must_go(&self) -> bool {
+        self.urgent || self.updates.len() >= MAX_ROW_UPDATES || self.bytes >= MAX_ROW_BYTES
     }
 }
 
@@ -204,28 +222,36 @@ impl Writer {
     async fn run(mut self, mut receiver: mpsc::Receiver<Write>) {
         let mut batch = Vec::with_capacity(MAX_BATCH);
         let mut lingering: BTreeMap<DocKey, Lingering> = BTreeMap::new();
+        // When what lingers is written: the linger of the first update received after the
+        // persister was idle. Every lingering document is written then, in one transaction
+        // for all rooms, instead of one per room as each document's own linger runs out.
+        let mut due_at: Option<tokio::time::Instant> = None;
         loop {
-            let next_due = lingering.values().map(|doc| doc.since + LINGER).min();
-            let received = tokio::select! {
-                count = receiver.recv_many(&mut batch, MAX_BATCH) => Some(count),
-                () = sleep_until_some(next_due) => None,
-            };
             // The queue closes when the server stops: everything left is written.
-            let closing = received == Some(0);
+            let closing = match due_at {
+                None => receiver.recv_many(&mut batch, MAX_BATCH).await == 0,
+                Some(due) => {
+                    // Not woken by each update (a thread wake-up per keystroke was most of
+                    // what an edit cost the persister), only by urgent writes or the time.
+                    tokio::select! {
+                        () = tokio::time::sleep_until(due) => {}
+                        () = self.wake.notified() => {}
+                    }
+                    drain(&mut receiver, &mut batch)
+                }
+            };
             let mut snapshots = Vec::new();
             let mut flushed = Vec::new();
             for write in batch.drain(..) {
+                let urgent = write.is_urgent();
                 match write {
                     Write::Update { doc, seq, update, edit, done } => {
                         let waiting = lingering.entry(doc).or_insert_with(|| Lingering {
-                            since: tokio::time::Instant::now(),
                             updates: Vec::new(),
                             bytes: 0,
                             urgent: false,
                         });
-                        // Written at once: an update someone waits for, and the starter code
-                        // (the only update without an author), which opens the log.
-                        waiting.urgent |= done.is_some() || edit.author.is_none();
+                        waiting.urgent |= urgent;
                         waiting.bytes += update.len();
                         waiting.updates.push((seq, update, edit, done));
                     }
@@ -240,8 +266,15 @@ impl Writer {
                 }
             }
             let now = tokio::time::Instant::now();
-            let due: Vec<DocKey> =
-                lingering.iter().filter(|(_, doc)| closing || doc.due(now)).map(|(key, _)| key.clone()).collect();
+            if due_at.is_none() && !lingering.is_empty() {
+                due_at = Some(now + LINGER);
+            }
+            let expired = due_at.is_some_and(|due| now >= due);
+            let due: Vec<DocKey> = lingering
+                .iter()
+                .filter(|(_, doc)| closing || expired || doc.must_go())
+                .map(|(key, _)| key.clone())
+                .collect();
             let mut grouped: BTreeMap<DocKey, Vec<PendingUpdate>> = BTreeMap::new();
             let mut isolated: BTreeMap<DocKey, Vec<PendingUpdate>> = BTreeMap::new();
             for key in due {
@@ -266,6 +299,9 @@ impl Writer {
             }
             if closing {
                 return;
+            }
+            if lingering.is_empty() {
+                due_at = None;
             }
         }
     }
@@ -454,12 +490,17 @@ fn edits_in(rows: Vec<LogRow>, after: u64) -> anyhow::Result<Vec<LoggedEdit>> {
     Ok(edits)
 }
 
-/// Waits until `deadline`, or for ever without one.
-async fn sleep_until_some(deadline: Option<tokio::time::Instant>) {
-    match deadline {
-        Some(deadline) => tokio::time::sleep_until(deadline).await,
-        None => std::future::pending().await,
+/// Takes what is queued without waiting, at most a queue's worth; true when the queue has
+/// closed.
+fn drain(receiver: &mut mpsc::Receiver<Write>, batch: &mut Vec<Write>) -> bool {
+    for _ in 0..QUEUE {
+        match receiver.try_recv() {
+            Ok(write) => batch.push(write),
+            Err(mpsc::error::TryRecvError::Empty) => return false,
+            Err(mpsc::error::TryRecvError::Disconnected) => return true,
+        }
     }
+    false
 }
 
 fn mark_urgent(lingering: &mut BTreeMap<DocKey, Lingering>, doc: &DocKey) {
