@@ -5,7 +5,8 @@
 // Measures, against a coderoom binary it starts itself and — when RUSTPAD_BIN is set — against
 // Rustpad (the peer: collaborative editing in Rust, operational transform, in memory) in the
 // same run, with the same client code and workload:
-//   1. idle resident memory right after start;
+//   1. idle resident memory 2 s after start, before any client (and for coderoom also after
+//      its first two sign-ups, which run the password hash and the account queries);
 //   2. 1,000 open editor connections (500 rooms × 2): the server's extra resident memory;
 //   3. one room × 2 clients, each making 10 edits/s: edit propagation p50/p99;
 //   4. 100 rooms × 2 clients, each making 10 edits/s (2,000 edits/s): p50/p99 and server CPU per edit.
@@ -41,10 +42,15 @@ class CoderoomClient extends YClient {
 
 async function coderoom () {
   const server = await startServer()
+  await sleep(2000)
+  const idle = rssKiB(server.pid) / 1024
   const host = await register(server.url, 'benchhost')
   const guest = await register(server.url, 'benchguest')
+  await sleep(2000)
   return {
     name: 'coderoom',
+    idle,
+    afterSignUps: rssKiB(server.pid) / 1024,
     pid: server.pid,
     stop: server.stop,
     rooms: (count) => createSessions(server.url, host, guest, count),
@@ -115,9 +121,11 @@ function wireRustpad (a, b, samples) {
 
 async function rustpad () {
   const peer = await startPeer(process.env.RUSTPAD_BIN)
+  await sleep(2000)
   let next = 0
   return {
     name: 'Rustpad',
+    idle: rssKiB(peer.pid) / 1024,
     pid: peer.pid,
     stop: peer.stop,
     rooms: async (count) => Array.from({ length: count }, () => `bench${process.pid}r${next++}`),
@@ -154,21 +162,20 @@ async function editRun (target, rooms, seconds) {
 /** Every measurement of one server, memory first on a fresh process. */
 async function measure (start) {
   let target = await start()
-  let idle, memory
+  const { idle, afterSignUps } = target
+  let memory
   try {
-    await sleep(2000)
-    idle = rssKiB(target.pid) / 1024
     memory = await connectionRun(target, CONNECTIONS)
   } finally {
     target.stop()
   }
-  if (process.env.BENCH_MEMORY_ONLY) return { name: target.name, idle, memory }
+  if (process.env.BENCH_MEMORY_ONLY) return { name: target.name, idle, afterSignUps, memory }
   target = await start()
   try {
     const one = await editRun(target, 1, ONE_ROOM_SECONDS)
     await sleep(2000)
     const hundred = await editRun(target, 100, SECONDS)
-    return { name: target.name, idle, memory, one, hundred }
+    return { name: target.name, idle, afterSignUps, memory, one, hundred }
   } finally {
     target.stop()
   }
@@ -180,7 +187,8 @@ async function measure (start) {
   console.log(JSON.stringify(results, null, 2))
   const ms = (x) => `${x.toFixed(2)} ms`
   const rows = [
-    ['idle RSS', (r) => `${r.idle.toFixed(1)} MiB`, (r) => r.idle],
+    ['idle RSS (2 s after start)', (r) => `${r.idle.toFixed(1)} MiB`, (r) => r.idle],
+    ['RSS 2 s after two sign-ups', (r) => r.afterSignUps === undefined ? '—' : `${r.afterSignUps.toFixed(1)} MiB`, () => NaN],
     [`+RSS for ${CONNECTIONS} open connections`, (r) => `${r.memory.extraMiB.toFixed(1)} MiB`, (r) => r.memory.extraMiB],
     ...(process.env.BENCH_MEMORY_ONLY
       ? []
