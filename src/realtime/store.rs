@@ -34,7 +34,7 @@ use crate::db::{Db, take_rows};
 const MAX_BATCH: usize = 512;
 /// Longest an update waits for its document's next ones before it is written.
 const LINGER: Duration = Duration::from_millis(250);
-/// Updates, and bytes of them, that make a document's row full: written without waiting.
+/// Most updates, and bytes of them, in one log row; more are cut into further rows.
 const MAX_ROW_UPDATES: usize = 256;
 const MAX_ROW_BYTES: usize = 64 * 1024;
 /// Writes waiting for the database before producers have to wait (back-pressure).
@@ -361,9 +361,8 @@ impl Writer {
     ) -> anyhow::Result<()> {
         let mut rows: BTreeMap<DocKind, Vec<serde_json::Value>> = BTreeMap::new();
         for (doc, updates) in docs {
-            if !updates.is_empty() {
-                rows.entry(doc.kind).or_default().push(log_row(&doc.session, updates));
-            }
+            let kind_rows = rows.entry(doc.kind).or_default();
+            kind_rows.extend(row_chunks(updates).into_iter().map(|chunk| log_row(&doc.session, chunk)));
         }
         // One statement is its own transaction; two need an explicit one.
         let several = rows.len() > 1;
@@ -420,6 +419,26 @@ fn log_row(session: &str, updates: &[PendingUpdate]) -> serde_json::Value {
         row["more"] = json!(BASE64.encode(pack_followers(followers)));
     }
     row
+}
+
+/// A document's updates cut into rows of at most [`MAX_ROW_UPDATES`] updates and
+/// [`MAX_ROW_BYTES`] bytes (an update larger than that is a row of its own): however many
+/// arrived within one linger, no row grows past what one update could be.
+fn row_chunks(updates: &[PendingUpdate]) -> Vec<&[PendingUpdate]> {
+    let mut chunks = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (index, (_, update, ..)) in updates.iter().enumerate() {
+        let count = index - start;
+        if count > 0 && (count >= MAX_ROW_UPDATES || bytes + update.len() > MAX_ROW_BYTES) {
+            chunks.push(&updates[start..index]);
+            (start, bytes) = (index, 0);
+        }
+        bytes += update.len();
+    }
+    if start < updates.len() {
+        chunks.push(&updates[start..]);
+    }
+    chunks
 }
 
 /// The updates after a row's first, packed in one value: each as its sequence number, time,
@@ -706,6 +725,19 @@ mod tests {
         assert_eq!(edits[1].at_ms, Some(1_700_000_000_008));
         let later: Vec<u64> = edits_in(vec![row(shared)], 7).expect("readable").iter().map(|edit| edit.seq).collect();
         assert_eq!(later, vec![8, 9]);
+    }
+
+    #[test]
+    fn many_or_large_updates_are_cut_into_bounded_rows() {
+        let small: Vec<PendingUpdate> = (1..=600).map(|seq| update(seq, Some("ada"), b"x")).collect();
+        let sizes: Vec<usize> = row_chunks(&small).iter().map(|chunk| chunk.len()).collect();
+        assert_eq!(sizes, vec![MAX_ROW_UPDATES, MAX_ROW_UPDATES, 600 - 2 * MAX_ROW_UPDATES]);
+        let big = vec![0u8; MAX_ROW_BYTES + 1];
+        let mixed = [update(1, None, b"a"), update(2, Some("ada"), &big), update(3, Some("ada"), b"b")];
+        let seqs: Vec<Vec<u64>> =
+            row_chunks(&mixed).iter().map(|chunk| chunk.iter().map(|(seq, ..)| *seq).collect()).collect();
+        assert_eq!(seqs, vec![vec![1], vec![2], vec![3]], "a large update is a row of its own");
+        assert!(row_chunks(&[]).is_empty());
     }
 
     #[test]
