@@ -17,13 +17,63 @@ fn main() {
     let dist = web.join("dist");
     if std::env::var_os("CODEROOM_SKIP_WEB_BUILD").is_some() || !web.join("package.json").exists() {
         ensure_placeholder(&dist);
+    } else {
+        if !web.join("node_modules").exists() {
+            let install = if web.join("package-lock.json").exists() { "ci" } else { "install" };
+            run(Command::new("npm").args([install, "--no-audit", "--no-fund"]).current_dir(web), "npm install");
+        }
+        run(Command::new("npm").args(["run", "build"]).current_dir(web), "npm run build");
+    }
+    bundle_typescript(web);
+}
+
+/// Packs TypeScript's native compiler for the target platform (an npm dependency of the web
+/// app) into `$OUT_DIR/bundles`, for `src/sandbox/bundles.rs`. Without it (no node_modules),
+/// an empty archive and version: `runtimes build` then says how to get it.
+fn bundle_typescript(web: &Path) {
+    let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("bundles");
+    std::fs::create_dir_all(&out).expect("create the bundles folder");
+    let arch = match std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default().as_str() {
+        "x86_64" => "x64",
+        "aarch64" => "arm64",
+        other => other.to_string().leak(),
+    };
+    let package = web.join(format!("node_modules/@typescript/typescript-linux-{arch}"));
+    println!("cargo:rerun-if-changed={}", package.join("package.json").display());
+    let archive = out.join("typescript.tar.gz");
+    let version = std::fs::read_to_string(package.join("package.json")).ok().and_then(|text| {
+        // The manifest's top-level "version" (no JSON parser among build dependencies).
+        let rest = &text[text.find("\"version\"")? + "\"version\"".len()..];
+        let value = rest.trim_start().strip_prefix(':')?.trim_start().strip_prefix('"')?;
+        Some(value[..value.find('"')?].to_string())
+    });
+    let Some(version) = version else {
+        std::fs::write(&archive, b"").expect("write the empty archive");
+        std::fs::write(out.join("typescript.version"), "").expect("write the version");
         return;
-    }
-    if !web.join("node_modules").exists() {
-        let install = if web.join("package-lock.json").exists() { "ci" } else { "install" };
-        run(Command::new("npm").args([install, "--no-audit", "--no-fund"]).current_dir(web), "npm install");
-    }
-    run(Command::new("npm").args(["run", "build"]).current_dir(web), "npm run build");
+    };
+    // The compiler, its licence, and the ECMAScript library declarations (not the DOM's:
+    // programs here run under Node.js).
+    let lib = package.join("lib");
+    let mut members: Vec<String> = std::fs::read_dir(&lib)
+        .expect("read the TypeScript package")
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name == "tsc" || (name.starts_with("lib.") && name.ends_with(".d.ts") && !name.contains("dom") && !name.contains("webworker")))
+        .map(|name| format!("lib/{name}"))
+        .collect();
+    members.sort();
+    members.extend(["LICENSE".to_string(), "NOTICE.txt".to_string()]);
+    let status = Command::new("tar")
+        .arg("-czf")
+        .arg(&archive)
+        .arg("-C")
+        .arg(&package)
+        .args(["--owner=0", "--group=0", "--transform=s,^lib/,,"])
+        .args(&members)
+        .status()
+        .expect("run tar");
+    assert!(status.success(), "packing TypeScript failed: {status}");
+    std::fs::write(out.join("typescript.version"), version).expect("write the version");
 }
 
 fn run(command: &mut Command, what: &str) {

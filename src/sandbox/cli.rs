@@ -1,30 +1,45 @@
 //! `coderoom runtimes build|list|check|test`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 use super::request::{ExecuteRequest, RequestFile};
-use super::runtimes::Registry;
+use super::runtimes::{ImageSpec, Registry};
+use futures::StreamExt;
 use super::{Sandbox, images};
 use crate::cli::say;
 use crate::config::Config;
 
 #[derive(clap::Subcommand, Debug, Clone)]
 pub enum RuntimesCommand {
-    /// Build the runtime images offline from Debian packages (all runtimes when none is named).
+    /// Build runtime images offline from Debian packages: the default images, or those of the
+    /// named runtimes, or all. An image built from the current recipe is kept as it is.
     Build {
         /// Languages or aliases, e.g. `python java`.
         langs: Vec<String>,
+        /// Languages or aliases, comma-separated (the same as naming them).
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
+        /// Every image of the registry.
+        #[arg(long, conflicts_with_all = ["langs", "only"])]
+        all: bool,
+        /// Rebuild even images that are current.
+        #[arg(long)]
+        force: bool,
+        /// Images built at once.
+        #[arg(long, default_value_t = 2)]
+        jobs: usize,
     },
     /// Show every configured runtime and whether its image is installed and current.
     List,
     /// Exit non-zero when a configured runtime's image is missing, was built from an older
     /// recipe, or Docker is unreachable.
     Check,
-    /// Run each runtime's smoke program in the sandbox (all runtimes when none is named).
+    /// Run each runtime's test program in the sandbox (every installed runtime when none is
+    /// named); each must print OK.
     Test {
         /// Languages or aliases.
         langs: Vec<String>,
@@ -35,24 +50,28 @@ pub async fn run_cli(command: RuntimesCommand, config: &Config) -> anyhow::Resul
     let sandbox_config = &config.sandbox;
     let registry = Registry::load(sandbox_config.runtimes_file.as_deref())?;
     match command {
-        RuntimesCommand::Build { langs } => {
+        RuntimesCommand::Build { mut langs, only, all, force, jobs } => {
             let docker = connect(config).await?;
-            let runtimes = registry.select(&langs)?;
-            let mut names: Vec<&str> = runtimes.iter().map(|rt| rt.image.as_str()).collect();
-            names.dedup();
-            let wanted: HashSet<&str> = names.iter().copied().collect();
-            let multi = MultiProgress::new();
-            for spec in registry.images.iter().filter(|spec| wanted.contains(spec.name.as_str())) {
-                let started = Instant::now();
-                images::build(&docker, spec, &multi).await.with_context(|| format!("building {}", spec.name))?;
-                say!("built {} in {:.0?}", spec.name, started.elapsed());
+            langs.extend(only);
+            let wanted: Vec<&ImageSpec> = if all {
+                registry.images.iter().collect()
+            } else if langs.is_empty() {
+                registry.images.iter().filter(|image| image.default).collect()
+            } else {
+                let runtimes = registry.select(&langs)?;
+                registry.images.iter().filter(|image| runtimes.iter().any(|rt| rt.image == image.name)).collect()
+            };
+            let installed = installed_images(config).await?;
+            let (current, stale): (Vec<&ImageSpec>, Vec<&ImageSpec>) = wanted
+                .into_iter()
+                .partition(|spec| !force && image_state(&registry, &installed, &spec.name) == ImageState::Ready);
+            for spec in &current {
+                say!("{}: up to date (recipe {}); --force rebuilds it", spec.name, spec.recipe_hash());
             }
-            for name in wanted {
-                if registry.image(name).is_none() {
-                    say!("{name}: no [[image]] recipe in the registry; build or load it with Docker yourself");
-                }
+            if stale.is_empty() {
+                return Ok(());
             }
-            Ok(())
+            build_images(&docker, &stale, jobs.max(1)).await
         }
         RuntimesCommand::List => {
             let installed = installed_images(config).await.unwrap_or_default();
@@ -85,56 +104,112 @@ pub async fn run_cli(command: RuntimesCommand, config: &Config) -> anyhow::Resul
             Ok(())
         }
         RuntimesCommand::Test { langs } => {
-            let runtimes = registry.select(&langs)?;
+            let installed = installed_images(config).await?;
+            let runtimes: Vec<_> = if langs.is_empty() {
+                registry.runtimes.iter().filter(|rt| installed.contains_key(&rt.image)).cloned().collect()
+            } else {
+                registry.select(&langs)?
+            };
+            if runtimes.is_empty() {
+                bail!("no runtime image is installed — run `coderoom runtimes build`");
+            }
             let sandbox = Sandbox::new(sandbox_config).await?;
             let multi = MultiProgress::new();
             let style = ProgressStyle::with_template("{spinner} {prefix:<12.bold} {msg}")
                 .unwrap_or_else(|_| ProgressStyle::default_spinner());
             let mut failures = Vec::new();
-            for rt in runtimes {
+            for rt in &runtimes {
+                let name = format!("{}-{}", rt.language, rt.version);
                 let bar = multi.add(ProgressBar::new_spinner());
                 bar.set_style(style.clone());
-                bar.set_prefix(rt.language.clone());
+                bar.set_prefix(name.clone());
                 bar.enable_steady_tick(Duration::from_millis(120));
-                bar.set_message("running the smoke program");
-                let request = ExecuteRequest {
-                    language: rt.language.clone(),
-                    version: rt.version.clone(),
-                    files: vec![RequestFile { name: Some(rt.file.clone()), content: rt.smoke.clone(), encoding: None }],
-                    stdin: "42".into(),
-                    ..Default::default()
-                };
+                bar.set_message("running the test program");
                 let started = Instant::now();
-                match sandbox.execute("cli", request).await {
-                    Ok(result) if result.run.stdout.trim_end() == "coderoom smoke ok 42" => {
-                        bar.finish_and_clear();
-                        say!("ok      {:<12} {:.0?}", rt.language, started.elapsed());
+                let outcome = match registry.test_program(rt) {
+                    Ok(program) => {
+                        let request = ExecuteRequest {
+                            language: rt.language.clone(),
+                            version: rt.version.clone(),
+                            files: vec![RequestFile { name: Some(rt.file.clone()), content: program, encoding: None }],
+                            ..Default::default()
+                        };
+                        match sandbox.execute("cli", request).await {
+                            Ok(result) if result.run.stdout.trim() == "OK" => Ok(()),
+                            Ok(result) => {
+                                let stage = result.compile.as_ref().filter(|c| !c.succeeded()).unwrap_or(&result.run);
+                                Err(format!(
+                                    "status {:?} {:?}: {}",
+                                    stage.status,
+                                    stage.message,
+                                    stage.output.chars().take(400).collect::<String>()
+                                ))
+                            }
+                            Err(err) => Err(err.to_string()),
+                        }
                     }
-                    Ok(result) => {
-                        let stage = result.compile.as_ref().filter(|c| !c.succeeded()).unwrap_or(&result.run);
-                        bar.finish_and_clear();
-                        say!(
-                            "FAILED  {:<12} status {:?} {:?}: {}",
-                            rt.language,
-                            stage.status,
-                            stage.message,
-                            stage.output.chars().take(400).collect::<String>()
-                        );
-                        failures.push(rt.language.clone());
-                    }
-                    Err(err) => {
-                        bar.finish_and_clear();
-                        say!("FAILED  {:<12} {err}", rt.language);
-                        failures.push(rt.language.clone());
+                    Err(err) => Err(format!("{err:#}")),
+                };
+                bar.finish_and_clear();
+                match outcome {
+                    Ok(()) => say!("ok      {name:<24} {:.0?}", started.elapsed()),
+                    Err(problem) => {
+                        say!("FAILED  {name:<24} {problem}");
+                        failures.push(name);
                     }
                 }
             }
+            say!("{} of {} runtimes passed", runtimes.len() - failures.len(), runtimes.len());
             if !failures.is_empty() {
-                bail!("smoke programs failed: {}", failures.join(", "));
+                bail!("test programs failed: {}", failures.join(", "));
             }
             Ok(())
         }
     }
+}
+
+/// Builds the images, `jobs` at once, from one base root file system per Debian suite; reports
+/// each image's size and build time, and every failure at the end.
+async fn build_images(docker: &bollard::Docker, specs: &[&ImageSpec], jobs: usize) -> anyhow::Result<()> {
+    let mirrors = images::Mirrors::configured()?;
+    let workspace = images::Workspace::new()?;
+    let multi = MultiProgress::new();
+    let mut suites: Vec<&str> = specs.iter().map(|spec| spec.suite.as_str()).collect();
+    suites.sort();
+    suites.dedup();
+    let mut bases = HashMap::new();
+    for suite in suites {
+        bases.insert(suite, images::bootstrap(&workspace, suite, &mirrors, &multi).await?);
+    }
+    let builds = futures::stream::iter(specs.iter().map(|spec| {
+        let (workspace, mirrors, multi, bases) = (&workspace, &mirrors, &multi, &bases);
+        async move {
+            let started = Instant::now();
+            let base = &bases[spec.suite.as_str()];
+            let built = images::build(docker, spec, base, workspace, mirrors, multi).await;
+            (spec, started.elapsed(), built)
+        }
+    }))
+    .buffer_unordered(jobs)
+    .collect::<Vec<_>>()
+    .await;
+    let mut failed = Vec::new();
+    for (spec, took, built) in builds {
+        match built {
+            Ok(()) => {
+                let size = docker.inspect_image(&spec.name).await.ok().and_then(|image| image.size).unwrap_or_default();
+                say!("built {} in {:.0?}: {:.0} MiB", spec.name, took, size as f64 / (1 << 20) as f64);
+            }
+            Err(err) => {
+                say!("FAILED {}: {err:#}", spec.name);
+                failed.push(spec.name.clone());
+            }
+        }
+    }
+    if !failed.is_empty() {
+        bail!("{} image(s) failed to build: {}", failed.len(), failed.join(", "));
+    }
+    Ok(())
 }
 
 async fn connect(config: &Config) -> anyhow::Result<bollard::Docker> {

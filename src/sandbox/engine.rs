@@ -165,18 +165,21 @@ pub struct Engine {
     config: Arc<SandboxConfig>,
     owner: String,
     pools: Mutex<HashMap<String, Pool>>,
+    /// Containers kept started per image when idle (images not listed: `warm_containers`).
+    warm_targets: HashMap<String, usize>,
     /// Signalled whenever a container becomes idle.
     returned: tokio::sync::Notify,
     sequence: AtomicU64,
 }
 
 impl Engine {
-    pub fn new(docker: Docker, config: Arc<SandboxConfig>) -> Arc<Self> {
+    pub fn new(docker: Docker, config: Arc<SandboxConfig>, warm_targets: HashMap<String, usize>) -> Arc<Self> {
         Arc::new(Self {
             docker,
             config,
             owner: owner_id(),
             pools: Mutex::new(HashMap::new()),
+            warm_targets,
             returned: tokio::sync::Notify::new(),
             sequence: AtomicU64::new(0),
         })
@@ -219,7 +222,7 @@ impl Engine {
 
     /// Starts containers until `image` has its configured number of warm ones.
     pub fn ensure_warm(self: &Arc<Self>, image: &str) {
-        let target = self.config.warm_containers;
+        let target = self.warm_targets.get(image).copied().unwrap_or(self.config.warm_containers);
         let missing = {
             let mut pools = self.pools();
             let pool = pools.entry(image.to_string()).or_default();

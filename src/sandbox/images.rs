@@ -1,5 +1,8 @@
-//! Building runtime images without any registry: `debootstrap --variant=minbase` from the apt
-//! mirror this machine is configured with, then a streamed `tar` imported by the Docker engine.
+//! Building runtime images without any registry: a Debian root file system (`debootstrap
+//! --variant=minbase`, once per suite) from the apt mirror this machine is configured with, the
+//! image's packages installed into a copy of it by apt inside a chroot (with the suite's security
+//! and point-release updates, and backports where asked), bundled toolchains unpacked, the
+//! image's setup script run, then a streamed `tar` imported by the Docker engine.
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -11,50 +14,83 @@ use bollard::query_parameters::CreateImageOptions;
 use bytes::Bytes;
 use futures::StreamExt;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::process::Command;
 
+use super::bundles;
 use super::runtimes::ImageSpec;
 use crate::cli::say;
 
 /// The image label holding [`ImageSpec::recipe_hash`] of the recipe it was built from.
 pub const RECIPE_LABEL: &str = "org.coderoom.recipe";
 
-/// The first mirror URI of the configured apt sources serving `suite` (deb822 `.sources`
-/// files first, then the classic `sources.list` format). `CODEROOM_APT_MIRROR` overrides it.
-pub fn apt_mirror(suite: &str) -> anyhow::Result<String> {
-    if let Ok(mirror) = std::env::var("CODEROOM_APT_MIRROR")
-        && !mirror.is_empty()
-    {
-        return Ok(mirror);
-    }
-    let mut deb822: Vec<PathBuf> = std::fs::read_dir("/etc/apt/sources.list.d")
-        .map(|dir| dir.filter_map(|entry| entry.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
-    deb822.retain(|path| path.extension().is_some_and(|ext| ext == "sources"));
-    deb822.sort();
-    for path in &deb822 {
-        let text = std::fs::read_to_string(path).unwrap_or_default();
-        if let Some(uri) = mirror_from_deb822(&text, suite) {
-            return Ok(uri);
-        }
-    }
-    let mut lists = vec![PathBuf::from("/etc/apt/sources.list")];
-    if let Ok(dir) = std::fs::read_dir("/etc/apt/sources.list.d") {
-        lists.extend(
-            dir.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|ext| ext == "list")),
-        );
-    }
-    for path in &lists {
-        let text = std::fs::read_to_string(path).unwrap_or_default();
-        if let Some(uri) = mirror_from_list(&text, suite) {
-            return Ok(uri);
-        }
-    }
-    bail!("no apt source for Debian {suite} in /etc/apt/sources.list*; set CODEROOM_APT_MIRROR to a Debian mirror URL")
+/// Debian's release code names, to recognise the host's Debian archive among its apt sources.
+const DEBIAN_SUITES: &[&str] = &["bullseye", "bookworm", "trixie", "forky", "duke", "sid"];
+
+/// Every image runs the sandbox agent, a Python program.
+const AGENT_PACKAGES: &[&str] = &["python3"];
+
+const PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/// Where the Debian archive and its security archive are, read from this machine's apt
+/// configuration (`CODEROOM_APT_MIRROR` and `CODEROOM_APT_SECURITY_MIRROR` override them).
+#[derive(Debug, Clone)]
+pub struct Mirrors {
+    pub archive: String,
+    pub security: Option<String>,
 }
 
-fn mirror_from_deb822(text: &str, suite: &str) -> Option<String> {
+impl Mirrors {
+    pub fn configured() -> anyhow::Result<Self> {
+        let sources = apt_sources();
+        let from_env = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
+        let archive = from_env("CODEROOM_APT_MIRROR")
+            .or_else(|| sources.iter().find(|(_, suite)| DEBIAN_SUITES.contains(&suite.as_str())).map(|(uri, _)| uri.clone()))
+            .context("no Debian archive among the apt sources in /etc/apt/sources.list*; set CODEROOM_APT_MIRROR to a Debian mirror URL")?;
+        let security = from_env("CODEROOM_APT_SECURITY_MIRROR").or_else(|| {
+            sources
+                .iter()
+                .find(|(_, suite)| suite.strip_suffix("-security").is_some_and(|release| DEBIAN_SUITES.contains(&release)))
+                .map(|(uri, _)| uri.clone())
+        });
+        Ok(Self { archive, security })
+    }
+
+    /// The image's `sources.list`: the suite, its updates, its security archive (when this
+    /// machine knows one) and, when asked, its backports.
+    fn sources_list(&self, suite: &str, backports: bool) -> String {
+        let mut list = format!("deb {0} {suite} main\ndeb {0} {suite}-updates main\n", self.archive);
+        if let Some(security) = &self.security {
+            list.push_str(&format!("deb {security} {suite}-security main\n"));
+        }
+        if backports {
+            list.push_str(&format!("deb {} {suite}-backports main\n", self.archive));
+        }
+        list
+    }
+}
+
+/// Every (URI, suite) of the configured binary apt sources: deb822 `.sources` files first,
+/// then the classic `sources.list` format.
+fn apt_sources() -> Vec<(String, String)> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir("/etc/apt/sources.list.d")
+        .map(|dir| dir.filter_map(|entry| entry.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    files.sort();
+    let mut sources = Vec::new();
+    for path in files.iter().filter(|path| path.extension().is_some_and(|ext| ext == "sources")) {
+        sources.extend(sources_from_deb822(&std::fs::read_to_string(path).unwrap_or_default()));
+    }
+    let lists = std::iter::once(PathBuf::from("/etc/apt/sources.list"))
+        .chain(files.iter().filter(|path| path.extension().is_some_and(|ext| ext == "list")).cloned());
+    for path in lists {
+        sources.extend(sources_from_list(&std::fs::read_to_string(path).unwrap_or_default()));
+    }
+    sources
+}
+
+fn sources_from_deb822(text: &str) -> Vec<(String, String)> {
+    let mut sources = Vec::new();
     for stanza in text.split("\n\n") {
         let field = |name: &str| {
             stanza.lines().find_map(|line| {
@@ -62,43 +98,76 @@ fn mirror_from_deb822(text: &str, suite: &str) -> Option<String> {
                 (key.trim().eq_ignore_ascii_case(name)).then(|| value.trim().to_string())
             })
         };
-        let is_deb = field("Types").is_some_and(|types| types.split_whitespace().any(|t| t == "deb"));
-        let has_suite = field("Suites").is_some_and(|suites| suites.split_whitespace().any(|s| s == suite));
-        if is_deb
-            && has_suite
-            && let Some(uri) = field("URIs").and_then(|uris| uris.split_whitespace().next().map(str::to_string))
-        {
-            return Some(uri);
+        if !field("Types").is_some_and(|types| types.split_whitespace().any(|t| t == "deb")) {
+            continue;
+        }
+        let (Some(uris), Some(suites)) = (field("URIs"), field("Suites")) else { continue };
+        if let Some(uri) = uris.split_whitespace().next() {
+            sources.extend(suites.split_whitespace().map(|suite| (uri.to_string(), suite.to_string())));
         }
     }
-    None
+    sources
 }
 
-fn mirror_from_list(text: &str, suite: &str) -> Option<String> {
-    text.lines().find_map(|line| {
-        let mut words = line.split_whitespace().peekable();
-        if words.next()? != "deb" {
-            return None;
-        }
-        if words.peek().is_some_and(|w| w.starts_with('[')) {
-            // Skip "[option=value ...]", which may span several words.
-            for word in words.by_ref() {
-                if word.ends_with(']') {
-                    break;
+fn sources_from_list(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter_map(|line| {
+            let mut words = line.split_whitespace().peekable();
+            if words.next()? != "deb" {
+                return None;
+            }
+            if words.peek().is_some_and(|w| w.starts_with('[')) {
+                // Skip "[option=value ...]", which may span several words.
+                for word in words.by_ref() {
+                    if word.ends_with(']') {
+                        break;
+                    }
                 }
             }
-        }
-        let uri = words.next()?;
-        (words.next()? == suite).then(|| uri.to_string())
-    })
+            Some((words.next()?.to_string(), words.next()?.to_string()))
+        })
+        .collect()
 }
 
-/// Removes the temporary root file system however the build ends.
-struct TempRoot(PathBuf);
+/// A build's scratch folder, removed however the build ends (after unmounting what a
+/// chroot step left mounted, so that the removal never reaches outside it).
+pub struct Workspace(PathBuf);
 
-impl Drop for TempRoot {
+impl Workspace {
+    pub fn new() -> anyhow::Result<Self> {
+        let path = PathBuf::from(format!("/var/tmp/coderoom-images-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).with_context(|| format!("cannot create {}", path.display()))?;
+        Ok(Self(path))
+    }
+}
+
+impl Drop for Workspace {
     fn drop(&mut self) {
+        if let Ok(roots) = std::fs::read_dir(&self.0) {
+            for root in roots.flatten() {
+                let _ = std::process::Command::new("umount").arg("-l").arg(root.path().join("proc")).output();
+            }
+        }
         let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `/proc` mounted in a root file system for the duration of the chroot steps (package
+/// scripts and toolchains read it).
+struct ProcMount(PathBuf);
+
+impl ProcMount {
+    async fn new(root: &Path) -> anyhow::Result<Self> {
+        let target = root.join("proc");
+        run("mount", Command::new("mount").args(["-t", "proc", "proc"]).arg(&target)).await?;
+        Ok(Self(target))
+    }
+}
+
+impl Drop for ProcMount {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg("-l").arg(&self.0).output();
     }
 }
 
@@ -113,76 +182,170 @@ fn spinner(multi: &MultiProgress, prefix: String) -> ProgressBar {
     bar
 }
 
-/// Builds one image and imports it into the engine under `spec.name`.
-pub async fn build(docker: &Docker, spec: &ImageSpec, multi: &MultiProgress) -> anyhow::Result<()> {
-    let mirror = apt_mirror(&spec.suite)?;
-    ensure_debootstrap().await?;
-    let temp = TempRoot(PathBuf::from(format!("/var/tmp/coderoom-rootfs-{}-{}", std::process::id(), spec.suite)));
-    let _ = std::fs::remove_dir_all(&temp.0);
-    let root = temp.0.join("rootfs");
+async fn run(what: &str, command: &mut Command) -> anyhow::Result<()> {
+    let output = command.output().await.with_context(|| format!("cannot run {what}"))?;
+    if !output.status.success() {
+        bail!("{what} failed ({}): {}{}", output.status, String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    }
+    Ok(())
+}
 
-    // Plain lines as well as the bars: CI logs are not terminals, where indicatif draws nothing.
-    say!("{}: debootstrap {} ({} packages) from the configured apt mirror", spec.name, spec.suite, spec.packages.len());
-    let bar = spinner(multi, format!("{} debootstrap", spec.name));
-    let mut child = Command::new("debootstrap")
-        .arg("--variant=minbase")
-        .arg(format!("--include={}", spec.packages.join(",")))
-        .arg(&spec.suite)
-        .arg(&root)
-        .arg(&mirror)
+/// Runs a command, showing its output lines on `bar`; on failure, the error carries the last
+/// lines it printed.
+async fn run_streamed(what: &str, mut command: Command, bar: &ProgressBar) -> anyhow::Result<()> {
+    let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
-        .context("cannot run debootstrap (it needs root)")?;
-    let stdout = child.stdout.take().context("debootstrap stdout")?;
-    let stderr = child.stderr.take().context("debootstrap stderr")?;
+        .with_context(|| format!("cannot run {what}"))?;
+    let stdout = child.stdout.take().context("stdout")?;
+    let stderr = child.stderr.take().context("stderr")?;
     let errors = tokio::spawn(async move {
         let mut text = String::new();
         let _ = BufReader::new(stderr).read_to_string(&mut text).await;
         text
     });
     let mut lines = BufReader::new(stdout).lines();
+    let mut tail: std::collections::VecDeque<String> = std::collections::VecDeque::new();
     while let Some(line) = lines.next_line().await? {
         bar.inc(1);
-        bar.set_message(line.trim_start_matches("I: ").to_string());
+        bar.set_message(line.trim_start_matches("I: ").chars().take(100).collect::<String>());
+        if tail.len() == 15 {
+            tail.pop_front();
+        }
+        tail.push_back(line);
     }
     let status = child.wait().await?;
     let errors = errors.await.unwrap_or_default();
     if !status.success() {
         bar.abandon_with_message("failed");
+        bail!("{what} failed ({status}): {}\n{}", errors.trim(), Vec::from(tail).join("\n"));
+    }
+    Ok(())
+}
+
+/// Builds the minimal root file system of `suite` (shared by every image of that suite).
+pub async fn bootstrap(workspace: &Workspace, suite: &str, mirrors: &Mirrors, multi: &MultiProgress) -> anyhow::Result<PathBuf> {
+    ensure_debootstrap().await?;
+    let root = workspace.0.join(format!("base-{suite}"));
+    say!("debootstrap {suite} from the configured apt mirror");
+    let bar = spinner(multi, format!("{suite} debootstrap"));
+    let mut command = Command::new("debootstrap");
+    command
+        .arg("--variant=minbase")
+        .arg(format!("--include={}", AGENT_PACKAGES.join(",")))
+        .arg(suite)
+        .arg(&root)
+        .arg(&mirrors.archive);
+    if let Err(err) = run_streamed("debootstrap", command, &bar).await {
         let log = std::fs::read_to_string(root.join("debootstrap/debootstrap.log")).unwrap_or_default();
         let tail: Vec<&str> = log.lines().rev().take(15).collect::<Vec<_>>().into_iter().rev().collect();
-        bail!("debootstrap failed ({status}): {}\n{}", errors.trim(), tail.join("\n"));
+        bail!("{err:#}\n{}", tail.join("\n"));
     }
-    bar.finish_with_message("root file system ready");
-    say!("{}: root file system ready after {:.0?}; importing", spec.name, bar.elapsed());
-    if let Some(script) = &spec.setup {
-        say!("{}: running the image's setup script", spec.name);
-        let output = Command::new("chroot")
-            .arg(&root)
-            .args(["/bin/sh", "-ec", script])
-            .env_clear()
-            .env("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
-            .env("HOME", "/root")
-            .output()
-            .await
-            .context("cannot run chroot")?;
-        if !output.status.success() {
-            bail!(
-                "the setup script failed ({}): {}{}",
-                output.status,
-                String::from_utf8_lossy(&output.stdout),
-                String::from_utf8_lossy(&output.stderr)
-            );
+    bar.finish_with_message("base root file system ready");
+    say!("{suite}: base root file system ready after {:.0?}", bar.elapsed());
+    Ok(root)
+}
+
+/// Builds one image from a copy of its suite's base root file system and imports it into the
+/// engine under `spec.name`.
+pub async fn build(
+    docker: &Docker,
+    spec: &ImageSpec,
+    base: &Path,
+    workspace: &Workspace,
+    mirrors: &Mirrors,
+    multi: &MultiProgress,
+) -> anyhow::Result<()> {
+    let slug: String = spec.name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    let root = workspace.0.join(format!("root-{slug}"));
+    run("cp", Command::new("cp").arg("-a").arg(base).arg(&root)).await?;
+    let bar = spinner(multi, spec.name.clone());
+    {
+        let _proc = ProcMount::new(&root).await?;
+        prepare_apt(&root, &spec.suite, mirrors, !spec.backports.is_empty())?;
+        let apt = "apt-get -q -y -o Dpkg::Options::=--force-unsafe-io -o APT::Install-Recommends=false";
+        let mut script = format!("export DEBIAN_FRONTEND=noninteractive\n{apt} update\n{apt} upgrade\n{apt} install {}\n", spec.packages.join(" "));
+        if !spec.backports.is_empty() {
+            script.push_str(&format!("{apt} install -t {}-backports {}\n", spec.suite, spec.backports.join(" ")));
+        }
+        script.push_str("apt-get clean\n");
+        say!("{}: installing {} packages{}", spec.name, spec.packages.len(), if spec.backports.is_empty() { String::new() } else { format!(" and {} from backports", spec.backports.len()) });
+        run_streamed("apt-get", chroot(&root, &script), &bar).await.with_context(|| format!("installing the packages of {}", spec.name))?;
+        for bundle in &spec.bundles {
+            unpack_bundle(&root, bundle).await?;
+        }
+        if let Some(setup) = &spec.setup {
+            say!("{}: running the image's setup script", spec.name);
+            bar.set_message("setup script");
+            run_streamed("the setup script", chroot(&root, setup), &bar).await?;
         }
     }
-    // Package archives and lists are not needed at run time.
+    // Build-time files, package archives and lists are not needed at run time.
+    for leftover in ["etc/resolv.conf", "etc/apt/apt.conf.d/00coderoom-build", "usr/sbin/policy-rc.d"] {
+        let _ = std::fs::remove_file(root.join(leftover));
+    }
     for leftover in ["var/cache/apt/archives", "var/lib/apt/lists"] {
         clear_dir(&root.join(leftover));
     }
+    bar.finish_with_message("root file system ready; importing");
+    import(docker, &root, spec, multi).await?;
+    let _ = std::fs::remove_dir_all(&root);
+    Ok(())
+}
 
-    import(docker, &root, spec, multi).await
+fn chroot(root: &Path, script: &str) -> Command {
+    let mut command = Command::new("chroot");
+    command.arg(root).args(["/bin/sh", "-ec", script]).env_clear().env("PATH", PATH).env("HOME", "/root").env("LANG", "C.UTF-8");
+    command
+}
+
+/// Sources, name resolution and the host's apt settings for reaching its mirror (e.g. a
+/// snapshot mirror whose release files are past their validity), and no service starts.
+fn prepare_apt(root: &Path, suite: &str, mirrors: &Mirrors, backports: bool) -> anyhow::Result<()> {
+    std::fs::write(root.join("etc/apt/sources.list"), mirrors.sources_list(suite, backports))?;
+    let _ = std::fs::copy("/etc/resolv.conf", root.join("etc/resolv.conf"));
+    let host = std::process::Command::new("apt-config").arg("dump").output().map(|out| out.stdout).unwrap_or_default();
+    let kept: Vec<String> = String::from_utf8_lossy(&host)
+        .lines()
+        .filter(|line| ["Acquire::Check-Valid-Until ", "Acquire::Check-Date ", "Acquire::http::Proxy ", "Acquire::https::Proxy "].iter().any(|key| line.starts_with(key)))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    std::fs::write(root.join("etc/apt/apt.conf.d/00coderoom-build"), kept.concat())?;
+    let policy = root.join("usr/sbin/policy-rc.d");
+    std::fs::write(&policy, "#!/bin/sh\nexit 101\n")?;
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&policy, std::fs::Permissions::from_mode(0o755))?;
+    Ok(())
+}
+
+async fn unpack_bundle(root: &Path, name: &str) -> anyhow::Result<()> {
+    let (archive, commands) = bundles::contents(name)?;
+    let target = root.join("usr/local/lib").join(name);
+    std::fs::create_dir_all(&target)?;
+    let mut tar = Command::new("tar")
+        .arg("-xzf")
+        .arg("-")
+        .arg("-C")
+        .arg(&target)
+        .stdin(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .context("cannot run tar")?;
+    let mut stdin = tar.stdin.take().context("tar stdin")?;
+    stdin.write_all(archive).await?;
+    drop(stdin);
+    let status = tar.wait().await?;
+    if !status.success() {
+        bail!("unpacking the bundled {name} failed ({status})");
+    }
+    for command in commands {
+        let link = root.join("usr/local/bin").join(command);
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(format!("/usr/local/lib/{name}/{command}"), &link)?;
+    }
+    Ok(())
 }
 
 fn clear_dir(dir: &Path) {
@@ -278,10 +441,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn mirrors_from_sources() {
+    fn sources_of_both_formats() {
         let deb822 = "Types: deb\nURIs: http://mirror.invalid/x\nSuites: nodistro\n\nTypes: deb\nURIs: http://mirror.invalid/debian\nSuites: bookworm bookworm-updates\nComponents: main\n";
-        assert_eq!(mirror_from_deb822(deb822, "bookworm").as_deref(), Some("http://mirror.invalid/debian"));
+        let sources = sources_from_deb822(deb822);
+        assert!(sources.contains(&("http://mirror.invalid/debian".into(), "bookworm-updates".into())));
+        assert_eq!(sources.first(), Some(&("http://mirror.invalid/x".into(), "nodistro".into())));
         let list = "# c\ndeb [arch=amd64 signed-by=/k] http://mirror.invalid/d bookworm main\n";
-        assert_eq!(mirror_from_list(list, "bookworm").as_deref(), Some("http://mirror.invalid/d"));
+        assert_eq!(sources_from_list(list), vec![("http://mirror.invalid/d".into(), "bookworm".into())]);
+    }
+
+    #[test]
+    fn an_image_of_another_release_uses_the_same_archive() {
+        let mirrors = Mirrors { archive: "http://mirror.invalid/debian".into(), security: Some("http://mirror.invalid/debian-security".into()) };
+        let list = mirrors.sources_list("trixie", true);
+        for line in [
+            "deb http://mirror.invalid/debian trixie main",
+            "deb http://mirror.invalid/debian trixie-updates main",
+            "deb http://mirror.invalid/debian-security trixie-security main",
+            "deb http://mirror.invalid/debian trixie-backports main",
+        ] {
+            assert!(list.lines().any(|l| l == line), "{line} in {list}");
+        }
+        assert!(!mirrors.sources_list("trixie", false).contains("backports"));
     }
 }

@@ -1,6 +1,7 @@
 //! Runs untrusted code in coderoom's own Docker containers and serves the Piston v2 API.
 //!
-//! - `runtimes`: the registry of languages (config/runtimes.toml) and Piston's version ranges.
+//! - `runtimes`: the registry of languages (config/runtimes/) and Piston's version ranges.
+//! - `bundles`: toolchains carried inside the binary (TypeScript), unpacked into images.
 //! - `request`: Piston request validation and the result shapes.
 //! - `engine`: warm containers driven through bollard, each with the agent (`agent.py`) as PID 1.
 //! - `sched`: bounded, per-user fair admission (429 + Retry-After when full).
@@ -8,6 +9,7 @@
 //! - `cli` and `images`: `coderoom runtimes build|list|check|test`.
 
 mod api;
+mod bundles;
 pub mod cli;
 mod engine;
 mod images;
@@ -73,8 +75,11 @@ pub struct SandboxConfig {
     pub api_burst: u32,
     /// Largest total size of a Piston request's `files` (sum of the contents), in KiB.
     pub api_max_files_kb: usize,
-    /// Idle containers kept started per runtime image.
+    /// Idle containers kept started for each default runtime image (the judged languages'),
+    /// and the most kept per image after a burst.
     pub warm_containers: usize,
+    /// Idle containers kept started for each other installed image (`runtimes build --only/--all`).
+    pub warm_containers_optional: usize,
     pub compile_timeout: u64,
     pub run_timeout: u64,
     pub compile_cpu_time: u64,
@@ -112,6 +117,7 @@ impl Default for SandboxConfig {
             api_burst: 30,
             api_max_files_kb: 128,
             warm_containers: cores * 2 + 1,
+            warm_containers_optional: 1,
             // Compiling is bounded by CPU time; wall time only catches a stuck compiler, and
             // on a busy machine a compile may wait for a core much longer than it computes.
             compile_timeout: 30_000,
@@ -295,7 +301,18 @@ impl Sandbox {
             Some(engine) if was_reachable => engine,
             // First contact, or the engine came back (perhaps restarted): start afresh.
             _ => {
-                let engine = Engine::new(docker, self.inner.config.clone());
+                let warm_targets = self
+                    .inner
+                    .registry
+                    .images
+                    .iter()
+                    .map(|image| {
+                        let config = &self.inner.config;
+                        let target = if image.default { config.warm_containers } else { config.warm_containers_optional };
+                        (image.name.clone(), target.min(config.warm_containers))
+                    })
+                    .collect();
+                let engine = Engine::new(docker, self.inner.config.clone(), warm_targets);
                 *self.inner.engine.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(engine.clone());
                 match engine.sweep_orphans().await {
                     Ok(0) => {}
@@ -362,15 +379,16 @@ impl Sandbox {
             let mut images: Vec<String> = self
                 .inner
                 .registry
-                .runtimes
+                .images
                 .iter()
-                .filter(|rt| !health.images.contains(&rt.image))
-                .map(|rt| rt.image.clone())
+                .filter(|image| image.default && !health.images.contains(&image.name))
+                .map(|image| image.name.clone())
                 .collect();
             images.dedup();
             images
         };
-        // Degraded, not error: the rest of coderoom works without code execution.
+        // Degraded, not error: the rest of coderoom works without code execution. Only the
+        // default images count: the others are installed when an administrator wants them.
         let status = if health.reachable && missing.is_empty() { "ok" } else { "degraded" };
         let message = if !health.reachable {
             health.message.clone()

@@ -1,15 +1,19 @@
 //! The runtime registry: which languages exist, in which image, and how to compile and run them.
-//! Loaded from `config/runtimes.toml` (embedded) or the file named by `sandbox.runtimes_file`.
+//! Loaded from `config/runtimes/` (embedded: one TOML file per image group, and `tests/` with a
+//! test program per runtime) or from the file or folder named by `sandbox.runtimes_file`.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
+use rust_embed::RustEmbed;
 use serde::Deserialize;
 
 /// The registry shipped inside the binary.
-pub const EMBEDDED: &str = include_str!("../../config/runtimes.toml");
+#[derive(RustEmbed)]
+#[folder = "config/runtimes"]
+struct Embedded;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -27,20 +31,47 @@ pub struct ImageSpec {
     pub name: String,
     #[serde(default = "default_suite")]
     pub suite: String,
+    /// Installed from the suite (with its security updates and point-release updates).
     pub packages: Vec<String>,
-    /// A shell script run inside the root file system once the packages are installed
-    /// (e.g. to precompile headers).
+    /// Installed from `<suite>-backports`, where the stable release's version is too old.
+    #[serde(default)]
+    pub backports: Vec<String>,
+    /// Toolchains carried inside the coderoom binary (see [`super::bundles`]), unpacked into
+    /// `/usr/local/lib/<name>` with their commands linked into `/usr/local/bin`.
+    #[serde(default)]
+    pub bundles: Vec<String>,
+    /// A shell script run inside the root file system once everything is installed
+    /// (e.g. to precompile headers or a standard library).
     #[serde(default)]
     pub setup: Option<String>,
+    /// Built by a plain `coderoom runtimes build` and kept warm at full strength; the other
+    /// images are built on request (`--only`, `--all`).
+    #[serde(default)]
+    pub default: bool,
 }
 
+/// Bumped when the way images are assembled changes, so that every image is rebuilt.
+const ASSEMBLY_VERSION: &str = "2";
+
 impl ImageSpec {
-    /// Identifies the recipe; stored on the built image so that `coderoom runtimes check`
-    /// notices an image built from an older recipe.
+    /// Identifies the recipe; stored on the built image so that `coderoom runtimes build`
+    /// skips an image that is current and `runtimes check` notices one built from an older one.
     pub fn recipe_hash(&self) -> String {
         use sha2::{Digest, Sha256};
         let mut hasher = Sha256::new();
-        for part in [&self.suite, &self.packages.join(" "), self.setup.as_deref().unwrap_or_default()] {
+        let bundles: Vec<String> = self
+            .bundles
+            .iter()
+            .map(|name| format!("{name}@{}", super::bundles::version(name).unwrap_or("missing")))
+            .collect();
+        for part in [
+            ASSEMBLY_VERSION,
+            &self.suite,
+            &self.packages.join(" "),
+            &self.backports.join(" "),
+            &bundles.join(" "),
+            self.setup.as_deref().unwrap_or_default(),
+        ] {
             hasher.update(part.as_bytes());
             hasher.update([0]);
         }
@@ -49,7 +80,7 @@ impl ImageSpec {
 }
 
 fn default_suite() -> String {
-    "bookworm".into()
+    "trixie".into()
 }
 
 /// Per-runtime limits; each can only lower the `[sandbox]` maximum.
@@ -74,7 +105,7 @@ pub struct RuntimeSpec {
     /// The toolchain name Piston reports when one toolchain provides several languages.
     pub runtime: Option<String>,
     pub image: String,
-    /// Conventional main file name (smoke tests, examples).
+    /// Conventional main file name (test programs, examples).
     pub file: String,
     pub compile: Option<String>,
     pub run: String,
@@ -82,8 +113,8 @@ pub struct RuntimeSpec {
     pub env: HashMap<String, String>,
     #[serde(default)]
     pub limits: RuntimeLimits,
-    /// A program that reads one line of stdin and prints `coderoom smoke ok <line>`.
-    pub smoke: String,
+    /// The test program's file in the registry's `tests/` folder; it prints `OK`.
+    pub test: String,
 }
 
 pub type Runtime = Arc<RuntimeSpec>;
@@ -92,28 +123,85 @@ pub type Runtime = Arc<RuntimeSpec>;
 pub struct Registry {
     pub images: Vec<ImageSpec>,
     pub runtimes: Vec<Runtime>,
+    tests: TestSource,
+}
+
+/// Where the registry's test programs are.
+#[derive(Debug, Clone)]
+enum TestSource {
+    Embedded,
+    Folder(PathBuf),
 }
 
 impl Registry {
-    /// The embedded registry, or the override file when one is configured.
+    /// The embedded registry, or the replacement (a TOML file, or a folder like
+    /// `config/runtimes/`) when one is configured.
     pub fn load(path: Option<&Path>) -> anyhow::Result<Self> {
-        match path {
-            Some(path) => {
-                let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-                Self::parse(&text).with_context(|| format!("invalid runtime registry {}", path.display()))
+        let Some(path) = path else {
+            let mut files: Vec<(String, String)> = Vec::new();
+            for name in Embedded::iter().filter(|name| !name.contains('/') && name.ends_with(".toml")) {
+                let file = Embedded::get(&name).context("embedded registry file")?;
+                files.push((name.to_string(), String::from_utf8_lossy(&file.data).into_owned()));
             }
-            None => Self::parse(EMBEDDED).context("invalid embedded runtime registry"),
+            return Self::parse_files(files, TestSource::Embedded).context("invalid embedded runtime registry");
+        };
+        let (files, tests) = if path.is_dir() {
+            let mut names: Vec<PathBuf> = std::fs::read_dir(path)
+                .with_context(|| format!("cannot read {}", path.display()))?
+                .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+                .filter(|file| file.extension().is_some_and(|ext| ext == "toml"))
+                .collect();
+            names.sort();
+            (names, path.join("tests"))
+        } else {
+            (vec![path.to_path_buf()], path.parent().unwrap_or(Path::new(".")).join("tests"))
+        };
+        let mut texts = Vec::new();
+        for file in files {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            texts.push((file.display().to_string(), text));
         }
+        Self::parse_files(texts, TestSource::Folder(tests))
+            .with_context(|| format!("invalid runtime registry {}", path.display()))
     }
 
-    pub fn parse(text: &str) -> anyhow::Result<Self> {
-        let file: RegistryFile = toml::from_str(text)?;
-        for runtime in &file.runtime {
-            if Version::parse(&runtime.version).is_none() {
-                bail!("runtime {} has an invalid version {:?}", runtime.language, runtime.version);
+    /// One registry from several files (name, text), in the given order.
+    fn parse_files(files: Vec<(String, String)>, tests: TestSource) -> anyhow::Result<Self> {
+        let mut registry = Self { images: Vec::new(), runtimes: Vec::new(), tests };
+        for (name, text) in files {
+            let file: RegistryFile = toml::from_str(&text).with_context(|| name.clone())?;
+            for runtime in &file.runtime {
+                if Version::parse(&runtime.version).is_none() {
+                    bail!("{name}: runtime {} has an invalid version {:?}", runtime.language, runtime.version);
+                }
+            }
+            registry.images.extend(file.image);
+            registry.runtimes.extend(file.runtime.into_iter().map(Arc::new));
+        }
+        for image in &registry.images {
+            if let Some(unknown) = image.bundles.iter().find(|name| !super::bundles::known(name)) {
+                bail!("image {} asks for the bundled toolchain {unknown:?}, which coderoom does not carry", image.name);
             }
         }
-        Ok(Self { images: file.image, runtimes: file.runtime.into_iter().map(Arc::new).collect() })
+        for runtime in &registry.runtimes {
+            if registry.image(&runtime.image).is_none() {
+                bail!("runtime {}-{} names the image {:?}, which no [[image]] defines", runtime.language, runtime.version, runtime.image);
+            }
+        }
+        Ok(registry)
+    }
+
+    /// The text of a runtime's test program.
+    pub fn test_program(&self, runtime: &RuntimeSpec) -> anyhow::Result<String> {
+        match &self.tests {
+            TestSource::Embedded => Embedded::get(&format!("tests/{}", runtime.test))
+                .map(|file| String::from_utf8_lossy(&file.data).into_owned())
+                .with_context(|| format!("no test program tests/{} in the embedded registry", runtime.test)),
+            TestSource::Folder(folder) => {
+                let path = folder.join(&runtime.test);
+                std::fs::read_to_string(&path).with_context(|| format!("cannot read the test program {}", path.display()))
+            }
+        }
     }
 
     /// Piston's lookup: by name or alias, the highest version matching the range.
@@ -242,9 +330,11 @@ mod tests {
         let shipped = registry.images.first().expect("an image").clone();
         let hash = shipped.recipe_hash();
         assert_eq!(hash, shipped.clone().recipe_hash(), "stable");
-        let changes: [fn(&mut ImageSpec); 3] = [
-            |spec| spec.suite = "trixie".into(),
+        let changes: [fn(&mut ImageSpec); 5] = [
+            |spec| spec.suite = "forky".into(),
             |spec| spec.packages.push("make".into()),
+            |spec| spec.backports.push("make".into()),
+            |spec| spec.bundles.push("typescript".into()),
             |spec| spec.setup = Some("true".into()),
         ];
         for change in changes {
@@ -275,7 +365,9 @@ mod tests {
         }
         assert_eq!(registry.find("py", "3").map(|rt| rt.language.clone()), Some("python".into()));
         for rt in &registry.runtimes {
-            assert!(registry.image(&rt.image).is_some(), "image of {}", rt.language);
+            let test = registry.test_program(rt).unwrap_or_default();
+            assert!(test.contains("OK"), "{}-{} has a test program printing OK", rt.language, rt.version);
         }
+        assert!(registry.images.iter().any(|image| image.default), "a default image");
     }
 }

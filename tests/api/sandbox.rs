@@ -458,7 +458,7 @@ async fn interactive_websocket() {
     socket.send(Message::Text(init.to_string().into())).await.expect("send init");
     assert_eq!(
         next_json(&mut socket).await.expect("runtime"),
-        json!({"type": "runtime", "language": "python", "version": "3.11.2"})
+        json!({"type": "runtime", "language": "python", "version": "3.13.5"})
     );
     assert_eq!(next_json(&mut socket).await.expect("stage"), json!({"type": "stage", "stage": "run"}));
     assert_eq!(

@@ -1,4 +1,4 @@
-//! Go (1.19 in the sandbox image: no generics are needed here): the driver is `main.go`,
+//! Go (the image has 1.27; the driver keeps to what 1.19 had): the driver is `main.go`,
 //! the candidate's code `solution.go` in the same package (`package main` is added on its
 //! first line when missing, so line numbers are kept). `os.Stdout`/`os.Stderr` point at a
 //! capture file during each call; results go to the result channel.

@@ -1,4 +1,4 @@
-//! Rust (1.63 in the sandbox image, so nothing newer is used): one file — the candidate's
+//! Rust (edition 2024; the image has 1.97): one file — the candidate's
 //! free function first (line numbers kept; an `allow` attribute shares their first line),
 //! then `ListNode`/`TreeNode` as LeetCode defines them and the driver in a module. Reading
 //! and writing go through two small traits implemented for every vocabulary type.
@@ -141,7 +141,7 @@ mod coderoom_driver {
             o.push(']');
         }
     }
-    extern "C" {
+    unsafe extern "C" {
         pub fn dup2(from: i32, to: i32) -> i32;
     }
 }

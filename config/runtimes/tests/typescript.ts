@@ -1,0 +1,2 @@
+const greeting: string = "OK";
+console.log(greeting);
