@@ -22,7 +22,8 @@ step() { printf '\n==> [%4ss] %s\n' "$((SECONDS - started))" "$*"; }
 
 step "checking the Docker engine and the runtime images"
 docker info >/dev/null
-runtime_images=$(sed -n 's/^\[images\."\(.*\)"\]$/\1/p' config/runtimes.toml)
+# The default images (`default = true` in config/runtimes/*.toml): what the judge needs.
+runtime_images=$(awk '/^\[\[image\]\]/ { name = "" } /^name = / { gsub(/"/, "", $3); name = $3 } /^default = true/ { print name }' config/runtimes/*.toml)
 for runtime in $runtime_images; do
   docker image inspect "$runtime" >/dev/null 2>&1 ||
     { echo "runtime image $runtime is missing: build it first (coderoom runtimes build)" >&2; exit 1; }

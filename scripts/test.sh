@@ -22,9 +22,11 @@ cargo fmt --all -- --check
 step "cargo clippy -D warnings"
 cargo clippy --all-targets -- -D warnings
 
-step "sandbox runtime images"
+step "sandbox runtime images and their test programs"
 cargo build --quiet
-"$CARGO_TARGET_DIR/debug/coderoom" runtimes check || "$CARGO_TARGET_DIR/debug/coderoom" runtimes build
+# Every image (current ones are kept), then each runtime's test program.
+"$CARGO_TARGET_DIR/debug/coderoom" runtimes build --all
+"$CARGO_TARGET_DIR/debug/coderoom" runtimes test
 
 step "cargo test (unit + integration)"
 cargo test --no-fail-fast -- --test-threads="${CODEROOM_TEST_THREADS:-4}"

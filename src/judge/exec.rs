@@ -42,9 +42,11 @@ pub struct ExecOutput {
 /// the sandbox's fair queueing. Each run's CPU time is limited to its `cpu_ms` (never above
 /// the sandbox's maximum), measured by the sandbox over everything the run started.
 pub async fn execute(sandbox: &Sandbox, user: &str, request: ExecRequest) -> Result<ExecOutput, SandboxError> {
+    let language = request.language.sandbox_name();
+    let version = sandbox.registry().judged(language).map_or_else(|| "*".to_string(), |rt| rt.version.clone());
     let piston = ExecuteRequest {
-        language: request.language.sandbox_name().to_string(),
-        version: "*".into(),
+        language: language.to_string(),
+        version,
         files: request
             .files
             .into_iter()

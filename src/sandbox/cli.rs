@@ -35,8 +35,8 @@ pub enum RuntimesCommand {
     },
     /// Show every configured runtime and whether its image is installed and current.
     List,
-    /// Exit non-zero when a configured runtime's image is missing, was built from an older
-    /// recipe, or Docker is unreachable.
+    /// Exit non-zero when a default image is missing, an installed image was built from an
+    /// older recipe, or Docker is unreachable.
     Check,
     /// Run each runtime's test program in the sandbox (every installed runtime when none is
     /// named); each must print OK.
@@ -90,16 +90,19 @@ pub async fn run_cli(command: RuntimesCommand, config: &Config) -> anyhow::Resul
         }
         RuntimesCommand::Check => {
             let installed = installed_images(config).await?;
-            let mut missing = Vec::new();
+            let mut problems = Vec::new();
             for rt in &registry.runtimes {
                 let state = image_state(&registry, &installed, &rt.image);
-                say!("{:<9} {}-{} ({})", state, rt.language, rt.version, rt.image);
-                if state != ImageState::Ready {
-                    missing.push(format!("{} ({state})", rt.language));
+                let default = registry.image(&rt.image).is_some_and(|image| image.default);
+                say!("{:<9} {}-{} ({}{})", state, rt.language, rt.version, rt.image, if default { ", default" } else { "" });
+                // An image outside the default set is the administrator's choice to install;
+                // once installed it must be current.
+                if state == ImageState::Outdated || (default && state == ImageState::Missing) {
+                    problems.push(format!("{}-{} ({state})", rt.language, rt.version));
                 }
             }
-            if !missing.is_empty() {
-                bail!("{} runtime(s) not ready: {} — run `coderoom runtimes build`", missing.len(), missing.join(", "));
+            if !problems.is_empty() {
+                bail!("{} runtime(s) not ready: {} — run `coderoom runtimes build`", problems.len(), problems.join(", "));
             }
             Ok(())
         }
@@ -181,31 +184,28 @@ async fn build_images(docker: &bollard::Docker, specs: &[&ImageSpec], jobs: usiz
     for suite in suites {
         bases.insert(suite, images::bootstrap(&workspace, suite, &mirrors, &multi).await?);
     }
-    let builds = futures::stream::iter(specs.iter().map(|spec| {
+    let failed: Vec<String> = futures::stream::iter(specs.iter().map(|spec| {
         let (workspace, mirrors, multi, bases) = (&workspace, &mirrors, &multi, &bases);
         async move {
             let started = Instant::now();
             let base = &bases[spec.suite.as_str()];
-            let built = images::build(docker, spec, base, workspace, mirrors, multi).await;
-            (spec, started.elapsed(), built)
+            match images::build(docker, spec, base, workspace, mirrors, multi).await {
+                Ok(()) => {
+                    let size = docker.inspect_image(&spec.name).await.ok().and_then(|image| image.size).unwrap_or_default();
+                    say!("built {} in {:.0?}: {:.0} MiB", spec.name, started.elapsed(), size as f64 / (1 << 20) as f64);
+                    None
+                }
+                Err(err) => {
+                    say!("FAILED {}: {err:#}", spec.name);
+                    Some(spec.name.clone())
+                }
+            }
         }
     }))
     .buffer_unordered(jobs)
-    .collect::<Vec<_>>()
+    .filter_map(|failure| async move { failure })
+    .collect()
     .await;
-    let mut failed = Vec::new();
-    for (spec, took, built) in builds {
-        match built {
-            Ok(()) => {
-                let size = docker.inspect_image(&spec.name).await.ok().and_then(|image| image.size).unwrap_or_default();
-                say!("built {} in {:.0?}: {:.0} MiB", spec.name, took, size as f64 / (1 << 20) as f64);
-            }
-            Err(err) => {
-                say!("FAILED {}: {err:#}", spec.name);
-                failed.push(spec.name.clone());
-            }
-        }
-    }
     if !failed.is_empty() {
         bail!("{} image(s) failed to build: {}", failed.len(), failed.join(", "));
     }

@@ -215,6 +215,16 @@ impl Registry {
             .cloned()
     }
 
+    /// The runtime the judge uses for `language`: the newest one in a default image, so that
+    /// installing more images (another Java, PyPy) never changes how submissions are judged.
+    pub fn judged(&self, language: &str) -> Option<Runtime> {
+        self.runtimes
+            .iter()
+            .filter(|rt| rt.language == language && self.image(&rt.image).is_some_and(|image| image.default))
+            .max_by_key(|rt| Version::parse(&rt.version))
+            .cloned()
+    }
+
     pub fn image(&self, name: &str) -> Option<&ImageSpec> {
         self.images.iter().find(|image| image.name == name)
     }

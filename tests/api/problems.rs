@@ -202,6 +202,48 @@ async fn every_original_problem_in_java_cpp_and_javascript() {
     assert_eq!(body["result"]["tests"][1]["status"], "skipped", "{body}");
 }
 
+/// What candidates write at work compiles: Go's built-in `min`/`max` (1.21+) and `slices`,
+/// Rust's `let … else` (1.65+), C23's `bool` keyword, C++20's ranges, Java 21's record
+/// patterns and pattern `switch`, Python's `match` statement.
+#[tokio::test]
+async fn current_language_features_are_accepted() {
+    let server = Server::start();
+    let (client, _) = server.user("Coder").await;
+    let cases = [
+        (
+            "go",
+            "import \"slices\"\n\nfunc maxSubArray(nums []int) int {\n\tbest, current := nums[0], nums[0]\n\tfor _, x := range nums[1:] {\n\t\tcurrent = max(x, current+x)\n\t\tbest = max(best, current)\n\t}\n\treturn min(best, slices.Max([]int{best}))\n}\n",
+        ),
+        (
+            "rust",
+            "fn max_sub_array(nums: Vec<i32>) -> i32 {\n    let Some((&first, rest)) = nums.split_first() else { return 0 };\n    let (mut best, mut current) = (first, first);\n    for &x in rest {\n        current = x.max(current + x);\n        best = best.max(current);\n    }\n    best\n}\n",
+        ),
+        (
+            "c",
+            "int maxSubArray(int* nums, int n) {\n    bool started = false;\n    int best = 0, current = 0;\n    for (int i = 0; i < n; i++) {\n        current = started && current > 0 ? current + nums[i] : nums[i];\n        if (!started || current > best) best = current;\n        started = true;\n    }\n    return best;\n}\n",
+        ),
+        (
+            "cpp",
+            "int maxSubArray(vector<int>& nums) {\n    int best = std::ranges::max(nums), current = 0;\n    for (int x : nums) { current = std::max(x, current + x); best = std::max(best, current); }\n    return best;\n}\n",
+        ),
+        (
+            "java",
+            "class Solution {\n    record Run(int best, int current) {}\n    public int maxSubArray(int[] nums) {\n        Object state = new Run(nums[0], nums[0]);\n        for (int i = 1; i < nums.length; i++) {\n            if (state instanceof Run(int best, int current)) {\n                int next = Math.max(nums[i], current + nums[i]);\n                state = new Run(Math.max(best, next), next);\n            }\n        }\n        return switch (state) { case Run r -> r.best(); default -> 0; };\n    }\n}\n",
+        ),
+        (
+            "python",
+            "def maxSubArray(nums):\n    match nums:\n        case [only]:\n            return only\n        case [first, *rest]:\n            best = current = first\n            for x in rest:\n                current = max(x, current + x)\n                best = max(best, current)\n            return best\n",
+        ),
+    ];
+    for (language, code) in cases {
+        let (status, body) = client
+            .post_json("/api/problems/maximum-subarray/submit", json!({"language": language, "code": code}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{language}: {body}");
+        assert_eq!(body["result"]["verdict"], "accepted", "{language}: {body}");
+    }
+}
+
 #[tokio::test]
 async fn judge_requests_are_validated_and_recorded_in_sessions() {
     let server = Server::start();

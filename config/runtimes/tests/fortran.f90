@@ -1,0 +1,4 @@
+program main
+  implicit none
+  print '(a)', 'OK'
+end program main

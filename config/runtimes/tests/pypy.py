@@ -1,0 +1,3 @@
+import sys
+
+print("OK" if sys.implementation.name == "pypy" else "not PyPy")
