@@ -100,6 +100,16 @@ async fn piston_conformance() {
         assert!(entry["version"].is_string() && entry["aliases"].is_array(), "{entry}");
     }
     assert_eq!(list.iter().find(|rt| rt["language"] == "c++").map(|rt| rt["runtime"].clone()), Some(json!("gcc")));
+    // scripts/test.sh installs every image: the whole registry is served.
+    assert!(list.len() >= 45, "{} runtimes: {runtimes}", list.len());
+    // Two versions of one language, chosen by Piston's version ranges.
+    for (language, range, runtime) in [("python", "3.13", None), ("python", "3.11", Some("pypy")), ("java", "21", None)] {
+        let (status, result) = execute(&client, json!({"language": language, "version": range, "files": [{"content": "x"}]})).await;
+        assert_eq!(status, StatusCode::OK, "{language} {range}: {result}");
+        assert!(result["version"].as_str().is_some_and(|v| v.starts_with(range)), "{language} {range}: {result}");
+        let listed = list.iter().find(|rt| rt["language"] == language && rt["version"] == result["version"]);
+        assert_eq!(listed.and_then(|rt| rt["runtime"].as_str()), runtime, "{language} {range}: {listed:?}");
+    }
     let (status, packages) = client.get_json("/api/v2/packages").await;
     assert_eq!(status, StatusCode::OK);
     assert!(packages.as_array().is_some_and(|p| p.iter().all(|p| p["installed"] == true)), "{packages}");
