@@ -58,7 +58,13 @@ fn bundle_typescript(web: &Path) {
     let mut members: Vec<String> = std::fs::read_dir(&lib)
         .expect("read the TypeScript package")
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-        .filter(|name| name == "tsc" || (name.starts_with("lib.") && name.ends_with(".d.ts") && !name.contains("dom") && !name.contains("webworker")))
+        .filter(|name| {
+            name == "tsc"
+                || (name.starts_with("lib.")
+                    && name.ends_with(".d.ts")
+                    && !name.contains("dom")
+                    && !name.contains("webworker"))
+        })
         .map(|name| format!("lib/{name}"))
         .collect();
     members.sort();

@@ -8,10 +8,10 @@ use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 use super::request::{ExecuteRequest, RequestFile};
 use super::runtimes::{ImageSpec, Registry};
-use futures::StreamExt;
 use super::{Sandbox, images};
 use crate::cli::say;
 use crate::config::Config;
+use futures::StreamExt;
 
 #[derive(clap::Subcommand, Debug, Clone)]
 pub enum RuntimesCommand {
@@ -94,7 +94,14 @@ pub async fn run_cli(command: RuntimesCommand, config: &Config) -> anyhow::Resul
             for rt in &registry.runtimes {
                 let state = image_state(&registry, &installed, &rt.image);
                 let default = registry.image(&rt.image).is_some_and(|image| image.default);
-                say!("{:<9} {}-{} ({}{})", state, rt.language, rt.version, rt.image, if default { ", default" } else { "" });
+                say!(
+                    "{:<9} {}-{} ({}{})",
+                    state,
+                    rt.language,
+                    rt.version,
+                    rt.image,
+                    if default { ", default" } else { "" }
+                );
                 // An image outside the default set is the administrator's choice to install;
                 // once installed it must be current.
                 if state == ImageState::Outdated || (default && state == ImageState::Missing) {
@@ -102,7 +109,11 @@ pub async fn run_cli(command: RuntimesCommand, config: &Config) -> anyhow::Resul
                 }
             }
             if !problems.is_empty() {
-                bail!("{} runtime(s) not ready: {} — run `coderoom runtimes build`", problems.len(), problems.join(", "));
+                bail!(
+                    "{} runtime(s) not ready: {} — run `coderoom runtimes build`",
+                    problems.len(),
+                    problems.join(", ")
+                );
             }
             Ok(())
         }
@@ -191,7 +202,8 @@ async fn build_images(docker: &bollard::Docker, specs: &[&ImageSpec], jobs: usiz
             let base = &bases[spec.suite.as_str()];
             match images::build(docker, spec, base, workspace, mirrors, multi).await {
                 Ok(()) => {
-                    let size = docker.inspect_image(&spec.name).await.ok().and_then(|image| image.size).unwrap_or_default();
+                    let size =
+                        docker.inspect_image(&spec.name).await.ok().and_then(|image| image.size).unwrap_or_default();
                     say!("built {} in {:.0?}: {:.0} MiB", spec.name, started.elapsed(), size as f64 / (1 << 20) as f64);
                     None
                 }

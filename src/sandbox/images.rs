@@ -50,7 +50,9 @@ impl Mirrors {
         let security = from_env("CODEROOM_APT_SECURITY_MIRROR").or_else(|| {
             sources
                 .iter()
-                .find(|(_, suite)| suite.strip_suffix("-security").is_some_and(|release| DEBIAN_SUITES.contains(&release)))
+                .find(|(_, suite)| {
+                    suite.strip_suffix("-security").is_some_and(|release| DEBIAN_SUITES.contains(&release))
+                })
                 .map(|(uri, _)| uri.clone())
         });
         Ok(Self { archive, security })
@@ -185,7 +187,12 @@ fn spinner(multi: &MultiProgress, prefix: String) -> ProgressBar {
 async fn run(what: &str, command: &mut Command) -> anyhow::Result<()> {
     let output = command.output().await.with_context(|| format!("cannot run {what}"))?;
     if !output.status.success() {
-        bail!("{what} failed ({}): {}{}", output.status, String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        bail!(
+            "{what} failed ({}): {}{}",
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
     Ok(())
 }
@@ -226,7 +233,12 @@ async fn run_streamed(what: &str, mut command: Command, bar: &ProgressBar) -> an
 }
 
 /// Builds the minimal root file system of `suite` (shared by every image of that suite).
-pub async fn bootstrap(workspace: &Workspace, suite: &str, mirrors: &Mirrors, multi: &MultiProgress) -> anyhow::Result<PathBuf> {
+pub async fn bootstrap(
+    workspace: &Workspace,
+    suite: &str,
+    mirrors: &Mirrors,
+    multi: &MultiProgress,
+) -> anyhow::Result<PathBuf> {
     ensure_debootstrap().await?;
     let root = workspace.0.join(format!("base-{suite}"));
     say!("debootstrap {suite} from the configured apt mirror");
@@ -266,13 +278,27 @@ pub async fn build(
         let _proc = ProcMount::new(&root).await?;
         prepare_apt(&root, &spec.suite, mirrors, !spec.backports.is_empty())?;
         let apt = "apt-get -q -y -o Dpkg::Options::=--force-unsafe-io -o APT::Install-Recommends=false";
-        let mut script = format!("export DEBIAN_FRONTEND=noninteractive\n{apt} update\n{apt} upgrade\n{apt} install {}\n", spec.packages.join(" "));
+        let mut script = format!(
+            "export DEBIAN_FRONTEND=noninteractive\n{apt} update\n{apt} upgrade\n{apt} install {}\n",
+            spec.packages.join(" ")
+        );
         if !spec.backports.is_empty() {
             script.push_str(&format!("{apt} install -t {}-backports {}\n", spec.suite, spec.backports.join(" ")));
         }
         script.push_str("apt-get clean\n");
-        say!("{}: installing {} packages{}", spec.name, spec.packages.len(), if spec.backports.is_empty() { String::new() } else { format!(" and {} from backports", spec.backports.len()) });
-        run_streamed("apt-get", chroot(&root, &script), &bar).await.with_context(|| format!("installing the packages of {}", spec.name))?;
+        say!(
+            "{}: installing {} packages{}",
+            spec.name,
+            spec.packages.len(),
+            if spec.backports.is_empty() {
+                String::new()
+            } else {
+                format!(" and {} from backports", spec.backports.len())
+            }
+        );
+        run_streamed("apt-get", chroot(&root, &script), &bar)
+            .await
+            .with_context(|| format!("installing the packages of {}", spec.name))?;
         for bundle in &spec.bundles {
             unpack_bundle(&root, bundle).await?;
         }
@@ -297,7 +323,13 @@ pub async fn build(
 
 fn chroot(root: &Path, script: &str) -> Command {
     let mut command = Command::new("chroot");
-    command.arg(root).args(["/bin/sh", "-ec", script]).env_clear().env("PATH", PATH).env("HOME", "/root").env("LANG", "C.UTF-8");
+    command
+        .arg(root)
+        .args(["/bin/sh", "-ec", script])
+        .env_clear()
+        .env("PATH", PATH)
+        .env("HOME", "/root")
+        .env("LANG", "C.UTF-8");
     command
 }
 
@@ -309,7 +341,11 @@ fn prepare_apt(root: &Path, suite: &str, mirrors: &Mirrors, backports: bool) -> 
     let host = std::process::Command::new("apt-config").arg("dump").output().map(|out| out.stdout).unwrap_or_default();
     let kept: Vec<String> = String::from_utf8_lossy(&host)
         .lines()
-        .filter(|line| ["Acquire::Check-Valid-Until ", "Acquire::Check-Date ", "Acquire::http::Proxy ", "Acquire::https::Proxy "].iter().any(|key| line.starts_with(key)))
+        .filter(|line| {
+            ["Acquire::Check-Valid-Until ", "Acquire::Check-Date ", "Acquire::http::Proxy ", "Acquire::https::Proxy "]
+                .iter()
+                .any(|key| line.starts_with(key))
+        })
         .map(|line| format!("{line}\n"))
         .collect();
     std::fs::write(root.join("etc/apt/apt.conf.d/00coderoom-build"), kept.concat())?;
@@ -452,7 +488,10 @@ mod tests {
 
     #[test]
     fn an_image_of_another_release_uses_the_same_archive() {
-        let mirrors = Mirrors { archive: "http://mirror.invalid/debian".into(), security: Some("http://mirror.invalid/debian-security".into()) };
+        let mirrors = Mirrors {
+            archive: "http://mirror.invalid/debian".into(),
+            security: Some("http://mirror.invalid/debian-security".into()),
+        };
         let list = mirrors.sources_list("trixie", true);
         for line in [
             "deb http://mirror.invalid/debian trixie main",

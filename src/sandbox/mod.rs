@@ -308,7 +308,8 @@ impl Sandbox {
                     .iter()
                     .map(|image| {
                         let config = &self.inner.config;
-                        let target = if image.default { config.warm_containers } else { config.warm_containers_optional };
+                        let target =
+                            if image.default { config.warm_containers } else { config.warm_containers_optional };
                         (image.name.clone(), target.min(config.warm_containers))
                     })
                     .collect();

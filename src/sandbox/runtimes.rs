@@ -185,7 +185,12 @@ impl Registry {
         }
         for runtime in &registry.runtimes {
             if registry.image(&runtime.image).is_none() {
-                bail!("runtime {}-{} names the image {:?}, which no [[image]] defines", runtime.language, runtime.version, runtime.image);
+                bail!(
+                    "runtime {}-{} names the image {:?}, which no [[image]] defines",
+                    runtime.language,
+                    runtime.version,
+                    runtime.image
+                );
             }
         }
         Ok(registry)
@@ -199,7 +204,8 @@ impl Registry {
                 .with_context(|| format!("no test program tests/{} in the embedded registry", runtime.test)),
             TestSource::Folder(folder) => {
                 let path = folder.join(&runtime.test);
-                std::fs::read_to_string(&path).with_context(|| format!("cannot read the test program {}", path.display()))
+                std::fs::read_to_string(&path)
+                    .with_context(|| format!("cannot read the test program {}", path.display()))
             }
         }
     }

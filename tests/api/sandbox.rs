@@ -103,8 +103,10 @@ async fn piston_conformance() {
     // scripts/test.sh installs every image: the whole registry is served.
     assert!(list.len() >= 45, "{} runtimes: {runtimes}", list.len());
     // Two versions of one language, chosen by Piston's version ranges.
-    for (language, range, runtime) in [("python", "3.13", None), ("python", "3.11", Some("pypy")), ("java", "21", None)] {
-        let (status, result) = execute(&client, json!({"language": language, "version": range, "files": [{"content": "x"}]})).await;
+    for (language, range, runtime) in [("python", "3.13", None), ("python", "3.11", Some("pypy")), ("java", "21", None)]
+    {
+        let (status, result) =
+            execute(&client, json!({"language": language, "version": range, "files": [{"content": "x"}]})).await;
         assert_eq!(status, StatusCode::OK, "{language} {range}: {result}");
         assert!(result["version"].as_str().is_some_and(|v| v.starts_with(range)), "{language} {range}: {result}");
         let listed = list.iter().find(|rt| rt["language"] == language && rt["version"] == result["version"]);
