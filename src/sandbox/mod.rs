@@ -117,7 +117,9 @@ impl Default for SandboxConfig {
             api_burst: 30,
             api_max_files_kb: 128,
             warm_containers: cores * 2 + 1,
-            warm_containers_optional: 1,
+            // Started on first use instead: every idle container holds memory, and the other
+            // images serve far fewer jobs than the judged languages.
+            warm_containers_optional: 0,
             // Compiling is bounded by CPU time; wall time only catches a stuck compiler, and
             // on a busy machine a compile may wait for a core much longer than it computes.
             compile_timeout: 30_000,
