@@ -105,9 +105,16 @@ pub struct RuntimeSpec {
     /// The toolchain name Piston reports when one toolchain provides several languages.
     pub runtime: Option<String>,
     pub image: String,
+    /// `"<language> <version>"` of a runtime defined before this one whose file name, compile
+    /// and run scripts and environment this one takes where it gives none (another version of
+    /// the same toolchain in another image).
+    #[serde(default)]
+    pub like: Option<String>,
     /// Conventional main file name (test programs, examples).
+    #[serde(default)]
     pub file: String,
     pub compile: Option<String>,
+    #[serde(default)]
     pub run: String,
     #[serde(default)]
     pub env: HashMap<String, String>,
@@ -115,6 +122,21 @@ pub struct RuntimeSpec {
     pub limits: RuntimeLimits,
     /// The test program's file in the registry's `tests/` folder; it prints `OK`.
     pub test: String,
+}
+
+impl RuntimeSpec {
+    fn inherit(&mut self, model: &RuntimeSpec) {
+        if self.file.is_empty() {
+            self.file = model.file.clone();
+        }
+        if self.run.is_empty() {
+            self.run = model.run.clone();
+            self.compile = self.compile.take().or_else(|| model.compile.clone());
+        }
+        for (key, value) in &model.env {
+            self.env.entry(key.clone()).or_insert_with(|| value.clone());
+        }
+    }
 }
 
 pub type Runtime = Arc<RuntimeSpec>;
@@ -176,7 +198,20 @@ impl Registry {
                 }
             }
             registry.images.extend(file.image);
-            registry.runtimes.extend(file.runtime.into_iter().map(Arc::new));
+            for mut runtime in file.runtime {
+                if let Some(like) = runtime.like.clone() {
+                    let Some(model) =
+                        registry.runtimes.iter().find(|rt| format!("{} {}", rt.language, rt.version) == like)
+                    else {
+                        bail!("{name}: runtime {} is like {like:?}, which is not defined before it", runtime.language);
+                    };
+                    runtime.inherit(model);
+                }
+                if runtime.file.is_empty() || runtime.run.is_empty() {
+                    bail!("{name}: runtime {}-{} needs a `file` and a `run` script", runtime.language, runtime.version);
+                }
+                registry.runtimes.push(Arc::new(runtime));
+            }
         }
         for image in &registry.images {
             if let Some(unknown) = image.bundles.iter().find(|name| !super::bundles::known(name)) {
@@ -385,5 +420,11 @@ mod tests {
             assert!(test.contains("OK"), "{}-{} has a test program printing OK", rt.language, rt.version);
         }
         assert!(registry.images.iter().any(|image| image.default), "a default image");
+        // Java 25 takes Java 21's scripts; `*` picks it, the judge keeps to the default image's.
+        let (java21, java25) =
+            (registry.find("java", "21").expect("java 21"), registry.find("java", "*").expect("java"));
+        assert_eq!((java25.version.as_str(), &java25.compile, &java25.file), ("25.0.5", &java21.compile, &java21.file));
+        assert_eq!(registry.judged("java").map(|rt| rt.version.clone()), Some(java21.version.clone()));
+        assert_eq!(registry.find("pypy", "*").and_then(|rt| rt.runtime.clone()).as_deref(), Some("pypy"));
     }
 }

@@ -144,10 +144,10 @@ async fn piston_rs_lists_runtimes_and_executes() {
 
     // A rejected request: piston_rs reports the HTTP status and Piston's message.
     let response =
-        execute(&client, &Executor::new().set_language("cobol").add_file(File::new("main.cob", "x", "utf8"))).await;
+        execute(&client, &Executor::new().set_language("intercal").add_file(File::new("main.i", "x", "utf8"))).await;
     assert_eq!(response.status, 400, "{response:?}");
     assert!(response.is_err());
-    assert!(response.run.stderr.contains("cobol-* runtime is unknown"), "{response:?}");
+    assert!(response.run.stderr.contains("intercal-* runtime is unknown"), "{response:?}");
 
     // A limit above the configured maximum is refused, not silently raised.
     let response = execute(

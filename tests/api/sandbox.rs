@@ -134,7 +134,7 @@ async fn piston_conformance() {
             json!({"language": "python", "version": "3", "files": [{"content": "x"}, {"name": "b"}]}),
             "files[1].content is required as a string",
         ),
-        (json!({"language": "cobol", "version": "3", "files": ok_file}), "cobol-3 runtime is unknown"),
+        (json!({"language": "intercal", "version": "3", "files": ok_file}), "intercal-3 runtime is unknown"),
         (json!({"language": "python", "version": "2", "files": ok_file}), "python-2 runtime is unknown"),
         (
             json!({"language": "python", "version": "3", "files": []}),
