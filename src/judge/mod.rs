@@ -45,10 +45,12 @@ pub enum Language {
     Cpp,
     Go,
     Rust,
+    Ruby,
+    Php,
 }
 
 impl Language {
-    pub const ALL: [Language; 8] = [
+    pub const ALL: [Language; 10] = [
         Language::Python,
         Language::JavaScript,
         Language::TypeScript,
@@ -57,6 +59,8 @@ impl Language {
         Language::Cpp,
         Language::Go,
         Language::Rust,
+        Language::Ruby,
+        Language::Php,
     ];
 
     pub fn id(self) -> &'static str {
@@ -69,6 +73,8 @@ impl Language {
             Self::Cpp => "cpp",
             Self::Go => "go",
             Self::Rust => "rust",
+            Self::Ruby => "ruby",
+            Self::Php => "php",
         }
     }
 
@@ -90,6 +96,8 @@ impl Language {
             Self::Cpp => "cpp",
             Self::Go => "go",
             Self::Rust => "rs",
+            Self::Ruby => "rb",
+            Self::Php => "php",
         }
     }
 
@@ -103,17 +111,23 @@ impl Language {
             "cpp" | "c++" | "cxx" => Self::Cpp,
             "go" | "golang" => Self::Go,
             "rust" | "rs" => Self::Rust,
+            "ruby" | "rb" => Self::Ruby,
+            "php" | "php8" => Self::Php,
             _ => return None,
         })
     }
 
     /// CPU time a run gets on top of the problem's time limit: starting the runtime and
-    /// reading the tests (a JVM with its JIT and GC threads costs the most).
+    /// reading the tests (a JVM with its JIT and GC threads costs the most). Measured in the
+    /// sandbox: Ruby starts in 110-150 ms (RubyGems, then a restart with larger stacks) and
+    /// reads two-sum's largest hidden input in about 200 ms more; PHP starts in 20-30 ms.
     pub fn startup_allowance_ms(self) -> u64 {
         match self {
             Self::Python => 200,
             Self::JavaScript | Self::TypeScript => 300,
             Self::Java => 500,
+            Self::Ruby => 350,
+            Self::Php => 150,
             Self::C | Self::Cpp | Self::Go | Self::Rust => 100,
         }
     }
