@@ -709,6 +709,18 @@ mod tests {
     }
 
     #[test]
+    fn ruby_and_php_names() {
+        assert_eq!(Language::parse("rb"), Some(Language::Ruby));
+        assert_eq!(Language::parse(" Ruby "), Some(Language::Ruby));
+        assert_eq!(Language::parse("php"), Some(Language::Php));
+        assert_eq!(Language::from_file_name("solution.rb"), Some(Language::Ruby));
+        assert_eq!(Language::from_file_name("solution.php"), Some(Language::Php));
+        assert_eq!((Language::Ruby.sandbox_name(), Language::Php.sandbox_name()), ("ruby", "php"));
+        let ids: Vec<&str> = Language::ALL.iter().map(|l| l.id()).collect();
+        assert!(ids.ends_with(&["rust", "ruby", "php"]), "{ids:?}");
+    }
+
+    #[test]
     fn a_load_failure_is_only_believed_first() {
         let compile = format!("N {}\n", json!({"compile": "SyntaxError"}));
         let tests: Vec<&TestCase> = Vec::new();
