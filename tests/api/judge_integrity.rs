@@ -188,14 +188,14 @@ func twoSum(nums []int, target int) []int {
     (
         "rust",
         r#"static mut STOLEN: Vec<u8> = Vec::new();
-extern "C" {
+unsafe extern "C" {
     fn read(fd: i32, buf: *mut u8, n: usize) -> isize;
     fn write(fd: i32, buf: *const u8, n: usize) -> isize;
     fn dup2(from: i32, to: i32) -> i32;
 }
 // Runs before main: takes the whole stdin, then hands the driver a copy.
 #[used]
-#[link_section = ".init_array"]
+#[unsafe(link_section = ".init_array")]
 static STEAL: extern "C" fn() = steal;
 extern "C" fn steal() {
     use std::os::unix::io::IntoRawFd;
@@ -214,7 +214,7 @@ extern "C" fn steal() {
     unsafe { STOLEN = all; }
 }
 fn two_sum(nums: Vec<i32>, target: i32) -> Vec<i32> {
-    let stolen = unsafe { &STOLEN };
+    let stolen: &Vec<u8> = unsafe { &*(&raw const STOLEN) };
     let head = &stolen[..stolen.len().min(2000)];
     print!("{}", String::from_utf8_lossy(head));
     eprint!("{}", String::from_utf8_lossy(head));
