@@ -10,16 +10,22 @@ use crate::problems::types::{Type, snake_case};
 const DRIVER: &str = r##"
 unless ENV.key?("RUBY_THREAD_VM_STACK_SIZE")
   # Ruby's stacks (1 MiB) are sized when it starts and end a recursive flood fill of a
-  # 200x200 grid; start again with room for that, and without RubyGems, which costs most of
-  # Ruby's start-up and which a judged program has no use for.
+  # 200x200 grid; start again with room for that (32 MiB: ~300,000 calls, and infinite
+  # recursion still ends in SystemStackError before the memory limit). The restart skips
+  # RubyGems, most of Ruby's start-up, and is handed the installed gems' folders instead,
+  # so that `require "prime"` still works.
   stacks = (32 << 20).to_s
-  exec({ "RUBY_THREAD_VM_STACK_SIZE" => stacks, "RUBY_THREAD_MACHINE_STACK_SIZE" => stacks },
+  gems = Gem::Specification.stubs.group_by(&:name).values.map { |versions| versions.max_by(&:version) }
+  exec({ "RUBY_THREAD_VM_STACK_SIZE" => stacks, "RUBY_THREAD_MACHINE_STACK_SIZE" => stacks,
+         "CODEROOM_GEM_PATHS" => gems.flat_map(&:full_require_paths).join(File::PATH_SEPARATOR) },
        RbConfig.ruby, "--disable-gems", __FILE__, 3 => 3)
 end
 
 require "json"
 require "stringio"
 require "strscan"
+# After the standard library's own folders, which keep precedence over the gems' copies.
+$LOAD_PATH.concat(ENV.fetch("CODEROOM_GEM_PATHS", "").split(File::PATH_SEPARATOR))
 
 class ListNode
   attr_accessor :val, :next
@@ -185,8 +191,8 @@ module CoderoomDriver
     results = IO.new(RESULTS_FD, "wb", autoclose: false)
     nonce = tok
     count = tok.to_i
-    emit = lambda do |record|
-      results.write("#{nonce} #{JSON.generate(record)}\n")
+    emit = lambda do |line|
+      results.write("#{nonce} #{line}\n")
       results.flush
     end
 
@@ -194,15 +200,15 @@ module CoderoomDriver
     begin
       load File.join(__dir__, "solution.rb")
       fn = function
-    rescue Exception => e # rubocop:disable Lint/RescueException -- a load failure of any kind
-      restore
-      emit.call({ compile: describe(e) })
+    # Anything that stops the file from loading, a SyntaxError (a ScriptError) included.
+    rescue Exception => e
+      emit.call(JSON.generate({ compile: describe(e) }))
       return
     ensure
       restore
     end
     if fn.nil?
-      emit.call({ compile: "solution.rb does not define a method named #{NAME}" })
+      emit.call(JSON.generate({ compile: "solution.rb does not define a method named #{NAME}" }))
       return
     end
 
@@ -220,7 +226,8 @@ module CoderoomDriver
         record[:s] = "ok"
       rescue NoMemoryError
         record[:s] = "memory"
-      rescue Exception => e # rubocop:disable Lint/RescueException -- `exit` too is the test's end
+      # `exit` and `raise Exception` too end only this test.
+      rescue Exception => e
         record[:s] = "error"
         record[:e] = describe(e)
       ensure
@@ -234,8 +241,7 @@ module CoderoomDriver
         JSON.generate({ i: i, s: "error", e: "the returned value cannot be converted to #{ANSWER}",
                         o: record[:o], ms: record[:ms] })
       end
-      results.write("#{nonce} #{line}\n")
-      results.flush
+      emit.call(line)
     end
   end
 end
