@@ -301,7 +301,8 @@ struct Record {
     /// The time the program says the call took: shown, never used for the verdict.
     #[serde(default)]
     ms: Option<f64>,
-    /// The solution could not be loaded (Python/JavaScript syntax error, missing function).
+    /// The solution could not be loaded (a Python, JavaScript, Ruby or PHP syntax error, a missing
+    /// function).
     #[serde(default)]
     compile: Option<String>,
 }
