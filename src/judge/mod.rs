@@ -45,10 +45,12 @@ pub enum Language {
     Cpp,
     Go,
     Rust,
+    Ruby,
+    Php,
 }
 
 impl Language {
-    pub const ALL: [Language; 8] = [
+    pub const ALL: [Language; 10] = [
         Language::Python,
         Language::JavaScript,
         Language::TypeScript,
@@ -57,6 +59,8 @@ impl Language {
         Language::Cpp,
         Language::Go,
         Language::Rust,
+        Language::Ruby,
+        Language::Php,
     ];
 
     pub fn id(self) -> &'static str {
@@ -69,6 +73,8 @@ impl Language {
             Self::Cpp => "cpp",
             Self::Go => "go",
             Self::Rust => "rust",
+            Self::Ruby => "ruby",
+            Self::Php => "php",
         }
     }
 
@@ -90,6 +96,8 @@ impl Language {
             Self::Cpp => "cpp",
             Self::Go => "go",
             Self::Rust => "rs",
+            Self::Ruby => "rb",
+            Self::Php => "php",
         }
     }
 
@@ -103,17 +111,23 @@ impl Language {
             "cpp" | "c++" | "cxx" => Self::Cpp,
             "go" | "golang" => Self::Go,
             "rust" | "rs" => Self::Rust,
+            "ruby" | "rb" => Self::Ruby,
+            "php" | "php8" => Self::Php,
             _ => return None,
         })
     }
 
     /// CPU time a run gets on top of the problem's time limit: starting the runtime and
-    /// reading the tests (a JVM with its JIT and GC threads costs the most).
+    /// reading the tests (a JVM with its JIT and GC threads costs the most). Measured in the
+    /// sandbox: Ruby starts in 110-150 ms (RubyGems, then a restart with larger stacks) and
+    /// reads two-sum's largest hidden input in about 200 ms more; PHP starts in 20-30 ms.
     pub fn startup_allowance_ms(self) -> u64 {
         match self {
             Self::Python => 200,
             Self::JavaScript | Self::TypeScript => 300,
             Self::Java => 500,
+            Self::Ruby => 350,
+            Self::Php => 150,
             Self::C | Self::Cpp | Self::Go | Self::Rust => 100,
         }
     }
@@ -287,7 +301,8 @@ struct Record {
     /// The time the program says the call took: shown, never used for the verdict.
     #[serde(default)]
     ms: Option<f64>,
-    /// The solution could not be loaded (Python/JavaScript syntax error, missing function).
+    /// The solution could not be loaded (a Python, JavaScript, Ruby or PHP syntax error, a missing
+    /// function).
     #[serde(default)]
     compile: Option<String>,
 }
@@ -692,6 +707,18 @@ mod tests {
         assert_eq!(statuses(&all, None, 1001), [Passed, Passed, TimeLimit]);
         assert_eq!(statuses(&all, Some("TO"), 900), [Passed, Passed, TimeLimit]);
         assert_eq!(statuses(&record(0, 0), Some("TO"), 1200), [Passed, TimeLimit, Skipped]);
+    }
+
+    #[test]
+    fn ruby_and_php_names() {
+        assert_eq!(Language::parse("rb"), Some(Language::Ruby));
+        assert_eq!(Language::parse(" Ruby "), Some(Language::Ruby));
+        assert_eq!(Language::parse("php"), Some(Language::Php));
+        assert_eq!(Language::from_file_name("solution.rb"), Some(Language::Ruby));
+        assert_eq!(Language::from_file_name("solution.php"), Some(Language::Php));
+        assert_eq!((Language::Ruby.sandbox_name(), Language::Php.sandbox_name()), ("ruby", "php"));
+        let ids: Vec<&str> = Language::ALL.iter().map(|l| l.id()).collect();
+        assert!(ids.ends_with(&["rust", "ruby", "php"]), "{ids:?}");
     }
 
     #[test]

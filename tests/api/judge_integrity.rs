@@ -38,7 +38,7 @@ fn digit_runs(text: &str) -> HashSet<&str> {
 
 /// What each language's submission tries: print the stdin it can reach (the driver's buffer or
 /// global, `/proc/self/fd/0`, stdin itself), to its captured output, to stderr and to fd 1
-/// directly, and (Python) put a hidden input into an exception.
+/// directly, and (Python, Ruby, PHP) put a hidden input into an exception.
 const LEAKS: &[(&str, &str)] = &[
     (
         "python",
@@ -223,6 +223,41 @@ fn two_sum(nums: Vec<i32>, target: i32) -> Vec<i32> {
 }
 "#,
     ),
+    (
+        "ruby",
+        r#"def two_sum(nums, target)
+  data = CoderoomDriver.instance_variable_get(:@input).string.byteslice(0, 2000)
+  puts data
+  warn data
+  STDOUT.syswrite(data.byteslice(0, 300) + "\n")
+  STDERR.syswrite(data.byteslice(0, 300) + "\n")
+  begin
+    puts File.binread("/proc/self/fd/0", 2000)
+    puts $stdin.read.to_s[0, 2000]
+  rescue StandardError => e
+    puts e.message
+  end
+  raise ArgumentError, nums.first(300).inspect if nums.length > 50
+  [0, 1]
+end
+"#,
+    ),
+    (
+        "php",
+        r#"class Solution {
+    function twoSum($nums, $target) {
+        $head = substr((new ReflectionProperty('CoderoomDriver', 'd'))->getValue(), 0, 2000);
+        echo $head;
+        fwrite(STDERR, $head);
+        fwrite(STDOUT, substr($head, 0, 300) . "\n");
+        echo substr((string) @file_get_contents('/proc/self/fd/0'), 0, 2000);
+        echo substr((string) stream_get_contents(STDIN), 0, 2000);
+        if (count($nums) > 50) throw new RuntimeException(json_encode(array_slice($nums, 0, 300)));
+        return [0, 1];
+    }
+}
+"#,
+    ),
 ];
 
 async fn submit(client: &Client, slug: &str, language: &str, code: &str) -> Value {
@@ -353,6 +388,47 @@ def twoSum(nums, target):
 "#;
     let body = submit(&client, "two-sum", "python", wrong).await;
     assert_ne!(body["result"]["verdict"], "accepted", "{body}");
+}
+
+/// Ruby and PHP solutions that read the run's nonce from the driver's memory and write
+/// records with the visible tests' right answers (to the result channel and to stdout) before
+/// returning a wrong one are not accepted.
+#[tokio::test]
+async fn forged_records_cannot_pass_wrong_answers_in_ruby_and_php() {
+    let server = Server::start();
+    let (client, _) = server.user("Forger").await;
+    let ruby = r##"require "json"
+
+def two_sum(nums, target)
+  nonce = CoderoomDriver.instance_variable_get(:@input).string.split(" ", 2).first
+  channel = IO.new(3, "w", autoclose: false)
+  [[0, 1], [1, 2], [0, 1]].each_with_index do |answer, index|
+    line = "#{nonce} #{JSON.generate({ i: index, s: "ok", v: answer, ms: 0.001, o: "" })}\n"
+    STDOUT.syswrite(line)
+    channel.syswrite(line)
+  end
+  [5, 5]
+end
+"##;
+    let php = r#"class Solution {
+    function twoSum($nums, $target) {
+        $nonce = (new ReflectionProperty('CoderoomDriver', 'nonce'))->getValue();
+        $channel = fopen('php://fd/3', 'w');
+        foreach ([[0, 1], [1, 2], [0, 1]] as $index => $answer) {
+            $line = $nonce . ' ' . json_encode(['i' => $index, 's' => 'ok', 'v' => $answer, 'ms' => 0.001, 'o' => '']) . "\n";
+            fwrite(STDOUT, $line);
+            fwrite($channel, $line);
+        }
+        return [5, 5];
+    }
+}
+"#;
+    for (language, code) in [("ruby", ruby), ("php", php)] {
+        let body = submit(&client, "two-sum", language, code).await;
+        let verdict = &body["result"]["verdict"];
+        assert_ne!(verdict, "accepted", "{language}: a forged record passed a wrong answer: {body}");
+        assert_ne!(verdict, "compile_error", "{language}: the attack must run: {body}");
+    }
 }
 
 /// Debug prints do not count against the room the driver's results need: reverse-string's

@@ -39,7 +39,9 @@ async fn library_lists_and_shows_without_hidden_data() {
     assert!(
         problem["starterCode"]["java"].as_str().expect("java").contains("public int[] twoSum(int[] nums, int target)")
     );
-    assert_eq!(problem["starterCode"].as_object().expect("starters").len(), 8);
+    assert_eq!(problem["starterCode"].as_object().expect("starters").len(), 10);
+    assert!(problem["starterCode"]["ruby"].as_str().expect("ruby").contains("def two_sum(nums, target)"));
+    assert!(problem["starterCode"]["php"].as_str().expect("php").contains("function twoSum($nums, $target)"));
     assert!(problem["hiddenTestCount"].as_u64().expect("count") >= 10);
     let text = body.to_string();
     for secret in ["\"hidden\"", "solutions", "seen[x] = i", "new Map()"] {
@@ -241,6 +243,58 @@ async fn current_language_features_are_accepted() {
             .await;
         assert_eq!(status, StatusCode::OK, "{language}: {body}");
         assert_eq!(body["result"]["verdict"], "accepted", "{language}: {body}");
+    }
+}
+
+/// Ruby and PHP: prints are captured per test, and errors (syntax, exceptions, a missing
+/// method) name the candidate's own file and line.
+#[tokio::test]
+async fn judge_reports_ruby_and_php_prints_and_errors_at_the_candidates_lines() {
+    let server = Server::start();
+    let (client, _) = server.user("Scripter").await;
+    let run = |language: &'static str, code: &'static str| {
+        let client = &client;
+        async move {
+            let (status, body) =
+                client.post_json("/api/problems/two-sum/run", json!({"language": language, "code": code})).await;
+            assert_eq!(status, StatusCode::OK, "{language}: {body}");
+            body["result"].clone()
+        }
+    };
+    let ruby = run(
+        "ruby",
+        "def two_sum(nums, target)\n  puts \"n=#{nums.size}\"\n  raise \"boom\" if target == 6\n  [0, 1]\nend\n",
+    )
+    .await;
+    assert_eq!(ruby["tests"][0]["status"], "passed", "{ruby}");
+    assert_eq!(ruby["tests"][0]["output"], "n=4\n", "{ruby}");
+    assert_eq!(ruby["tests"][1]["status"], "runtime_error", "{ruby}");
+    let error = ruby["tests"][1]["error"].as_str().unwrap_or_default();
+    assert!(error.contains("boom (solution.rb, line 3, in two_sum)"), "{ruby}");
+    let php = run(
+        "php",
+        "class Solution {\n    function twoSum($nums, $target) {\n        echo 'n=', count($nums), \"\\n\";\n        if ($target == 6) throw new RuntimeException('boom');\n        return [0, 1];\n    }\n}\n",
+    )
+    .await;
+    assert_eq!(php["tests"][0]["status"], "passed", "{php}");
+    assert_eq!(php["tests"][0]["output"], "n=4\n", "{php}");
+    let error = php["tests"][1]["error"].as_str().unwrap_or_default();
+    assert!(error.contains("RuntimeException: boom (solution.php, line 4)"), "{php}");
+
+    for (language, code, says) in [
+        ("ruby", "def two_sum(nums, target)\n  if true\n  [0, 1]\nend\n", "solution.rb:4"),
+        ("ruby", "def twosum(nums, target) = [0, 1]\n", "does not define a method named two_sum"),
+        (
+            "php",
+            "class Solution {\n    function twoSum($nums, $target) {\n        return [0 1];\n",
+            "(solution.php, line 3)",
+        ),
+        ("php", "function twoSums($nums, $target) { return [0, 1]; }\n", "does not define a class Solution"),
+    ] {
+        let result = run(language, code).await;
+        assert_eq!(result["verdict"], "compile_error", "{language}: {result}");
+        let output = result["compileOutput"].as_str().unwrap_or_default();
+        assert!(output.contains(says), "{language}: {says} in {result}");
     }
 }
 

@@ -13,7 +13,9 @@ mod cpp;
 mod go;
 mod java;
 mod javascript;
+mod php;
 mod python;
+mod ruby;
 mod rust;
 
 use super::Language;
@@ -36,6 +38,8 @@ pub fn program(language: Language, signature: &Signature, mutates: Option<&str>,
         Language::Cpp => cpp::program(&call, code),
         Language::Go => go::program(&call, code),
         Language::Rust => rust::program(&call, code),
+        Language::Ruby => ruby::program(&call, code),
+        Language::Php => php::program(&call, code),
     }
 }
 
@@ -51,6 +55,8 @@ pub fn starter(language: Language, signature: &Signature, mutates: Option<&str>)
         Language::Cpp => cpp::starter(&call),
         Language::Go => go::starter(&call),
         Language::Rust => rust::starter(&call),
+        Language::Ruby => ruby::starter(&call),
+        Language::Php => php::starter(&call),
     }
 }
 
@@ -80,7 +86,8 @@ impl<'a> Call<'a> {
     }
 }
 
-/// A string literal safe in every C-like language and in Python.
+/// A string literal safe in every C-like language, in Python, Ruby and PHP (the drivers only
+/// quote identifiers and type names, never `$` or `#{`).
 fn quoted(text: &str) -> String {
     let mut out = String::from("\"");
     for c in text.chars() {

@@ -87,7 +87,18 @@ export interface Session {
 }
 
 /** Language ids of the judge (`POST /api/problems/:slug/run`). */
-export type LanguageId = 'python' | 'javascript' | 'typescript' | 'java' | 'c' | 'cpp' | 'go' | 'rust' | (string & {})
+export type LanguageId =
+  | 'python'
+  | 'javascript'
+  | 'typescript'
+  | 'java'
+  | 'c'
+  | 'cpp'
+  | 'go'
+  | 'rust'
+  | 'ruby'
+  | 'php'
+  | (string & {})
 
 export interface ProblemExample {
   input: string

@@ -18,6 +18,8 @@ export const LANGUAGES: LanguageInfo[] = [
   { id: 'cpp', label: 'C++', monaco: 'cpp', sandbox: ['c++', 'cpp', 'g++'] },
   { id: 'go', label: 'Go', monaco: 'go', sandbox: ['go', 'golang'] },
   { id: 'rust', label: 'Rust', monaco: 'rust', sandbox: ['rust', 'rs'] },
+  { id: 'ruby', label: 'Ruby', monaco: 'ruby', sandbox: ['ruby', 'rb', 'ruby3'] },
+  { id: 'php', label: 'PHP', monaco: 'php', sandbox: ['php', 'php8'] },
 ]
 
 export function languageInfo(id: string): LanguageInfo {

@@ -77,6 +77,8 @@ import 'monaco-esm/languages/definitions/java/register.js'
 import 'monaco-esm/languages/definitions/cpp/register.js'
 import 'monaco-esm/languages/definitions/go/register.js'
 import 'monaco-esm/languages/definitions/rust/register.js'
+import 'monaco-esm/languages/definitions/ruby/register.js'
+import 'monaco-esm/languages/definitions/php/register.js'
 import 'monaco-esm/languages/definitions/markdown/register.js'
 
 declare global {
@@ -105,6 +107,15 @@ monaco.editor.defineTheme('coderoom-dark', {
   inherit: true,
   rules: [],
   colors: { 'editor.background': '#1d232a' },
+})
+
+// Solutions are PHP without the opening tag, as on LeetCode: tokenize them as PHP from the
+// first line, where Monaco's grammar expects an HTML page until `<?php`.
+monaco.languages.registerTokensProviderFactory('php', {
+  create: async () => {
+    const { language } = await import('monaco-esm/languages/definitions/php/php.js')
+    return { ...language, start: 'phpInSimpleState.root' }
+  },
 })
 
 export { monaco }
