@@ -86,6 +86,19 @@ impl<'a> Call<'a> {
     }
 }
 
+/// Starter code's return value in a dynamic language (Python, Ruby, PHP): zero, empty, or the
+/// language's own words for false and for no value.
+fn dynamic_default(ty: &Type, false_word: &'static str, none_word: &'static str) -> &'static str {
+    match ty {
+        Type::Int | Type::Long => "0",
+        Type::Double => "0.0",
+        Type::Bool => false_word,
+        Type::Char | Type::String => "\"\"",
+        Type::Array(_) => "[]",
+        Type::List | Type::Tree | Type::Void => none_word,
+    }
+}
+
 /// A string literal safe in every C-like language, in Python, Ruby and PHP (the drivers only
 /// quote identifiers and type names, never `$` or `#{`).
 fn quoted(text: &str) -> String {

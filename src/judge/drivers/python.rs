@@ -225,14 +225,7 @@ fn hint(ty: &Type) -> String {
 }
 
 fn default(ty: &Type) -> &'static str {
-    match ty {
-        Type::Int | Type::Long => "0",
-        Type::Double => "0.0",
-        Type::Bool => "False",
-        Type::Char | Type::String => "\"\"",
-        Type::Array(_) => "[]",
-        Type::List | Type::Tree | Type::Void => "None",
-    }
+    super::dynamic_default(ty, "False", "None")
 }
 
 pub fn starter(call: &Call) -> String {

@@ -278,14 +278,7 @@ fn doc_type(ty: &Type) -> String {
 }
 
 fn default(ty: &Type) -> &'static str {
-    match ty {
-        Type::Int | Type::Long => "0",
-        Type::Double => "0.0",
-        Type::Bool => "false",
-        Type::Char | Type::String => "\"\"",
-        Type::Array(_) => "[]",
-        Type::List | Type::Tree | Type::Void => "nil",
-    }
+    super::dynamic_default(ty, "false", "nil")
 }
 
 pub fn starter(call: &Call) -> String {
