@@ -47,10 +47,12 @@ pub enum Language {
     Rust,
     Ruby,
     Php,
+    CSharp,
+    Swift,
 }
 
 impl Language {
-    pub const ALL: [Language; 10] = [
+    pub const ALL: [Language; 12] = [
         Language::Python,
         Language::JavaScript,
         Language::TypeScript,
@@ -61,6 +63,8 @@ impl Language {
         Language::Rust,
         Language::Ruby,
         Language::Php,
+        Language::CSharp,
+        Language::Swift,
     ];
 
     pub fn id(self) -> &'static str {
@@ -75,6 +79,8 @@ impl Language {
             Self::Rust => "rust",
             Self::Ruby => "ruby",
             Self::Php => "php",
+            Self::CSharp => "csharp",
+            Self::Swift => "swift",
         }
     }
 
@@ -98,6 +104,8 @@ impl Language {
             Self::Rust => "rs",
             Self::Ruby => "rb",
             Self::Php => "php",
+            Self::CSharp => "cs",
+            Self::Swift => "swift",
         }
     }
 
@@ -113,6 +121,8 @@ impl Language {
             "rust" | "rs" => Self::Rust,
             "ruby" | "rb" => Self::Ruby,
             "php" | "php8" => Self::Php,
+            "csharp" | "c#" | "cs" => Self::CSharp,
+            "swift" => Self::Swift,
             _ => return None,
         })
     }
@@ -128,7 +138,8 @@ impl Language {
             Self::Java => 500,
             Self::Ruby => 350,
             Self::Php => 150,
-            Self::C | Self::Cpp | Self::Go | Self::Rust => 100,
+            Self::CSharp => 300,
+            Self::C | Self::Cpp | Self::Go | Self::Rust | Self::Swift => 100,
         }
     }
 
@@ -136,6 +147,22 @@ impl Language {
         let extension = name.rsplit_once('.')?.1;
         Self::ALL.into_iter().find(|l| l.extension() == extension)
     }
+}
+
+/// The languages submissions may use now: those of the default images always (the sandbox is
+/// not ready without them), the others (C#, Swift) once an administrator installs their image.
+pub fn offered_languages(sandbox: &Sandbox) -> Vec<Language> {
+    let installed = sandbox.installed_runtimes();
+    let registry = sandbox.registry();
+    Language::ALL
+        .into_iter()
+        .filter(|language| {
+            registry.judged(language.sandbox_name()).is_some_and(|runtime| {
+                registry.image(&runtime.image).is_some_and(|image| image.default)
+                    || installed.iter().any(|other| std::sync::Arc::ptr_eq(other, &runtime))
+            })
+        })
+        .collect()
 }
 
 impl fmt::Display for Language {
@@ -601,6 +628,10 @@ fn death(run: &StageResult) -> (TestStatus, String) {
                 "SIGABRT" | "SIG6" => "aborted",
                 "SIGFPE" | "SIG8" => "arithmetic error (division by zero?)",
                 "SIGKILL" | "SIG9" => "killed",
+                // How Swift (and C's __builtin_trap) stop a program whose runtime check failed.
+                "SIGILL" | "SIG4" | "SIGTRAP" | "SIG5" => {
+                    "a runtime check failed (an index out of range, an overflow, a nil unwrapped?)"
+                }
                 _ => "killed by a signal",
             };
             (TestStatus::RuntimeError, format!("{what} ({signal})"))

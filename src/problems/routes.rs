@@ -74,7 +74,9 @@ fn display_input(signature: &Signature, input: &serde_json::Map<String, Value>) 
         .join(", ")
 }
 
-pub fn detail(problem: &Problem, hidden_count: usize) -> Value {
+/// A problem's statement with starter code in every judged language; `offered` are the
+/// languages a submission may use now (see [`judge::offered_languages`]).
+pub fn detail(problem: &Problem, hidden_count: usize, offered: &[Language]) -> Value {
     let signature = problem.parsed_signature().ok();
     let visible: Vec<Value> = problem
         .tests
@@ -148,7 +150,7 @@ pub fn detail(problem: &Problem, hidden_count: usize) -> Value {
             ),
             ("compare".to_string(), json!(problem.compare)),
             ("timeLimitMs".to_string(), json!(problem.time_limit_ms)),
-            ("languages".to_string(), json!(Language::ALL.iter().map(|l| l.id()).collect::<Vec<_>>())),
+            ("languages".to_string(), json!(offered.iter().map(|l| l.id()).collect::<Vec<_>>())),
             ("starterCode".to_string(), json!(starter)),
             ("visibleTests".to_string(), json!(visible)),
             ("hiddenTestCount".to_string(), json!(hidden_count)),
@@ -170,7 +172,8 @@ async fn show(
         }
     }
     let problem = state.problems.problem(&slug).ok_or_else(|| AppError::not_found("Problem not found"))?;
-    Ok(Json(json!({ "problem": detail(&problem, state.problems.hidden_count(&slug)) })))
+    let offered = judge::offered_languages(&state.sandbox);
+    Ok(Json(json!({ "problem": detail(&problem, state.problems.hidden_count(&slug), &offered) })))
 }
 
 /// What the interviewers are told about a problem: for interviewer and administrator accounts.

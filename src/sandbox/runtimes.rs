@@ -257,13 +257,18 @@ impl Registry {
     }
 
     /// The runtime the judge uses for `language`: the newest one in a default image, so that
-    /// installing more images (another Java, PyPy) never changes how submissions are judged.
+    /// installing more images (another Java, PyPy) never changes how submissions are judged;
+    /// for a language no default image carries (C#, Swift), the newest one configured.
     pub fn judged(&self, language: &str) -> Option<Runtime> {
-        self.runtimes
-            .iter()
-            .filter(|rt| rt.language == language && self.image(&rt.image).is_some_and(|image| image.default))
-            .max_by_key(|rt| Version::parse(&rt.version))
-            .cloned()
+        let newest = |in_default_image: bool| {
+            self.runtimes
+                .iter()
+                .filter(|rt| rt.language == language)
+                .filter(|rt| !in_default_image || self.image(&rt.image).is_some_and(|image| image.default))
+                .max_by_key(|rt| Version::parse(&rt.version))
+                .cloned()
+        };
+        newest(true).or_else(|| newest(false))
     }
 
     pub fn image(&self, name: &str) -> Option<&ImageSpec> {

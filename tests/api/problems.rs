@@ -39,9 +39,22 @@ async fn library_lists_and_shows_without_hidden_data() {
     assert!(
         problem["starterCode"]["java"].as_str().expect("java").contains("public int[] twoSum(int[] nums, int target)")
     );
-    assert_eq!(problem["starterCode"].as_object().expect("starters").len(), 10);
+    assert_eq!(problem["starterCode"].as_object().expect("starters").len(), 12);
     assert!(problem["starterCode"]["ruby"].as_str().expect("ruby").contains("def two_sum(nums, target)"));
     assert!(problem["starterCode"]["php"].as_str().expect("php").contains("function twoSum($nums, $target)"));
+    assert!(
+        problem["starterCode"]["csharp"].as_str().expect("c#").contains("public int[] TwoSum(int[] nums, int target)")
+    );
+    assert!(
+        problem["starterCode"]["swift"]
+            .as_str()
+            .expect("swift")
+            .contains("func twoSum(_ nums: [Int], _ target: Int) -> [Int]")
+    );
+    // The test set-up installs every image, so C# and Swift are offered with the rest.
+    let offered: Vec<&str> =
+        problem["languages"].as_array().expect("languages").iter().filter_map(Value::as_str).collect();
+    assert_eq!(offered.len(), 12, "{offered:?}");
     assert!(problem["hiddenTestCount"].as_u64().expect("count") >= 10);
     let text = body.to_string();
     for secret in ["\"hidden\"", "solutions", "seen[x] = i", "new Map()"] {
@@ -290,6 +303,68 @@ async fn judge_reports_ruby_and_php_prints_and_errors_at_the_candidates_lines() 
             "(solution.php, line 3)",
         ),
         ("php", "function twoSums($nums, $target) { return [0, 1]; }\n", "does not define a class Solution"),
+    ] {
+        let result = run(language, code).await;
+        assert_eq!(result["verdict"], "compile_error", "{language}: {result}");
+        let output = result["compileOutput"].as_str().unwrap_or_default();
+        assert!(output.contains(says), "{language}: {says} in {result}");
+    }
+}
+
+/// C# and Swift: prints are captured per test; a C# exception names the candidate's line (Mono
+/// puts an explicit `throw` on the statement after it, so the test fails an array access); a
+/// Swift trap stops the run with its cause on stderr; compile errors point into the
+/// candidate's own file.
+#[tokio::test]
+async fn judge_reports_csharp_and_swift_prints_and_errors_at_the_candidates_lines() {
+    let server = Server::start();
+    let (client, _) = server.user("Compiler").await;
+    let run = |language: &'static str, code: &'static str| {
+        let client = &client;
+        async move {
+            let (status, body) =
+                client.post_json("/api/problems/two-sum/run", json!({"language": language, "code": code})).await;
+            assert_eq!(status, StatusCode::OK, "{language}: {body}");
+            body["result"].clone()
+        }
+    };
+    let csharp = run(
+        "csharp",
+        "public class Solution {\n    public int[] TwoSum(int[] nums, int target) {\n        Console.WriteLine($\"n={nums.Length}\");\n        int first = target == 6 ? nums[99] : 0;\n        return new[] { first, 1 };\n    }\n}\n",
+    )
+    .await;
+    assert_eq!(csharp["tests"][0]["status"], "passed", "{csharp}");
+    assert_eq!(csharp["tests"][0]["output"], "n=4\n", "{csharp}");
+    assert_eq!(csharp["tests"][1]["status"], "runtime_error", "{csharp}");
+    let error = csharp["tests"][1]["error"].as_str().unwrap_or_default();
+    assert!(
+        error.contains(
+            "IndexOutOfRangeException: Index was outside the bounds of the array. (Solution.cs:4, in TwoSum)"
+        ),
+        "{csharp}"
+    );
+    let swift = run(
+        "swift",
+        "class Solution {\n    func twoSum(_ nums: [Int], _ target: Int) -> [Int] {\n        print(\"n=\\(nums.count)\")\n        if target == 6 { return [nums[99]] }\n        return [0, 1]\n    }\n}\n",
+    )
+    .await;
+    assert_eq!(swift["tests"][0]["status"], "passed", "{swift}");
+    assert_eq!(swift["tests"][0]["output"], "n=4\n", "{swift}");
+    assert_eq!(swift["verdict"], "runtime_error", "{swift}");
+    assert!(swift["tests"][1]["error"].as_str().unwrap_or_default().contains("runtime check failed"), "{swift}");
+    assert!(swift["stderr"].as_str().unwrap_or_default().contains("Solution.swift:4:"), "{swift}");
+
+    for (language, code, says) in [
+        (
+            "csharp",
+            "public class Solution {\n    public int[] TwoSum(int[] nums, int target) {\n        return new[] { 0 1 };\n    }\n}\n",
+            "Solution.cs(3,",
+        ),
+        (
+            "swift",
+            "class Solution {\n    func twoSum(_ nums: [Int], _ target: Int) -> [Int] {\n        return [0 1]\n    }\n}\n",
+            "Solution.swift:3:",
+        ),
     ] {
         let result = run(language, code).await;
         assert_eq!(result["verdict"], "compile_error", "{language}: {result}");

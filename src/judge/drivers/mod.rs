@@ -10,6 +10,7 @@
 
 mod c;
 mod cpp;
+mod csharp;
 mod go;
 mod java;
 mod javascript;
@@ -17,6 +18,7 @@ mod php;
 mod python;
 mod ruby;
 mod rust;
+mod swift;
 
 use super::Language;
 use crate::problems::types::{Signature, Type};
@@ -40,6 +42,8 @@ pub fn program(language: Language, signature: &Signature, mutates: Option<&str>,
         Language::Rust => rust::program(&call, code),
         Language::Ruby => ruby::program(&call, code),
         Language::Php => php::program(&call, code),
+        Language::CSharp => csharp::program(&call, code),
+        Language::Swift => swift::program(&call, code),
     }
 }
 
@@ -57,6 +61,8 @@ pub fn starter(language: Language, signature: &Signature, mutates: Option<&str>)
         Language::Rust => rust::starter(&call),
         Language::Ruby => ruby::starter(&call),
         Language::Php => php::starter(&call),
+        Language::CSharp => csharp::starter(&call),
+        Language::Swift => swift::starter(&call),
     }
 }
 

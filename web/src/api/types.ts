@@ -98,6 +98,8 @@ export type LanguageId =
   | 'rust'
   | 'ruby'
   | 'php'
+  | 'csharp'
+  | 'swift'
   | (string & {})
 
 export interface ProblemExample {

@@ -20,6 +20,8 @@ export const LANGUAGES: LanguageInfo[] = [
   { id: 'rust', label: 'Rust', monaco: 'rust', sandbox: ['rust', 'rs'] },
   { id: 'ruby', label: 'Ruby', monaco: 'ruby', sandbox: ['ruby', 'rb', 'ruby3'] },
   { id: 'php', label: 'PHP', monaco: 'php', sandbox: ['php', 'php8'] },
+  { id: 'csharp', label: 'C#', monaco: 'csharp', sandbox: ['csharp', 'c#', 'cs', 'mono'] },
+  { id: 'swift', label: 'Swift', monaco: 'swift', sandbox: ['swift'] },
 ]
 
 export function languageInfo(id: string): LanguageInfo {

@@ -79,6 +79,8 @@ import 'monaco-esm/languages/definitions/go/register.js'
 import 'monaco-esm/languages/definitions/rust/register.js'
 import 'monaco-esm/languages/definitions/ruby/register.js'
 import 'monaco-esm/languages/definitions/php/register.js'
+import 'monaco-esm/languages/definitions/csharp/register.js'
+import 'monaco-esm/languages/definitions/swift/register.js'
 import 'monaco-esm/languages/definitions/markdown/register.js'
 
 declare global {
