@@ -38,7 +38,8 @@ fn digit_runs(text: &str) -> HashSet<&str> {
 
 /// What each language's submission tries: print the stdin it can reach (the driver's buffer or
 /// global, `/proc/self/fd/0`, stdin itself), to its captured output, to stderr and to fd 1
-/// directly, and (Python, Ruby, PHP) put a hidden input into an exception.
+/// directly, and (Python, Ruby, PHP, C#, Swift) put a hidden input into an exception or a
+/// fatal error's message.
 const LEAKS: &[(&str, &str)] = &[
     (
         "python",
@@ -254,6 +255,44 @@ end
         echo substr((string) stream_get_contents(STDIN), 0, 2000);
         if (count($nums) > 50) throw new RuntimeException(json_encode(array_slice($nums, 0, 300)));
         return [0, 1];
+    }
+}
+"#,
+    ),
+    (
+        "csharp",
+        r#"public class Solution {
+    public int[] TwoSum(int[] nums, int target) {
+        var buffer = Type.GetType("CoderoomDriver").GetField("D", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static);
+        var data = (byte[]) buffer.GetValue(null);
+        string head = Encoding.GetEncoding(28591).GetString(data, 0, Math.Min(2000, data.Length));
+        Console.Write(head);
+        Console.Error.Write(head);
+        using (var stdout = Console.OpenStandardOutput()) { stdout.Write(data, 0, Math.Min(300, data.Length)); }
+        try { Console.Write(System.IO.File.ReadAllText("/proc/self/fd/0")); } catch (Exception e) { Console.Write(e.Message); }
+        if (nums.Length > 50) throw new ArgumentException(string.Join(",", nums.Take(300)));
+        return new[] { 0, 1 };
+    }
+}
+"#,
+    ),
+    (
+        "swift",
+        r#"import Glibc
+
+class Solution {
+    func twoSum(_ nums: [Int], _ target: Int) -> [Int] {
+        let head = Array(crD.prefix(2000))
+        print(String(decoding: head, as: UTF8.self))
+        head.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
+        var again = [UInt8](repeating: 0, count: 2000)
+        let fd = open("/proc/self/fd/0", O_RDONLY)
+        if fd >= 0 {
+            let n = read(fd, &again, again.count)
+            if n > 0 { print(String(decoding: again[0..<n], as: UTF8.self)) }
+        }
+        if nums.count > 50 { fatalError("\(nums.prefix(300))") }
+        return [0, 1]
     }
 }
 "#,
