@@ -4,14 +4,14 @@
 # the sandbox's floor in the same language measured side by side on the same server: a
 # "hello world" through POST /api/v2/execute. One client, sequential requests. Loopback only.
 #   scripts/bench-judge.sh [release|debug] [ROUNDS] [LANGUAGES]
-#   defaults: release 7 "python javascript typescript java c cpp go rust ruby php"
+#   defaults: release 7 "python javascript typescript java c cpp go rust ruby php csharp swift"
 # BASELINE=/path/to/another/coderoom binary: that binary is served too (its own data folder)
 # and measured side by side, request for request, so that both see the same machine load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile="${1:-release}"
 rounds="${2:-7}"
-languages="${3:-python javascript typescript java c cpp go rust ruby php}"
+languages="${3:-python javascript typescript java c cpp go rust ruby php csharp swift}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/cache/coderoom/target}"
 
 # BINARY=/path/to/coderoom measures that binary instead of building this tree.
@@ -44,7 +44,7 @@ import http.client, json, os, statistics, sys, time
 rounds, profile, languages = int(sys.argv[1]), sys.argv[2], sys.argv[4:]
 targets = [(label, int(port)) for label, port in (t.split("=") for t in sys.argv[3].split())]
 problems = ["two-sum", "reverse-string", "valid-palindrome", "maximum-subarray", "container-with-most-water"]
-extension = {"python": "py", "javascript": "js", "typescript": "ts", "java": "java", "c": "c", "cpp": "cpp", "go": "go", "rust": "rs", "ruby": "rb", "php": "php"}
+extension = {"python": "py", "javascript": "js", "typescript": "ts", "java": "java", "c": "c", "cpp": "cpp", "go": "go", "rust": "rs", "ruby": "rb", "php": "php", "csharp": "cs", "swift": "swift"}
 hello = {
     "python": ("main.py", 'print("hello world")'),
     "javascript": ("main.js", 'console.log("hello world")'),
@@ -56,6 +56,8 @@ hello = {
     "rust": ("main.rs", 'fn main() { println!("hello world"); }'),
     "ruby": ("main.rb", 'puts "hello world"'),
     "php": ("main.php", '<?php echo "hello world\\n";'),
+    "csharp": ("main.cs", 'class P { static void Main() { System.Console.WriteLine("hello world"); } }'),
+    "swift": ("main.swift", 'print("hello world")'),
 }
 
 class Target:
