@@ -38,6 +38,9 @@ const PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 pub struct Mirrors {
     pub archive: String,
     pub security: Option<String>,
+    /// The host's apt settings an image build needs to reach the same mirrors (e.g. a snapshot
+    /// mirror whose release files are past their validity, a proxy), read once per build.
+    pub host_settings: String,
 }
 
 impl Mirrors {
@@ -55,7 +58,7 @@ impl Mirrors {
                 })
                 .map(|(uri, _)| uri.clone())
         });
-        Ok(Self { archive, security })
+        Ok(Self { archive, security, host_settings: host_apt_settings() })
     }
 
     /// The image's `sources.list`: the suite, its updates, its security archive (when this
@@ -333,13 +336,11 @@ fn chroot(root: &Path, script: &str) -> Command {
     command
 }
 
-/// Sources, name resolution and the host's apt settings for reaching its mirror (e.g. a
-/// snapshot mirror whose release files are past their validity), and no service starts.
-fn prepare_apt(root: &Path, suite: &str, mirrors: &Mirrors, backports: bool) -> anyhow::Result<()> {
-    std::fs::write(root.join("etc/apt/sources.list"), mirrors.sources_list(suite, backports))?;
-    let _ = std::fs::copy("/etc/resolv.conf", root.join("etc/resolv.conf"));
+/// The lines of the host's `apt-config dump` that concern reaching its mirrors: validity and
+/// date checks and proxies, nothing else.
+fn host_apt_settings() -> String {
     let host = std::process::Command::new("apt-config").arg("dump").output().map(|out| out.stdout).unwrap_or_default();
-    let kept: Vec<String> = String::from_utf8_lossy(&host)
+    String::from_utf8_lossy(&host)
         .lines()
         .filter(|line| {
             ["Acquire::Check-Valid-Until ", "Acquire::Check-Date ", "Acquire::http::Proxy ", "Acquire::https::Proxy "]
@@ -347,8 +348,15 @@ fn prepare_apt(root: &Path, suite: &str, mirrors: &Mirrors, backports: bool) -> 
                 .any(|key| line.starts_with(key))
         })
         .map(|line| format!("{line}\n"))
-        .collect();
-    std::fs::write(root.join("etc/apt/apt.conf.d/00coderoom-build"), kept.concat())?;
+        .collect()
+}
+
+/// Sources, name resolution and the host's apt settings for reaching its mirror, and no
+/// service starts.
+fn prepare_apt(root: &Path, suite: &str, mirrors: &Mirrors, backports: bool) -> anyhow::Result<()> {
+    std::fs::write(root.join("etc/apt/sources.list"), mirrors.sources_list(suite, backports))?;
+    let _ = std::fs::copy("/etc/resolv.conf", root.join("etc/resolv.conf"));
+    std::fs::write(root.join("etc/apt/apt.conf.d/00coderoom-build"), &mirrors.host_settings)?;
     let policy = root.join("usr/sbin/policy-rc.d");
     std::fs::write(&policy, "#!/bin/sh\nexit 101\n")?;
     use std::os::unix::fs::PermissionsExt;
@@ -491,6 +499,7 @@ mod tests {
         let mirrors = Mirrors {
             archive: "http://mirror.invalid/debian".into(),
             security: Some("http://mirror.invalid/debian-security".into()),
+            host_settings: String::new(),
         };
         let list = mirrors.sources_list("trixie", true);
         for line in [
