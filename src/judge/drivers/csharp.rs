@@ -3,8 +3,7 @@
 //! an exception names the candidate's line. The usual `using` directives share the candidate's
 //! first line, so their line numbers are unchanged. Methods are PascalCase, as in C#.
 
-use std::collections::BTreeSet;
-
+use super::class_based::Dialect;
 use super::{CAPTURE_CAP, Call, RESULTS_FD};
 use crate::problems::types::Type;
 
@@ -141,53 +140,26 @@ fn csharp_type(ty: &Type) -> String {
     }
 }
 
-/// `new int[n][]` for an element type of `int[]`.
-fn new_array(element: &Type, length: &str) -> String {
-    format!("new {}[{length}]{}", csharp_type(element.base()), "[]".repeat(element.depth()))
-}
-
 /// C# names methods in PascalCase: `twoSum` is `TwoSum`.
 fn method_name(name: &str) -> String {
     let mut chars = name.chars();
     chars.next().map(|first| first.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
 }
 
-fn collect_arrays(ty: &Type, into: &mut BTreeSet<String>, defs: &mut Vec<String>) {
-    if let Type::Array(inner) = ty {
-        collect_arrays(inner, into, defs);
-        if into.insert(ty.key()) {
-            let t = csharp_type(ty);
-            defs.push(format!(
-                "    static {t} R{key}() {{ int n = RInt(); {t} a = {new}; for (int i = 0; i < n; i++) a[i] = R{inner_key}(); return a; }}\n\
-                 \x20   static void W(StringBuilder b, {t} a) {{ if (a == null) {{ b.Append(\"null\"); return; }} b.Append('['); for (int i = 0; i < a.Length; i++) {{ if (i > 0) b.Append(','); W(b, a[i]); }} b.Append(']'); }}\n",
-                key = ty.key(),
-                new = new_array(inner, "n"),
-                inner_key = inner.key(),
-            ));
-        }
-    }
-}
+const CSHARP: Dialect = Dialect {
+    type_name: csharp_type,
+    method_name,
+    read: "R",
+    write: "W",
+    append: "Append",
+    length: "Length",
+    no_answer: "(string) null",
+};
 
 pub fn program(call: &Call, code: &str) -> Vec<(String, String)> {
-    let mut seen = BTreeSet::new();
-    let mut helpers = Vec::new();
-    for ty in call.sig.params.iter().map(|p| &p.ty).chain([&call.sig.returns]) {
-        collect_arrays(ty, &mut seen, &mut helpers);
-    }
-    let reads: String = call
-        .sig
-        .params
-        .iter()
-        .enumerate()
-        .map(|(i, p)| format!("            {} a{i} = R{}();\n", csharp_type(&p.ty), p.ty.key()))
-        .collect();
-    let args: Vec<String> = (0..call.sig.params.len()).map(|i| format!("a{i}")).collect();
-    let invoke = format!("new Solution().{}({})", method_name(&call.sig.name), args.join(", "));
-    let (call_line, answer) = match (call.mutated, &call.sig.returns) {
-        (Some(i), _) => (format!("{invoke};"), format!("a{i}")),
-        (None, Type::Void) => (format!("{invoke};"), "(string) null".into()),
-        (None, returns) => (format!("{} r = {invoke};", csharp_type(returns)), "r".into()),
-    };
+    let helpers = CSHARP.array_helpers(call);
+    let reads = CSHARP.reads(call);
+    let (call_line, answer) = CSHARP.invocation(call);
     let run = format!(
         r#"
     static void Run() {{
@@ -228,21 +200,8 @@ pub fn program(call: &Call, code: &str) -> Vec<(String, String)> {
 }}
 "#
     );
-    let driver = format!("{RUNTIME}{}{run}", helpers.concat());
+    let driver = format!("{RUNTIME}{helpers}{run}");
     vec![("Main.cs".into(), driver), ("Solution.cs".into(), format!("{USINGS}{code}"))]
-}
-
-fn default(ty: &Type) -> String {
-    match ty {
-        Type::Int | Type::Long => "0".into(),
-        Type::Double => "0.0".into(),
-        Type::Bool => "false".into(),
-        Type::Char => "' '".into(),
-        Type::String => "\"\"".into(),
-        Type::Array(inner) => new_array(inner, "0"),
-        Type::List | Type::Tree => "null".into(),
-        Type::Void => String::new(),
-    }
 }
 
 pub fn starter(call: &Call) -> String {
@@ -256,16 +215,6 @@ pub fn starter(call: &Call) -> String {
     if !out.is_empty() {
         out.push('\n');
     }
-    let params: Vec<String> = call.sig.params.iter().map(|p| format!("{} {}", csharp_type(&p.ty), p.name)).collect();
-    let body = match call.mutated {
-        Some(i) => format!("        // Modify {} in place.\n", call.sig.params[i].name),
-        None => format!("        // Write your solution here.\n        return {};\n", default(&call.sig.returns)),
-    };
-    out.push_str(&format!(
-        "public class Solution {{\n    public {} {}({}) {{\n{body}    }}\n}}\n",
-        csharp_type(&call.sig.returns),
-        method_name(&call.sig.name),
-        params.join(", ")
-    ));
+    out.push_str(&CSHARP.starter_method(call, "public "));
     out
 }

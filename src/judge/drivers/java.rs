@@ -2,8 +2,7 @@
 //! compiled together. `java.util.*` is imported on the candidate's first line, so their line
 //! numbers are unchanged.
 
-use std::collections::BTreeSet;
-
+use super::class_based::Dialect;
 use super::{CAPTURE_CAP, Call, RESULTS_FD};
 use crate::problems::types::Type;
 
@@ -125,47 +124,20 @@ fn java_type(ty: &Type) -> String {
     }
 }
 
-/// `new int[n][]` for an element type of `int[]`.
-fn new_array(element: &Type, length: &str) -> String {
-    format!("new {}[{length}]{}", java_type(element.base()), "[]".repeat(element.depth()))
-}
-
-fn collect_arrays(ty: &Type, into: &mut BTreeSet<String>, defs: &mut Vec<String>) {
-    if let Type::Array(inner) = ty {
-        collect_arrays(inner, into, defs);
-        if into.insert(ty.key()) {
-            let t = java_type(ty);
-            defs.push(format!(
-                "    static {t} r{key}() {{ int n = rInt(); {t} a = {new}; for (int i = 0; i < n; i++) a[i] = r{inner_key}(); return a; }}\n\
-                 \x20   static void w(StringBuilder b, {t} a) {{ if (a == null) {{ b.append(\"null\"); return; }} b.append('['); for (int i = 0; i < a.length; i++) {{ if (i > 0) b.append(','); w(b, a[i]); }} b.append(']'); }}\n",
-                key = ty.key(),
-                new = new_array(inner, "n"),
-                inner_key = inner.key(),
-            ));
-        }
-    }
-}
+const JAVA: Dialect = Dialect {
+    type_name: java_type,
+    method_name: str::to_string,
+    read: "r",
+    write: "w",
+    append: "append",
+    length: "length",
+    no_answer: "(String) null",
+};
 
 pub fn program(call: &Call, code: &str) -> Vec<(String, String)> {
-    let mut seen = BTreeSet::new();
-    let mut helpers = Vec::new();
-    for ty in call.sig.params.iter().map(|p| &p.ty).chain([&call.sig.returns]) {
-        collect_arrays(ty, &mut seen, &mut helpers);
-    }
-    let reads: String = call
-        .sig
-        .params
-        .iter()
-        .enumerate()
-        .map(|(i, p)| format!("            {} a{i} = r{}();\n", java_type(&p.ty), p.ty.key()))
-        .collect();
-    let args: Vec<String> = (0..call.sig.params.len()).map(|i| format!("a{i}")).collect();
-    let invoke = format!("new Solution().{}({})", call.sig.name, args.join(", "));
-    let (call_line, answer) = match (call.mutated, &call.sig.returns) {
-        (Some(i), _) => (format!("{invoke};"), format!("a{i}")),
-        (None, Type::Void) => (format!("{invoke};"), "null".into()),
-        (None, returns) => (format!("{} r = {invoke};", java_type(returns)), "r".into()),
-    };
+    let helpers = JAVA.array_helpers(call);
+    let reads = JAVA.reads(call);
+    let (call_line, answer) = JAVA.invocation(call);
     let main = format!(
         r#"
     public static void main(String[] args) throws Exception {{
@@ -209,21 +181,8 @@ pub fn program(call: &Call, code: &str) -> Vec<(String, String)> {
 }}
 "#
     );
-    let driver = format!("{RUNTIME}{}{main}", helpers.concat());
+    let driver = format!("{RUNTIME}{helpers}{main}");
     vec![("Main.java".into(), driver), ("Solution.java".into(), format!("import java.util.*; {code}"))]
-}
-
-fn default(ty: &Type) -> String {
-    match ty {
-        Type::Int | Type::Long => "0".into(),
-        Type::Double => "0.0".into(),
-        Type::Bool => "false".into(),
-        Type::Char => "' '".into(),
-        Type::String => "\"\"".into(),
-        Type::Array(inner) => new_array(inner, "0"),
-        Type::List | Type::Tree => "null".into(),
-        Type::Void => String::new(),
-    }
 }
 
 pub fn starter(call: &Call) -> String {
@@ -236,16 +195,6 @@ pub fn starter(call: &Call) -> String {
     if call.uses(&Type::Tree) {
         out.push_str("// TreeNode is provided: class TreeNode { int val; TreeNode left, right; TreeNode(int val) }\n");
     }
-    let params: Vec<String> = call.sig.params.iter().map(|p| format!("{} {}", java_type(&p.ty), p.name)).collect();
-    let body = match call.mutated {
-        Some(i) => format!("        // Modify {} in place.\n", call.sig.params[i].name),
-        None => format!("        // Write your solution here.\n        return {};\n", default(&call.sig.returns)),
-    };
-    out.push_str(&format!(
-        "class Solution {{\n    public {} {}({}) {{\n{body}    }}\n}}\n",
-        java_type(&call.sig.returns),
-        call.sig.name,
-        params.join(", ")
-    ));
+    out.push_str(&JAVA.starter_method(call, ""));
     out
 }

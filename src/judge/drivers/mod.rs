@@ -9,6 +9,7 @@
 //! allows it (separate file, or placed first, or a `#line` directive).
 
 mod c;
+mod class_based;
 mod cpp;
 mod csharp;
 mod go;
