@@ -129,6 +129,27 @@ test('room: shared editor, run/submit, chat, video, end; practice; phone', { ski
     assert.match(await editorValue(A.page), /twoSum/)
   })
 
+  await t.test('practice page: C# and Swift are offered with their starters and highlighting', { skip: judgeSkip }, async () => {
+    await A.page.goto('/problem/two-sum')
+    await A.page.locator('[data-testid="code-editor"][data-ready="true"]').waitFor()
+    const picker = A.page.getByTestId('language-picker')
+    const offered = await picker.locator('option').evaluateAll((options) => options.map((o) => [o.value, o.textContent, o.disabled]))
+    for (const [id, label] of [['csharp', 'C#'], ['swift', 'Swift']]) {
+      const option = offered.find(([value]) => value === id)
+      assert.ok(option && option[1].startsWith(label) && !option[2], `${id} offered and installed: ${JSON.stringify(offered)}`)
+    }
+    for (const [id, starter, keyword] of [['csharp', 'public int[] TwoSum(int[] nums, int target)', 'public'], ['swift', 'func twoSum(_ nums: [Int], _ target: Int) -> [Int]', 'func']]) {
+      await picker.selectOption(id)
+      await A.page.waitForFunction((text) => document.querySelector('[data-testid="code-editor"]').__editor.getValue().includes(text), starter)
+      const model = await A.page.evaluate(() => document.querySelector('[data-testid="code-editor"]').__editor.getModel().getLanguageId())
+      assert.equal(model, id)
+      // Highlighting: the keyword is drawn as a keyword token, not as plain text.
+      await A.page.waitForFunction((word) => [...document.querySelectorAll('[data-testid="code-editor"] .view-line span span')].some((s) => s.textContent === word && s.className !== 'mtk1'), keyword)
+    }
+    await shot(A.page, 'room-02b-practice-swift.png')
+    await picker.selectOption(language)
+  })
+
   await t.test('A creates an interview, B comes in by its link, C with a second link finds no seat', async () => {
     sessionId = await createSession(A.page)
     const link = await candidateLink(A.page)
