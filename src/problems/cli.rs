@@ -492,7 +492,8 @@ pub async fn validate(sandbox: &Sandbox, problems: &[Problem], starters: Option<
     // C# and Swift live in images an administrator may not have built: their runs are skipped
     // with a warning rather than failed, so a library validates on an appliance without them.
     let offered = judge::offered_languages(sandbox);
-    let (jobs, skipped): (Vec<Job<'_>>, Vec<Job<'_>>) = jobs.into_iter().partition(|job| offered.contains(&job.language));
+    let (jobs, skipped): (Vec<Job<'_>>, Vec<Job<'_>>) =
+        jobs.into_iter().partition(|job| offered.contains(&job.language));
     let mut missing: Vec<&str> = skipped.iter().map(|job| job.language.sandbox_name()).collect();
     missing.sort_unstable();
     missing.dedup();

@@ -79,7 +79,9 @@ impl Dialect {
             call.sig.params.iter().map(|p| format!("{} {}", (self.type_name)(&p.ty), p.name)).collect();
         let body = match call.mutated {
             Some(i) => format!("        // Modify {} in place.\n", call.sig.params[i].name),
-            None => format!("        // Write your solution here.\n        return {};\n", self.default(&call.sig.returns)),
+            None => {
+                format!("        // Write your solution here.\n        return {};\n", self.default(&call.sig.returns))
+            }
         };
         format!(
             "{modifiers}class Solution {{\n    public {} {}({}) {{\n{body}    }}\n}}\n",
