@@ -64,6 +64,7 @@ pub struct AppState {
 impl AppState {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let secret = load_or_create_secret(config.auth.secret.as_deref(), &config.data_dir)?;
+        crate::metrics::install();
         let db = db::connect(&config).await?;
         let problems = Arc::new(Library::load(&db).await?);
         record::rubrics::ensure_default(&db).await?;
@@ -112,8 +113,10 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health))
         .route("/healthz", get(health))
         .route("/readyz", get(readiness))
+        .merge(crate::metrics::routes())
         .merge(tls::routes())
         .fallback(web::serve)
+        .layer(axum::middleware::from_fn(crate::metrics::track_http))
         .layer(DefaultBodyLimit::max(config.http.body_limit_kb * 1024))
         .layer(cors(&config))
         .layer(CompressionLayer::new())

@@ -211,6 +211,7 @@ fn show_config(mut config: Config) -> anyhow::Result<()> {
         &mut config.clerk.secret_key,
         &mut config.clerk.webhook_secret,
         &mut config.stream.api_secret,
+        &mut config.metrics.token,
     ] {
         if secret.is_some() {
             *secret = Some("(hidden)".into());

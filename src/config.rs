@@ -18,8 +18,9 @@ use crate::tls::{TlsConfig, TlsMode};
 
 /// Sections of the file; an environment variable whose name starts with one of these
 /// (followed by `_`) is routed into that section.
-const SECTIONS: &[&str] =
-    &["database", "auth", "sessions", "record", "http", "log", "sandbox", "realtime", "clerk", "stream", "tls"];
+const SECTIONS: &[&str] = &[
+    "database", "auth", "sessions", "record", "http", "log", "sandbox", "realtime", "clerk", "stream", "tls", "metrics",
+];
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -41,6 +42,7 @@ pub struct Config {
     pub stream: StreamConfig,
     pub realtime: RealtimeConfig,
     pub tls: TlsConfig,
+    pub metrics: crate::metrics::MetricsConfig,
 }
 
 impl Default for Config {
@@ -60,6 +62,7 @@ impl Default for Config {
             stream: StreamConfig::default(),
             realtime: RealtimeConfig::default(),
             tls: TlsConfig::default(),
+            metrics: crate::metrics::MetricsConfig::default(),
         }
     }
 }

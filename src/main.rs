@@ -13,6 +13,7 @@ mod error;
 mod integrations;
 mod judge;
 mod memory;
+mod metrics;
 mod problems;
 mod realtime;
 mod record;

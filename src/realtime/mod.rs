@@ -165,6 +165,14 @@ impl Room {
     }
 }
 
+/// See [`Rooms::counts`].
+pub struct RoomCounts {
+    pub rooms: usize,
+    pub sockets: usize,
+    pub writes_queued: usize,
+    pub writes_set_aside: u64,
+}
+
 /// Holding one keeps a room in the registry; dropping it lets the room be saved and unloaded.
 pub struct Admission {
     rooms: Arc<Rooms>,
@@ -344,6 +352,20 @@ impl Rooms {
     }
 
     /// How document persistence is doing, for `/readyz`.
+    /// Rooms loaded, connections holding them, and the document writer's backlog.
+    pub fn counts(&self) -> RoomCounts {
+        let (rooms, sockets) = {
+            let registry = lock(&self.registry);
+            (registry.len(), registry.values().map(|(_, holders)| *holders).sum())
+        };
+        RoomCounts {
+            rooms,
+            sockets,
+            writes_queued: self.persister.queued(),
+            writes_set_aside: self.persister.set_aside(),
+        }
+    }
+
     pub fn persistence_health(&self) -> serde_json::Value {
         self.persister.health()
     }

@@ -163,6 +163,16 @@ impl Persister {
     }
 
     /// `/readyz`'s view: degraded once a write had to be set aside.
+    /// Writes waiting for the persister.
+    pub fn queued(&self) -> usize {
+        self.queue.max_capacity() - self.queue.capacity()
+    }
+
+    /// Writes the database refused every time, since start.
+    pub fn set_aside(&self) -> u64 {
+        self.set_aside.load(Ordering::Relaxed)
+    }
+
     pub fn health(&self) -> serde_json::Value {
         match self.set_aside.load(Ordering::Relaxed) {
             0 => json!({ "status": "ok", "setAside": 0 }),

@@ -178,6 +178,14 @@ impl SandboxConfig {
 }
 
 /// Why an execution did not run.
+/// What the sandbox is doing at one moment (for metrics).
+pub struct Load {
+    pub running: usize,
+    pub queued: usize,
+    /// Idle warm containers by image.
+    pub warm: std::collections::HashMap<String, usize>,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SandboxError {
     /// 400 with Piston's message.
@@ -410,6 +418,13 @@ impl Sandbox {
         })
     }
 
+    /// Jobs running and waiting, and idle containers per image, at this moment.
+    pub fn load(&self) -> Load {
+        let (running, queued) = self.inner.scheduler.load();
+        let warm = self.engine().map(|engine| engine.warm_counts()).unwrap_or_default();
+        Load { running, queued, warm }
+    }
+
     /// Validates a Piston request against the registry and the configured limits.
     pub fn prepare(&self, request: ExecuteRequest) -> Result<Job, SandboxError> {
         Job::validate(request, &self.inner.registry, &self.inner.config).map_err(SandboxError::Invalid)
@@ -447,7 +462,12 @@ impl Sandbox {
         Fut: std::future::Future<Output = Result<T, EngineError>> + Send + 'static,
     {
         let engine = self.usable_engine(job)?;
-        let permit = self.inner.scheduler.acquire(user).await.map_err(|rejection| match rejection {
+        let language = job.runtime.language.clone();
+        let queued_at = std::time::Instant::now();
+        let permit = self.inner.scheduler.acquire(user).await.inspect_err(|_| {
+            crate::metrics::sandbox_job(&language, "busy", queued_at.elapsed(), Duration::ZERO);
+        });
+        let permit = permit.map_err(|rejection| match rejection {
             Rejection::Full { retry_after_secs } => SandboxError::Busy {
                 message: "Too many code executions are waiting; try again shortly".into(),
                 retry_after_secs,
@@ -461,12 +481,16 @@ impl Sandbox {
         })?;
         // The job runs in its own task: a client that goes away (dropping this future) must not
         // cut a job off half-way, which would lose track of its container.
+        let waited = queued_at.elapsed();
         let work = work(engine);
         let task = tokio::spawn(async move {
             let _permit = permit;
             work.await
         });
-        let outcome = task.await.map_err(|err| SandboxError::Unavailable(format!("sandbox job failed: {err}")))?;
+        let finished = task.await;
+        let outcome = if matches!(finished, Ok(Ok(_))) { "ok" } else { "unavailable" };
+        crate::metrics::sandbox_job(&language, outcome, waited, queued_at.elapsed() - waited);
+        let outcome = finished.map_err(|err| SandboxError::Unavailable(format!("sandbox job failed: {err}")))?;
         outcome.map_err(|err| match err {
             EngineError::Unavailable(message) => {
                 // Re-check soon so that /readyz and the runtime list reflect the problem.

@@ -9,6 +9,7 @@ mod durability;
 mod integrations;
 mod invitations;
 mod judge_integrity;
+mod metrics;
 mod operations;
 mod piston_access;
 mod piston_client;
