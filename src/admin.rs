@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::app::AppState;
+use crate::audit::{self, Actor, Event};
 use crate::auth::{AdminAccess, Role, store};
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::realtime::Closing;
@@ -24,7 +25,8 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Streams a SurrealQL export of the whole database, taken while the server keeps serving.
-async fn backup(State(state): State<AppState>, _: AdminAccess) -> AppResult<Response> {
+async fn backup(State(state): State<AppState>, AdminAccess(admin): AdminAccess) -> AppResult<Response> {
+    audit::record(&state.db, Event::new("backup.downloaded").by(Actor::admin(admin.as_ref()))).await;
     let export = state.db.export(()).await?;
     let body = Body::from_stream(export.map(|chunk| chunk.map_err(std::io::Error::other)));
     Ok((
@@ -107,5 +109,15 @@ async fn update_user(
     let closing = if updated.disabled { Closing::Disabled } else { Closing::RoleChanged };
     state.rooms.disconnect_user_everywhere(&updated.id, closing);
     tracing::info!(user = %updated.id, role = ?updated.role, disabled = updated.disabled, "user changed by an administrator");
+    let actor = Actor::admin(caller.as_ref());
+    if let Some(role) = changes.role.filter(|role| *role != target.role) {
+        let detail = json!({ "from": target.role, "to": role, "email": target.email });
+        audit::record(&state.db, Event::new("user.role_changed").by(actor.clone()).on(&target.id).detail(detail)).await;
+    }
+    if let Some(disabled) = changes.disabled.filter(|disabled| *disabled != target.disabled) {
+        let action = if disabled { "user.disabled" } else { "user.enabled" };
+        let detail = json!({ "email": target.email });
+        audit::record(&state.db, Event::new(action).by(actor).on(&target.id).detail(detail)).await;
+    }
     Ok(Json(json!({ "user": admin_view(&updated) })))
 }

@@ -102,6 +102,7 @@ pub fn router(state: AppState) -> Router {
         .merge(record::routes())
         .merge(problems::routes())
         .merge(admin::routes())
+        .merge(crate::audit::routes::routes())
         .merge(apikeys::routes::routes())
         .merge(stream::routes())
         .merge(realtime::routes())

@@ -74,6 +74,9 @@ pub enum Command {
     Rubrics(record::rubrics::RubricsCommand),
     /// Write the whole database to FILE (works while the server runs, too).
     Backup { file: PathBuf },
+    /// Show the audit log, newest first: sign-ins, role changes, removals, keys, backups
+    /// (works while the server runs, too).
+    Audit(crate::audit::cli::AuditArgs),
     /// Load FILE into an empty database (server stopped).
     Restore {
         file: PathBuf,
@@ -175,11 +178,16 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Apikeys(command) => apikeys::cli::run(command, &config).await,
         Command::Rubrics(command) => record::rubrics::run(command, &config).await,
         Command::Backup { file } => backup(&config, &file).await,
+        Command::Audit(args) => crate::audit::cli::run(args, &config).await,
         Command::Healthcheck => healthcheck(&config).await,
         Command::Tls(command) => tls_command(command, &config),
         Command::Restore { file, force } => {
             let db = open_db(&config).await?;
             db::restore(&db, &file, force).await?;
+            // Written into the restored database, so that its log says where its state came from.
+            let event = crate::audit::Event::new("backup.restored").by(crate::audit::Actor::command_line());
+            crate::audit::record(&db, event.detail(json!({ "file": file.display().to_string(), "force": force })))
+                .await;
             say!("restored {}", file.display());
             Ok(())
         }
@@ -255,14 +263,14 @@ async fn users(command: UsersCommand, config: &Config) -> anyhow::Result<()> {
             }
         }
         UsersCommand::SetRole { email, role } => {
-            change_user(&db, &email, json!({ "role": role })).await?;
+            change_user(&db, &email, json!({ "role": role }), "user.role_changed", json!({ "to": role })).await?;
             say!("{email} is now {role:?}");
         }
         UsersCommand::ResetPassword { email, password: given } => {
             let (password, generated) = password_or_generated(given);
             password::check_strength(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
             let hash = password::hash(password.clone()).await?;
-            change_user(&db, &email, json!({ "password_hash": hash })).await?;
+            change_user(&db, &email, json!({ "password_hash": hash }), "user.password_reset", json!(null)).await?;
             say!("password of {email} reset; existing sign-ins revoked");
             if generated {
                 say!("password: {password}");
@@ -271,26 +279,37 @@ async fn users(command: UsersCommand, config: &Config) -> anyhow::Result<()> {
         UsersCommand::Invite { email } => {
             let email = auth::normalize_email(&email).map_err(|e| anyhow::anyhow!("{e}"))?;
             store::add_invite(&db, &email).await?;
+            let event = crate::audit::Event::new("user.invited").by(crate::audit::Actor::command_line()).on(&email);
+            crate::audit::record(&db, event).await;
             say!("{email} may now register");
         }
         UsersCommand::Disable { email } => {
-            change_user(&db, &email, json!({ "disabled": true })).await?;
+            change_user(&db, &email, json!({ "disabled": true }), "user.disabled", json!(null)).await?;
             say!("{email} is disabled");
         }
         UsersCommand::Enable { email } => {
-            change_user(&db, &email, json!({ "disabled": false })).await?;
+            change_user(&db, &email, json!({ "disabled": false }), "user.enabled", json!(null)).await?;
             say!("{email} is enabled");
         }
     }
     Ok(())
 }
 
-async fn change_user(db: &db::Db, email: &str, changes: serde_json::Value) -> anyhow::Result<()> {
+/// Applies `changes` to the account and records `action` (with `detail`, never the changes
+/// themselves: one of them may be a password hash) in the audit log.
+async fn change_user(
+    db: &db::Db,
+    email: &str,
+    changes: serde_json::Value,
+    action: &'static str,
+    detail: serde_json::Value,
+) -> anyhow::Result<()> {
     let email = email.trim().to_lowercase();
-    store::update_by_email(db, &email, changes)
-        .await?
-        .map(|_| ())
-        .ok_or_else(|| anyhow::anyhow!("no account with {email}"))
+    let updated =
+        store::update_by_email(db, &email, changes).await?.ok_or_else(|| anyhow::anyhow!("no account with {email}"))?;
+    let event = crate::audit::Event::new(action).by(crate::audit::Actor::command_line()).on(&updated.id);
+    crate::audit::record(db, event.detail(json!({ "email": email, "change": detail }))).await;
+    Ok(())
 }
 
 fn password_or_generated(given: Option<String>) -> (String, bool) {
@@ -397,6 +416,8 @@ async fn backup(config: &Config, file: &Path) -> anyhow::Result<()> {
         say!("backed up the running server at {base} to {} ({bytes} bytes)", file.display());
     } else {
         let db = open_db(config).await?;
+        let event = crate::audit::Event::new("backup.written").by(crate::audit::Actor::command_line());
+        crate::audit::record(&db, event.detail(json!({ "file": file.display().to_string() }))).await;
         let bytes = db::backup(&db, file).await?;
         say!("backed up {} to {} ({bytes} bytes)", config.data_dir.display(), file.display());
     }

@@ -95,6 +95,10 @@ const MIGRATIONS: &[&str] = &[
     "DEFINE TABLE IF NOT EXISTS board_update SCHEMALESS;
      DEFINE INDEX IF NOT EXISTS board_update_session ON board_update FIELDS session_id, seq;
      DEFINE TABLE IF NOT EXISTS board_snapshot SCHEMALESS;",
+    // The audit log, read newest first, whole or for one person.
+    "DEFINE TABLE IF NOT EXISTS audit SCHEMALESS;
+     DEFINE INDEX IF NOT EXISTS audit_at ON audit FIELDS at;
+     DEFINE INDEX IF NOT EXISTS audit_actor ON audit FIELDS actor_id, at;",
 ];
 
 /// A value as deflated JSON in base64: how large, rarely read values are stored (hidden

@@ -3,6 +3,7 @@
 mod admin;
 mod apikeys;
 mod app;
+mod audit;
 mod auth;
 mod cache;
 mod cli;

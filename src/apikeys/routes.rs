@@ -36,8 +36,9 @@ async fn create(
 ) -> AppResult<Response> {
     let created = super::create(&state.db, &body.name).await?;
     state.api_keys.changed();
-    let by = admin.map_or_else(|| "the command line".to_string(), |user| user.id);
-    tracing::info!(name = %created.info.name, %by, "API key created");
+    let actor = crate::audit::Actor::admin(admin.as_ref());
+    tracing::info!(name = %created.info.name, by = %actor.name, "API key created");
+    crate::audit::record(&state.db, crate::audit::Event::new("apikey.created").by(actor).on(&created.info.name)).await;
     Ok((StatusCode::CREATED, Json(json!({ "apiKey": created.info, "key": created.key }))).into_response())
 }
 
@@ -51,7 +52,8 @@ async fn revoke(
         return Err(AppError::not_found(format!("No API key named {name}")));
     }
     state.api_keys.changed();
-    let by = admin.map_or_else(|| "the command line".to_string(), |user| user.id);
-    tracing::info!(%name, %by, "API key revoked");
+    let actor = crate::audit::Actor::admin(admin.as_ref());
+    tracing::info!(%name, by = %actor.name, "API key revoked");
+    crate::audit::record(&state.db, crate::audit::Event::new("apikey.revoked").by(actor).on(&name)).await;
     Ok(StatusCode::NO_CONTENT)
 }

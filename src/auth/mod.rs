@@ -501,9 +501,16 @@ async fn login(
             // signing in to one's own account does not reset a guessing budget.
             state.auth.login_attempts.clear(&email_key);
             state.auth.login_attempts.give_back(&client_key);
+            let event = crate::audit::Event::new("auth.signed_in").by(crate::audit::Actor::person(&record.to_user()));
+            crate::audit::record(&state.db, event.from(client)).await;
             signed_in(&state, StatusCode::OK, &record)
         }
-        _ => Err(AppError::Unauthorized("Invalid email or password".into())),
+        _ => {
+            // The address guessed, and which account it aimed at; never the password.
+            let event = crate::audit::Event::new("auth.sign_in_failed").on(&email).from(client);
+            crate::audit::record(&state.db, event).await;
+            Err(AppError::Unauthorized("Invalid email or password".into()))
+        }
     }
 }
 

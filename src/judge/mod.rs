@@ -741,15 +741,21 @@ mod tests {
     }
 
     #[test]
-    fn ruby_and_php_names() {
+    fn ruby_php_csharp_and_swift_names() {
         assert_eq!(Language::parse("rb"), Some(Language::Ruby));
         assert_eq!(Language::parse(" Ruby "), Some(Language::Ruby));
         assert_eq!(Language::parse("php"), Some(Language::Php));
+        assert_eq!(Language::parse("C#"), Some(Language::CSharp));
+        assert_eq!(Language::parse("cs"), Some(Language::CSharp));
+        assert_eq!(Language::parse("swift"), Some(Language::Swift));
         assert_eq!(Language::from_file_name("solution.rb"), Some(Language::Ruby));
         assert_eq!(Language::from_file_name("solution.php"), Some(Language::Php));
+        assert_eq!(Language::from_file_name("solution.cs"), Some(Language::CSharp));
+        assert_eq!(Language::from_file_name("solution.swift"), Some(Language::Swift));
         assert_eq!((Language::Ruby.sandbox_name(), Language::Php.sandbox_name()), ("ruby", "php"));
+        assert_eq!((Language::CSharp.sandbox_name(), Language::Swift.sandbox_name()), ("csharp", "swift"));
         let ids: Vec<&str> = Language::ALL.iter().map(|l| l.id()).collect();
-        assert!(ids.ends_with(&["rust", "ruby", "php"]), "{ids:?}");
+        assert!(ids.ends_with(&["rust", "ruby", "php", "csharp", "swift"]), "{ids:?}");
     }
 
     #[test]

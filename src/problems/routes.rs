@@ -13,6 +13,7 @@ use super::model::{Problem, ProblemKind};
 use super::types::Signature;
 use super::{Difficulty, cli};
 use crate::app::AppState;
+use crate::audit;
 use crate::auth::{AdminAccess, CurrentUser, Role, SignedIn, User};
 use crate::error::{ApiJson, ApiQuery, AppError, AppResult};
 use crate::judge::{self, Language, Selection, drivers};
@@ -356,7 +357,7 @@ async fn admin_show(State(state): State<AppState>, _: AdminAccess, Path(slug): P
 
 async fn admin_upsert(
     State(state): State<AppState>,
-    _: AdminAccess,
+    AdminAccess(admin): AdminAccess,
     ApiJson(problem): ApiJson<Problem>,
 ) -> AppResult<Json<Value>> {
     let errors = problem.check();
@@ -364,16 +365,20 @@ async fn admin_upsert(
         return Err(AppError::bad_request(cli::join_errors(&errors)));
     }
     state.problems.upsert(&problem).await?;
+    let event = audit::Event::new("problem.imported").by(audit::Actor::admin(admin.as_ref())).on(&problem.slug);
+    audit::record(&state.db, event).await;
     Ok(Json(json!({ "problem": problem.summary_json() })))
 }
 
 async fn admin_remove(
     State(state): State<AppState>,
-    _: AdminAccess,
+    AdminAccess(admin): AdminAccess,
     Path(slug): Path<String>,
 ) -> AppResult<Json<Value>> {
     if !state.problems.remove(&slug).await? {
         return Err(AppError::not_found("Problem not found"));
     }
+    let event = audit::Event::new("problem.removed").by(audit::Actor::admin(admin.as_ref())).on(&slug);
+    audit::record(&state.db, event).await;
     Ok(Json(json!({ "removed": slug })))
 }

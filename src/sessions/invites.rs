@@ -180,6 +180,9 @@ async fn create(
     let hash = token_hash(&state.tokens.link_token(&invite_id));
     let record = insert(&state.db, &invite_id, &session.id, body.role, &user.id, &hash, hours).await?;
     tracing::info!(session = %session.id, invite = %invite_id, role = ?body.role, "invitation link created");
+    let event = crate::audit::Event::new("invite.created").by(crate::audit::Actor::person(&user)).on(&invite_id);
+    crate::audit::record(&state.db, event.detail(json!({ "session": session.id, "role": body.role, "hours": hours })))
+        .await;
     let invite = record.view(&state, &origin(&state, &headers), &session);
     Ok((StatusCode::CREATED, Json(json!({ "invite": invite }))))
 }
@@ -219,6 +222,8 @@ async fn revoke(
     let session = load(&state, &session.id).await?;
     let record = find(&state.db, &invite_id).await?.ok_or_else(|| AppError::not_found("Invitation not found"))?;
     tracing::info!(session = %session.id, invite = %invite_id, "invitation link withdrawn");
+    let event = crate::audit::Event::new("invite.revoked").by(crate::audit::Actor::person(&user)).on(&invite_id);
+    crate::audit::record(&state.db, event.detail(json!({ "session": session.id }))).await;
     Ok(Json(json!({ "invite": record.view(&state, &origin(&state, &headers), &session) })))
 }
 

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::app::AppState;
+use crate::audit;
 use crate::auth::{CurrentUser, Person, Role, SignedIn, User};
 use crate::config::WhoMayHost;
 use crate::error::{ApiJson, ApiQuery, AppError, AppResult};
@@ -383,6 +384,8 @@ async fn remove(
     }
     remove_person(&state, &session, &person).await?;
     tracing::info!(session = %id, removed = %person, by = %user.id, "person removed from the session");
+    let event = audit::Event::new("session.person_removed").by(audit::Actor::person(&user)).on(&person);
+    audit::record(&state.db, event.detail(json!({ "session": id }))).await;
     Ok(Json(json!({ "session": load(&state, &id).await? })))
 }
 
@@ -440,6 +443,7 @@ async fn end(
     }
     state.live_sessions.invalidate();
     tracing::info!(session = %id, "session ended");
+    audit::record(&state.db, audit::Event::new("session.ended").by(audit::Actor::person(&user)).on(&id)).await;
     stream::session_ended(&state, &session);
     state.rooms.session_ended(&id).await;
     crate::record::store_history_of_ended(&state, &session);

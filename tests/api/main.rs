@@ -4,6 +4,7 @@
 mod access;
 mod accounts;
 mod admin;
+mod audit;
 mod cli;
 mod durability;
 mod integrations;

@@ -150,6 +150,26 @@ test('administration: users, problem import and preview, sandbox status', { skip
     await shot(page, 'admin-04-sandbox.png')
   })
 
+  await t.test('audit log: the changes above, filtered, and exported', async () => {
+    const { page } = A
+    await page.reload()
+    const section = page.getByTestId('admin-audit')
+    await section.scrollIntoViewIfNeeded()
+    for (const action of ['user.role_changed', 'user.disabled', 'user.enabled', 'problem.removed', 'auth.signed_in']) {
+      await section.locator(`[data-testid="audit-entry"][data-action="${action}"]`).first().waitFor()
+    }
+    await section.getByTestId('audit-kind').selectOption('user.')
+    await section.locator('[data-testid="audit-entry"][data-action="auth.signed_in"]').waitFor({ state: 'detached' })
+    const kinds = await section.getByTestId('audit-entry').evaluateAll((rows) => rows.map((r) => r.dataset.action))
+    assert.ok(kinds.length >= 3 && kinds.every((k) => k.startsWith('user.')), JSON.stringify(kinds))
+    assert.ok((await section.getByTestId('audit-entries').textContent()).includes(candidate.email), 'the changed account is named')
+    await shot(page, 'admin-05-audit.png')
+    const exported = await A.context.request.get(await section.getByTestId('audit-export').getAttribute('href'))
+    assert.equal(exported.status(), 200)
+    const lines = (await exported.text()).trim().split('\n').map((line) => JSON.parse(line))
+    assert.ok(lines.length >= 3 && lines.every((entry) => entry.action.startsWith('user.')))
+  })
+
   await t.test('no external requests and no unexpected console errors', () => {
     assert.deepEqual(external, [], 'requests to hosts other than this machine')
     // The refused self-demotion and the refused import answer 400 on purpose.

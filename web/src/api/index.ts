@@ -1,6 +1,7 @@
 import { del, get, patch, post, put } from './client'
 import type {
   AdminUser,
+  AuditEntry,
   AppConfig,
   BoardElement,
   ChatMessage,
@@ -83,6 +84,11 @@ export const api = {
     get<{ submissions: Array<Record<string, unknown>> }>(`/api/sessions/${enc(id)}/submissions`, signal).then((r) => r.submissions),
 
   adminUsers: (signal?: AbortSignal) => get<{ users: AdminUser[] }>('/api/admin/users', signal).then((r) => r.users),
+  /** The audit log, newest first; `action` is a prefix (`auth.`), `user` an id or email. */
+  adminAudit: (filter: { action?: string; user?: string }, signal?: AbortSignal) => {
+    const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v) as [string, string][])
+    return get<{ entries: AuditEntry[] }>(`/api/admin/audit?${query}`, signal).then((r) => r.entries)
+  },
   /** Role change or disable/enable; the server refuses self-demotion and the last administrator. */
   adminUpdateUser: (id: string, changes: { role?: Role; disabled?: boolean }) =>
     patch<{ user: AdminUser }>(`/api/admin/users/${enc(id)}`, changes).then((r) => r.user),
@@ -192,6 +198,7 @@ export const keys = {
   problem: (slug: string) => ['problems', 'detail', slug] as const,
   runtimes: ['runtimes'] as const,
   adminUsers: ['admin', 'users'] as const,
+  adminAudit: (action: string, user: string) => ['admin', 'audit', action, user] as const,
   readiness: ['readiness'] as const,
   notes: (id: string) => ['sessions', 'notes', id] as const,
   allNotes: (id: string) => ['sessions', 'notes-all', id] as const,

@@ -192,6 +192,17 @@ export interface ChatMessage {
   createdAt: string
 }
 
+/** One entry of the audit log (`GET /api/admin/audit`). */
+export interface AuditEntry {
+  at: string
+  action: string
+  /** Who acted; null for a failed sign-in (the target is the email tried). */
+  actor: { id: string | null; name: string; email: string | null } | null
+  target: string | null
+  detail: unknown
+  address: string | null
+}
+
 export interface AdminUser extends User {
   disabled?: boolean
   createdAt?: string

@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react'
 import { Link } from 'react-router'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { api, errorMessage, isApiError, keys, type AdminUser, type ComponentStatus, type Criterion, type Role, type Rubric, type User } from '../api'
+import { api, errorMessage, isApiError, keys, type AdminUser, type AuditEntry, type ComponentStatus, type Criterion, type Role, type Rubric, type User } from '../api'
 import { useMe, useProblem, useProblems, useRuntimes } from '../api/hooks'
 import { Avatar } from '../components/Avatar'
 import { DifficultyBadge } from '../components/DifficultyBadge'
@@ -58,6 +58,7 @@ export default function AdminPage() {
       <SandboxSection />
       <ProblemsSection />
       <RubricsSection />
+      <AuditSection />
     </div>
   )
 }
@@ -761,5 +762,114 @@ function RubricDialog({ rubric, existing, onClose, onSaved }: { rubric: Rubric |
         {error && <ErrorAlert message={error} testId="rubric-save-error" />}
       </div>
     </Modal>
+  )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Audit log
+
+const AUDIT_KINDS: Array<[string, string]> = [
+  ['', 'Everything'],
+  ['auth.', 'Sign-ins'],
+  ['user.', 'Accounts'],
+  ['session.', 'Sessions'],
+  ['invite.', 'Links'],
+  ['problem.', 'Problems'],
+  ['apikey.', 'API keys'],
+  ['backup.', 'Backups'],
+]
+
+function AuditSection() {
+  const [action, setAction] = useState('')
+  const [user, setUser] = useState('')
+  const [userFilter, setUserFilter] = useState('')
+  const audit = useQuery({
+    queryKey: keys.adminAudit(action, userFilter),
+    queryFn: ({ signal }) => api.adminAudit({ action, user: userFilter }, signal),
+    retry: false,
+  })
+  const exportQuery = new URLSearchParams(Object.entries({ action, user: userFilter }).filter(([, v]) => v))
+  const kindId = useId()
+  const userId = useId()
+  return (
+    <Section
+      title="Audit log"
+      testId="admin-audit"
+      actions={
+        <a className="btn btn-sm btn-ghost" href={`/api/admin/audit/export?${exportQuery}`} data-testid="audit-export" download>
+          Export JSON lines
+        </a>
+      }
+    >
+      <form
+        className="flex flex-wrap items-end gap-2"
+        onSubmit={(e) => {
+          e.preventDefault()
+          setUserFilter(user.trim())
+        }}
+      >
+        <label className="form-control" htmlFor={kindId}>
+          <span className="label-text text-xs">What</span>
+          <select id={kindId} className="select select-sm" value={action} onChange={(e) => setAction(e.target.value)} data-testid="audit-kind">
+            {AUDIT_KINDS.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="form-control" htmlFor={userId}>
+          <span className="label-text text-xs">Person (id or email)</span>
+          <input id={userId} className="input input-sm" value={user} onChange={(e) => setUser(e.target.value)} data-testid="audit-user" />
+        </label>
+        <button type="submit" className="btn btn-sm">
+          Filter
+        </button>
+      </form>
+      {audit.isPending ? (
+        <SkeletonList rows={3} />
+      ) : audit.isError ? (
+        <ErrorAlert message={errorMessage(audit.error)} />
+      ) : audit.data.length === 0 ? (
+        <EmptyState title="Nothing recorded for this filter" />
+      ) : (
+        <div className="max-h-96 overflow-auto">
+          <table className="table table-sm" data-testid="audit-entries">
+            <thead>
+              <tr>
+                <th>When</th>
+                <th>What</th>
+                <th>Who</th>
+                <th>To what</th>
+                <th className="hidden md:table-cell">From</th>
+              </tr>
+            </thead>
+            <tbody>
+              {audit.data.map((entry, index) => (
+                <AuditRow key={`${entry.at}-${index}`} entry={entry} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Section>
+  )
+}
+
+function AuditRow({ entry }: { entry: AuditEntry }) {
+  const detail = entry.detail && typeof entry.detail === 'object' ? JSON.stringify(entry.detail) : ''
+  return (
+    <tr data-testid="audit-entry" data-action={entry.action}>
+      <td className="whitespace-nowrap">{formatDate(entry.at)}</td>
+      <td>
+        <code>{entry.action}</code>
+      </td>
+      <td>{entry.actor ? (entry.actor.email ? `${entry.actor.name} <${entry.actor.email}>` : entry.actor.name) : '—'}</td>
+      <td className="max-w-xs truncate" title={detail}>
+        {entry.target ?? '—'}
+        {detail && <span className="ml-1 text-xs opacity-60">{detail}</span>}
+      </td>
+      <td className="hidden md:table-cell">{entry.address ?? '—'}</td>
+    </tr>
   )
 }
