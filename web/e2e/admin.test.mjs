@@ -160,6 +160,7 @@ test('administration: users, problem import and preview, sandbox status', { skip
     }
     await section.getByTestId('audit-kind').selectOption('user.')
     await section.locator('[data-testid="audit-entry"][data-action="auth.signed_in"]').waitFor({ state: 'detached' })
+    await section.locator('[data-testid="audit-entry"][data-action="user.role_changed"]').first().waitFor()
     const kinds = await section.getByTestId('audit-entry').evaluateAll((rows) => rows.map((r) => r.dataset.action))
     assert.ok(kinds.length >= 3 && kinds.every((k) => k.startsWith('user.')), JSON.stringify(kinds))
     assert.ok((await section.getByTestId('audit-entries').textContent()).includes(candidate.email), 'the changed account is named')
