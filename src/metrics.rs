@@ -94,6 +94,7 @@ fn describe() {
     describe_gauge!("coderoom_document_writes_queued", "Document writes waiting for the database (the writer's lag)");
     describe_gauge!("coderoom_document_writes_set_aside", "Document writes the database refused, since start");
     describe_counter!("coderoom_database_errors_total", "Database calls that failed and became an error answer");
+    describe_counter!("coderoom_sign_ins_total", "Password sign-ins by outcome (ok, failed, refused by the limiter)");
     // Present from the start, so that a dashboard shows 0 rather than no data.
     metrics::counter!("coderoom_database_errors_total").absolute(0);
 }
@@ -199,6 +200,12 @@ pub fn sandbox_job(language: &str, outcome: &'static str, waited: Duration, ran:
     if outcome == "ok" {
         metrics::histogram!("coderoom_sandbox_job_duration_seconds", "language" => language).record(ran.as_secs_f64());
     }
+}
+
+/// A password sign-in: `ok`, `failed` (wrong email or password) or `refused` (too many
+/// failures from that address or for that account).
+pub fn sign_in(outcome: &'static str) {
+    metrics::counter!("coderoom_sign_ins_total", "outcome" => outcome).increment(1);
 }
 
 /// A database call that failed (counted where the error becomes an answer).

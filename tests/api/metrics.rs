@@ -53,7 +53,12 @@ async fn metrics_parse_and_move_when_requests_and_jobs_run() {
     for gauge in ["coderoom_sandbox_jobs_queued", "coderoom_rooms_open", "coderoom_document_writes_queued"] {
         assert!(before.contains_key(gauge), "{gauge} missing");
     }
-    let (client, _) = server.user("Measured").await;
+    let (client, me) = server.user("Measured").await;
+    let email = me["email"].as_str().expect("email");
+    let (status, _) =
+        server.anon().post_json("/api/auth/login", json!({ "email": email, "password": "wrong password" })).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    server.login(email, crate::PASSWORD).await;
     let code = "def twoSum(nums, target):\n    seen = {}\n    for i, x in enumerate(nums):\n        if target - x in seen:\n            return [seen[target - x], i]\n        seen[x] = i\n";
     let (status, body) =
         client.post_json("/api/problems/two-sum/submit", json!({"language": "python", "code": code})).await;
@@ -71,6 +76,8 @@ async fn metrics_parse_and_move_when_requests_and_jobs_run() {
         value(&after, "coderoom_http_requests_total{method=\"GET\",route=\"/api/sessions/{id}\",status=\"404\"}"),
         1.0
     );
+    assert_eq!(value(&after, "coderoom_sign_ins_total{outcome=\"failed\"}"), 1.0);
+    assert_eq!(value(&after, "coderoom_sign_ins_total{outcome=\"ok\"}"), 1.0);
     let durations = "coderoom_sandbox_job_duration_seconds_count{language=\"python\"}";
     assert!(value(&after, durations) >= 1.0, "job duration histogram");
 
