@@ -383,9 +383,8 @@ impl Sandbox {
         if !self.inner.config.enabled {
             return json!({ "status": "degraded", "message": "code execution is disabled ([sandbox] enabled = false)" });
         }
-        let warm = self.engine().map(|engine| engine.warm_counts()).unwrap_or_default();
+        let Load { running, queued, warm } = self.load();
         let health = self.health();
-        let (running, queued) = self.inner.scheduler.load();
         let missing: Vec<String> = {
             let mut images: Vec<String> = self
                 .inner
