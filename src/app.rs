@@ -51,6 +51,8 @@ pub struct AppState {
     pub live_sessions: Arc<TtlCache<Option<String>, bytes::Bytes>>,
     /// Clerk session-token verification, when `auth.provider = "clerk"`.
     pub clerk: Option<Arc<ClerkVerifier>>,
+    /// Company sign-in, when `auth.provider = "oidc"`.
+    pub oidc: Option<Arc<auth::oidc::OidcProvider>>,
     /// Stream video and chat, when its keys are configured.
     pub stream: Option<Arc<Stream>>,
     /// Real-time session rooms (shared document, events).
@@ -71,6 +73,7 @@ impl AppState {
         let sandbox = Sandbox::new(&config.sandbox).await?;
         let public_url = config.public_url(config.bind_addr()?);
         let clerk = ClerkVerifier::from_config(&config, &public_url)?.map(Arc::new);
+        let oidc = auth::oidc::OidcProvider::from_config(&config, &public_url)?.map(Arc::new);
         let stream = Stream::from_config(&config.stream)?.map(Arc::new);
         let rooms = Arc::new(
             Rooms::new(db.clone(), config.realtime.clone())?.with_starter(realtime::library_starter(problems.clone())),
@@ -86,6 +89,7 @@ impl AppState {
             users: Arc::new(TtlCache::new(Duration::from_secs(5), 50_000)),
             live_sessions: Arc::new(TtlCache::new(Duration::from_secs(1), 4096)),
             clerk,
+            oidc,
             stream,
             rooms,
             histories: Arc::new(record::Histories::new()),
@@ -201,6 +205,10 @@ async fn public_config(State(state): State<AppState>) -> Result<Json<serde_json:
         // Public by design (the browser SDKs need them); the secrets never leave the server.
         "clerkPublishableKey": state.clerk.as_ref().and(state.config.clerk.publishable_key.as_ref()),
         "streamApiKey": state.stream.as_ref().and(state.config.stream.api_key.as_ref()),
+        "oidc": state.oidc.as_ref().map(|oidc| json!({
+            "label": oidc.label(),
+            "localSignIn": oidc.local_sign_in(),
+        })),
         "registration": registration,
         "setupRequired": setup_required,
         "seats": state.config.sessions.seats,
@@ -232,6 +240,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         tokio::net::TcpListener::bind(addr).await.map_err(|err| anyhow::anyhow!("cannot listen on {addr}: {err}"))?;
     let bound = listener.local_addr()?;
     let url = state.config.public_url(bound);
+    if let Some(oidc) = &state.oidc {
+        oidc.listening_at(&url)?;
+    }
     let scheme = if tls.is_some() { "https" } else { "http" };
     tracing::info!(%bound, %url, "coderoom is ready");
     auth::setup::announce(&state.auth.setup, &url);

@@ -218,6 +218,7 @@ fn show_config(mut config: Config) -> anyhow::Result<()> {
         &mut config.database.password,
         &mut config.clerk.secret_key,
         &mut config.clerk.webhook_secret,
+        &mut config.oidc.client_secret,
         &mut config.stream.api_secret,
         &mut config.metrics.token,
     ] {

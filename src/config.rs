@@ -19,7 +19,8 @@ use crate::tls::{TlsConfig, TlsMode};
 /// Sections of the file; an environment variable whose name starts with one of these
 /// (followed by `_`) is routed into that section.
 const SECTIONS: &[&str] = &[
-    "database", "auth", "sessions", "record", "http", "log", "sandbox", "realtime", "clerk", "stream", "tls", "metrics",
+    "database", "auth", "sessions", "record", "http", "log", "sandbox", "realtime", "clerk", "oidc", "stream", "tls",
+    "metrics",
 ];
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -39,6 +40,7 @@ pub struct Config {
     pub log: LogConfig,
     pub sandbox: SandboxConfig,
     pub clerk: ClerkConfig,
+    pub oidc: crate::auth::oidc::OidcConfig,
     pub stream: StreamConfig,
     pub realtime: RealtimeConfig,
     pub tls: TlsConfig,
@@ -59,6 +61,7 @@ impl Default for Config {
             log: LogConfig::default(),
             sandbox: SandboxConfig::default(),
             clerk: ClerkConfig::default(),
+            oidc: crate::auth::oidc::OidcConfig::default(),
             stream: StreamConfig::default(),
             realtime: RealtimeConfig::default(),
             tls: TlsConfig::default(),
@@ -111,7 +114,8 @@ pub enum Registration {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct AuthConfig {
-    /// `local` (built-in accounts) or `clerk` (Clerk session tokens; see `[clerk]`).
+    /// `local` (built-in accounts), `clerk` (Clerk session tokens; see `[clerk]`) or `oidc`
+    /// (the company's OpenID Connect provider; see `[oidc]`).
     pub provider: String,
     /// Key that signs sign-in tokens. Generated into `<data_dir>/auth-secret` when absent.
     pub secret: Option<String>,
@@ -386,8 +390,11 @@ impl Config {
         {
             fail("database.url", format!("`{url}` must be a ws:// or wss:// URL of a SurrealDB server"));
         }
-        if !matches!(self.auth.provider.as_str(), "local" | "clerk") {
-            fail("auth.provider", format!("`{}` is not supported; use `local` or `clerk`", self.auth.provider));
+        if !matches!(self.auth.provider.as_str(), "local" | "clerk" | "oidc") {
+            fail("auth.provider", format!("`{}` is not supported; use `local`, `clerk` or `oidc`", self.auth.provider));
+        }
+        for (key, message) in self.oidc.validate(self.auth.provider == "oidc") {
+            fail(&key, message);
         }
         if let Some(secret) = &self.auth.secret
             && secret.len() < 32

@@ -99,6 +99,9 @@ const MIGRATIONS: &[&str] = &[
     "DEFINE TABLE IF NOT EXISTS audit SCHEMALESS;
      DEFINE INDEX IF NOT EXISTS audit_at ON audit FIELDS at;
      DEFINE INDEX IF NOT EXISTS audit_actor ON audit FIELDS actor_id, at;",
+    // Company sign-ins started and not finished; swept when they expire.
+    "DEFINE TABLE IF NOT EXISTS oidc_login SCHEMALESS;
+     DEFINE INDEX IF NOT EXISTS oidc_login_expiry ON oidc_login FIELDS expires_at;",
 ];
 
 /// A value as deflated JSON in base64: how large, rarely read values are stored (hidden

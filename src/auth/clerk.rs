@@ -17,11 +17,12 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::store::{USER_FIELDS, UserRecord};
+use super::external::{self, Identity, Profile};
+use super::store::UserRecord;
 use super::{Role, store, svix};
 use crate::app::AppState;
 use crate::config::Config;
-use crate::db::{Db, take_rows};
+use crate::db::Db;
 use crate::error::{AppError, AppResult};
 
 /// The cookie Clerk's browser SDK keeps the current session token in.
@@ -260,14 +261,6 @@ pub fn local_id(clerk_id: &str) -> String {
     format!("clerk_{clerk_id}")
 }
 
-/// What Clerk tells about a person; every field optional because each source has a subset.
-#[derive(Debug, Clone, Default)]
-pub struct Profile {
-    pub name: Option<String>,
-    pub email: Option<String>,
-    pub image: Option<String>,
-}
-
 /// A Clerk user object, as in webhooks and the Backend API.
 #[derive(Debug, Deserialize)]
 struct ClerkUser {
@@ -342,77 +335,13 @@ pub async fn ensure_user(state: &AppState, verifier: &ClerkVerifier, claims: &Se
 /// known. New users are candidates: the first administrator is made with the setup token
 /// (`POST /api/auth/setup`) or the command line, never by being first to sign in.
 async fn create_or_update(db: &Db, clerk_id: &str, profile: &Profile) -> anyhow::Result<UserRecord> {
-    let id = local_id(clerk_id);
-    if let Some(updated) = update_profile(db, &id, profile).await? {
-        return Ok(updated);
-    }
-    let role = Role::Candidate;
-    let name = profile
-        .name
-        .as_deref()
-        .and_then(|name| super::normalize_name(name).ok())
-        .or_else(|| profile.email.as_deref().and_then(|email| email.split('@').next()).map(str::to_string))
-        .unwrap_or_else(|| "New user".to_string());
-    // The e-mail index is unique: an address that another account already has (say, a
-    // local account from before Clerk was configured) gives way to a placeholder.
-    let placeholder = format!("{}@clerk.invalid", clerk_id.to_lowercase());
-    for email in [profile.email.clone().unwrap_or_else(|| placeholder.clone()), placeholder.clone()] {
-        let result = db
-            .query(format!(
-                "CREATE type::record('user', $id) CONTENT {{
-                    name: $name, email: $email, image: $image, role: $role, password_hash: NONE,
-                    clerk_id: $clerk_id, disabled: false, token_version: 0, created_at: time::now()
-                }} RETURN {USER_FIELDS}"
-            ))
-            .bind(json!({
-                "id": id, "name": name, "email": email, "image": profile.image,
-                "role": role, "clerk_id": clerk_id,
-            }))
-            .await?;
-        match result.check() {
-            Ok(mut response) => {
-                if let Some(created) = take_rows::<UserRecord>(&mut response, 0)?.pop() {
-                    return Ok(created);
-                }
-            }
-            Err(err) if err.to_string().contains("user_email") => continue,
-            Err(err) if err.to_string().contains("already exists") => {
-                // A concurrent request created it first.
-                return store::find_by_id(db, &id).await?.context("user vanished after a concurrent create");
-            }
-            Err(err) => return Err(err.into()),
-        }
-    }
-    anyhow::bail!("cannot create a user for Clerk id {clerk_id}")
-}
-
-/// Applies the known profile fields; `None` when there is no such user.
-async fn update_profile(db: &Db, id: &str, profile: &Profile) -> anyhow::Result<Option<UserRecord>> {
-    let mut changes = serde_json::Map::new();
-    if let Some(name) = profile.name.as_deref().and_then(|name| super::normalize_name(name).ok()) {
-        changes.insert("name".into(), json!(name));
-    }
-    if let Some(image) = &profile.image {
-        changes.insert("image".into(), json!(image));
-    }
-    let with_email = profile.email.as_ref().map(|email| {
-        let mut all = changes.clone();
-        all.insert("email".into(), json!(email));
-        all
-    });
-    for changes in with_email.into_iter().chain([changes]) {
-        let result = db
-            .query(format!("UPDATE type::record('user', $id) MERGE $changes RETURN {USER_FIELDS}"))
-            .bind(json!({ "id": id, "changes": changes }))
-            .await?;
-        match result.check() {
-            Ok(mut response) => return Ok(take_rows::<UserRecord>(&mut response, 0)?.pop()),
-            // The new address belongs to another account: keep the other fields.
-            Err(err) if err.to_string().contains("user_email") => continue,
-            Err(err) => return Err(err.into()),
-        }
-    }
-    Ok(None)
+    let identity = Identity {
+        id: local_id(clerk_id),
+        link: json!({ "clerk_id": clerk_id }),
+        placeholder_email: format!("{}@clerk.invalid", clerk_id.to_lowercase()),
+        role: Role::Candidate,
+    };
+    external::create_or_update(db, &identity, profile).await
 }
 
 /// `POST /api/webhooks/clerk`: Svix-verified user events, each delivery handled once.

@@ -2,7 +2,9 @@
 //! HttpOnly cookie (or a Bearer header), the `CurrentUser` extractor and roles.
 
 pub mod clerk;
+pub mod external;
 pub mod limiter;
+pub mod oidc;
 pub mod password;
 pub mod proxies;
 pub mod revocation;
@@ -115,6 +117,8 @@ pub fn routes() -> Router<AppState> {
         .route("/auth/setup", post(claim_setup))
         .route("/me", get(me))
         .route("/webhooks/clerk", post(clerk::webhook))
+        .route("/auth/oidc/start", get(oidc::start))
+        .route("/auth/oidc/callback", get(oidc::callback))
 }
 
 /// The signed-in account holder, from the session cookie, an `Authorization: Bearer` header
@@ -364,6 +368,27 @@ fn refused(refusal: limiter::Refused, what: &str) -> AppError {
     }
 }
 
+/// Who may use a coderoom password on this server; an error when nobody may.
+fn password_sign_in(state: &AppState) -> AppResult<oidc::LocalSignIn> {
+    if state.clerk.is_some() {
+        return Err(clerk::local_accounts_disabled());
+    }
+    match state.oidc.as_deref().map(oidc::OidcProvider::local_sign_in) {
+        None => Ok(oidc::LocalSignIn::Everyone),
+        Some(oidc::LocalSignIn::Nobody) => Err(company_sign_in_only(state)),
+        Some(allowed) => Ok(allowed),
+    }
+}
+
+fn company_sign_in_only(state: &AppState) -> AppError {
+    let Some(provider) = state.oidc.as_deref() else { return AppError::Forbidden("Passwords are turned off".into()) };
+    let rule = match provider.local_sign_in() {
+        oidc::LocalSignIn::Admins => "passwords are for administrators only",
+        _ => "passwords are turned off",
+    };
+    AppError::Forbidden(format!("This server signs people in with {}; {rule}", provider.label()))
+}
+
 /// Registration. While the installation has no administrator, an account created with the
 /// setup token becomes the administrator; without a token it is an ordinary account (so
 /// whoever reaches the server first gains nothing), and a wrong token is refused.
@@ -372,9 +397,7 @@ async fn register(
     ClientAddr(client): ClientAddr,
     ApiJson(body): ApiJson<RegisterRequest>,
 ) -> AppResult<Response> {
-    if state.clerk.is_some() {
-        return Err(clerk::local_accounts_disabled());
-    }
+    let passwords = password_sign_in(&state)?;
     let name = normalize_name(&body.name)?;
     let email = normalize_email(&body.email)?;
     password::check_strength(&body.password)?;
@@ -384,6 +407,9 @@ async fn register(
         .admit(&[format!("ip:{client}")])
         .map_err(|refusal| refused(refusal, "registrations from this address"))?;
     let offered = body.setup_token.as_deref().map(str::trim).filter(|token| !token.is_empty());
+    if offered.is_none() && passwords == oidc::LocalSignIn::Admins {
+        return Err(company_sign_in_only(&state));
+    }
     let setup = match offered {
         Some(offered) => Some(redeem_setup_token(&state, offered).await?),
         None => {
@@ -479,9 +505,7 @@ async fn login(
     ClientAddr(client): ClientAddr,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> AppResult<Response> {
-    if state.clerk.is_some() {
-        return Err(clerk::local_accounts_disabled());
-    }
+    let passwords = password_sign_in(&state)?;
     let email = normalize_email(&body.email)?;
     let (email_key, client_key) = (format!("email:{email}"), format!("ip:{client}"));
     state.auth.login_attempts.admit(&[email_key.clone(), client_key.clone()]).map_err(|refusal| {
@@ -495,6 +519,11 @@ async fn login(
     };
     let matches = password::verify(body.password, stored_hash).await.map_err(password::to_app_error)?;
     match record {
+        Some(record)
+            if matches && !record.disabled && passwords == oidc::LocalSignIn::Admins && record.role != Role::Admin =>
+        {
+            Err(company_sign_in_only(&state))
+        }
         Some(record) if matches && !record.disabled => {
             // The address's guesses are forgiven; the client's other attempts still count, so
             // signing in to one's own account does not reset a guessing budget.
@@ -517,14 +546,26 @@ async fn login(
 
 /// Signs out: the presented token is revoked on the server (not only its cookie cleared), so
 /// a copy of it stops working too.
+/// Someone who signed in with the company provider gets its sign-out address too
+/// (`{"logoutUrl"}`), so that the browser can end that sign-in as well.
 async fn logout(State(state): State<AppState>, parts: Parts) -> AppResult<Response> {
+    let mut provider_logout = None;
     if state.clerk.is_none()
         && let Some(claims) = token_from_parts(&parts).and_then(|token| state.tokens.verify(&token))
         && claims.sub != token::SERVICE_SUBJECT
     {
         state.auth.revoked.revoke(&state.db, &claims.jti, claims.exp).await?;
+        if let Some(provider) = state.oidc.as_deref()
+            && oidc::is_oidc_user(&claims.sub)
+        {
+            provider_logout = provider.logout_url().await;
+        }
     }
-    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, session_cookie(&state, "", 0))]).into_response())
+    let cleared = [(SET_COOKIE, session_cookie(&state, "", 0))];
+    Ok(match provider_logout {
+        Some(url) => (cleared, Json(json!({ "logoutUrl": url }))).into_response(),
+        None => (StatusCode::NO_CONTENT, cleared).into_response(),
+    })
 }
 
 /// `{user}` when signed in, `{user: null}` otherwise: lets the browser ask "who am I?"

@@ -108,6 +108,13 @@ fn new_token_id() -> String {
 }
 
 /// The configured secret, or the one stored in the data folder, created on first start.
+/// 256 random bits, hex-encoded: a one-time value the server keeps only a digest of.
+pub fn random_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
 pub fn load_or_create_secret(configured: Option<&str>, data_dir: &Path) -> anyhow::Result<Vec<u8>> {
     if let Some(secret) = configured {
         return Ok(secret.as_bytes().to_vec());
