@@ -375,13 +375,13 @@ pub async fn start(
     };
     // Every start stores a row: an address gets the registration budget of them.
     if state.auth.registrations.admit(&[format!("oidc-start:{client}")]).is_err() {
-        return Ok(back_to_sign_in(provider, "Too many sign-ins started from this address; wait a minute"));
+        return Ok(back_to_sign_in(provider, Outcome::Busy));
     }
     let metadata = match provider.metadata(false).await {
         Ok(metadata) => metadata,
         Err(err) => {
             tracing::warn!(error = %err, "company sign-in unavailable");
-            return Ok(back_to_sign_in(provider, "The company sign-in provider cannot be reached; try again later"));
+            return Ok(back_to_sign_in(provider, Outcome::Unreachable));
         }
     };
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
@@ -442,10 +442,9 @@ fn binding_cookie(provider: &OidcProvider, value: &str, max_age: u64) -> HeaderV
     ))
 }
 
-/// Back to the sign-in page, which shows `message`; the pending sign-in's cookie is cleared.
-fn back_to_sign_in(provider: &OidcProvider, message: &str) -> Response {
-    let encoded: String = openidconnect::url::form_urlencoded::byte_serialize(message.as_bytes()).collect();
-    let location = format!("/login?error={encoded}");
+/// Back to the sign-in page, which explains `outcome`; the pending sign-in's cookie is cleared.
+fn back_to_sign_in(provider: &OidcProvider, outcome: Outcome) -> Response {
+    let location = format!("/login?error={}", outcome.code());
     (StatusCode::SEE_OTHER, [(LOCATION, header_value(&location)), (SET_COOKIE, binding_cookie(provider, "", 0))])
         .into_response()
 }
@@ -460,15 +459,40 @@ pub struct CallbackQuery {
 
 /// Why a sign-in failed: what the person is told, and what the log and audit log keep.
 struct Refusal {
-    shown: &'static str,
+    shown: Outcome,
     reason: String,
 }
 
-fn refusal(shown: &'static str, reason: impl Into<String>) -> Refusal {
+fn refusal(shown: Outcome, reason: impl Into<String>) -> Refusal {
     Refusal { shown, reason: reason.into() }
 }
 
-const TRY_AGAIN: &str = "Company sign-in did not complete; please sign in again";
+/// Why the sign-in page is shown again, as a code in its address (`/login?error=used`); the
+/// page has the words, so that nobody can make coderoom's page say what they like.
+#[derive(Debug, Clone, Copy)]
+enum Outcome {
+    Failed,
+    Busy,
+    Unreachable,
+    Cancelled,
+    Used,
+    OtherBrowser,
+    Disabled,
+}
+
+impl Outcome {
+    fn code(self) -> &'static str {
+        match self {
+            Self::Failed => "failed",
+            Self::Busy => "busy",
+            Self::Unreachable => "unreachable",
+            Self::Cancelled => "cancelled",
+            Self::Used => "used",
+            Self::OtherBrowser => "other-browser",
+            Self::Disabled => "disabled",
+        }
+    }
+}
 
 /// `GET /api/auth/oidc/callback`: where the provider sends the browser back.
 pub async fn callback(
@@ -516,28 +540,18 @@ async fn complete(
 ) -> AppResult<Result<(UserRecord, String), Refusal>> {
     if let Some(error) = query.error {
         let description = query.error_description.unwrap_or_default();
-        let shown = if error == "access_denied" {
-            "Sign-in was cancelled or refused at the company sign-in provider"
-        } else {
-            TRY_AGAIN
-        };
+        let shown = if error == "access_denied" { Outcome::Cancelled } else { Outcome::Failed };
         return Ok(Err(refusal(shown, format!("the provider answered {error}: {description}"))));
     }
     let (Some(code), Some(csrf)) = (query.code, query.state) else {
-        return Ok(Err(refusal(TRY_AGAIN, "callback without code or state")));
+        return Ok(Err(refusal(Outcome::Failed, "callback without code or state")));
     };
     let Some(pending) = pending::take(&state.db, &csrf).await? else {
-        return Ok(Err(refusal(
-            "This sign-in link was already used or has expired; please sign in again",
-            "unknown, used or expired state",
-        )));
+        return Ok(Err(refusal(Outcome::Used, "unknown, used or expired state")));
     };
     let binding = cookie_value(headers, BINDING_COOKIE).unwrap_or_default();
     if digest(&binding) != pending.binding {
-        return Ok(Err(refusal(
-            "This sign-in was started in another browser or tab; please sign in again",
-            "the state does not belong to this browser",
-        )));
+        return Ok(Err(refusal(Outcome::OtherBrowser, "the state does not belong to this browser")));
     }
     let claims = match verified_claims(provider, code, &pending).await {
         Ok(claims) => claims,
@@ -557,21 +571,19 @@ async fn verified_claims(
     code: String,
     pending: &pending::Pending,
 ) -> Result<Map<String, Value>, Refusal> {
-    let unreachable = |err: &dyn std::fmt::Display| {
-        refusal("The company sign-in provider cannot be reached; try again later", err.to_string())
-    };
+    let unreachable = |err: &dyn std::fmt::Display| refusal(Outcome::Unreachable, err.to_string());
     let metadata = provider.metadata(false).await.map_err(|err| unreachable(&err))?;
     let client = provider.client(metadata);
     let http = |request| send(provider.http.clone(), request);
     let exchange = client
         .exchange_code(AuthorizationCode::new(code))
-        .map_err(|err| refusal(TRY_AGAIN, format!("the provider has no token endpoint: {err}")))?
+        .map_err(|err| refusal(Outcome::Failed, format!("the provider has no token endpoint: {err}")))?
         .set_pkce_verifier(PkceCodeVerifier::new(pending.verifier.clone()));
     let tokens = exchange
         .request_async(&http)
         .await
-        .map_err(|err| refusal(TRY_AGAIN, format!("the code exchange failed: {err}")))?;
-    let id_token = tokens.id_token().ok_or_else(|| refusal(TRY_AGAIN, "the token answer has no ID token"))?;
+        .map_err(|err| refusal(Outcome::Failed, format!("the code exchange failed: {err}")))?;
+    let id_token = tokens.id_token().ok_or_else(|| refusal(Outcome::Failed, "the token answer has no ID token"))?;
     let nonce = Nonce::new(pending.nonce.clone());
     let mut client = client;
     let mut checked = id_token.claims(&client.id_token_verifier(), &nonce).cloned();
@@ -581,19 +593,20 @@ async fn verified_claims(
         client = provider.client(metadata);
         checked = id_token.claims(&client.id_token_verifier(), &nonce).cloned();
     }
-    let id_claims = checked.map_err(|err| refusal(TRY_AGAIN, format!("the ID token was refused: {err}")))?;
+    let id_claims = checked.map_err(|err| refusal(Outcome::Failed, format!("the ID token was refused: {err}")))?;
     let verifier = client.id_token_verifier();
     if let Some(expected) = id_claims.access_token_hash() {
-        let algorithm = id_token.signing_alg().map_err(|err| refusal(TRY_AGAIN, err.to_string()))?;
-        let key = id_token.signing_key(&verifier).map_err(|err| refusal(TRY_AGAIN, err.to_string()))?;
+        let algorithm = id_token.signing_alg().map_err(|err| refusal(Outcome::Failed, err.to_string()))?;
+        let key = id_token.signing_key(&verifier).map_err(|err| refusal(Outcome::Failed, err.to_string()))?;
         let actual = AccessTokenHash::from_token(tokens.access_token(), algorithm, key)
-            .map_err(|err| refusal(TRY_AGAIN, err.to_string()))?;
+            .map_err(|err| refusal(Outcome::Failed, err.to_string()))?;
         if actual != *expected {
-            return Err(refusal(TRY_AGAIN, "the access token does not match the ID token's at_hash"));
+            return Err(refusal(Outcome::Failed, "the access token does not match the ID token's at_hash"));
         }
     }
     // Verified above; read whole for the claims the library does not model (the role claim).
-    let mut claims = jwt_payload(&id_token.to_string()).ok_or_else(|| refusal(TRY_AGAIN, "unreadable ID token"))?;
+    let mut claims =
+        jwt_payload(&id_token.to_string()).ok_or_else(|| refusal(Outcome::Failed, "unreadable ID token"))?;
     let wanted = ["email", "name", provider.config.role_claim.as_str()];
     if wanted.iter().any(|claim| !claims.contains_key(*claim))
         && let Some(endpoint) = client.user_info_url()
@@ -604,7 +617,7 @@ async fn verified_claims(
                     claims.entry(name).or_insert(value);
                 }
             }
-            Ok(_) => return Err(refusal(TRY_AGAIN, "the user info is about another subject")),
+            Ok(_) => return Err(refusal(Outcome::Failed, "the user info is about another subject")),
             Err(err) => tracing::warn!(error = %err, "cannot read the OpenID user info; using the ID token alone"),
         }
     }
@@ -663,7 +676,7 @@ async fn sign_in_person(
     let (Some(issuer), Some(subject)) =
         (claims.get("iss").and_then(Value::as_str), claims.get("sub").and_then(Value::as_str))
     else {
-        return Ok(Err(refusal(TRY_AGAIN, "the ID token has no issuer or subject")));
+        return Ok(Err(refusal(Outcome::Failed, "the ID token has no issuer or subject")));
     };
     let id = format!("{USER_PREFIX}{}", &digest(&format!("{issuer}\n{subject}"))[..32]);
     let config = &provider.config;
@@ -676,7 +689,7 @@ async fn sign_in_person(
     };
     let mut record = external::create_or_update(&state.db, &identity, &profile(claims)).await?;
     if record.disabled {
-        return Ok(Err(refusal("This account is disabled; ask an administrator", format!("{id} is disabled"))));
+        return Ok(Err(refusal(Outcome::Disabled, format!("{id} is disabled"))));
     }
     if config.maps_roles() && record.role != role {
         // The new role revokes the sessions signed in with the old one.

@@ -2,7 +2,10 @@
 // downloaded browser), pages whose requests off this machine are aborted and recorded, console
 // errors collected, screenshots, and registration through the real sign-up page.
 import { before, after } from 'node:test'
-import { mkdirSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
 
@@ -197,4 +200,38 @@ export async function joinByLink(page, link, name) {
   await page.getByTestId('join-submit').click()
   await page.waitForURL(/\/session\/[^/]+$/)
   await page.getByTestId('session-page').waitFor()
+}
+
+// ---- servers a test file starts itself, with a configuration of its own ---------------------
+
+const BIN = process.env.CODEROOM_BIN
+export const OWN_SERVERS_SKIP = BIN ? false : 'CODEROOM_BIN is not set: this test starts its own coderoom servers'
+const ownServers = []
+
+/** Starts coderoom with `env` on a free loopback port; resolves to its scheme, port, data folder
+ * and the setup token it prints (a fresh server has no administrator; the token makes one). */
+export function startOwnServer(env) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'coderoom-e2e-'))
+  const child = spawn(BIN, ['serve', '--bind', '127.0.0.1:0', '--data-dir', path.join(dir, 'data')], {
+    env: { ...process.env, CODEROOM_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  ownServers.push({ child, dir })
+  const server = { data: path.join(dir, 'data'), setupToken: null }
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`coderoom exited (${code}) before it was ready`)))
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const token = /^setup token: (\S+)/.exec(line)
+      if (token) server.setupToken = token[1]
+      const m = /^coderoom is listening on (https?):\/\/[^:]+:(\d+)/.exec(line)
+      if (m) resolve(Object.assign(server, { scheme: m[1], port: Number(m[2]) }))
+    })
+  })
+}
+
+export function stopOwnServers() {
+  for (const { child, dir } of ownServers.splice(0)) {
+    child.kill('SIGKILL')
+    rmSync(dir, { recursive: true, force: true })
+  }
 }

@@ -12,42 +12,17 @@
 // (scripts/browser-tests.sh sets both). This file starts its own two servers.
 import { after, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { createInterface } from 'node:readline'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { SKIP as NO_SERVER, PASSWORD, RUN, createHarness, register, shot } from './harness.mjs'
+import { SKIP as NO_SERVER, PASSWORD, RUN, createHarness, register, shot, startOwnServer, stopOwnServers, OWN_SERVERS_SKIP } from './harness.mjs'
 
 const NAME = 'coderoom.test'
 const TIMEOUT = 20_000
-const BIN = process.env.CODEROOM_BIN
-const SKIP = NO_SERVER || (BIN ? false : 'CODEROOM_BIN is not set: this test starts its own coderoom servers')
+const SKIP = NO_SERVER || OWN_SERVERS_SKIP
 
 const extraArgs = [`--host-resolver-rules=MAP ${NAME} 127.0.0.1`, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream']
-const servers = []
-
-/** Starts coderoom with `env` on a free loopback port; resolves to its port, data folder and
- * the setup token it prints (a fresh server has no administrator; the token makes one). */
-function startServer(env) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'coderoom-tls-e2e-'))
-  const child = spawn(BIN, ['serve', '--bind', '127.0.0.1:0', '--data-dir', path.join(dir, 'data')], {
-    env: { ...process.env, CODEROOM_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  servers.push({ child, dir })
-  const server = { data: path.join(dir, 'data'), setupToken: null }
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`coderoom exited (${code}) before it was ready`)))
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const token = /^setup token: (\S+)/.exec(line)
-      if (token) server.setupToken = token[1]
-      const m = /^coderoom is listening on (https?):\/\/[^:]+:(\d+)/.exec(line)
-      if (m) resolve(Object.assign(server, { scheme: m[1], port: Number(m[2]) }))
-    })
-  })
-}
-
 let secure = null
 let plain = null
 let home = null
@@ -56,7 +31,7 @@ const realHome = process.env.HOME
 /** The two servers, and this browser's trust in the HTTPS one's authority. */
 async function prepare() {
   if (SKIP) return
-  secure = await startServer({ CODEROOM_TLS_MODE: 'auto', CODEROOM_TLS_NAMES: `["${NAME}"]` })
+  secure = await startOwnServer({ CODEROOM_TLS_MODE: 'auto', CODEROOM_TLS_NAMES: `["${NAME}"]` })
   assert.equal(secure.scheme, 'https')
   secure.url = `https://${NAME}:${secure.port}`
   // A person trusts coderoom's authority once, with the step `coderoom tls ca` prints for
@@ -70,17 +45,14 @@ async function prepare() {
   process.env.HOME = home
   // The same appliance reached directly over plain HTTP, e.g. around the HTTPS proxy that
   // public_url names; sign-in still works there (no Secure cookie) so the room can be opened.
-  plain = await startServer({ CODEROOM_TLS_MODE: 'off', CODEROOM_PUBLIC_URL: secure.url, CODEROOM_AUTH_SECURE_COOKIE: 'false' })
+  plain = await startOwnServer({ CODEROOM_TLS_MODE: 'off', CODEROOM_PUBLIC_URL: secure.url, CODEROOM_AUTH_SECURE_COOKIE: 'false' })
   plain.url = `http://${NAME}:${plain.port}`
 }
 
 after(() => {
   process.env.HOME = realHome
   if (home) rmSync(home, { recursive: true, force: true })
-  for (const { child, dir } of servers) {
-    child.kill('SIGKILL')
-    rmSync(dir, { recursive: true, force: true })
-  }
+  stopOwnServers()
 })
 
 const harness = createHarness({ timeout: TIMEOUT, extraArgs, localHosts: [NAME], beforeLaunch: prepare })

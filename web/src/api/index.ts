@@ -48,7 +48,8 @@ export const api = {
     post<{ user: User }>('/api/auth/register', input).then((r) => r.user),
   login: (input: { email: string; password: string }) =>
     post<{ user: User }>('/api/auth/login', input).then((r) => r.user),
-  logout: () => post<void>('/api/auth/logout'),
+  /** `logoutUrl`: the company sign-in provider's sign-out, for people who signed in with it. */
+  logout: () => post<{ logoutUrl?: string } | undefined>('/api/auth/logout'),
 
   problems: (signal?: AbortSignal) => get<{ problems: Problem[] }>('/api/problems', signal).then((r) => r.problems),
 

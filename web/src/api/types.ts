@@ -35,6 +35,9 @@ export interface AppConfig {
   features?: { realtime?: boolean; judge?: boolean; sandbox?: boolean }
   /** The https address of this server, when it is reached over plain HTTP by mistake. */
   httpsUrl?: string | null
+  /** Company sign-in (OpenID Connect), when the server uses it: the button's label and who may
+   *  still use a coderoom password. */
+  oidc?: { label: string; localSignIn: 'admins' | 'everyone' | 'nobody' } | null
   /** The whiteboard's caps (`realtime.max_board_elements`, `realtime.max_board_kb`). */
   whiteboard?: { maxElements: number; maxKb: number }
 }

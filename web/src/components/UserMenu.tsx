@@ -40,15 +40,18 @@ function LocalUserMenu({ user }: { user: User }) {
 
   async function signOut() {
     setBusy(true)
+    let next = '/'
     try {
-      await api.logout()
+      // Signed in with the company provider: end that sign-in too, or the next visit to the
+      // sign-in page would sign the same person straight back in.
+      next = (await api.logout())?.logoutUrl ?? '/'
     } catch {
       /* even if the server call fails, drop local state */
     }
     // A full page load drops every cached query and cannot race with the
     // sign-in guard (which would otherwise redirect to /login first).
     qc.clear()
-    window.location.assign('/')
+    window.location.assign(next)
   }
 
   return (

@@ -8,16 +8,21 @@ import { Loading } from '../components/States'
 import { ClerkSignInPage, ClerkSignUpPage, useAuthMode } from '../auth/provider'
 import { SETUP_TOKEN_HINT, SetupClaim } from '../auth/setup'
 
+/** Where the sign-in was asked for (the guard passes it along), or the dashboard. */
+function useReturnPath() {
+  const from = (useLocation().state as { from?: string } | null)?.from
+  return from && from.startsWith('/') && !from.startsWith('//') ? from : '/dashboard'
+}
+
 function useAfterAuth() {
   const qc = useQueryClient()
   const navigate = useNavigate()
-  const location = useLocation()
-  const from = (location.state as { from?: string } | null)?.from
+  const next = useReturnPath()
   return (user: User) => {
     qc.setQueryData(keys.me, user)
     // The first account may change setupRequired.
     void qc.invalidateQueries({ queryKey: keys.config })
-    navigate(from && from.startsWith('/') && !from.startsWith('//') ? from : '/dashboard', { replace: true })
+    navigate(next, { replace: true })
   }
 }
 
@@ -88,6 +93,31 @@ export function RegisterPage() {
   return useAuthMode() === 'clerk' ? <Suspense fallback={<Loading />}><ClerkSignUpPage /></Suspense> : <LocalRegisterPage />
 }
 
+const COMPANY_SIGN_IN_ERRORS: Record<string, string> = {
+  failed: 'Company sign-in did not complete. Please sign in again.',
+  busy: 'Too many sign-ins were started from this address. Wait a minute and try again.',
+  unreachable: 'The company sign-in provider cannot be reached. Try again later.',
+  cancelled: 'Sign-in was cancelled or refused at the company sign-in provider.',
+  used: 'This sign-in link was already used or has expired. Please sign in again.',
+  'other-browser': 'This sign-in was started in another browser or tab. Please sign in again.',
+  disabled: 'This account is disabled. Ask an administrator.',
+}
+
+function companySignInError(code: string | null): string | null {
+  if (code === null) return null
+  return COMPANY_SIGN_IN_ERRORS[code] ?? COMPANY_SIGN_IN_ERRORS.failed ?? null
+}
+
+/** The company sign-in button: a plain link, since the provider's pages are a full navigation. */
+function CompanySignIn({ label }: { label: string }) {
+  const next = useReturnPath()
+  return (
+    <a href={`/api/auth/oidc/start?next=${encodeURIComponent(next)}`} className="btn btn-primary" data-testid="oidc-sign-in">
+      Sign in with {label}
+    </a>
+  )
+}
+
 function LocalLoginPage() {
   const me = useMe()
   const config = useConfig()
@@ -95,6 +125,8 @@ function LocalLoginPage() {
   const [password, setPassword] = useState('')
   const done = useAfterAuth()
   const login = useMutation({ mutationKey: ['auth', 'login'], mutationFn: api.login, onSuccess: done })
+  // Set by the server when a company sign-in did not complete: a code, worded here.
+  const companyError = companySignInError(new URLSearchParams(useLocation().search).get('error'))
 
   if (me.data) return <Navigate to={homePath(me.data)} replace />
 
@@ -102,19 +134,41 @@ function LocalLoginPage() {
     e.preventDefault()
     login.mutate({ email: email.trim(), password })
   }
+  const oidc = config.data?.oidc
   const regClosed = config.data?.registration === 'closed' && !config.data.setupRequired
+  const passwordForm = (
+    <form className="flex flex-col gap-4" onSubmit={onSubmit} noValidate={false} data-testid="login-form">
+      <Field id="email" label="Email" type="email" value={email} onChange={setEmail} autoComplete="email" autoFocus={!oidc} />
+      <Field id="password" label="Password" type="password" value={password} onChange={setPassword} autoComplete="current-password" />
+      {login.isError && <ErrorAlert message={errorMessage(login.error)} testId="auth-error" />}
+      <button type="submit" className={`btn ${oidc ? 'btn-outline' : 'btn-primary'}`} disabled={login.isPending} data-testid="submit">
+        {login.isPending && <span className="loading loading-spinner loading-sm" aria-hidden="true" />}
+        Sign in
+      </button>
+    </form>
+  )
+
+  if (oidc) {
+    return (
+      <AuthCard title="Sign in to coderoom">
+        {companyError && <ErrorAlert message={companyError} testId="oidc-error" />}
+        <CompanySignIn label={oidc.label} />
+        {oidc.localSignIn !== 'nobody' && (
+          <details className="text-sm" data-testid="password-sign-in" open={oidc.localSignIn === 'everyone'}>
+            <summary className="cursor-pointer text-base-content/70">
+              {oidc.localSignIn === 'admins' ? 'Administrators: sign in with a password' : 'Sign in with a password'}
+            </summary>
+            <div className="mt-3">{passwordForm}</div>
+          </details>
+        )}
+        <p className="text-sm text-base-content/70">Candidates: open the interview link you were sent; no account is needed.</p>
+      </AuthCard>
+    )
+  }
 
   return (
     <AuthCard title="Sign in to coderoom">
-      <form className="flex flex-col gap-4" onSubmit={onSubmit} noValidate={false} data-testid="login-form">
-        <Field id="email" label="Email" type="email" value={email} onChange={setEmail} autoComplete="email" autoFocus />
-        <Field id="password" label="Password" type="password" value={password} onChange={setPassword} autoComplete="current-password" />
-        {login.isError && <ErrorAlert message={errorMessage(login.error)} testId="auth-error" />}
-        <button type="submit" className="btn btn-primary" disabled={login.isPending} data-testid="submit">
-          {login.isPending && <span className="loading loading-spinner loading-sm" aria-hidden="true" />}
-          Sign in
-        </button>
-      </form>
+      {passwordForm}
       {!regClosed && (
         <p className="text-sm">
           No account yet?{' '}
@@ -143,6 +197,15 @@ function LocalRegisterPage() {
 
   const registration = config.data?.registration
   const closed = registration === 'closed' && !setup
+  // Accounts come from the company provider; a password account only for the first administrator.
+  const oidc = config.data?.oidc
+  if (oidc && oidc.localSignIn !== 'everyone' && !setup) {
+    return (
+      <AuthCard title="Accounts come from your company sign-in" subtitle="Signing in the first time creates your coderoom account.">
+        <CompanySignIn label={oidc.label} />
+      </AuthCard>
+    )
+  }
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault()
