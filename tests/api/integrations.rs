@@ -510,6 +510,31 @@ fn config_check_names_integration_keys_and_show_hides_secrets() {
     for secret in ["sk_test_very_secret_value", WEBHOOK_SECRET, STREAM_SECRET] {
         assert!(!text.contains(secret), "{secret} shown:\n{text}");
     }
+
+    // Company sign-in: what it needs is named, a plain-http issuer off this machine is refused,
+    // and the client secret is never shown.
+    std::fs::write(&file, "[auth]\nprovider = \"oidc\"\n\n[oidc]\nissuer = \"http://sso.internal/realms/staff\"\n")
+        .expect("write");
+    let output = Command::new(BINARY).args(["config", "check"]).arg(&file).output().expect("run");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(!output.status.success());
+    for key in ["line 5: oidc.issuer", "oidc.client_id"] {
+        assert!(text.contains(key), "`{key}` missing from:\n{text}");
+    }
+    let output = Command::new(BINARY)
+        .args(["config", "show"])
+        .env("CODEROOM_AUTH_PROVIDER", "oidc")
+        .env("CODEROOM_OIDC_ISSUER", "https://sso.example.com/realms/staff")
+        .env("CODEROOM_OIDC_CLIENT_ID", "coderoom")
+        .env("CODEROOM_OIDC_CLIENT_SECRET", "oidc-very-secret-value")
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{text}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        text.contains("https://sso.example.com/realms/staff") && !text.contains("oidc-very-secret-value"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
