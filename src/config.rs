@@ -111,12 +111,22 @@ pub enum Registration {
     Closed,
 }
 
+/// Who signs people in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignInProvider {
+    /// coderoom's own accounts and passwords.
+    Local,
+    /// Clerk session tokens (see `[clerk]`).
+    Clerk,
+    /// The company's OpenID Connect provider (see `[oidc]`).
+    Oidc,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct AuthConfig {
-    /// `local` (built-in accounts), `clerk` (Clerk session tokens; see `[clerk]`) or `oidc`
-    /// (the company's OpenID Connect provider; see `[oidc]`).
-    pub provider: String,
+    pub provider: SignInProvider,
     /// Key that signs sign-in tokens. Generated into `<data_dir>/auth-secret` when absent.
     pub secret: Option<String>,
     pub registration: Registration,
@@ -133,7 +143,7 @@ pub struct AuthConfig {
 impl Default for AuthConfig {
     fn default() -> Self {
         Self {
-            provider: "local".into(),
+            provider: SignInProvider::Local,
             secret: None,
             registration: Registration::Open,
             token_ttl_hours: 24 * 7,
@@ -390,10 +400,7 @@ impl Config {
         {
             fail("database.url", format!("`{url}` must be a ws:// or wss:// URL of a SurrealDB server"));
         }
-        if !matches!(self.auth.provider.as_str(), "local" | "clerk" | "oidc") {
-            fail("auth.provider", format!("`{}` is not supported; use `local`, `clerk` or `oidc`", self.auth.provider));
-        }
-        for (key, message) in self.oidc.validate(self.auth.provider == "oidc") {
+        for (key, message) in self.oidc.validate(self.auth.provider == SignInProvider::Oidc) {
             fail(&key, message);
         }
         if let Some(secret) = &self.auth.secret
@@ -491,7 +498,7 @@ impl Config {
                 fail("clerk.authorized_parties", &format!("`{origin}` must be an origin such as https://example.com"));
             }
         }
-        if self.auth.provider == "clerk" {
+        if self.auth.provider == SignInProvider::Clerk {
             if clerk.expected_issuer().is_none() {
                 fail("clerk.publishable_key", "is required when auth.provider is `clerk` (or set clerk.issuer)");
             }
@@ -694,7 +701,7 @@ mod tests {
             jail.set_env("CODEROOM_STREAM_API_SECRET", "a-secret-of-some-length");
             jail.set_env("CODEROOM_STREAM_BASE_URL", "http://127.0.0.1:2");
             let config = Config::load(None).expect("loads");
-            assert_eq!(config.auth.provider, "clerk");
+            assert_eq!(config.auth.provider, SignInProvider::Clerk);
             assert_eq!(config.clerk.frontend_api_host().as_deref(), Some("clerk.example.com"));
             assert_eq!(config.clerk.expected_issuer().as_deref(), Some("https://clerk.example.com"));
             assert_eq!(config.clerk.secret_key.as_deref(), Some("sk_test_abc"));

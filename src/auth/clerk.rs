@@ -98,7 +98,7 @@ struct Keys {
 impl ClerkVerifier {
     /// `None` unless `auth.provider = "clerk"`.
     pub fn from_config(config: &Config, public_url: &str) -> anyhow::Result<Option<Self>> {
-        if config.auth.provider != "clerk" {
+        if config.auth.provider != crate::config::SignInProvider::Clerk {
             return Ok(None);
         }
         let clerk = &config.clerk;

@@ -217,7 +217,7 @@ impl OidcProvider {
     /// `None` unless `auth.provider = "oidc"`. Does not contact the provider: coderoom starts
     /// (and guests keep working) while it is unreachable.
     pub fn from_config(config: &crate::config::Config, public_url: &str) -> anyhow::Result<Option<Self>> {
-        if config.auth.provider != "oidc" {
+        if config.auth.provider != crate::config::SignInProvider::Oidc {
             return Ok(None);
         }
         let oidc = &config.oidc;
