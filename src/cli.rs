@@ -212,20 +212,8 @@ pub fn check_config(file: &Path, online: bool) -> anyhow::Result<bool> {
     Ok(problems.is_empty())
 }
 
-fn show_config(mut config: Config) -> anyhow::Result<()> {
-    for secret in [
-        &mut config.auth.secret,
-        &mut config.database.password,
-        &mut config.clerk.secret_key,
-        &mut config.clerk.webhook_secret,
-        &mut config.oidc.client_secret,
-        &mut config.stream.api_secret,
-        &mut config.metrics.token,
-    ] {
-        if secret.is_some() {
-            *secret = Some("(hidden)".into());
-        }
-    }
+/// Secrets print as `(hidden)` (see `config::Secret`).
+fn show_config(config: Config) -> anyhow::Result<()> {
     say!("{}", toml::to_string_pretty(&config)?.trim_end());
     Ok(())
 }

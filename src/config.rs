@@ -79,7 +79,7 @@ pub struct DatabaseConfig {
     pub database: String,
     /// Root credentials for a remote server (ignored for the embedded store).
     pub username: Option<String>,
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// Retired: SurrealDB 3.3.5 offers no way to size the embedded store's block cache. Still
     /// accepted, so that configuration files written by earlier versions (whose example set
     /// it) keep starting; `Config::warn_retired` says it has no effect.
@@ -111,6 +111,39 @@ pub enum Registration {
     Closed,
 }
 
+/// A secret setting (keys, passwords, tokens): `Debug` and serialisation (what `config show`
+/// prints) show `(hidden)`, so that neither a log line nor a printed configuration holds it;
+/// the code that uses it reads it as a `str`.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl std::ops::Deref for Secret {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Self(value.to_string())
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("(hidden)")
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("(hidden)")
+    }
+}
+
 /// Who signs people in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -128,7 +161,7 @@ pub enum SignInProvider {
 pub struct AuthConfig {
     pub provider: SignInProvider,
     /// Key that signs sign-in tokens. Generated into `<data_dir>/auth-secret` when absent.
-    pub secret: Option<String>,
+    pub secret: Option<Secret>,
     pub registration: Registration,
     /// How long a sign-in lasts, in hours.
     pub token_ttl_hours: u64,
@@ -161,7 +194,7 @@ pub struct ClerkConfig {
     /// `pk_test_…` / `pk_live_…`: public, given to the browser; encodes the Frontend API host.
     pub publishable_key: Option<String>,
     /// `sk_test_…` / `sk_live_…`: lets the server read JWKS and user profiles from the Backend API.
-    pub secret_key: Option<String>,
+    pub secret_key: Option<Secret>,
     /// Where the signing keys are fetched from; by default the Frontend API's JWKS.
     pub jwks_url: Option<String>,
     /// The instance's PEM public key: verification without any network access.
@@ -169,7 +202,7 @@ pub struct ClerkConfig {
     /// Expected `iss`; by default the Frontend API URL encoded in the publishable key.
     pub issuer: Option<String>,
     /// `whsec_…`: verifies the Svix signatures of `POST /api/webhooks/clerk`.
-    pub webhook_secret: Option<String>,
+    pub webhook_secret: Option<Secret>,
     /// Origins accepted in a token's `azp` claim; by default coderoom's `public_url`.
     pub authorized_parties: Vec<String>,
     /// Clerk's Backend API (profiles of new users, JWKS with the secret key).
@@ -224,7 +257,7 @@ pub struct StreamConfig {
     /// Public: the browser SDKs need it.
     pub api_key: Option<String>,
     /// Signs user and server tokens; never leaves the server.
-    pub api_secret: Option<String>,
+    pub api_secret: Option<Secret>,
     /// Stream's REST endpoint.
     pub base_url: String,
     /// Lifetime of the user tokens given to browsers, in seconds.
@@ -671,6 +704,17 @@ fn describe_figment_error(err: figment::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secrets_never_print_but_read_as_text() {
+        let mut config = Config::default();
+        config.auth.secret = Some("a-signing-secret-of-at-least-32-chars".into());
+        config.stream.api_secret = Some("stream-secret-value".into());
+        let printed = format!("{config:?}\n{}", toml::to_string(&config).expect("toml"));
+        assert!(!printed.contains("a-signing-secret") && !printed.contains("stream-secret-value"), "{printed}");
+        assert!(printed.contains("(hidden)"));
+        assert_eq!(config.auth.secret.as_deref(), Some("a-signing-secret-of-at-least-32-chars"));
+    }
 
     #[test]
     #[allow(clippy::result_large_err)] // figment's Jail API fixes the closure's error type

@@ -131,7 +131,7 @@ pub async fn connect(config: &Config) -> anyhow::Result<Db> {
         Some(url) => {
             let db = any::connect(url.as_str()).await.with_context(|| format!("cannot reach SurrealDB at {url}"))?;
             if let (Some(username), Some(password)) = (&config.database.username, &config.database.password) {
-                db.signin(Root { username: username.clone(), password: password.clone() })
+                db.signin(Root { username: username.clone(), password: password.to_string() })
                     .await
                     .context("SurrealDB rejected the configured credentials")?;
             }

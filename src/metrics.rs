@@ -35,7 +35,7 @@ pub struct MetricsConfig {
     pub enabled: bool,
     /// A bearer token that lets a scraper on another machine in; without one only this
     /// machine's loopback callers may scrape.
-    pub token: Option<String>,
+    pub token: Option<crate::config::Secret>,
 }
 
 impl Default for MetricsConfig {

@@ -120,7 +120,7 @@ impl ClerkVerifier {
         } else {
             let (url, bearer) = match (&clerk.jwks_url, &clerk.secret_key, clerk.frontend_api_host()) {
                 (Some(url), _, _) => (url.clone(), None),
-                (None, Some(secret), _) => (format!("{api_url}/v1/jwks"), Some(secret.clone())),
+                (None, Some(secret), _) => (format!("{api_url}/v1/jwks"), Some(secret.to_string())),
                 (None, None, Some(host)) => (format!("https://{host}/.well-known/jwks.json"), None),
                 (None, None, None) => anyhow::bail!("clerk: no source for signing keys"),
             };
@@ -133,7 +133,7 @@ impl ClerkVerifier {
             })
         };
         let http = reqwest::Client::builder().timeout(HTTP_TIMEOUT).build()?;
-        let backend = clerk.secret_key.clone().map(|secret| (api_url, secret));
+        let backend = clerk.secret_key.as_ref().map(|secret| (api_url, secret.to_string()));
         Ok(Some(Self { validation, authorized_parties, source, http, backend }))
     }
 

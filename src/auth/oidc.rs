@@ -66,7 +66,7 @@ pub struct OidcConfig {
     pub issuer: Option<String>,
     pub client_id: Option<String>,
     /// Empty for a public client (PKCE only).
-    pub client_secret: Option<String>,
+    pub client_secret: Option<crate::config::Secret>,
     /// Scopes asked for besides `openid`.
     pub scopes: Vec<String>,
     /// The redirect URI registered at the provider; by default
@@ -227,7 +227,11 @@ impl OidcProvider {
         Ok(Some(Self {
             issuer: IssuerUrl::new(issuer.trim_end_matches('/').to_string())?,
             client_id: ClientId::new(oidc.client_id.clone().unwrap_or_default()),
-            client_secret: oidc.client_secret.clone().filter(|secret| !secret.is_empty()).map(ClientSecret::new),
+            client_secret: oidc
+                .client_secret
+                .as_ref()
+                .filter(|secret| !secret.is_empty())
+                .map(|secret| ClientSecret::new(secret.to_string())),
             addresses: RwLock::new(Self::addresses(oidc, public_url)?),
             secure_cookie: config.secure_cookie(),
             config: oidc.clone(),
