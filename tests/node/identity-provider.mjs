@@ -38,6 +38,20 @@ export async function resign (idToken, key, change) {
 }
 
 export class IdentityProvider {
+  /** coderoom's settings (as environment variables) for signing in with this provider. */
+  coderoomSettings () {
+    return {
+      CODEROOM_AUTH_PROVIDER: 'oidc',
+      CODEROOM_OIDC_ISSUER: this.issuer,
+      CODEROOM_OIDC_CLIENT_ID: CLIENT_ID,
+      CODEROOM_OIDC_CLIENT_SECRET: CLIENT_SECRET,
+      CODEROOM_OIDC_SCOPES: '[email, profile, groups]',
+      CODEROOM_OIDC_LABEL: 'Corp SSO',
+      CODEROOM_OIDC_ADMIN_VALUES: '[coderoom-admins]',
+      CODEROOM_OIDC_INTERVIEWER_VALUES: '[interviewers]'
+    }
+  }
+
   /** Who signs in at the login prompt (a key of `accounts`). */
   signingInAs = 'ada'
   /** `(idToken) => Promise<idToken>` applied to the next token answers; null: none. */

@@ -93,14 +93,7 @@ test('company sign-in against a real OpenID provider', async (t) => {
   const server = await startServer({
     dataDir: root,
     env: {
-      CODEROOM_AUTH_PROVIDER: 'oidc',
-      CODEROOM_OIDC_ISSUER: identity.issuer,
-      CODEROOM_OIDC_CLIENT_ID: CLIENT_ID,
-      CODEROOM_OIDC_CLIENT_SECRET: CLIENT_SECRET,
-      CODEROOM_OIDC_SCOPES: '[email, profile, groups]',
-      CODEROOM_OIDC_LABEL: 'Corp SSO',
-      CODEROOM_OIDC_ADMIN_VALUES: '[coderoom-admins]',
-      CODEROOM_OIDC_INTERVIEWER_VALUES: '[interviewers]',
+      ...identity.coderoomSettings(),
       CODEROOM_OIDC_KEYS_MIN_REFRESH_SECS: '1',
       CODEROOM_SESSIONS_WHO_MAY_HOST: 'interviewers'
     }

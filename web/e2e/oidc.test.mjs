@@ -10,7 +10,7 @@
 import { after, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { SKIP as NO_SERVER, OWN_SERVERS_SKIP, createHarness, shot, startOwnServer, stopOwnServers } from './harness.mjs'
-import { CLIENT_ID, CLIENT_SECRET, IdentityProvider, signingKey } from '../../tests/node/identity-provider.mjs'
+import { CLIENT_ID, IdentityProvider, signingKey } from '../../tests/node/identity-provider.mjs'
 
 const SKIP = NO_SERVER || OWN_SERVERS_SKIP
 let identity = null
@@ -18,16 +18,7 @@ let url = null
 
 async function prepare() {
   identity = await IdentityProvider.start()
-  const server = await startOwnServer({
-    CODEROOM_AUTH_PROVIDER: 'oidc',
-    CODEROOM_OIDC_ISSUER: identity.issuer,
-    CODEROOM_OIDC_CLIENT_ID: CLIENT_ID,
-    CODEROOM_OIDC_CLIENT_SECRET: CLIENT_SECRET,
-    CODEROOM_OIDC_SCOPES: '[email, profile, groups]',
-    CODEROOM_OIDC_LABEL: 'Corp SSO',
-    CODEROOM_OIDC_ADMIN_VALUES: '[coderoom-admins]',
-    CODEROOM_OIDC_INTERVIEWER_VALUES: '[interviewers]',
-  })
+  const server = await startOwnServer(identity.coderoomSettings())
   url = `http://127.0.0.1:${server.port}`
   identity.use(url, signingKey('e2e'))
 }
