@@ -89,6 +89,10 @@ fn describe() {
     describe_gauge!("coderoom_sandbox_jobs_running", "Sandbox jobs running now");
     describe_gauge!("coderoom_sandbox_jobs_queued", "Sandbox jobs waiting for a slot now");
     describe_gauge!("coderoom_sandbox_warm_containers", "Idle started containers, by runtime image");
+    describe_counter!(
+        "coderoom_sandbox_engine_jobs_total",
+        "Sandbox jobs sent to each Docker engine (a job moved to another engine counts on both)"
+    );
     describe_gauge!("coderoom_sandbox_engine_healthy", "1 while a Docker engine answers its health check, by engine");
     describe_gauge!("coderoom_sandbox_engine_jobs_running", "Sandbox jobs running now, by Docker engine");
     describe_gauge!("coderoom_sandbox_engine_capacity", "Sandbox jobs a Docker engine takes at once, by engine");
@@ -211,6 +215,11 @@ pub fn sandbox_job(language: &str, outcome: &'static str, waited: Duration, ran:
     if outcome == "ok" {
         metrics::histogram!("coderoom_sandbox_job_duration_seconds", "language" => language).record(ran.as_secs_f64());
     }
+}
+
+/// A sandbox job sent to the engine named `engine` (a name from the configuration).
+pub fn sandbox_engine_job(engine: &str) {
+    metrics::counter!("coderoom_sandbox_engine_jobs_total", "engine" => engine.to_owned()).increment(1);
 }
 
 /// A password sign-in: `ok`, `failed` (wrong email or password) or `refused` (too many

@@ -62,6 +62,9 @@ impl DockerHost {
     pub fn connect(&self, timeout: Duration) -> anyhow::Result<Docker> {
         let docker = match (&self.tls_ca, &self.tls_cert, &self.tls_key) {
             (Some(ca), Some(cert), Some(key)) => {
+                // bollard builds its TLS client on the process-wide provider, which rustls cannot
+                // pick by itself with more than one compiled in. Already set: that one is kept.
+                let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
                 Docker::connect_with_ssl(&self.url, key, cert, ca, timeout.as_secs(), bollard::API_DEFAULT_VERSION)
             }
             _ if self.url.is_empty() => Docker::connect_with_defaults(),
@@ -212,7 +215,7 @@ impl Host {
         let (docker, images) = match checked {
             Ok(found) => found,
             Err(err) => {
-                self.drain(format!("Docker engine {} not reachable: {err:#}", self.name()));
+                self.drain(format!("Docker engine not reachable ({}): {err:#}", self.name()));
                 return false;
             }
         };

@@ -494,6 +494,7 @@ impl Sandbox {
             let placement = self.place(job, lost)?;
             let index = placement.index;
             let host = &self.inner.hosts[index];
+            crate::metrics::sandbox_engine_job(host.name());
             let (started, message) = match placement.engine.run_program(job, runs, io).await {
                 Ok(output) => return Ok(output),
                 Err(EngineError::Lost { started, message }) => (started, message),
