@@ -3,8 +3,8 @@
 # its own data root, exec root, pid file and socket (unix:///var/run/coderoom-docker2.sock), and
 # tcp://127.0.0.1:2376 with mutual TLS (a test CA, a server certificate for 127.0.0.1 and a
 # client certificate, made with openssl in /var/lib/coderoom-docker2/tls). Loopback only.
-# Loads the core runtime image from the first engine when the second one lacks it; the data
-# root is kept, so that happens once per machine. Safe to run again.
+# Copies the core runtime image from the first engine when the second one lacks it (or has an
+# older build); the data root is kept, so that happens once per image build. Safe to run again.
 set -euo pipefail
 
 base=/var/lib/coderoom-docker2
@@ -76,11 +76,13 @@ if ! answers; then
   exit 1
 fi
 
-if ! "${second[@]}" image inspect "$image" >/dev/null 2>&1; then
-  if ! docker image inspect "$image" >/dev/null 2>&1; then
-    echo "$image is not in the first engine; run \`coderoom runtimes build\` first" >&2
-    exit 1
-  fi
+first_id=$(docker image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)
+if [ -z "$first_id" ]; then
+  echo "$image is not in the first engine; run \`coderoom runtimes build\` first" >&2
+  exit 1
+fi
+# A save/load keeps the image id: a different one means the first engine's was rebuilt since.
+if [ "$("${second[@]}" image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)" != "$first_id" ]; then
   echo "copying $image into the second engine"
   started=$(date +%s)
   docker save "$image" | "${second[@]}" load
