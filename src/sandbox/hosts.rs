@@ -85,7 +85,7 @@ impl DockerHost {
             self.tls_files().iter().filter(|(_, path)| path.is_some()).map(|(key, _)| *key).collect();
         for (key, path) in self.tls_files() {
             if let Some(path) = path
-                && !path.is_file()
+                && !(path.is_file() && std::fs::File::open(path).is_ok())
             {
                 problem(key, format!("{} is not a readable file", path.display()));
             }
