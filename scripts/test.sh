@@ -28,6 +28,10 @@ cargo build --quiet
 "$CARGO_TARGET_DIR/debug/coderoom" runtimes build --all
 "$CARGO_TARGET_DIR/debug/coderoom" runtimes test
 
+step "second Docker engine (tests/api/engines.rs)"
+# Its data root is kept: the core image is copied into it on the first run only.
+scripts/start-second-docker.sh
+
 step "cargo test (unit + integration)"
 cargo test --no-fail-fast -- --test-threads="${CODEROOM_TEST_THREADS:-4}"
 

@@ -63,8 +63,7 @@ pub enum Command {
     #[command(subcommand)]
     Problems(problems::cli::ProblemsCommand),
     /// Build, list, check and test the code-execution runtimes.
-    #[command(subcommand)]
-    Runtimes(sandbox::cli::RuntimesCommand),
+    Runtimes(sandbox::cli::RuntimesArgs),
     /// Create, list and revoke API keys of the Piston API (works while the server runs, too).
     #[command(subcommand)]
     Apikeys(apikeys::cli::ApiKeysCommand),

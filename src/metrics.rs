@@ -89,6 +89,13 @@ fn describe() {
     describe_gauge!("coderoom_sandbox_jobs_running", "Sandbox jobs running now");
     describe_gauge!("coderoom_sandbox_jobs_queued", "Sandbox jobs waiting for a slot now");
     describe_gauge!("coderoom_sandbox_warm_containers", "Idle started containers, by runtime image");
+    describe_counter!(
+        "coderoom_sandbox_engine_jobs_total",
+        "Sandbox jobs sent to each Docker engine (a job moved to another engine counts on both)"
+    );
+    describe_gauge!("coderoom_sandbox_engine_healthy", "1 while a Docker engine answers its health check, by engine");
+    describe_gauge!("coderoom_sandbox_engine_jobs_running", "Sandbox jobs running now, by Docker engine");
+    describe_gauge!("coderoom_sandbox_engine_capacity", "Sandbox jobs a Docker engine takes at once, by engine");
     describe_gauge!("coderoom_rooms_open", "Interview rooms loaded in memory");
     describe_gauge!("coderoom_room_sockets_open", "WebSocket connections holding a room open");
     describe_gauge!("coderoom_document_writes_queued", "Document writes waiting for the database (the writer's lag)");
@@ -153,6 +160,14 @@ fn sample(state: &AppState) {
     for (image, idle) in load.warm {
         metrics::gauge!("coderoom_sandbox_warm_containers", "image" => image).set(idle as f64);
     }
+    // Engine names come from the configuration, so these series are bounded too.
+    for engine in load.engines {
+        let healthy = if engine.healthy { 1.0 } else { 0.0 };
+        metrics::gauge!("coderoom_sandbox_engine_healthy", "engine" => engine.name.clone()).set(healthy);
+        metrics::gauge!("coderoom_sandbox_engine_jobs_running", "engine" => engine.name.clone())
+            .set(engine.running as f64);
+        metrics::gauge!("coderoom_sandbox_engine_capacity", "engine" => engine.name).set(engine.capacity as f64);
+    }
     let rooms = state.rooms.counts();
     metrics::gauge!("coderoom_rooms_open").set(rooms.rooms as f64);
     metrics::gauge!("coderoom_room_sockets_open").set(rooms.sockets as f64);
@@ -200,6 +215,11 @@ pub fn sandbox_job(language: &str, outcome: &'static str, waited: Duration, ran:
     if outcome == "ok" {
         metrics::histogram!("coderoom_sandbox_job_duration_seconds", "language" => language).record(ran.as_secs_f64());
     }
+}
+
+/// A sandbox job sent to the engine named `engine` (a name from the configuration).
+pub fn sandbox_engine_job(engine: &str) {
+    metrics::counter!("coderoom_sandbox_engine_jobs_total", "engine" => engine.to_owned()).increment(1);
 }
 
 /// A password sign-in: `ok`, `failed` (wrong email or password) or `refused` (too many

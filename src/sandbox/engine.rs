@@ -28,7 +28,7 @@ use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 
 use super::SandboxConfig;
-use super::request::{ExecuteResult, Job, StageLimits, StageResult};
+use super::request::{Job, StageLimits, StageResult};
 
 const AGENT: &str = include_str!("agent.py");
 pub const LABEL: &str = "org.coderoom.sandbox";
@@ -115,8 +115,13 @@ pub struct JobIo {
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
+    /// This engine cannot run the job (its image is missing).
     #[error("{0}")]
     Unavailable(String),
+    /// The engine stopped answering. `started`: the job had handed a stage to the agent, so the
+    /// user's program may have run (and had its effects, streamed its output) already.
+    #[error("{message}")]
+    Lost { started: bool, message: String },
     #[error("{0}")]
     Failed(String),
 }
@@ -126,7 +131,18 @@ struct Sandbox {
     id: String,
     input: Pin<Box<dyn AsyncWrite + Send>>,
     events: mpsc::UnboundedReceiver<AgentEvent>,
+    /// The task reading the agent's output: stopped with the container, since on an engine that
+    /// vanished without closing the connection its stream would never end.
+    reader: tokio::task::AbortHandle,
     memory_limit: u64,
+    /// The current job has handed a stage to the agent.
+    started: bool,
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        self.reader.abort();
+    }
 }
 
 impl Sandbox {
@@ -183,6 +199,11 @@ impl Engine {
             returned: tokio::sync::Notify::new(),
             sequence: AtomicU64::new(0),
         })
+    }
+
+    /// Whether the engine answers a ping within a few seconds.
+    async fn answers(&self) -> bool {
+        matches!(tokio::time::timeout(Duration::from_secs(3), self.docker.ping()).await, Ok(Ok(_)))
     }
 
     fn pools(&self) -> std::sync::MutexGuard<'_, HashMap<String, Pool>> {
@@ -326,8 +347,8 @@ impl Engine {
             return Err(docker_error(image, err));
         }
         let (sender, events) = mpsc::unbounded_channel();
-        tokio::spawn(read_agent(id.clone(), attached.output, sender));
-        let mut sandbox = Sandbox { id, input: attached.input, events, memory_limit: memory };
+        let reader = tokio::spawn(read_agent(id.clone(), attached.output, sender)).abort_handle();
+        let mut sandbox = Sandbox { id, input: attached.input, events, reader, memory_limit: memory, started: false };
         match tokio::time::timeout(Duration::from_secs(30), sandbox.next()).await {
             Ok(Ok(AgentEvent::Hello)) => Ok(sandbox),
             other => {
@@ -402,6 +423,7 @@ impl Engine {
                 let pool = pools.entry(image.clone()).or_default();
                 pool.busy -= 1;
                 if matches!(verdict, Ok(Ok(()))) && pool.total() < engine.config.warm_containers {
+                    sandbox.started = false;
                     pool.idle.push(sandbox);
                     drop(pools);
                     engine.returned.notify_waiters();
@@ -429,37 +451,35 @@ impl Engine {
         });
     }
 
-    /// Runs a validated Piston job to the end. Failures inside the sandbox come back as status
-    /// `XX`; only an engine that cannot run anything at all is an error.
-    pub async fn run(self: &Arc<Self>, job: &Job, io: JobIo) -> Result<ExecuteResult, EngineError> {
-        let runs = [RunSpec { stdin: job.stdin.clone(), limits: job.run, results_cap: 0 }];
-        let output = self.run_program(job, &runs, io).await?;
-        let compile = output.compile;
-        let run = match output.runs.into_iter().next() {
-            Some(run) => run.stage,
-            // Piston reports a failed compile stage as the run stage too.
-            None => compile.clone().unwrap_or_default(),
-        };
-        Ok(ExecuteResult { language: job.runtime.language.clone(), version: job.runtime.version.clone(), run, compile })
-    }
-
     /// Compiles a job's program once and runs it once per entry of `runs`, in order, in one
     /// container. Each run starts after everything the previous one started has been killed.
-    /// A sandbox failure marks the stages it cut short as `XX`.
+    /// A sandbox failure marks the stages it cut short as `XX`; only an engine that cannot run
+    /// anything at all, or that stopped answering, is an error.
     pub async fn run_program(
         self: &Arc<Self>,
         job: &Job,
         runs: &[RunSpec],
-        mut io: JobIo,
+        io: &mut JobIo,
     ) -> Result<ProgramOutput, EngineError> {
         let image = job.runtime.image.clone();
-        let mut sandbox = self.checkout(&image).await?;
+        let mut sandbox = match self.checkout(&image).await {
+            Ok(sandbox) => sandbox,
+            Err(err @ EngineError::Failed(_)) if !self.answers().await => {
+                return Err(EngineError::Lost { started: false, message: err.to_string() });
+            }
+            Err(err) => return Err(err),
+        };
         let mut output = ProgramOutput::default();
-        match self.drive(&mut sandbox, job, runs, &mut io, &mut output).await {
+        match self.drive(&mut sandbox, job, runs, io, &mut output).await {
             Ok(()) => self.checkin(image, sandbox),
             Err(err) => {
                 tracing::warn!(container = %sandbox.id, error = %err, "sandbox job failed: discarding the container");
+                let started = sandbox.started;
                 self.discard(image, sandbox);
+                // A broken container is this job's problem; a broken engine is everybody's.
+                if !self.answers().await {
+                    return Err(EngineError::Lost { started, message: err.to_string() });
+                }
                 let failed = StageResult::internal(err.to_string());
                 if job.runtime.compile.is_some() {
                     output.compile = Some(failed.clone());
@@ -567,6 +587,7 @@ impl Engine {
             sandbox.memory_limit = wanted_memory;
         }
         let b64 = base64::engine::general_purpose::STANDARD;
+        sandbox.started = true;
         sandbox
             .send(json!({
                 "op": "stage",
@@ -728,7 +749,7 @@ fn docker_error(image: &str, err: bollard::errors::Error) -> EngineError {
         Error::DockerResponseServerError { .. } => {
             EngineError::Failed(format!("Docker refused to run the sandbox: {err}"))
         }
-        _ => EngineError::Unavailable(format!("Docker engine not reachable: {err}")),
+        _ => EngineError::Lost { started: false, message: format!("Docker engine not reachable: {err}") },
     }
 }
 

@@ -263,10 +263,16 @@ pub async fn bootstrap(
     Ok(root)
 }
 
-/// Builds one image from a copy of its suite's base root file system and imports it into the
-/// engine under `spec.name`.
+/// A Docker engine an image is imported into.
+pub struct Target {
+    pub name: String,
+    pub docker: Docker,
+}
+
+/// Builds one image from a copy of its suite's base root file system and imports it into each
+/// target engine under `spec.name`.
 pub async fn build(
-    docker: &Docker,
+    targets: &[Target],
     spec: &ImageSpec,
     base: &Path,
     workspace: &Workspace,
@@ -319,7 +325,9 @@ pub async fn build(
         clear_dir(&root.join(leftover));
     }
     bar.finish_with_message("root file system ready; importing");
-    import(docker, &root, spec, multi).await?;
+    for target in targets {
+        import(target, &root, spec, multi).await?;
+    }
     let _ = std::fs::remove_dir_all(&root);
     Ok(())
 }
@@ -416,13 +424,13 @@ async fn ensure_debootstrap() -> anyhow::Result<()> {
 }
 
 /// Streams `tar -c` of the root file system into the engine's image import.
-async fn import(docker: &Docker, root: &Path, spec: &ImageSpec, multi: &MultiProgress) -> anyhow::Result<()> {
+async fn import(target: &Target, root: &Path, spec: &ImageSpec, multi: &MultiProgress) -> anyhow::Result<()> {
     let name = spec.name.as_str();
     let (repo, tag) = match name.rsplit_once(':') {
         Some((repo, tag)) if !tag.contains('/') => (repo.to_string(), tag.to_string()),
         _ => (name.to_string(), "latest".to_string()),
     };
-    let bar = spinner(multi, format!("{name} import"));
+    let bar = spinner(multi, format!("{name} import into {}", target.name));
     bar.set_style(
         ProgressStyle::with_template(
             "{spinner} {prefix:.bold} [{elapsed_precise}] {bytes} {binary_bytes_per_sec} {msg}",
@@ -465,9 +473,9 @@ async fn import(docker: &Docker, root: &Path, spec: &ImageSpec, multi: &MultiPro
         ],
         ..Default::default()
     };
-    let mut progress = docker.create_image(Some(options), Some(bollard::body_try_stream(body)), None);
+    let mut progress = target.docker.create_image(Some(options), Some(bollard::body_try_stream(body)), None);
     while let Some(step) = progress.next().await {
-        let step = step.context("the Docker engine refused the image")?;
+        let step = step.with_context(|| format!("Docker engine {} refused the image", target.name))?;
         if let Some(status) = step.status {
             bar.set_message(status);
         }

@@ -4,6 +4,7 @@
 //! - `bundles`: toolchains carried inside the binary (TypeScript), unpacked into images.
 //! - `request`: Piston request validation and the result shapes.
 //! - `engine`: warm containers driven through bollard, each with the agent (`agent.py`) as PID 1.
+//! - `hosts`: the Docker engines (`docker_hosts`), their health, and which one takes a job.
 //! - `sched`: bounded, per-user fair admission (429 + Retry-After when full).
 //! - `api`: `/api/v2/runtimes`, `/api/v2/execute`, `/api/v2/connect`, `/api/v2/packages`.
 //! - `cli` and `images`: `coderoom runtimes build|list|check|test`.
@@ -12,18 +13,17 @@ mod api;
 mod bundles;
 pub mod cli;
 mod engine;
+mod hosts;
 mod images;
 pub mod request;
 pub mod runtimes;
 mod sched;
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use anyhow::Context;
-use bollard::Docker;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -39,6 +39,8 @@ pub use runtimes::{Registry, Runtime};
 use crate::config::Problem;
 use crate::error::AppError;
 use engine::{Engine, EngineError};
+pub use hosts::DockerHost;
+use hosts::{Candidate, Host};
 use sched::{Rejection, Scheduler};
 
 /// The `[sandbox]` section of coderoom.toml. Time limits are in milliseconds and memory limits in
@@ -49,13 +51,16 @@ use sched::{Rejection, Scheduler};
 pub struct SandboxConfig {
     /// Off: the Piston API answers 503 and no Docker engine is contacted.
     pub enabled: bool,
-    /// Docker endpoint (`unix:///var/run/docker.sock`, `tcp://host:2376`, ...). Empty: the
-    /// `DOCKER_HOST` environment variable (with `DOCKER_TLS_VERIFY`/`DOCKER_CERT_PATH`), else the
-    /// local socket.
+    /// The one Docker endpoint (`unix:///var/run/docker.sock`, `tcp://host:2376`, ...). Empty:
+    /// the `DOCKER_HOST` environment variable (with `DOCKER_TLS_VERIFY`/`DOCKER_CERT_PATH`), else
+    /// the local socket.
     pub docker_host: Option<String>,
+    /// Several Docker engines, each with its capacity; replaces `docker_host`.
+    pub docker_hosts: Vec<DockerHost>,
     /// Replacement for the built-in runtime registry.
     pub runtimes_file: Option<PathBuf>,
-    /// Jobs running at once.
+    /// Jobs running at once on the one engine of `docker_host` (with `docker_hosts`, the sum of
+    /// the capacities of the engines that answer).
     pub max_concurrent_jobs: usize,
     /// Jobs waiting for a slot, in each lane (the judge's, the Piston API's); beyond this
     /// requests get 429 with Retry-After.
@@ -106,6 +111,7 @@ impl Default for SandboxConfig {
         Self {
             enabled: true,
             docker_host: None,
+            docker_hosts: Vec::new(),
             runtimes_file: None,
             max_concurrent_jobs: cores * 2,
             max_queued_jobs: 64,
@@ -164,28 +170,29 @@ impl SandboxConfig {
         if let Err(err) = Registry::load(self.runtimes_file.as_deref()) {
             check(false, "runtimes_file", &format!("{err:#}"));
         }
+        problems.extend(self.validate_hosts());
         problems
-    }
-
-    /// A client for the configured Docker endpoint (not yet contacted).
-    pub fn docker(&self) -> anyhow::Result<Docker> {
-        let docker = match self.docker_host.as_deref().filter(|host| !host.is_empty()) {
-            Some(host) => Docker::connect_with_host(host),
-            None => Docker::connect_with_defaults(),
-        };
-        Ok(docker.context("invalid Docker endpoint")?.with_timeout(Duration::from_secs(120)))
     }
 }
 
-/// Why an execution did not run.
-/// What the sandbox is doing at one moment (for metrics).
+/// What the sandbox is doing at one moment (for metrics and readiness).
 pub struct Load {
     pub running: usize,
     pub queued: usize,
-    /// Idle warm containers by image.
-    pub warm: std::collections::HashMap<String, usize>,
+    /// Idle warm containers by image, over all engines.
+    pub warm: HashMap<String, usize>,
+    pub engines: Vec<EngineLoad>,
 }
 
+/// One Docker engine's share of [`Load`].
+pub struct EngineLoad {
+    pub name: String,
+    pub healthy: bool,
+    pub running: usize,
+    pub capacity: usize,
+}
+
+/// Why an execution did not run.
 #[derive(Debug, thiserror::Error)]
 pub enum SandboxError {
     /// 400 with Piston's message.
@@ -211,20 +218,14 @@ impl From<SandboxError> for AppError {
     }
 }
 
-#[derive(Debug, Clone)]
-struct Health {
-    reachable: bool,
-    message: Option<String>,
-    images: HashSet<String>,
-}
-
 struct Inner {
     config: Arc<SandboxConfig>,
     registry: Registry,
-    /// Present once the Docker engine has answered.
-    engine: RwLock<Option<Arc<Engine>>>,
+    hosts: Vec<Host>,
+    /// Jobs running on each engine (the order of `hosts`), counted under one lock so that jobs
+    /// placed at the same moment see each other.
+    placed: Mutex<Vec<usize>>,
     scheduler: Arc<Scheduler>,
-    health: RwLock<Health>,
 }
 
 /// Handle to the code-execution service, shared by the Piston API and the judge.
@@ -233,40 +234,40 @@ pub struct Sandbox {
     inner: Arc<Inner>,
 }
 
+/// A job's place on one engine; dropping it frees the place.
+struct Placement<'a> {
+    inner: &'a Inner,
+    index: usize,
+    engine: Arc<Engine>,
+}
+
+impl Drop for Placement<'_> {
+    fn drop(&mut self) {
+        self.inner.placed.lock().unwrap_or_else(|poisoned| poisoned.into_inner())[self.index] -= 1;
+    }
+}
+
 impl Sandbox {
     /// Never fails because Docker is unreachable: the sandbox starts degraded, says so in
-    /// `/readyz`, and keeps trying to reach the engine in the background.
+    /// `/readyz`, and keeps trying to reach the engines in the background.
     pub async fn new(config: &SandboxConfig) -> anyhow::Result<Self> {
         let registry = Registry::load(config.runtimes_file.as_deref())?;
         let config = Arc::new(config.clone());
+        let hosts: Vec<Host> = config.hosts().into_iter().map(Host::new).collect();
         let scheduler = Scheduler::new(
-            config.max_concurrent_jobs,
+            hosts.iter().map(|host| host.config.capacity).sum(),
             config.max_queued_jobs,
             config.max_queued_per_user,
             config.judge_reserved_jobs,
             Duration::from_secs(config.max_queue_wait_secs),
         );
         let enabled = config.enabled;
-        let sandbox = Self {
-            inner: Arc::new(Inner {
-                config,
-                registry,
-                engine: RwLock::new(None),
-                scheduler,
-                health: RwLock::new(Health {
-                    reachable: false,
-                    message: Some("not checked yet".into()),
-                    images: HashSet::new(),
-                }),
-            }),
-        };
+        let placed = Mutex::new(vec![0; hosts.len()]);
+        let sandbox = Self { inner: Arc::new(Inner { config, registry, hosts, placed, scheduler }) };
         if enabled {
-            // A remote engine that does not answer must not hold up start-up; the loop below
-            // keeps trying.
-            if tokio::time::timeout(Duration::from_secs(5), sandbox.refresh()).await.is_err() {
-                let mut health = sandbox.inner.health.write().unwrap_or_else(|poisoned| poisoned.into_inner());
-                health.message = Some("Docker engine not reachable: no answer within 5 s".into());
-            }
+            // Each engine's check is bounded, so an engine that does not answer cannot hold up
+            // start-up; the loop below keeps trying.
+            sandbox.refresh().await;
             let weak = Arc::downgrade(&sandbox.inner);
             tokio::spawn(async move {
                 loop {
@@ -279,83 +280,33 @@ impl Sandbox {
         Ok(sandbox)
     }
 
-    fn engine(&self) -> Option<Arc<Engine>> {
-        self.inner.engine.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
-    }
-
-    /// Re-checks the engine and the installed images; on (re)connection sweeps orphans and
-    /// starts the warm containers.
+    /// Checks every engine at once, then admits as many jobs as the healthy ones take.
     async fn refresh(&self) {
-        let was_reachable = self.health().reachable;
-        let checked = async {
-            let docker = self.inner.config.docker()?.negotiate_version().await?;
-            let images = docker.list_images(None::<bollard::query_parameters::ListImagesOptions>).await?;
-            let tags: HashSet<String> = images.into_iter().flat_map(|image| image.repo_tags).collect();
-            anyhow::Ok((docker, tags))
-        }
-        .await;
-        let (health, docker) = match checked {
-            Ok((docker, images)) => (Health { reachable: true, message: None, images }, Some(docker)),
-            Err(err) => (
-                Health {
-                    reachable: false,
-                    message: Some(format!("Docker engine not reachable: {err:#}")),
-                    images: HashSet::new(),
-                },
-                None,
-            ),
-        };
-        *self.inner.health.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = health;
-        let Some(docker) = docker else { return };
-        let engine = match self.engine() {
-            Some(engine) if was_reachable => engine,
-            // First contact, or the engine came back (perhaps restarted): start afresh.
-            _ => {
-                let warm_targets = self
-                    .inner
-                    .registry
-                    .images
-                    .iter()
-                    .map(|image| {
-                        let config = &self.inner.config;
-                        let target =
-                            if image.default { config.warm_containers } else { config.warm_containers_optional };
-                        (image.name.clone(), target.min(config.warm_containers))
-                    })
-                    .collect();
-                let engine = Engine::new(docker, self.inner.config.clone(), warm_targets);
-                *self.inner.engine.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(engine.clone());
-                match engine.sweep_orphans().await {
-                    Ok(0) => {}
-                    Ok(removed) => tracing::info!(removed, "removed orphaned sandbox containers"),
-                    Err(err) => tracing::warn!(error = %err, "cannot list sandbox containers"),
-                }
-                engine
-            }
-        };
-        // Also picks up images built while the server runs.
-        for image in self.installed_images() {
-            engine.ensure_warm(&image);
-        }
+        let inner = &self.inner;
+        futures::future::join_all(inner.hosts.iter().map(|host| host.refresh(&inner.config, &inner.registry))).await;
+        self.update_capacity();
     }
 
-    fn health(&self) -> Health {
-        self.inner.health.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    /// Re-checks one engine soon (after a job found it gone), so that readiness and the
+    /// runtime list reflect the problem.
+    fn refresh_later(&self, index: usize) {
+        let sandbox = self.clone();
+        tokio::spawn(async move {
+            let inner = &sandbox.inner;
+            inner.hosts[index].refresh(&inner.config, &inner.registry).await;
+            sandbox.update_capacity();
+        });
     }
 
-    fn installed_images(&self) -> Vec<String> {
-        let health = self.health();
-        let mut images: Vec<String> = self
-            .inner
-            .registry
-            .runtimes
-            .iter()
-            .map(|rt| rt.image.clone())
-            .filter(|image| health.images.contains(image))
-            .collect();
-        images.sort();
-        images.dedup();
-        images
+    fn update_capacity(&self) {
+        let healthy = self.inner.hosts.iter().filter(|host| host.healthy()).map(|host| host.config.capacity).sum();
+        self.inner.scheduler.set_capacity(healthy);
+    }
+
+    /// Images some healthy engine has.
+    fn available_images(&self) -> std::collections::HashSet<String> {
+        let statuses = self.inner.hosts.iter().map(Host::status).filter(|status| status.engine.is_some());
+        statuses.flat_map(|status| status.images).collect()
     }
 
     pub fn config(&self) -> &SandboxConfig {
@@ -366,10 +317,10 @@ impl Sandbox {
         &self.inner.registry
     }
 
-    /// Runtimes whose image is present in the engine.
+    /// Runtimes whose image some healthy engine has.
     pub fn installed_runtimes(&self) -> Vec<Runtime> {
-        let health = self.health();
-        self.inner.registry.runtimes.iter().filter(|rt| health.images.contains(&rt.image)).cloned().collect()
+        let images = self.available_images();
+        self.inner.registry.runtimes.iter().filter(|rt| images.contains(&rt.image)).cloned().collect()
     }
 
     /// Piston's lookup among the configured runtimes (installed or not).
@@ -378,50 +329,81 @@ impl Sandbox {
         self.inner.registry.find(language, version)
     }
 
-    /// Component status for `/readyz`: `{"status": "ok" | "degraded" | "error", ...}`.
+    /// Component status for `/readyz`: `{"status": "ok" | "degraded" | "error", ...}`. Ready
+    /// while at least one engine answers and the default images are on the engines that do.
     pub async fn readiness(&self) -> serde_json::Value {
         if !self.inner.config.enabled {
             return json!({ "status": "degraded", "message": "code execution is disabled ([sandbox] enabled = false)" });
         }
-        let Load { running, queued, warm } = self.load();
-        let health = self.health();
-        let missing: Vec<String> = {
-            let mut images: Vec<String> = self
-                .inner
-                .registry
-                .images
-                .iter()
-                .filter(|image| image.default && !health.images.contains(&image.name))
-                .map(|image| image.name.clone())
-                .collect();
-            images.dedup();
-            images
-        };
+        let Load { running, queued, warm, engines } = self.load();
+        let registry = &self.inner.registry;
+        let default_images: Vec<&str> =
+            registry.images.iter().filter(|image| image.default).map(|image| image.name.as_str()).collect();
+        let mut missing = Vec::new();
+        let mut unreachable = Vec::new();
+        let engine_reports: Vec<serde_json::Value> = self
+            .inner
+            .hosts
+            .iter()
+            .zip(&engines)
+            .map(|(host, load)| {
+                let status = host.status();
+                let lacking: Vec<&str> =
+                    default_images.iter().copied().filter(|image| !status.images.contains(*image)).collect();
+                match &status.message {
+                    Some(message) => unreachable.push(message.clone()),
+                    None => missing.extend(lacking.iter().map(|image| format!("{image} on {}", host.name()))),
+                }
+                json!({
+                    "name": host.name(),
+                    "healthy": load.healthy,
+                    "message": status.message,
+                    "running": load.running,
+                    "capacity": load.capacity,
+                    "missing": lacking,
+                })
+            })
+            .collect();
+        let healthy = engines.iter().any(|engine| engine.healthy);
         // Degraded, not error: the rest of coderoom works without code execution. Only the
         // default images count: the others are installed when an administrator wants them.
-        let status = if health.reachable && missing.is_empty() { "ok" } else { "degraded" };
-        let message = if !health.reachable {
-            health.message.clone()
-        } else if !missing.is_empty() {
-            Some(format!("runtime images missing: {} (run `coderoom runtimes build`)", missing.join(", ")))
-        } else {
-            None
-        };
+        let status = if healthy && missing.is_empty() { "ok" } else { "degraded" };
+        let mut problems = Vec::new();
+        if !missing.is_empty() {
+            problems.push(format!("runtime images missing: {} (run `coderoom runtimes build`)", missing.join(", ")));
+        }
+        problems.extend(unreachable);
         json!({
             "status": status,
-            "message": message,
+            "message": (!problems.is_empty()).then(|| problems.join("; ")),
             "runtimes": self.installed_runtimes().iter().map(|rt| format!("{}-{}", rt.language, rt.version)).collect::<Vec<_>>(),
             "running": running,
             "queued": queued,
             "warm": warm,
+            "engines": engine_reports,
         })
     }
 
-    /// Jobs running and waiting, and idle containers per image, at this moment.
+    /// Jobs running and waiting, idle containers per image, and each engine's share, at this
+    /// moment.
     pub fn load(&self) -> Load {
         let (running, queued) = self.inner.scheduler.load();
-        let warm = self.engine().map(|engine| engine.warm_counts()).unwrap_or_default();
-        Load { running, queued, warm }
+        let placed = self.inner.placed.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+        let mut warm = HashMap::new();
+        let mut engines = Vec::new();
+        for (host, running) in self.inner.hosts.iter().zip(placed) {
+            let engine = host.status().engine;
+            for (image, idle) in engine.as_ref().map(|engine| engine.warm_counts()).unwrap_or_default() {
+                *warm.entry(image).or_default() += idle;
+            }
+            engines.push(EngineLoad {
+                name: host.name().to_string(),
+                healthy: engine.is_some(),
+                running,
+                capacity: host.config.capacity,
+            });
+        }
+        Load { running, queued, warm, engines }
     }
 
     /// Validates a Piston request against the registry and the configured limits.
@@ -436,31 +418,35 @@ impl Sandbox {
     }
 
     /// Runs a validated job, optionally streaming its output and taking stdin/signals.
+    /// Failures inside the sandbox come back as status `XX`, as in Piston.
     pub async fn run(&self, user: &str, job: &Job, io: JobIo) -> Result<ExecuteResult, SandboxError> {
-        let owned_job = job.clone();
-        self.in_slot(user, job, move |engine| async move { engine.run(&owned_job, io).await }).await
+        let runs = vec![RunSpec { stdin: job.stdin.clone(), limits: job.run, results_cap: 0 }];
+        let output = self.in_slot(user, job, runs, io).await?;
+        let compile = output.compile;
+        let run = match output.runs.into_iter().next() {
+            Some(run) => run.stage,
+            // Piston reports a failed compile stage as the run stage too.
+            None => compile.clone().unwrap_or_default(),
+        };
+        Ok(ExecuteResult { language: job.runtime.language.clone(), version: job.runtime.version.clone(), run, compile })
     }
 
     /// Compiles `job`'s program once and runs it once per entry of `runs`, in one container and
     /// one queue slot (the judge: visible tests, then hidden tests).
     pub async fn run_program(&self, user: &str, job: &Job, runs: Vec<RunSpec>) -> Result<ProgramOutput, SandboxError> {
-        let owned_job = job.clone();
-        self.in_slot(
-            user,
-            job,
-            move |engine| async move { engine.run_program(&owned_job, &runs, JobIo::default()).await },
-        )
-        .await
+        self.in_slot(user, job, runs, JobIo::default()).await
     }
 
-    /// Waits for a slot in the fair queue, then runs `work` with the engine.
-    async fn in_slot<T, F, Fut>(&self, user: &str, job: &Job, work: F) -> Result<T, SandboxError>
-    where
-        T: Send + 'static,
-        F: FnOnce(Arc<Engine>) -> Fut,
-        Fut: std::future::Future<Output = Result<T, EngineError>> + Send + 'static,
-    {
-        let engine = self.usable_engine(job)?;
+    /// Waits for a slot in the fair queue, then runs the job on an engine.
+    async fn in_slot(
+        &self,
+        user: &str,
+        job: &Job,
+        runs: Vec<RunSpec>,
+        mut io: JobIo,
+    ) -> Result<ProgramOutput, SandboxError> {
+        // Refused before queueing when no engine could take it.
+        drop(self.place(job, None)?);
         let language = job.runtime.language.clone();
         let queued_at = std::time::Instant::now();
         let permit = self.inner.scheduler.acquire(user).await.inspect_err(|_| {
@@ -481,43 +467,96 @@ impl Sandbox {
         // The job runs in its own task: a client that goes away (dropping this future) must not
         // cut a job off half-way, which would lose track of its container.
         let waited = queued_at.elapsed();
-        let work = work(engine);
+        let sandbox = self.clone();
+        let job = job.clone();
         let task = tokio::spawn(async move {
             let _permit = permit;
-            work.await
+            sandbox.run_on_an_engine(&job, &runs, &mut io).await
         });
         let finished = task.await;
         let outcome = if matches!(finished, Ok(Ok(_))) { "ok" } else { "unavailable" };
         crate::metrics::sandbox_job(&language, outcome, waited, queued_at.elapsed() - waited);
-        let outcome = finished.map_err(|err| SandboxError::Unavailable(format!("sandbox job failed: {err}")))?;
-        outcome.map_err(|err| match err {
-            EngineError::Unavailable(message) => {
-                // Re-check soon so that /readyz and the runtime list reflect the problem.
-                let sandbox = self.clone();
-                tokio::spawn(async move { sandbox.refresh().await });
-                SandboxError::Unavailable(message)
-            }
-            EngineError::Failed(message) => SandboxError::Unavailable(message),
-        })
+        finished.map_err(|err| SandboxError::Unavailable(format!("sandbox job failed: {err}")))?
     }
 
-    fn usable_engine(&self, job: &Job) -> Result<Arc<Engine>, SandboxError> {
-        if !self.inner.config.enabled {
+    /// Runs the job on the least loaded engine. When that engine is lost before the job's
+    /// program started, the job moves to another engine, once: nothing of it ran, so running it
+    /// there cannot repeat its effects or its output. Once the program may have run, the caller
+    /// is told to run it again instead.
+    async fn run_on_an_engine(
+        &self,
+        job: &Job,
+        runs: &[RunSpec],
+        io: &mut JobIo,
+    ) -> Result<ProgramOutput, SandboxError> {
+        let mut lost: Option<usize> = None;
+        loop {
+            let placement = self.place(job, lost)?;
+            let index = placement.index;
+            let host = &self.inner.hosts[index];
+            crate::metrics::sandbox_engine_job(host.name());
+            let (started, message) = match placement.engine.run_program(job, runs, io).await {
+                Ok(output) => return Ok(output),
+                Err(EngineError::Lost { started, message }) => (started, message),
+                Err(EngineError::Unavailable(message)) => {
+                    // The engine lost the image: the health check notices and stops choosing it.
+                    self.refresh_later(index);
+                    return Err(SandboxError::Unavailable(message));
+                }
+                Err(EngineError::Failed(message)) => return Err(SandboxError::Unavailable(message)),
+            };
+            drop(placement);
+            tracing::warn!(engine = host.name(), error = %message, started, "sandbox engine lost: draining it");
+            host.drain(format!("Docker engine {} stopped answering: {message}", host.name()));
+            self.update_capacity();
+            self.refresh_later(index);
+            if started {
+                return Err(SandboxError::Unavailable(format!(
+                    "the sandbox engine {} stopped while running this job; run it again",
+                    host.name()
+                )));
+            }
+            if lost.is_some() {
+                return Err(SandboxError::Unavailable(format!("code execution is unavailable: {message}")));
+            }
+            lost = Some(index);
+        }
+    }
+
+    /// Chooses the engine for `job` (never `excluded`) and counts the job there.
+    fn place(&self, job: &Job, excluded: Option<usize>) -> Result<Placement<'_>, SandboxError> {
+        let inner = &self.inner;
+        if !inner.config.enabled {
             return Err(SandboxError::Unavailable("code execution is disabled on this server".into()));
         }
-        let health = self.health();
-        if !health.reachable {
-            let reason = health.message.unwrap_or_else(|| "Docker engine not reachable".into());
+        let statuses: Vec<hosts::Status> = inner.hosts.iter().map(Host::status).collect();
+        let mut placed = inner.placed.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let candidates: Vec<Candidate> = statuses
+            .iter()
+            .zip(inner.hosts.iter())
+            .enumerate()
+            .map(|(index, (status, host))| Candidate {
+                healthy: status.engine.is_some() && excluded != Some(index),
+                has_image: status.images.contains(&job.runtime.image),
+                running: placed[index],
+                capacity: host.config.capacity,
+            })
+            .collect();
+        if let Some(index) = hosts::least_loaded(&candidates)
+            && let Some(engine) = statuses[index].engine.clone()
+        {
+            placed[index] += 1;
+            return Ok(Placement { inner, index, engine });
+        }
+        drop(placed);
+        if !candidates.iter().any(|candidate| candidate.healthy) {
+            let reasons: Vec<String> = statuses.iter().filter_map(|status| status.message.clone()).collect();
+            let reason = if reasons.is_empty() { "Docker engine not reachable".into() } else { reasons.join("; ") };
             return Err(SandboxError::Unavailable(format!("code execution is unavailable: {reason}")));
         }
-        if !health.images.contains(&job.runtime.image) {
-            return Err(SandboxError::Unavailable(format!(
-                "{}-{} runtime is not installed: image {} is missing (an administrator runs `coderoom runtimes build {}`)",
-                job.runtime.language, job.runtime.version, job.runtime.image, job.runtime.language
-            )));
-        }
-        self.engine().ok_or_else(|| {
-            SandboxError::Unavailable("code execution is unavailable: Docker engine not reachable".into())
-        })
+        Err(SandboxError::Unavailable(format!(
+            "{}-{} runtime is not installed: image {} is missing (an administrator runs `coderoom runtimes build {}`)",
+            job.runtime.language, job.runtime.version, job.runtime.image, job.runtime.language
+        )))
     }
 }

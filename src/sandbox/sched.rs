@@ -43,9 +43,7 @@ pub enum Rejection {
 
 pub struct Scheduler {
     state: Mutex<State>,
-    max_running: usize,
-    /// Most slots the API lane may hold at once.
-    max_running_api: usize,
+    reserved_for_judge: usize,
     max_queued: usize,
     max_queued_per_user: usize,
     max_wait: Duration,
@@ -96,6 +94,10 @@ impl Queue {
 
 #[derive(Default)]
 struct State {
+    /// Slots in all: what the healthy Docker engines take at once.
+    max_running: usize,
+    /// Most slots the API lane may hold at once.
+    max_running_api: usize,
     running: usize,
     running_api: usize,
     judge: Queue,
@@ -105,6 +107,12 @@ struct State {
 }
 
 impl State {
+    /// `reserved_for_judge` is capped so that the API keeps at least one slot.
+    fn set_capacity(&mut self, max_running: usize, reserved_for_judge: usize) {
+        self.max_running = max_running.max(1);
+        self.max_running_api = self.max_running - reserved_for_judge.min(self.max_running - 1);
+    }
+
     fn queue(&mut self, lane: Lane) -> &mut Queue {
         match lane {
             Lane::Judge => &mut self.judge,
@@ -121,7 +129,6 @@ pub struct Permit {
 }
 
 impl Scheduler {
-    /// `reserved_for_judge` is capped so that the API keeps at least one slot.
     pub fn new(
         max_running: usize,
         max_queued: usize,
@@ -129,11 +136,11 @@ impl Scheduler {
         reserved_for_judge: usize,
         max_wait: Duration,
     ) -> Arc<Self> {
-        let max_running = max_running.max(1);
+        let mut state = State { average_ms: 200.0, ..State::default() };
+        state.set_capacity(max_running, reserved_for_judge);
         Arc::new(Self {
-            state: Mutex::new(State { average_ms: 200.0, ..State::default() }),
-            max_running,
-            max_running_api: max_running - reserved_for_judge.min(max_running - 1),
+            state: Mutex::new(state),
+            reserved_for_judge,
             max_queued,
             max_queued_per_user: max_queued_per_user.max(1),
             max_wait,
@@ -148,19 +155,19 @@ impl Scheduler {
 
     fn retry_after(&self, state: &State, lane: Lane) -> u64 {
         let (ahead, slots) = match lane {
-            Lane::Judge => (state.judge.queued, self.max_running),
-            Lane::Api => (state.judge.queued + state.api.queued, self.max_running_api),
+            Lane::Judge => (state.judge.queued, state.max_running),
+            Lane::Api => (state.judge.queued + state.api.queued, state.max_running_api),
         };
         let waves = (ahead as f64 + 1.0) / slots as f64;
         ((waves * state.average_ms) / 1000.0).ceil().max(1.0) as u64
     }
 
     fn may_start(&self, state: &State, lane: Lane) -> bool {
-        state.running < self.max_running
+        state.running < state.max_running
             && state.judge.queued == 0
             && match lane {
                 Lane::Judge => true,
-                Lane::Api => state.running_api < self.max_running_api && state.api.queued == 0,
+                Lane::Api => state.running_api < state.max_running_api && state.api.queued == 0,
             }
     }
 
@@ -215,14 +222,38 @@ impl Scheduler {
         if lane == Lane::Api {
             state.running_api -= 1;
         }
-        if state.judge.hand_over() {
-            return;
-        }
-        if state.running_api < self.max_running_api && state.api.hand_over() {
-            state.running_api += 1;
+        // After the capacity shrank, slots beyond it are given up rather than handed over.
+        if state.running <= state.max_running && Self::hand_over(&mut state) {
             return;
         }
         state.running -= 1;
+    }
+
+    /// Passes a slot (already counted in `running`) to the next waiter, the judge's first.
+    fn hand_over(state: &mut State) -> bool {
+        if state.judge.hand_over() {
+            return true;
+        }
+        if state.running_api < state.max_running_api && state.api.hand_over() {
+            state.running_api += 1;
+            return true;
+        }
+        false
+    }
+
+    /// Sets the number of slots (the capacity of the engines that answer). Slots it adds go to
+    /// waiters at once; running jobs beyond a smaller number finish, and their slots are not
+    /// handed on.
+    pub fn set_capacity(&self, max_running: usize) {
+        let mut state = self.lock();
+        state.set_capacity(max_running, self.reserved_for_judge);
+        while state.running < state.max_running {
+            state.running += 1;
+            if !Self::hand_over(&mut state) {
+                state.running -= 1;
+                break;
+            }
+        }
     }
 
     /// (running, queued) for readiness reports.
@@ -301,6 +332,28 @@ mod tests {
         waiting_api.await.expect("task").expect("API served");
         assert_eq!(*order.lock().expect("lock"), vec!["user-2".to_string(), flooder]);
         drop(judge);
+        assert_eq!(scheduler.load(), (0, 0));
+    }
+
+    #[tokio::test]
+    async fn capacity_follows_the_engines_that_answer() {
+        let scheduler = Scheduler::new(2, 4, 4, 0, Duration::from_secs(5));
+        let first = scheduler.acquire("a").await.expect("slot");
+        let second = scheduler.acquire("b").await.expect("slot");
+        // An engine went away: one slot is left, and the running jobs finish.
+        scheduler.set_capacity(1);
+        let waiting = {
+            let scheduler = scheduler.clone();
+            tokio::spawn(async move { scheduler.acquire("c").await.map(|_| ()) })
+        };
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        drop(first);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert_eq!(scheduler.load(), (1, 1), "the slot beyond the capacity is not handed on");
+        // It came back: the waiter starts without waiting for a job to end.
+        scheduler.set_capacity(2);
+        waiting.await.expect("task").expect("served");
+        drop(second);
         assert_eq!(scheduler.load(), (0, 0));
     }
 

@@ -7,6 +7,7 @@ mod admin;
 mod audit;
 mod cli;
 mod durability;
+mod engines;
 mod integrations;
 mod invitations;
 mod judge_integrity;
