@@ -243,6 +243,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if let Some(oidc) = &state.oidc {
         oidc.listening_at(&url)?;
     }
+    crate::audit::keep_pruned(state.db.clone(), state.config.audit.retention_days);
     let scheme = if tls.is_some() { "https" } else { "http" };
     tracing::info!(%bound, %url, "coderoom is ready");
     auth::setup::announce(&state.auth.setup, &url);

@@ -20,7 +20,7 @@ use crate::tls::{TlsConfig, TlsMode};
 /// (followed by `_`) is routed into that section.
 const SECTIONS: &[&str] = &[
     "database", "auth", "sessions", "record", "http", "log", "sandbox", "realtime", "clerk", "oidc", "stream", "tls",
-    "metrics",
+    "metrics", "audit",
 ];
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -45,6 +45,7 @@ pub struct Config {
     pub realtime: RealtimeConfig,
     pub tls: TlsConfig,
     pub metrics: crate::metrics::MetricsConfig,
+    pub audit: crate::audit::AuditConfig,
 }
 
 impl Default for Config {
@@ -66,6 +67,7 @@ impl Default for Config {
             realtime: RealtimeConfig::default(),
             tls: TlsConfig::default(),
             metrics: crate::metrics::MetricsConfig::default(),
+            audit: crate::audit::AuditConfig::default(),
         }
     }
 }

@@ -5,6 +5,7 @@
 //! include it); `GET /api/admin/audit`, its JSON-lines export and `coderoom audit` read it.
 //!
 //! Writing an entry never fails the action it describes: a refused write is logged instead.
+//! Entries older than `audit.retention_days` are removed once an hour.
 
 pub mod cli;
 pub mod routes;
@@ -16,6 +17,56 @@ use serde_json::{Value, json};
 
 use crate::auth::User;
 use crate::db::{Db, take_rows};
+
+/// The `[audit]` section of coderoom.toml.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuditConfig {
+    /// Days an entry is kept; 0 keeps every entry.
+    pub retention_days: u32,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        Self { retention_days: 365 }
+    }
+}
+
+/// Removes the entries older than `days`; returns how many there were.
+pub async fn prune(db: &Db, days: u32) -> anyhow::Result<u64> {
+    #[derive(Deserialize)]
+    struct Count {
+        n: u64,
+    }
+    let mut response = db
+        .query(
+            "LET $cutoff = time::now() - <duration>$age;
+             SELECT count() AS n FROM audit WHERE at < $cutoff GROUP ALL;
+             DELETE audit WHERE at < $cutoff RETURN NONE;",
+        )
+        .bind(json!({ "age": format!("{days}d") }))
+        .await?
+        .check()?;
+    Ok(take_rows::<Count>(&mut response, 1)?.first().map_or(0, |count| count.n))
+}
+
+/// Prunes now and then once an hour while the server runs. With several instances each one
+/// prunes; removing an entry twice is harmless.
+pub fn keep_pruned(db: Db, days: u32) {
+    if days == 0 {
+        return;
+    }
+    tokio::spawn(async move {
+        loop {
+            match prune(&db, days).await {
+                Ok(0) => {}
+                Ok(removed) => tracing::info!(removed, days, "audit entries past their retention removed"),
+                Err(err) => tracing::warn!(error = %err, "cannot prune the audit log"),
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+        }
+    });
+}
 
 /// Most entries one read returns (the export pages through all of them).
 pub const MAX_PAGE: usize = 1000;
@@ -209,6 +260,25 @@ pub enum ListError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn entries_past_their_retention_are_removed() {
+        let folder = tempfile::tempdir().expect("tempdir");
+        let config = crate::config::Config { data_dir: folder.path().to_path_buf(), ..Default::default() };
+        let db = crate::db::connect(&config).await.expect("database");
+        db.query(
+            "CREATE audit CONTENT { at: time::now() - 400d, action: 'auth.signed_in' };
+             CREATE audit CONTENT { at: time::now() - 10d, action: 'auth.signed_in' };",
+        )
+        .await
+        .expect("insert")
+        .check()
+        .expect("inserted");
+        assert_eq!(prune(&db, 365).await.expect("prune"), 1);
+        assert_eq!(prune(&db, 365).await.expect("prune again"), 0);
+        let left = list(&db, &Filter::default()).await.expect("list");
+        assert_eq!(left.len(), 1);
+    }
 
     #[test]
     fn moments_are_dates_or_rfc3339_times() {

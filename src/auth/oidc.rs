@@ -298,6 +298,13 @@ impl OidcProvider {
             .set_redirect_uri(self.redirect())
     }
 
+    /// `config check --online`: the provider's metadata is read and publishes signing keys.
+    pub async fn check_reachable(&self) -> anyhow::Result<()> {
+        let metadata = self.metadata(false).await?;
+        anyhow::ensure!(!metadata.jwks().keys().is_empty(), "the provider publishes no signing keys");
+        Ok(())
+    }
+
     /// Where the browser goes to sign out of the provider too, when it supports that.
     pub async fn logout_url(&self) -> Option<String> {
         let metadata = self.metadata(false).await.ok()?;

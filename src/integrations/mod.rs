@@ -19,6 +19,15 @@ pub async fn check_reachable(config: &Config) -> Vec<Problem> {
         Ok(None) => {}
         Err(err) => problems.push(Problem::new("clerk", format!("{err:#}"))),
     }
+    match crate::auth::oidc::OidcProvider::from_config(config, &public_url) {
+        Ok(Some(provider)) => {
+            if let Err(err) = provider.check_reachable().await {
+                problems.push(Problem::new("oidc.issuer", format!("{err:#}")));
+            }
+        }
+        Ok(None) => {}
+        Err(err) => problems.push(Problem::new("oidc", format!("{err:#}"))),
+    }
     if let Err(err) = stream::check_reachable(&config.stream).await {
         problems.push(Problem::new("stream", format!("{err:#}")));
     }

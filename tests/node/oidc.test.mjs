@@ -9,8 +9,8 @@
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { execFile, spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { binary, startServer } from './bench-lib.mjs'
@@ -245,6 +245,22 @@ test('company sign-in against a real OpenID provider', async (t) => {
     assert.equal(target.searchParams.get('post_logout_redirect_uri'), `${url}/login`)
     const after = await (await ada.browser.get(`${url}/api/auth/session`)).json()
     assert.equal(after.user, null)
+  })
+
+  await t.test('config check --online reaches the provider, and names it when it cannot', async () => {
+    const file = join(root, 'oidc.toml')
+    // Asynchronously: the provider answers from this process, which must not block on the child.
+    const check = (issuer) => new Promise((resolve) => {
+      writeFileSync(file, `[auth]\nprovider = "oidc"\n\n[oidc]\nissuer = "${issuer}"\nclient_id = "${CLIENT_ID}"\n`)
+      execFile(binary(), ['config', 'check', '--online', file], (err, stdout, stderr) => {
+        resolve({ status: err ? err.code : 0, stdout, stderr })
+      })
+    })
+    const good = await check(identity.issuer)
+    assert.equal(good.status, 0, good.stdout + good.stderr)
+    const bad = await check('http://127.0.0.1:9/nothing')
+    assert.notEqual(bad.status, 0)
+    assert.match(bad.stdout, /oidc\.issuer/)
   })
 
   await t.test('an unreachable provider is a clear message, not an error page', async () => {
