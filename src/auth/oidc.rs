@@ -642,15 +642,14 @@ fn jwt_payload(jwt: &str) -> Option<Map<String, Value>> {
     serde_json::from_slice(&bytes).ok()
 }
 
+/// The user info of `access_token`, read through [`send`] like every answer of the provider.
 async fn user_info(provider: &OidcProvider, endpoint: &str, access_token: &str) -> anyhow::Result<Map<String, Value>> {
-    let response = provider.http.get(endpoint).bearer_auth(access_token).send().await?.error_for_status()?;
-    anyhow::ensure!(
-        response.content_length().is_none_or(|length| length <= MAX_RESPONSE_BYTES as u64),
-        "user info too large"
-    );
-    let bytes = response.bytes().await?;
-    anyhow::ensure!(bytes.len() <= MAX_RESPONSE_BYTES, "user info too large");
-    Ok(serde_json::from_slice(&bytes)?)
+    let request = openidconnect::http::Request::get(endpoint)
+        .header(openidconnect::http::header::AUTHORIZATION, format!("Bearer {access_token}"))
+        .body(Vec::new())?;
+    let response = send(provider.http.clone(), request).await?;
+    anyhow::ensure!(response.status().is_success(), "the user info endpoint answered {}", response.status());
+    Ok(serde_json::from_slice(response.body())?)
 }
 
 /// Strings of a claim that is a string or a list of strings.

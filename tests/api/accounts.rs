@@ -147,6 +147,18 @@ async fn login_logout_and_wrong_credentials() {
     assert!(cleared.contains("Max-Age=0"), "{cleared}");
 }
 
+/// The company sign-in routes are for anonymous browsers, and answer only where it is set up.
+#[tokio::test]
+async fn company_sign_in_routes_answer_404_without_a_provider() {
+    let server = Server::start();
+    let (signed_in, _) = server.register("Olga", "olga@example.test", "a fine password").await;
+    for client in [server.anon(), signed_in] {
+        for path in ["/api/auth/oidc/start?next=/dashboard", "/api/auth/oidc/callback?code=x&state=y"] {
+            assert_error(client.get_json(path).await, StatusCode::NOT_FOUND, "not configured");
+        }
+    }
+}
+
 #[tokio::test]
 async fn registration_validates_every_field() {
     let server = Server::start();
