@@ -32,6 +32,12 @@ step "second Docker engine (tests/api/engines.rs)"
 # Its data root is kept: the core image is copied into it on the first run only.
 scripts/start-second-docker.sh
 
+step "SurrealDB server for the two-instance tests (tests/api/cluster.rs)"
+# Built once into a cache folder outside the clone (about 25 minutes on two cores the first
+# time, nothing after); the tests start it on a loopback port, in memory.
+CODEROOM_SURREAL_BIN="$(scripts/build-surrealdb-server.sh)"
+export CODEROOM_SURREAL_BIN
+
 step "cargo test (unit + integration)"
 cargo test --no-fail-fast -- --test-threads="${CODEROOM_TEST_THREADS:-4}"
 

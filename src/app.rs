@@ -78,6 +78,10 @@ impl AppState {
         let rooms = Arc::new(
             Rooms::new(db.clone(), config.realtime.clone())?.with_starter(realtime::library_starter(problems.clone())),
         );
+        if config.database.url.is_some() {
+            // Other instances may serve the same sessions: share the rooms with them.
+            rooms.share_with_other_instances();
+        }
         Ok(Self {
             tokens: Arc::new(TokenKeys::new(&secret, config.auth.token_ttl_hours)),
             api_keys: Arc::new(ApiKeys::new(&config.sandbox)),

@@ -102,6 +102,9 @@ const MIGRATIONS: &[&str] = &[
     // Company sign-ins started and not finished; swept when they expire.
     "DEFINE TABLE IF NOT EXISTS oidc_login SCHEMALESS;
      DEFINE INDEX IF NOT EXISTS oidc_login_expiry ON oidc_login FIELDS expires_at;",
+    // What instances sharing a database tell each other about their rooms; swept after a minute.
+    "DEFINE TABLE IF NOT EXISTS room_relay SCHEMALESS;
+     DEFINE INDEX IF NOT EXISTS room_relay_at ON room_relay FIELDS at_ms;",
 ];
 
 /// A value as deflated JSON in base64: how large, rarely read values are stored (hidden

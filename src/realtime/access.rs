@@ -38,7 +38,8 @@ impl Holder {
 }
 
 /// Why the server closes someone's sockets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Closing {
     Ended,
     Left,

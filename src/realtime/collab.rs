@@ -32,8 +32,8 @@ use super::access::Holder;
 use super::protocol::{Incoming, Messages};
 use super::store::{DocKey, DocKind};
 use super::{
-    Admission, Closing, Link, PeerId, Room, Rooms, TokenBucket, authorize, board, close, close_with, limit_upgrade,
-    lock, store,
+    Admission, Closing, Link, PeerId, Room, Rooms, TokenBucket, authorize, board, close, close_with, fanout,
+    limit_upgrade, lock, store,
 };
 use crate::app::AppState;
 use crate::auth::SignedIn;
@@ -86,7 +86,7 @@ impl DocState {
         let key = DocKey::new(&session.id, kind);
         // What a previous opening of the room logged may still be lingering for its row.
         rooms.persister.flush(&key).await;
-        let stored = store::load_doc(&rooms.db, &key).await?;
+        let stored = store::load_doc(&rooms.db, &key, rooms.is_shared()).await?;
         let doc = new_doc(None);
         let empty = stored.snapshot.is_none() && stored.updates.is_empty();
         {
@@ -225,6 +225,8 @@ pub async fn connect<D: SharedDocument>(
             Ok::<_, anyhow::Error>(std::sync::Mutex::new(doc))
         })
         .await?;
+    // Another instance may have edits this copy missed while it loaded: they answer this.
+    rooms.announce_state(&admission.room, kind);
     let upgrade = limit_upgrade(upgrade, rooms.config());
     Ok(upgrade.on_upgrade(move |socket| serve(socket, rooms, admission, holder, wants_ack, kind)))
 }
@@ -418,11 +420,17 @@ impl Connection<'_> {
                     // Broadcast while holding the document lock, so every editor receives
                     // updates in the order the server applied them.
                     self.broadcast(&frame(&Message::Sync(SyncMessage::Update(update.to_vec()))));
+                    if self.rooms.is_shared() {
+                        let data = fanout::encode(update);
+                        let relayed = fanout::Relayed::Update { doc: self.kind, seq: Some(state.last_seq), data };
+                        self.rooms.relay(&self.room.session_id, relayed);
+                    }
                 }
                 Incoming::Awareness(update) => {
                     let mut state = lock(doc);
                     if let Some(update) = self.own_cursors(&mut state, update)? {
                         let outgoing = frame(&Message::Awareness(update.clone()));
+                        self.relay_cursors(&update);
                         state.awareness.apply_update(update).map_err(Refusal::invalid)?;
                         self.broadcast(&outgoing);
                     }
@@ -469,20 +477,8 @@ impl Connection<'_> {
         Ok((!update.clients.is_empty()).then_some(update))
     }
 
-    /// Sends a frame to every other editor; one whose queue is full is cut off rather than
-    /// allowed to slow the room down.
     fn broadcast(&self, message: &WsMessage) {
-        let mut editors = lock(&self.room.shared(self.kind).editors);
-        let mut stalled = Vec::new();
-        for (peer, link) in editors.iter() {
-            if *peer != self.peer && link.sender.try_send(message.clone()).is_err() {
-                stalled.push(*peer);
-            }
-        }
-        for peer in stalled {
-            tracing::info!(session = %self.room.session_id, peer, "collab client too slow; disconnected");
-            editors.remove(&peer);
-        }
+        broadcast_to(self.room, self.kind, message, Some(self.peer));
     }
 
     /// Forgets this connection and the cursors it brought, telling the others.
@@ -501,8 +497,86 @@ impl Connection<'_> {
             state.cursor_owners.remove(client);
         }
         if let Ok(update) = state.awareness.update_with_clients(clients) {
+            self.relay_cursors(&update);
             self.broadcast(&frame(&Message::Awareness(update)));
         }
+    }
+
+    fn relay_cursors(&self, update: &AwarenessUpdate) {
+        if self.rooms.is_shared() {
+            let data = fanout::encode(&update.encode_v1());
+            self.rooms.relay(&self.room.session_id, fanout::Relayed::Awareness { doc: self.kind, data });
+        }
+    }
+}
+
+/// Who owns the cursors other instances relayed: no connection here may change them.
+const REMOTE_CURSORS: PeerId = 0;
+
+/// Applies an edit another instance relayed to this instance's copy of the document, and
+/// forwards it to the editors here. The origin logged it; a numbered one moves this copy's
+/// count past it, so that the next edit logged here is numbered after it.
+pub(super) fn apply_remote_update(room: &Room, kind: DocKind, seq: Option<u64>, update: &[u8]) {
+    let Some(doc) = room.shared(kind).doc.get() else { return };
+    let Ok(decoded) = Update::decode_v1(update) else {
+        tracing::warn!(session = %room.session_id, "an undecodable relayed update");
+        return;
+    };
+    let mut state = lock(doc);
+    if room.has_ended() {
+        return;
+    }
+    if state.awareness.doc().transact_mut().apply_update(decoded).is_err() {
+        tracing::warn!(session = %room.session_id, "a relayed update did not apply");
+        return;
+    }
+    state.size += update.len();
+    if let Some(seq) = seq {
+        state.last_seq = state.last_seq.max(seq);
+    }
+    let message = frame(&Message::Sync(SyncMessage::Update(update.to_vec())));
+    broadcast_to(room, kind, &message, None);
+}
+
+/// Applies cursors another instance relayed, and forwards them to the editors here.
+pub(super) fn apply_remote_awareness(room: &Room, kind: DocKind, update: &[u8]) {
+    let Some(doc) = room.shared(kind).doc.get() else { return };
+    let Ok(update) = AwarenessUpdate::decode_v1(update) else { return };
+    let mut state = lock(doc);
+    for (client, entry) in &update.clients {
+        if &*entry.json == "null" {
+            state.cursor_owners.remove(client);
+        } else {
+            state.cursor_owners.insert(*client, REMOTE_CURSORS);
+        }
+    }
+    let outgoing = frame(&Message::Awareness(update.clone()));
+    if state.awareness.apply_update(update).is_ok() {
+        broadcast_to(room, kind, &outgoing, None);
+    }
+}
+
+/// What this copy of a document holds beyond `state_vector` (another copy's), if anything.
+pub(super) fn missing_from(room: &Room, kind: DocKind, state_vector: &[u8]) -> Option<Vec<u8>> {
+    let doc = room.shared(kind).doc.get()?;
+    let state_vector = StateVector::decode_v1(state_vector).ok()?;
+    let missing = lock(doc).awareness.doc().transact().encode_state_as_update_v1(&state_vector);
+    (!is_empty_update(&missing)).then_some(missing)
+}
+
+/// Sends a frame to every editor of a document but `except`; one whose queue is full is cut
+/// off rather than allowed to slow the room down.
+fn broadcast_to(room: &Room, kind: DocKind, message: &WsMessage, except: Option<PeerId>) {
+    let mut editors = lock(&room.shared(kind).editors);
+    let mut stalled = Vec::new();
+    for (peer, link) in editors.iter() {
+        if Some(*peer) != except && link.sender.try_send(message.clone()).is_err() {
+            stalled.push(*peer);
+        }
+    }
+    for peer in stalled {
+        tracing::info!(session = %room.session_id, peer, "collab client too slow; disconnected");
+        editors.remove(&peer);
     }
 }
 

@@ -29,8 +29,8 @@ use tokio::sync::mpsc;
 use super::access::Holder;
 use super::store::{self, Author};
 use super::{
-    Admission, Closing, Link, PeerId, Room, RoomRole, Rooms, TokenBucket, authorize, close, close_with, limit_upgrade,
-    lock,
+    Admission, Closing, Link, PeerId, Room, RoomRole, Rooms, TokenBucket, authorize, close, close_with, fanout,
+    limit_upgrade, lock,
 };
 use crate::app::AppState;
 use crate::auth::SignedIn;
@@ -58,11 +58,45 @@ struct PresenceEntry<'a> {
     role: RoomRole,
 }
 
+/// A peer's name in presence and signals: `p7`, or `p7.<instance>` when rooms are shared with
+/// other instances, whose peers are numbered apart.
 fn peer_name(peer: PeerId) -> String {
-    format!("p{peer}")
+    match fanout::instance() {
+        Some(instance) => format!("p{peer}.{instance}"),
+        None => format!("p{peer}"),
+    }
 }
 
+/// The local peer a name stands for; `None` for a name of another instance's or no peer.
+fn local_peer(name: &str) -> Option<PeerId> {
+    let number = name.strip_prefix('p')?;
+    let number = match (number.split_once('.'), fanout::instance()) {
+        (Some((number, instance)), Some(ours)) if instance == ours => number,
+        (None, None) => number,
+        _ => return None,
+    };
+    number.parse().ok()
+}
+
+/// Everyone in the room: this instance's sockets, then those other instances announced.
 pub(super) fn presence(room: &Room) -> Value {
+    let mut entries = match local_presence(room) {
+        Value::Array(entries) => entries,
+        _ => Vec::new(),
+    };
+    let remote = lock(&room.remote_members);
+    let mut instances: Vec<&String> = remote.keys().collect();
+    instances.sort();
+    for instance in instances {
+        if let Some((_, Value::Array(peers))) = remote.get(instance) {
+            entries.extend(peers.iter().cloned());
+        }
+    }
+    Value::Array(entries)
+}
+
+/// This instance's sockets in the room.
+pub(super) fn local_presence(room: &Room) -> Value {
     let members = lock(&room.members);
     let mut entries: Vec<(PeerId, PresenceEntry<'_>)> = members
         .iter()
@@ -72,6 +106,25 @@ pub(super) fn presence(room: &Room) -> Value {
         .collect();
     entries.sort_by_key(|(peer, _)| *peer);
     json!(entries.into_iter().map(|(_, entry)| entry).collect::<Vec<_>>())
+}
+
+/// Tells everyone here who is in the room now.
+pub(super) fn presence_changed(room: &Room) {
+    broadcast(room, &json!({ "type": "presence", "peers": presence(room) }), None);
+}
+
+/// Delivers a signal another instance relayed, when its peer is here.
+pub(super) fn deliver_signal(room: &Room, to: &str, event: &Value) {
+    if let Some(peer) = local_peer(to) {
+        send_to(room, peer, event);
+    }
+}
+
+/// Whether another instance announced a peer of this name in the room.
+fn is_remote_peer(room: &Room, name: &str) -> bool {
+    lock(&room.remote_members).values().any(|(_, peers)| {
+        peers.as_array().is_some_and(|peers| peers.iter().any(|peer| peer["peerId"].as_str() == Some(name)))
+    })
 }
 
 /// Sends a JSON event to everyone in the room (or everyone but `except`); a member whose
@@ -145,6 +198,7 @@ async fn serve(
     if first {
         log_event(&rooms, &room, Logged::Join, &user, json!({ "role": role }));
     }
+    rooms.relay(&room.session_id, fanout::Relayed::Presence { peers: local_presence(&room) });
     let welcome = json!({
         "type": "welcome",
         "peerId": peer_name(peer),
@@ -216,7 +270,8 @@ async fn serve(
     if last {
         log_event(&rooms, &room, Logged::Leave, &user, json!({ "role": role }));
     }
-    broadcast(&room, &json!({ "type": "presence", "peers": presence(&room) }), None);
+    rooms.relay(&room.session_id, fanout::Relayed::Presence { peers: local_presence(&room) });
+    presence_changed(&room);
     drop(admission);
 }
 
@@ -274,7 +329,9 @@ async fn handle(
             }
             match store::add_chat(&rooms.db, &room.session_id, &user.id, text).await {
                 Ok(Some(message)) => {
-                    broadcast(room, &json!({ "type": "chat", "message": message }), None);
+                    let event = json!({ "type": "chat", "message": message });
+                    broadcast(room, &event, None);
+                    rooms.relay(&room.session_id, fanout::Relayed::Event { event });
                     None
                 }
                 Ok(None) => Some(error("The session has ended")),
@@ -288,19 +345,23 @@ async fn handle(
             if room.has_ended() {
                 return Some(error("The session has ended"));
             }
-            let target = event
-                .remove("to")
-                .and_then(|to| to.as_str().and_then(|to| to.strip_prefix('p')).and_then(|n| n.parse::<PeerId>().ok()));
-            let Some(target) = target.filter(|target| *target != peer) else {
+            let to = event.remove("to").and_then(|to| to.as_str().map(str::to_string)).unwrap_or_default();
+            let local = local_peer(&to);
+            if local == Some(peer) || (local.is_none() && !to.starts_with('p')) {
                 return Some(error("`to` must be the peerId of someone else in the room"));
-            };
+            }
             event.insert("from".into(), json!(peer_name(peer)));
             event.insert("user".into(), json!(user));
-            if send_to(room, target, &Value::Object(event)) {
-                None
-            } else {
-                Some(error("That peer is not in the room"))
-            }
+            let event = Value::Object(event);
+            let delivered = match local {
+                Some(target) => send_to(room, target, &event),
+                None if is_remote_peer(room, &to) => {
+                    rooms.relay(&room.session_id, fanout::Relayed::Signal { to, event });
+                    true
+                }
+                None => false,
+            };
+            if delivered { None } else { Some(error("That peer is not in the room")) }
         }
         _ => Some(error("Unknown event type")),
     }

@@ -9,12 +9,13 @@ mod board_svg;
 pub mod collab;
 mod config;
 pub mod events;
+mod fanout;
 mod protocol;
 pub mod store;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
@@ -66,6 +67,8 @@ pub struct Rooms {
     /// Rooms with at least one connection (or finishing their final save), and how many.
     registry: Mutex<HashMap<String, (Arc<Room>, usize)>>,
     next_peer: AtomicU64,
+    /// Set when rooms are shared with other instances (a SurrealDB server).
+    fan_out: OnceLock<fanout::FanOut>,
 }
 
 /// One session's live state.
@@ -78,6 +81,8 @@ pub struct Room {
     code: Shared,
     board: Shared,
     members: Mutex<HashMap<PeerId, events::Member>>,
+    /// The people other instances hold sockets for, as each last announced them.
+    remote_members: Mutex<fanout::RemoteMembers>,
 }
 
 /// One shared document of a room and the sockets editing it.
@@ -213,7 +218,47 @@ impl Rooms {
             starter: Arc::new(placeholder_starter),
             registry: Mutex::new(HashMap::new()),
             next_peer: AtomicU64::new(1),
+            fan_out: OnceLock::new(),
         })
+    }
+
+    /// Shares this instance's rooms with the other instances on the same database (see
+    /// [`fanout`]): for a SurrealDB server, where people of one session may be connected to
+    /// different instances.
+    pub fn share_with_other_instances(self: &Arc<Self>) {
+        self.fan_out.get_or_init(|| fanout::FanOut::start(self));
+    }
+
+    /// Tells the other instances, if any, about something in a room.
+    fn relay(&self, session_id: &str, message: fanout::Relayed) {
+        if let Some(fan_out) = self.fan_out.get() {
+            fan_out.publish(session_id, message);
+        }
+    }
+
+    fn is_shared(&self) -> bool {
+        self.fan_out.get().is_some()
+    }
+
+    /// Announces the state of this instance's copy of a document, so that other instances
+    /// answer with what it lacks.
+    fn announce_state(&self, room: &Room, kind: DocKind) {
+        if !self.is_shared() {
+            return;
+        }
+        if let Some(doc) = room.shared(kind).doc.get() {
+            use yrs::updates::encoder::Encode;
+            use yrs::{ReadTxn, Transact};
+            let state_vector = lock(doc).doc().transact().state_vector().encode_v1();
+            self.relay(
+                &room.session_id,
+                fanout::Relayed::Sync { doc: kind, state_vector: fanout::encode(&state_vector) },
+            );
+        }
+    }
+
+    fn open_rooms(&self) -> Vec<Arc<Room>> {
+        lock(&self.registry).values().map(|(room, _)| room.clone()).collect()
     }
 
     /// Replaces the starter-code source (see [`library_starter`]).
@@ -258,6 +303,7 @@ impl Rooms {
                     code: Shared::default(),
                     board: Shared::default(),
                     members: Mutex::new(HashMap::new()),
+                    remote_members: Mutex::new(HashMap::new()),
                 };
                 (Arc::new(room), 0)
             });
@@ -323,6 +369,7 @@ impl Rooms {
     /// every socket of the room and saves the final document. Called by
     /// `POST /api/sessions/:id/end` after the session is marked completed.
     pub async fn session_ended(&self, session_id: &str) {
+        self.relay(session_id, fanout::Relayed::Ended);
         if let Some(room) = self.loaded(session_id) {
             self.end_room(&room).await;
         }
@@ -337,6 +384,7 @@ impl Rooms {
 
     /// Closes one person's sockets in one session's room (they left or were removed).
     pub fn disconnect_user(&self, session_id: &str, user_id: &str, closing: Closing) {
+        self.relay(session_id, fanout::Relayed::Disconnect { user: user_id.to_string(), closing });
         if let Some(room) = self.loaded(session_id) {
             room.close_where(closing, |holder| holder.user_id == user_id);
         }
@@ -345,8 +393,14 @@ impl Rooms {
     /// Closes one person's sockets in every room (account disabled, role changed, password
     /// reset: whatever revokes their sign-ins).
     pub fn disconnect_user_everywhere(&self, user_id: &str, closing: Closing) {
-        let rooms: Vec<Arc<Room>> = lock(&self.registry).values().map(|(room, _)| room.clone()).collect();
-        for room in rooms {
+        let user = user_id.to_string();
+        self.relay(fanout::EVERY_ROOM, fanout::Relayed::Disconnect { user, closing });
+        self.close_user_everywhere(user_id, closing);
+    }
+
+    /// The part of [`Rooms::disconnect_user_everywhere`] done on each instance.
+    fn close_user_everywhere(&self, user_id: &str, closing: Closing) {
+        for room in self.open_rooms() {
             room.close_where(closing, |holder| holder.user_id == user_id);
         }
     }
@@ -373,23 +427,26 @@ impl Rooms {
     /// Tells everyone in the room that who is seated changed (`{"type":"session"}`), so that
     /// every page shows the new people at once.
     pub fn seats_changed(&self, session_id: &str) {
-        if let Some(room) = self.loaded(session_id) {
-            events::broadcast(&room, &json!({ "type": "session" }), None);
-        }
+        self.broadcast_event(session_id, json!({ "type": "session" }));
     }
 
     /// Shows a run or submit result to everyone in the room: `{"type":"result","result":…}`.
     pub fn broadcast_result(&self, session_id: &str, result: serde_json::Value) {
+        self.broadcast_event(session_id, json!({ "type": "result", "result": result }));
+    }
+
+    /// Sends an event to every socket of the session's room, on every instance.
+    fn broadcast_event(&self, session_id: &str, event: serde_json::Value) {
         if let Some(room) = self.loaded(session_id) {
-            events::broadcast(&room, &json!({ "type": "result", "result": result }), None);
+            events::broadcast(&room, &event, None);
         }
+        self.relay(session_id, fanout::Relayed::Event { event });
     }
 
     /// Writes every changed document to disk; called once the server stops accepting
     /// connections.
     pub async fn shutdown(&self) {
-        let rooms: Vec<Arc<Room>> = lock(&self.registry).values().map(|(room, _)| room.clone()).collect();
-        for room in rooms {
+        for room in self.open_rooms() {
             self.save(&room).await;
         }
     }

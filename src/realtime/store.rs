@@ -64,7 +64,8 @@ impl Edit {
 }
 
 /// Which of a room's shared documents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum DocKind {
     /// The code editor's document, whose log is the interview's edit history.
     Code,
@@ -332,10 +333,11 @@ impl Writer {
 
     /// Whether the snapshot is on disk.
     async fn write_snapshot(&mut self, doc: DocKey, seq: u64, state: &[u8]) -> bool {
-        let params = json!({ "sid": doc.session, "seq": seq, "state": BASE64.encode(state) });
+        let params =
+            json!({ "sid": doc.session, "seq": seq, "state": BASE64.encode(state), "at_ms": crate::clock::now_ms() });
         let sql = format!(
             "UPSERT type::record('{}', $sid)
-             CONTENT {{ session_id: $sid, seq: $seq, state: $state, updated_at: time::now() }} RETURN NONE;",
+             CONTENT {{ session_id: $sid, seq: $seq, state: $state, at_ms: $at_ms, updated_at: time::now() }} RETURN NONE;",
             doc.kind.tables().1
         );
         let attempts = if self.suspects.contains(&doc) { 1 } else { ATTEMPTS };
@@ -566,31 +568,42 @@ pub struct StoredDoc {
     pub snapshot_seq: u64,
 }
 
-pub async fn load_doc(db: &Db, doc_key: &DocKey) -> anyhow::Result<StoredDoc> {
+/// How far before a snapshot a document shared by several instances is read again: another
+/// instance's edit may be numbered within what a snapshot covers and still have been on its
+/// way to the instance that wrote it (relays take milliseconds; a log row lingers a quarter of
+/// a second). Applying an edit twice changes nothing.
+const SHARED_LOOK_BACK_MS: i64 = 60_000;
+
+/// Reads a document back: its snapshot and the log after it. `shared`: other instances may
+/// have written to the log too, so the minute before the snapshot is read as well.
+pub async fn load_doc(db: &Db, doc_key: &DocKey, shared: bool) -> anyhow::Result<StoredDoc> {
     #[derive(Deserialize)]
     struct Snapshot {
         seq: u64,
         state: String,
     }
     let (updates, snapshots) = doc_key.kind.tables();
+    let after = if shared { "(seq > $covered OR at_ms > $since)" } else { "seq > $covered" };
     let mut response = db
         .query(format!(
             "SELECT seq, state FROM type::record('{snapshots}', $sid);
              LET $covered = (type::record('{snapshots}', $sid)).seq ?? 0;
-             SELECT seq, data, first_seq, more FROM {updates} WHERE session_id = $sid AND seq > $covered ORDER BY seq;"
+             LET $since = ((type::record('{snapshots}', $sid)).at_ms ?? 0) - $look_back;
+             SELECT seq, data, first_seq, more FROM {updates} WHERE session_id = $sid AND {after} ORDER BY seq;"
         ))
-        .bind(json!({ "sid": doc_key.session }))
+        .bind(json!({ "sid": doc_key.session, "look_back": SHARED_LOOK_BACK_MS }))
         .await?
         .check()?;
     let snapshot = take_rows::<Snapshot>(&mut response, 0)?.pop();
-    let logged = take_rows::<LogRow>(&mut response, 2)?;
+    let logged = take_rows::<LogRow>(&mut response, 3)?;
     let mut doc = StoredDoc::default();
     if let Some(snapshot) = snapshot {
         doc.snapshot_seq = snapshot.seq;
         doc.last_seq = snapshot.seq;
         doc.snapshot = Some(BASE64.decode(snapshot.state)?);
     }
-    for edit in edits_in(logged, doc.snapshot_seq)? {
+    let after = if shared { 0 } else { doc.snapshot_seq };
+    for edit in edits_in(logged, after)? {
         doc.last_seq = doc.last_seq.max(edit.seq);
         doc.updates.push(BASE64.decode(edit.data)?);
     }

@@ -6,6 +6,7 @@ mod accounts;
 mod admin;
 mod audit;
 mod cli;
+mod cluster;
 mod durability;
 mod engines;
 mod integrations;
