@@ -78,8 +78,9 @@ impl AppState {
         let rooms = Arc::new(
             Rooms::new(db.clone(), config.realtime.clone())?.with_starter(realtime::library_starter(problems.clone())),
         );
-        if config.database.url.is_some() {
-            // Other instances may serve the same sessions: share the rooms with them.
+        // With a database server, other instances may serve the same sessions.
+        let shared_database = config.database.url.is_some();
+        if shared_database {
             rooms.share_with_other_instances();
         }
         Ok(Self {
@@ -96,7 +97,7 @@ impl AppState {
             oidc,
             stream,
             rooms,
-            histories: Arc::new(record::Histories::new()),
+            histories: Arc::new(record::Histories::new(shared_database)),
         })
     }
 }

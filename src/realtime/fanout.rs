@@ -209,7 +209,12 @@ async fn keep_in_step(rooms: Weak<Rooms>) {
         sweep += 1;
         if sweep.is_multiple_of(6) {
             let cutoff = crate::clock::now_ms() - i64::try_from(KEEP_ROWS.as_millis()).unwrap_or(i64::MAX);
-            let swept = rooms.db.query("DELETE room_relay WHERE at_ms < $cutoff").bind(json!({ "cutoff": cutoff })).await;
+            // Each instance sweeps its own rows: no two sweeps contend for the same ones.
+            let swept = rooms
+                .db
+                .query("DELETE room_relay WHERE origin = $me AND at_ms < $cutoff")
+                .bind(json!({ "me": instance(), "cutoff": cutoff }))
+                .await;
             if let Err(err) = swept.and_then(surrealdb::IndexedResults::check) {
                 tracing::warn!(error = %err, "cannot sweep the room relay");
             }

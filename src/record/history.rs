@@ -194,10 +194,11 @@ impl History {
         Ok(())
     }
 
-    /// Reads what was logged since the last look.
-    async fn catch_up(&mut self, db: &Db, session_id: &str) -> anyhow::Result<()> {
+    /// Reads what was logged since the last look, and the `look_back` updates before it again.
+    async fn catch_up(&mut self, db: &Db, session_id: &str, look_back: u64) -> anyhow::Result<()> {
+        let mut after = self.last_seq.saturating_sub(look_back);
         loop {
-            let rows = room_store::edits_after(db, session_id, self.last_seq, PAGE).await?;
+            let rows = room_store::edits_after(db, session_id, after, PAGE).await?;
             if !self.started {
                 self.started = true;
                 // Logs written before the history was kept were trimmed at each snapshot:
@@ -214,6 +215,7 @@ impl History {
             }
             let count = rows.len();
             for row in rows {
+                after = after.max(row.seq);
                 self.push(row)?;
             }
             if count < PAGE as usize {
@@ -330,11 +332,23 @@ fn apply_step(units: &mut Vec<u16>, language: &mut String, step: &Step) {
 /// Histories in memory, by session; each is extended when read again.
 pub struct Histories {
     cache: TtlCache<String, Arc<tokio::sync::Mutex<History>>>,
+    /// Updates before the last one read that each look reads again (see [`Histories::new`]).
+    look_back: u64,
 }
 
+/// How many updates a look reads again when several instances write the log: another
+/// instance's update may be committed after ones numbered above it (its row lingers a quarter
+/// of a second, the numbers follow the edits, not the commits). Applying one twice changes
+/// nothing; a quarter of a second of typing in every room is far fewer.
+const SHARED_LOG_LOOK_BACK: u64 = 512;
+
 impl Histories {
-    pub fn new() -> Self {
-        Self { cache: TtlCache::new(Duration::from_secs(600), 64) }
+    /// `shared_log`: other instances write the same sessions' logs (a SurrealDB server).
+    pub fn new(shared_log: bool) -> Self {
+        Self {
+            cache: TtlCache::new(Duration::from_secs(600), 64),
+            look_back: if shared_log { SHARED_LOG_LOOK_BACK } else { 0 },
+        }
     }
 
     /// The history of a session up to what is on disk now; `f` reads it under its lock. It
@@ -358,7 +372,7 @@ impl Histories {
         {
             *history = stored;
         }
-        history.catch_up(db, session_id).await?;
+        history.catch_up(db, session_id, self.look_back).await?;
         if let Err(err) = history.store(db, session_id, ended).await {
             // The replay works without it; the next reader rebuilds from the log.
             tracing::warn!(session = session_id, error = %err, "cannot store a session's history");

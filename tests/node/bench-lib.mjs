@@ -94,7 +94,7 @@ export function rssKiB (pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   return Number(status.match(/VmRSS:\s+(\d+)/)[1])
 }
-export function cpuSeconds (pid) {
+export function processCpuSeconds (pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
   return (Number(fields[11]) + Number(fields[12])) / 100 // utime + stime, in clock ticks of 10 ms
 }
@@ -176,6 +176,20 @@ export class YClient {
   close () { this.ws.terminate() }
 }
 
+/** A coderoom editor client: one-character inserts at random positions of the code. */
+export class CoderoomClient extends YClient {
+  constructor (url, who, session) {
+    super(url, who, `/api/collab/${session}`)
+    this.text = this.doc.getText('code')
+  }
+
+  edit () {
+    const index = Math.floor(Math.random() * (this.text.length + 1))
+    this.text.insert(index, 'x') // sends synchronously through the update handler
+    this.markSent()
+  }
+}
+
 /** Wires two clients so that each measures how long the other's changes take to arrive. */
 export function pair (a, b, samples) {
   for (const [sender, receiver] of [[a, b], [b, a]]) {
@@ -196,6 +210,8 @@ export function pair (a, b, samples) {
  * the CPU per change of the server process `pid`.
  */
 export async function propagationRun ({ pid, ids, seconds, connect, wire = pair }) {
+  // One server process, or several sharing the work (instances of one cluster).
+  const cpuSeconds = () => [pid].flat().reduce((sum, one) => sum + processCpuSeconds(one), 0)
   const clients = []
   const samples = []
   for (const id of ids) {
@@ -213,11 +229,11 @@ export async function propagationRun ({ pid, ids, seconds, connect, wire = pair 
   }
   await sleep(2000)
   samples.length = 0
-  const cpuBefore = cpuSeconds(pid)
+  const cpuBefore = cpuSeconds()
   const t0 = performance.now()
   await sleep(seconds * 1000)
   const elapsed = (performance.now() - t0) / 1000
-  const cpu = cpuSeconds(pid) - cpuBefore
+  const cpu = cpuSeconds() - cpuBefore
   const count = samples.length
   for (const timer of timers) { clearTimeout(timer); clearInterval(timer) }
   await sleep(500)
@@ -236,13 +252,14 @@ export async function propagationRun ({ pid, ids, seconds, connect, wire = pair 
 }
 
 /**
- * Starts a peer's server binary (one that takes its port from `PORT`) on a free port and waits
- * until it accepts connections; the benchmarks reach it on 127.0.0.1 only.
+ * Starts a peer's server binary (one that takes its port from `PORT`, or from the arguments
+ * `args(port)` gives) on a free port and waits until it accepts connections; the benchmarks
+ * reach it on 127.0.0.1 only.
  */
-export async function startPeer (bin, env = {}) {
+export async function startPeer (bin, env = {}, args = () => []) {
   if (!bin || !existsSync(bin)) throw new Error(`no peer binary at ${bin}`)
   const port = await freePort()
-  const child = spawn(bin, [], { env: { ...process.env, PORT: String(port), ...env }, stdio: 'ignore' })
+  const child = spawn(bin, args(port), { env: { ...process.env, PORT: String(port), ...env }, stdio: 'ignore' })
   const url = `http://127.0.0.1:${port}`
   for (let tries = 0; ; tries++) {
     if (await accepts(port)) break

@@ -17,7 +17,7 @@
 
 import { performance } from 'node:perf_hooks'
 import WebSocket from 'ws'
-import { YClient, binary, createSessions, propagationRun, register, rssKiB, sleep, startPeer, startServer } from './bench-lib.mjs'
+import { CoderoomClient, binary, createSessions, propagationRun, register, rssKiB, sleep, startPeer, startServer } from './bench-lib.mjs'
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 20)
 // One room yields 20 samples a second: run it longer so that its p99 is not just the 4th-worst edit.
@@ -26,20 +26,6 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 1000)
 binary()
 
 // --- coderoom ------------------------------------------------------------------------------
-/** An editor client: one-character inserts at random positions of the code. */
-class CoderoomClient extends YClient {
-  constructor (url, who, session) {
-    super(url, who, `/api/collab/${session}`)
-    this.text = this.doc.getText('code')
-  }
-
-  edit () {
-    const index = Math.floor(Math.random() * (this.text.length + 1))
-    this.text.insert(index, 'x') // sends synchronously through the update handler
-    this.markSent()
-  }
-}
-
 async function coderoom () {
   const server = await startServer()
   await sleep(2000)
