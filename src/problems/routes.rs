@@ -265,7 +265,7 @@ async fn judge_request(
             let session = crate::sessions::store::find(&state.db, id)
                 .await?
                 .ok_or_else(|| AppError::not_found("Session not found"))?;
-            if !session.includes(&user.id) {
+            if session.room_role(&user.id, user.role).is_none() {
                 return Err(AppError::Forbidden("You are not in this session".into()));
             }
             if session.status != crate::sessions::Status::Active {
@@ -336,7 +336,7 @@ async fn session_submissions(
 ) -> AppResult<Json<Value>> {
     let session =
         crate::sessions::store::find(&state.db, &id).await?.ok_or_else(|| AppError::not_found("Session not found"))?;
-    if !session.includes(&user.id) {
+    if session.room_role(&user.id, user.role).is_none() {
         return Err(AppError::Forbidden("You are not in this session".into()));
     }
     let submissions = judge::store::for_session(&state.db, &id, 100).await?;

@@ -10,7 +10,7 @@ use std::time::Duration;
 use super::{Room, Rooms, close};
 use crate::app::AppState;
 use crate::auth::store::{self as users_store, UserRecord};
-use crate::auth::{Role, User};
+use crate::auth::User;
 use crate::error::AppResult;
 use crate::sessions::{Session, Status, store as sessions_store};
 
@@ -90,7 +90,7 @@ pub fn verdict(session: &Session, user: Option<&UserRecord>, holder: &Holder) ->
     if session.status == Status::Completed {
         return Some(Closing::Ended);
     }
-    if !session.includes(&user.id) && user.role != Role::Admin {
+    if session.room_role(&user.id, user.role).is_none() {
         return Some(Closing::NoAccess);
     }
     None
@@ -149,7 +149,7 @@ async fn recheck(rooms: &Rooms, room: &Room) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::Person;
+    use crate::auth::{Person, Role};
     use crate::problems::{Difficulty, ProblemRef};
 
     fn person(id: &str) -> Person {

@@ -22,7 +22,6 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::Serialize;
 use serde_json::json;
 use tokio::sync::{OnceCell, mpsc, oneshot};
 
@@ -31,29 +30,17 @@ use access::Holder;
 pub use config::RealtimeConfig;
 
 use crate::app::AppState;
-use crate::auth::{Role, SignedIn, User};
+use crate::auth::{SignedIn, User};
 use crate::db::Db;
 use crate::error::{ApiQuery, AppError, AppResult};
 use crate::problems::ProblemRef;
+pub use crate::sessions::RoomRole;
 use crate::sessions::{Session, Status, store as sessions_store};
 pub use store::DocKind;
 
 /// Produces the starter code for a problem in a language; `None` leaves the editor empty.
 /// The problem library replaces the placeholder once it has real starter code.
 pub type StarterCode = Arc<dyn Fn(&ProblemRef, &str) -> Option<String> + Send + Sync>;
-
-/// What someone is in a room as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RoomRole {
-    Host,
-    /// A co-interviewer.
-    Interviewer,
-    /// A candidate.
-    Participant,
-    /// An administrator looking in; may do what participants do.
-    Admin,
-}
 
 /// Identifies one WebSocket connection within the process.
 pub type PeerId = u64;
@@ -516,17 +503,9 @@ pub async fn authorize(state: &AppState, user: &User, session_id: &str) -> AppRe
     }
     let session =
         sessions_store::find(&state.db, session_id).await?.ok_or_else(|| AppError::not_found("Session not found"))?;
-    let role = if session.host.id == user.id {
-        RoomRole::Host
-    } else if session.interviewers.iter().any(|person| person.id == user.id) {
-        RoomRole::Interviewer
-    } else if session.includes(&user.id) {
-        RoomRole::Participant
-    } else if user.role == Role::Admin {
-        RoomRole::Admin
-    } else {
-        return Err(AppError::Forbidden("Only the host and participants of this session may do that".into()));
-    };
+    let role = session
+        .room_role(&user.id, user.role)
+        .ok_or_else(|| AppError::Forbidden("Only the host and participants of this session may do that".into()))?;
     Ok((session, role))
 }
 

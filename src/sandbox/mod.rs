@@ -323,12 +323,6 @@ impl Sandbox {
         self.inner.registry.runtimes.iter().filter(|rt| images.contains(&rt.image)).cloned().collect()
     }
 
-    /// Piston's lookup among the configured runtimes (installed or not).
-    #[allow(dead_code)] // for the judge
-    pub fn find_runtime(&self, language: &str, version: &str) -> Option<Runtime> {
-        self.inner.registry.find(language, version)
-    }
-
     /// Component status for `/readyz`: `{"status": "ok" | "degraded" | "error", ...}`. Ready
     /// while at least one engine answers and the default images are on the engines that do.
     pub async fn readiness(&self) -> serde_json::Value {

@@ -24,6 +24,19 @@ use crate::problems::{Difficulty, ProblemRef};
 const DEFAULT_PAGE: u32 = 20;
 const MAX_PAGE: u32 = 100;
 
+/// What someone is in a session's room as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RoomRole {
+    Host,
+    /// A co-interviewer.
+    Interviewer,
+    /// A candidate.
+    Participant,
+    /// An administrator looking in; may do what participants do.
+    Admin,
+}
+
 /// A session as every API response shows it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -116,6 +129,23 @@ impl Session {
         self.host.id == user_id
             || self.participants.iter().any(|p| p.id == user_id)
             || self.interviewers.iter().any(|p| p.id == user_id)
+    }
+
+    /// What `user` is in this session's room, if they may enter it: the one rule for the
+    /// room's sockets, for runs and submits made in the session and for its submissions. The
+    /// host, the people seated, and administrators looking in (who may do what participants do).
+    pub fn room_role(&self, user_id: &str, role: Role) -> Option<RoomRole> {
+        if self.host.id == user_id {
+            Some(RoomRole::Host)
+        } else if self.interviewers.iter().any(|person| person.id == user_id) {
+            Some(RoomRole::Interviewer)
+        } else if self.participants.iter().any(|person| person.id == user_id) {
+            Some(RoomRole::Participant)
+        } else if role == Role::Admin {
+            Some(RoomRole::Admin)
+        } else {
+            None
+        }
     }
 
     /// Whether `user` may see this session at all: its people and administrators, and for an

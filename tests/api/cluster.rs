@@ -28,6 +28,7 @@ impl SurrealServer {
     /// `None` when no server binary was named (a plain `cargo test`): scripts/test.sh names it.
     fn start() -> Option<Self> {
         let Some(binary) = std::env::var_os("CODEROOM_SURREAL_BIN").map(PathBuf::from) else {
+            assert!(std::env::var_os("CI").is_none(), "CODEROOM_SURREAL_BIN must name the surreal binary under CI");
             eprintln!("CODEROOM_SURREAL_BIN is not set: skipping (scripts/test.sh builds the server and sets it)");
             return None;
         };

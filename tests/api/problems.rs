@@ -439,6 +439,13 @@ async fn judge_requests_are_validated_and_recorded_in_sessions() {
         StatusCode::FORBIDDEN,
         "not in this session",
     );
+    // An administrator looking in may do here what the room lets them do: what participants do.
+    let (admin, _) = server.admin("Ada").await;
+    let (status, body) = admin.get_json(&format!("/api/sessions/{id}/submissions")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let run = json!({"language": "python", "code": TWO_SUM_PY, "sessionId": id});
+    let (status, body) = admin.post_json("/api/problems/two-sum/run", run).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
 }
 
 fn coderoom(data_dir: &std::path::Path, args: &[&str]) -> (bool, String) {
