@@ -31,6 +31,7 @@ use yrs::{ClientID, Doc, GetString, Map, OffsetKind, Options, ReadTxn, StateVect
 use super::access::Holder;
 use super::protocol::{Incoming, Messages};
 use super::store::{DocKey, DocKind};
+use super::socket::{self, Conversation, Frames, Outbox, Refusal};
 use super::{
     Admission, Closing, Link, PeerId, Room, Rooms, TokenBucket, authorize, board, close, close_with, fanout,
     limit_upgrade, lock, store,
@@ -271,56 +272,10 @@ async fn serve(
         close_with(&mut socket, Closing::Ended.code(), Closing::Ended.reason()).await;
         open = false;
     }
-    let mut bucket = TokenBucket::new(config.messages_per_second, config.message_burst);
-    while open {
-        tokio::select! {
-            biased;
-            closing = &mut closed => {
-                super::close_for(&mut socket, &mut outbox, closing).await;
-                break;
-            }
-            incoming = socket.recv() => {
-                let data = match incoming {
-                    Some(Ok(WsMessage::Binary(data))) => data,
-                    Some(Ok(WsMessage::Ping(_) | WsMessage::Pong(_))) => {
-                        if bucket.take() { continue }
-                        close_with(&mut socket, close::POLICY, "too many messages").await;
-                        break;
-                    }
-                    Some(Ok(WsMessage::Text(_))) => {
-                        close_with(&mut socket, close::UNSUPPORTED, "binary y-websocket frames only").await;
-                        break;
-                    }
-                    Some(Ok(WsMessage::Close(_))) | None => break,
-                    Some(Err(err)) => {
-                        tracing::debug!(session = %room.session_id, error = %err, "collab connection failed");
-                        close_with(&mut socket, close::TOO_BIG, "message too big or malformed").await;
-                        break;
-                    }
-                };
-                // Boxed: the handler's state (decoding, a queue send) exists only while a
-                // frame is handled, instead of in every idle connection's future.
-                match Box::pin(connection.handle(&data, &mut bucket)).await {
-                    Ok(replies) => {
-                        for reply in replies {
-                            open = open && socket.send(reply).await.is_ok();
-                        }
-                    }
-                    Err(refusal) => {
-                        tracing::info!(session = %room.session_id, peer, detail = %refusal.detail, "collab client refused; disconnected");
-                        close_with(&mut socket, refusal.code, refusal.reason).await;
-                        break;
-                    }
-                }
-            }
-            outgoing = outbox.recv() => match outgoing {
-                Some(message) => open = socket.send(message).await.is_ok(),
-                None => {
-                    close_with(&mut socket, close::TRY_AGAIN, "too slow to keep up").await;
-                    break;
-                }
-            }
-        }
+    if open {
+        let bucket = TokenBucket::new(config.messages_per_second, config.message_burst);
+        let outbox = Outbox { queued: &mut outbox, closed: &mut closed };
+        socket::converse(&mut socket, outbox, bucket, &mut connection, &room.session_id).await;
     }
     connection.leave();
     drop(admission);
@@ -338,7 +293,10 @@ struct Connection<'a> {
     ack_sender: Option<mpsc::WeakSender<WsMessage>>,
 }
 
-impl Connection<'_> {
+impl Conversation for Connection<'_> {
+    const FRAMES: Frames = Frames::Binary;
+    const NAME: &'static str = "collab";
+
     /// Handles one frame; returns the replies for this client. Each message in the frame
     /// costs one token of the connection's rate limit, and a frame gets at most one answer
     /// to a sync step 1 and one to an awareness query: a frame packed with requests must not
@@ -367,7 +325,9 @@ impl Connection<'_> {
         }
         outcome.map(|()| read.replies)
     }
+}
 
+impl Connection<'_> {
     fn read_frame(&mut self, data: &[u8], bucket: &mut TokenBucket, out: &mut FrameOutcome) -> Result<(), Refusal> {
         let Some(doc) = self.room.shared(self.kind).doc.get() else {
             return Ok(());
@@ -381,7 +341,7 @@ impl Connection<'_> {
         let mut answered_query = false;
         for message in Messages::new(data) {
             if !bucket.take() {
-                return Err(Refusal::new(close::POLICY, "too many messages", "exceeded the message rate"));
+                return Err(Refusal::too_fast());
             }
             match message.map_err(Refusal::invalid)? {
                 Incoming::SyncStep1(state_vector) => {
@@ -588,23 +548,6 @@ struct FrameOutcome {
     /// Applied updates with their sequence numbers and when they were applied, to be saved.
     logged: Vec<(u64, Vec<u8>, i64)>,
     compact: bool,
-}
-
-/// Why a connection is closed: the close code, the reason it is told, and what is logged.
-struct Refusal {
-    code: u16,
-    reason: &'static str,
-    detail: String,
-}
-
-impl Refusal {
-    fn new(code: u16, reason: &'static str, detail: impl Into<String>) -> Self {
-        Self { code, reason, detail: detail.into() }
-    }
-
-    fn invalid(err: impl std::fmt::Display) -> Self {
-        Self::new(close::INVALID, "invalid y-websocket message", err.to_string())
-    }
 }
 
 /// A v1 update with no structs and no deletions: what a client in sync sends as step 2.

@@ -28,6 +28,7 @@ use tokio::sync::mpsc;
 
 use super::access::Holder;
 use super::store::{self, Author};
+use super::socket::{self, Conversation, Frames, Outbox, Refusal};
 use super::{
     Admission, Closing, Link, PeerId, Room, RoomRole, Rooms, TokenBucket, authorize, close, close_with, fanout,
     limit_upgrade, lock,
@@ -216,51 +217,11 @@ async fn serve(
         close_with(&mut socket, Closing::Ended.code(), Closing::Ended.reason()).await;
         open = false;
     }
-    let mut bucket = TokenBucket::new(config.messages_per_second, config.message_burst);
-    while open {
-        tokio::select! {
-            biased;
-            closing = &mut closed => {
-                super::close_for(&mut socket, &mut outbox, closing).await;
-                break;
-            }
-            incoming = socket.recv() => {
-                let text = match incoming {
-                    Some(Ok(Message::Text(text))) => text,
-                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => {
-                        if bucket.take() { continue }
-                        close_with(&mut socket, close::POLICY, "too many messages").await;
-                        break;
-                    }
-                    Some(Ok(Message::Binary(_))) => {
-                        close_with(&mut socket, close::UNSUPPORTED, "JSON text frames only").await;
-                        break;
-                    }
-                    Some(Ok(Message::Close(_))) | None => break,
-                    Some(Err(err)) => {
-                        tracing::debug!(session = %room.session_id, error = %err, "event connection failed");
-                        close_with(&mut socket, close::TOO_BIG, "message too big or malformed").await;
-                        break;
-                    }
-                };
-                if !bucket.take() {
-                    tracing::info!(session = %room.session_id, peer, "event client exceeded the message rate; disconnected");
-                    close_with(&mut socket, close::POLICY, "too many messages").await;
-                    break;
-                }
-                // Boxed: a chat write's database future is large and only briefly alive.
-                if let Some(reply) = Box::pin(handle(&rooms, &room, peer, (&user, role), text.as_str())).await {
-                    open = socket.send(Message::Text(reply.to_string().into())).await.is_ok();
-                }
-            }
-            outgoing = outbox.recv() => match outgoing {
-                Some(message) => open = socket.send(message).await.is_ok(),
-                None => {
-                    close_with(&mut socket, close::TRY_AGAIN, "too slow to keep up").await;
-                    break;
-                }
-            }
-        }
+    if open {
+        let bucket = TokenBucket::new(config.messages_per_second, config.message_burst);
+        let outbox = Outbox { queued: &mut outbox, closed: &mut closed };
+        let mut conversation = EventConversation { rooms: &rooms, room: &room, peer, user: &user, role };
+        socket::converse(&mut socket, outbox, bucket, &mut conversation, &room.session_id).await;
     }
     let last = {
         let mut members = lock(&room.members);
@@ -276,6 +237,30 @@ async fn serve(
 }
 
 /// Logs a record event without holding the connection up.
+/// One person's event socket, as [`socket::converse`] drives it.
+struct EventConversation<'a> {
+    rooms: &'a Arc<Rooms>,
+    room: &'a Room,
+    peer: PeerId,
+    user: &'a Author,
+    role: RoomRole,
+}
+
+impl Conversation for EventConversation<'_> {
+    const FRAMES: Frames = Frames::Text;
+    const NAME: &'static str = "event";
+
+    /// Each event costs one token of the connection's rate limit.
+    async fn handle(&mut self, frame: &[u8], bucket: &mut TokenBucket) -> Result<Vec<Message>, Refusal> {
+        if !bucket.take() {
+            return Err(Refusal::too_fast());
+        }
+        let text = std::str::from_utf8(frame).map_err(|err| Refusal::new(close::INVALID, "invalid text", err.to_string()))?;
+        let reply = handle(self.rooms, self.room, self.peer, (self.user, self.role), text).await;
+        Ok(reply.map(|reply| Message::Text(reply.to_string().into())).into_iter().collect())
+    }
+}
+
 fn log_event(rooms: &Arc<Rooms>, room: &Room, kind: Logged, user: &Author, data: Value) {
     let db = rooms.db.clone();
     let (session, user) = (room.session_id.clone(), user.id.clone());

@@ -11,6 +11,7 @@ mod config;
 pub mod events;
 mod fanout;
 mod protocol;
+mod socket;
 pub mod store;
 
 use std::collections::HashMap;
