@@ -1,8 +1,9 @@
 import { Suspense, lazy, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react'
 import { Link, useParams } from 'react-router'
-import { useMutation, useQuery } from '@tanstack/react-query'
+import { useQuery } from '@tanstack/react-query'
 import { api, errorMessage, isApiError, type JudgeResult, type ProblemDetail } from '../api'
-import { useMe, useProblem, useProblems, useRuntimes } from '../api/hooks'
+import { useMe, useProblem, useRuntimes } from '../api/hooks'
+import { useJudge } from '../api/useJudge'
 import { Markdown } from '../components/Markdown'
 import { Whiteboard } from '../whiteboard'
 import { CodeOrBoard } from '../whiteboard/CodeOrBoard'
@@ -10,7 +11,6 @@ import { ProblemDescription } from '../components/ProblemDescription'
 import { SplitPane } from '../components/SplitPane'
 import { ErrorAlert } from '../components/Modal'
 import { EmptyState, Loading } from '../components/States'
-import { DifficultyBadge } from '../components/DifficultyBadge'
 import { LanguagePicker } from '../editor/LanguagePicker'
 import { languageInfo, problemLanguages, runtimeFor } from '../editor/languages'
 import { clearCode, loadCode, loadLanguage, saveCode, saveLanguage } from '../practice/storage'
@@ -29,31 +29,9 @@ export function EditorFallback() {
 export default function PracticePage() {
   const { slug = '' } = useParams()
   const problem = useProblem(slug)
-  const list = useProblems()
 
   if (problem.isPending) return <Loading label="Loading problem…" />
   if (problem.isError) {
-    const summary = list.data?.find((p) => p.slug === slug)
-    if (isApiError(problem.error, 404) && summary) {
-      // The library lists it but this server cannot show details (the judge is not installed).
-      return (
-        <article className="card mx-auto max-w-3xl bg-base-100 shadow-sm" data-testid="problem-detail">
-          <div className="card-body gap-3">
-            <Link to="/problems" className="link link-hover text-sm">
-              ← Problems
-            </Link>
-            <div className="flex flex-wrap items-center gap-2">
-              <h1 className="text-2xl font-bold">{summary.title}</h1>
-              <DifficultyBadge difficulty={summary.difficulty} size="md" />
-            </div>
-            <p className="whitespace-pre-line">{summary.summary}</p>
-            <div role="status" className="alert alert-warning alert-soft" data-testid="judge-unavailable">
-              This server does not offer the problem statement and the judge yet, so code cannot be run here.
-            </div>
-          </div>
-        </article>
-      )
-    }
     if (isApiError(problem.error, 404)) {
       return (
         <EmptyState title="Problem not found" testId="problem-missing">
@@ -161,24 +139,13 @@ function Workspace({ problem }: { problem: ProblemDetail }) {
     setCode(loadCode(problem.slug, next) ?? starter(next))
   }
 
-  const run = useMutation({
-    mutationFn: () => api.run(problem.slug, { language, code, ...(custom && stdin.trim() ? { stdin } : {}) }),
-    onSuccess: setResult,
+  const judge = useJudge({
+    slug: problem.slug,
+    request: (mode) => ({ language, code, ...(mode === 'run' && custom && stdin.trim() ? { stdin } : {}) }),
+    onResult: setResult,
   })
-  const submit = useMutation({
-    mutationFn: () => api.submit(problem.slug, { language, code }),
-    onSuccess: setResult,
-  })
-  const busy = run.isPending || submit.isPending
-  const error = run.error ?? submit.error
+  const { busy, error } = judge
   const rt = runtimeFor(language, runtimes.data)
-
-  const doRun = () => {
-    if (!busy) {
-      submit.reset()
-      run.mutate()
-    }
-  }
 
   return (
     <PracticeLayout
@@ -206,13 +173,10 @@ function Workspace({ problem }: { problem: ProblemDetail }) {
               <div className="flex-1" />
               <RunControls
                 busy={busy}
-                running={run.isPending}
-                submitting={submit.isPending}
-                onRun={doRun}
-                onSubmit={() => {
-                  run.reset()
-                  submit.mutate()
-                }}
+                running={judge.running}
+                submitting={judge.submitting}
+                onRun={judge.run}
+                onSubmit={judge.submit}
                 custom={custom}
                 setCustom={setCustom}
               />
@@ -233,7 +197,7 @@ function Workspace({ problem }: { problem: ProblemDetail }) {
               first={
                 <div className="h-full overflow-hidden rounded-box border border-base-300 bg-base-100">
                   <Suspense fallback={<EditorFallback />}>
-                    <CodeEditor language={languageInfo(language).monaco} value={code} onChange={setCode} onRun={doRun} />
+                    <CodeEditor language={languageInfo(language).monaco} value={code} onChange={setCode} onRun={judge.run} />
                   </Suspense>
                 </div>
               }
@@ -245,8 +209,8 @@ function Workspace({ problem }: { problem: ProblemDetail }) {
                   setStdin={setStdin}
                   params={problem.signature?.params.length ?? 2}
                   error={error}
-                  running={run.isPending}
-                  submitting={submit.isPending}
+                  running={judge.running}
+                  submitting={judge.submitting}
                   result={result}
                   empty={`Run your code on the examples${custom ? ' or your own input' : ''} (Ctrl+Enter), or submit it to be judged on every test.`}
                 />

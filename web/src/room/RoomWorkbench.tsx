@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import { useMutation } from '@tanstack/react-query'
 import * as Y from 'yjs'
 import type { WebsocketProvider } from 'y-websocket'
 import { MonacoBinding } from 'y-monaco'
-import { api, type JudgeResult, type ProblemDetail, type User } from '../api'
+import type { JudgeResult, ProblemDetail, User } from '../api'
 import { useRuntimes } from '../api/hooks'
+import { useJudge } from '../api/useJudge'
 import CodeEditor, { type Editor } from '../editor/CodeEditor'
 import { LanguagePicker } from '../editor/LanguagePicker'
 import { languageInfo, problemLanguages } from '../editor/languages'
@@ -161,22 +161,13 @@ export default function RoomWorkbench({ sessionId, user, problem, isHost, readOn
   }
 
   const code = () => collab?.text.toString() ?? editorRef.current?.getValue() ?? ''
-  const run = useMutation({
-    mutationFn: () => api.run(slug!, { language: lang, code: code(), sessionId, ...(custom && stdin.trim() ? { stdin } : {}) }),
-    onSuccess: onResult,
+  const judge = useJudge({
+    slug,
+    request: (mode) => ({ language: lang, code: code(), sessionId, ...(mode === 'run' && custom && stdin.trim() ? { stdin } : {}) }),
+    onResult,
+    enabled: !readOnly,
   })
-  const submit = useMutation({
-    mutationFn: () => api.submit(slug!, { language: lang, code: code(), sessionId }),
-    onSuccess: onResult,
-  })
-  const busy = run.isPending || submit.isPending
-  const error = run.error ?? submit.error
-  const doRun = () => {
-    if (!busy && slug && !readOnly) {
-      submit.reset()
-      run.mutate()
-    }
-  }
+  const { busy, error } = judge
 
   // Binds Monaco to the shared text once both exist; the binding replaces the editor's text
   // with the document's (the server seeds the starter code into the document).
@@ -253,13 +244,10 @@ export default function RoomWorkbench({ sessionId, user, problem, isHost, readOn
         {!readOnly && slug && (
           <RunControls
             busy={busy}
-            running={run.isPending}
-            submitting={submit.isPending}
-            onRun={doRun}
-            onSubmit={() => {
-              run.reset()
-              submit.mutate()
-            }}
+            running={judge.running}
+            submitting={judge.submitting}
+            onRun={judge.run}
+            onSubmit={judge.submit}
             custom={custom}
             setCustom={setCustom}
             disabled={!synced}
@@ -290,7 +278,7 @@ export default function RoomWorkbench({ sessionId, user, problem, isHost, readOn
               language={languageInfo(lang).monaco}
               value={finalCode ? finalCode.code : undefined}
               readOnly={readOnly}
-              onRun={doRun}
+              onRun={judge.run}
               onMount={(ed) => {
                 editorRef.current = ed
                 setEditor(ed)
@@ -311,8 +299,8 @@ export default function RoomWorkbench({ sessionId, user, problem, isHost, readOn
             setStdin={setStdin}
             params={problem?.signature?.params.length ?? 2}
             error={error}
-            running={run.isPending}
-            submitting={submit.isPending}
+            running={judge.running}
+            submitting={judge.submitting}
             result={result}
             title={(r) => `${r.mode === 'submit' ? 'Submitted' : 'Run'}${r.user ? ` by ${r.user.name}` : ''}`}
             empty={
