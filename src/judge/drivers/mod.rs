@@ -29,42 +29,47 @@ pub const CAPTURE_CAP: usize = 4096;
 /// Where drivers write their records (the sandbox's result channel).
 pub const RESULTS_FD: i32 = 3;
 
+/// One language's driver: the files that run a candidate's code against the tests, and the
+/// starter code a problem offers when it has none of its own.
+struct Driver {
+    /// The files to run, the main file first.
+    program: fn(&Call, &str) -> Vec<(String, String)>,
+    /// The empty function, returning a default value so that it compiles.
+    starter: fn(&Call) -> String,
+}
+
+/// The driver of each judged language.
+fn driver(language: Language) -> Driver {
+    match language {
+        Language::Python => Driver { program: python::program, starter: python::starter },
+        Language::JavaScript => Driver {
+            program: |call, code| javascript::program(call, code, false),
+            starter: |call| javascript::starter(call, false),
+        },
+        Language::TypeScript => Driver {
+            program: |call, code| javascript::program(call, code, true),
+            starter: |call| javascript::starter(call, true),
+        },
+        Language::Java => Driver { program: java::program, starter: java::starter },
+        Language::C => Driver { program: c::program, starter: c::starter },
+        Language::Cpp => Driver { program: cpp::program, starter: cpp::starter },
+        Language::Go => Driver { program: go::program, starter: go::starter },
+        Language::Rust => Driver { program: rust::program, starter: rust::starter },
+        Language::Ruby => Driver { program: ruby::program, starter: ruby::starter },
+        Language::Php => Driver { program: php::program, starter: php::starter },
+        Language::CSharp => Driver { program: csharp::program, starter: csharp::starter },
+        Language::Swift => Driver { program: swift::program, starter: swift::starter },
+    }
+}
+
 /// The files to run: the main file first.
 pub fn program(language: Language, signature: &Signature, mutates: Option<&str>, code: &str) -> Vec<(String, String)> {
-    let call = Call::new(signature, mutates);
-    match language {
-        Language::Python => python::program(&call, code),
-        Language::JavaScript => javascript::program(&call, code, false),
-        Language::TypeScript => javascript::program(&call, code, true),
-        Language::Java => java::program(&call, code),
-        Language::C => c::program(&call, code),
-        Language::Cpp => cpp::program(&call, code),
-        Language::Go => go::program(&call, code),
-        Language::Rust => rust::program(&call, code),
-        Language::Ruby => ruby::program(&call, code),
-        Language::Php => php::program(&call, code),
-        Language::CSharp => csharp::program(&call, code),
-        Language::Swift => swift::program(&call, code),
-    }
+    (driver(language).program)(&Call::new(signature, mutates), code)
 }
 
 /// Starter code: the empty function, returning a default value so that it compiles.
 pub fn starter(language: Language, signature: &Signature, mutates: Option<&str>) -> String {
-    let call = Call::new(signature, mutates);
-    match language {
-        Language::Python => python::starter(&call),
-        Language::JavaScript => javascript::starter(&call, false),
-        Language::TypeScript => javascript::starter(&call, true),
-        Language::Java => java::starter(&call),
-        Language::C => c::starter(&call),
-        Language::Cpp => cpp::starter(&call),
-        Language::Go => go::starter(&call),
-        Language::Rust => rust::starter(&call),
-        Language::Ruby => ruby::starter(&call),
-        Language::Php => php::starter(&call),
-        Language::CSharp => csharp::starter(&call),
-        Language::Swift => swift::starter(&call),
-    }
+    (driver(language).starter)(&Call::new(signature, mutates))
 }
 
 /// The signature plus what the drivers derive from it.
