@@ -432,7 +432,7 @@ export default function SessionPage() {
               ) : (
               <RoomMain session={s} user={user} ended={ended} maxShapes={maxShapes}>
                 <Suspense fallback={<EditorFallback />}>
-                  <RoomEditor session={s} user={user} host={host} ended={ended} sharedResult={events.lastResult} />
+                  <RoomEditor session={s} user={user} ended={ended} sharedResult={events.lastResult} />
                 </Suspense>
               </RoomMain>
               )
@@ -543,7 +543,7 @@ function RoomProblem({ slug, session }: { slug: string; session: Session }) {
   return <ProblemDescription problem={problem.data} headingLevel={2} />
 }
 
-function RoomEditor({ session, user, host, ended, sharedResult }: { session: Session; user: User; host: boolean; ended: boolean; sharedResult: ReturnType<typeof useRoomEvents>['lastResult'] }) {
+function RoomEditor({ session, user, ended, sharedResult }: { session: Session; user: User; ended: boolean; sharedResult: ReturnType<typeof useRoomEvents>['lastResult'] }) {
   const problem = useSessionProblem(session.problem.slug)
   // A completed session shows its final code, read from the server, without a live connection.
   const completed = session.status === 'completed'
@@ -567,7 +567,6 @@ function RoomEditor({ session, user, host, ended, sharedResult }: { session: Ses
       sessionId={session.id}
       user={user}
       problem={detail}
-      isHost={host}
       readOnly={ended}
       sharedResult={sharedResult}
       finalCode={completed ? (final.data ?? null) : null}

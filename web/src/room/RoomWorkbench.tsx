@@ -122,7 +122,6 @@ interface Props {
   sessionId: string
   user: User
   problem: ProblemDetail | null
-  isHost: boolean
   readOnly: boolean
   /** The latest result someone in the room shared. */
   sharedResult: JudgeResult | null
@@ -130,7 +129,7 @@ interface Props {
   finalCode?: { code: string; language: string } | null
 }
 
-export default function RoomWorkbench({ sessionId, user, problem, isHost, readOnly: endedOrFinal, sharedResult, finalCode }: Props) {
+export default function RoomWorkbench({ sessionId, user, problem, readOnly: endedOrFinal, sharedResult, finalCode }: Props) {
   const live = !finalCode
   const { collab, status, synced, language, others, closed } = useCollab(sessionId, user, live)
   const readOnly = endedOrFinal || closed !== null
@@ -179,18 +178,6 @@ export default function RoomWorkbench({ sessionId, user, problem, isHost, readOn
     const binding = new MonacoBinding(collab.text, model, new Set([editor]), collab.provider.awareness)
     return () => binding.destroy()
   }, [editor, collab])
-
-  // A room whose document the server left empty gets the starter code from the host.
-  useEffect(() => {
-    if (!synced || !collab || !isHost || readOnly) return
-    if (collab.text.length === 0 && !collab.meta.get('language')) {
-      collab.doc.transact(() => {
-        collab.meta.set('language', DEFAULT_LANGUAGE)
-        const s = starter(DEFAULT_LANGUAGE)
-        if (s) collab.text.insert(0, s)
-      })
-    }
-  }, [synced, collab, isHost, readOnly, starter])
 
   const switchLanguage = (next: string) => {
     if (!collab || next === language) return
