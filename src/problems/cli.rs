@@ -344,16 +344,10 @@ pub async fn run(command: ProblemsCommand, config: &Config) -> anyhow::Result<()
                     .collect::<anyhow::Result<_>>()?
             };
             let sandbox = Sandbox::new(&config.sandbox).await?;
-            validate(&sandbox, &problems, starters.then_some(languages.as_slice())).await
+            validate(&sandbox, &problems, starters.then_some(languages.as_slice())).await?;
         }
-        other => manage(other, config).await,
-    }
-}
-
-async fn manage(command: ProblemsCommand, config: &Config) -> anyhow::Result<()> {
-    let backend = Backend::open(config).await?;
-    match command {
         ProblemsCommand::List => {
+            let backend = Backend::open(config).await?;
             for p in backend.all().await? {
                 say!(
                     "{:<36} {:<7} {:<40} {}",
@@ -373,6 +367,7 @@ async fn manage(command: ProblemsCommand, config: &Config) -> anyhow::Result<()>
             }
         }
         ProblemsCommand::Show { slug, json: as_json } => {
+            let backend = Backend::open(config).await?;
             let problem = backend.find(&slug).await?.ok_or_else(|| anyhow::anyhow!("no problem `{slug}`"))?;
             if as_json {
                 say!("{}", serde_json::to_string_pretty(&problem)?);
@@ -395,6 +390,7 @@ async fn manage(command: ProblemsCommand, config: &Config) -> anyhow::Result<()>
             }
         }
         ProblemsCommand::Add { path } => {
+            let backend = Backend::open(config).await?;
             let problem = read_folder(&path)?;
             if backend.find(&problem.slug).await?.is_some() {
                 bail!("problem `{}` already exists; use `coderoom problems import` to replace it", problem.slug);
@@ -403,6 +399,7 @@ async fn manage(command: ProblemsCommand, config: &Config) -> anyhow::Result<()>
             say!("added {}", problem.slug);
         }
         ProblemsCommand::Import { path } => {
+            let backend = Backend::open(config).await?;
             let problems = read_path(&path)?;
             for problem in &problems {
                 backend.upsert(problem).await?;
@@ -410,6 +407,7 @@ async fn manage(command: ProblemsCommand, config: &Config) -> anyhow::Result<()>
             }
         }
         ProblemsCommand::Export { dir, slugs } => {
+            let backend = Backend::open(config).await?;
             let all = backend.all().await?;
             for slug in &slugs {
                 if !all.iter().any(|p| &p.slug == slug) {
@@ -423,12 +421,12 @@ async fn manage(command: ProblemsCommand, config: &Config) -> anyhow::Result<()>
             }
         }
         ProblemsCommand::Remove { slug } => {
+            let backend = Backend::open(config).await?;
             if !backend.remove(&slug).await? {
                 bail!("no problem `{slug}`");
             }
             say!("removed {slug}");
         }
-        ProblemsCommand::Validate { .. } => unreachable!("handled by run"),
     }
     Ok(())
 }
