@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use super::{Room, Rooms, close};
 use crate::app::AppState;
-use crate::auth::store::{self as users_store, UserRecord};
 use crate::auth::User;
+use crate::auth::store::{self as users_store, UserRecord};
 use crate::error::AppResult;
 use crate::sessions::{Session, Status, store as sessions_store};
 

@@ -30,8 +30,8 @@ use yrs::{ClientID, Doc, GetString, Map, OffsetKind, Options, ReadTxn, StateVect
 
 use super::access::Holder;
 use super::protocol::{Incoming, Messages};
-use super::store::{DocKey, DocKind};
 use super::socket::{self, Conversation, Frames, Outbox, Refusal};
+use super::store::{DocKey, DocKind};
 use super::{
     Admission, Closing, Link, PeerId, Room, Rooms, TokenBucket, authorize, board, close, close_with, fanout,
     limit_upgrade, lock, store,

@@ -27,8 +27,8 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
 use super::access::Holder;
-use super::store::{self, Author};
 use super::socket::{self, Conversation, Frames, Outbox, Refusal};
+use super::store::{self, Author};
 use super::{
     Admission, Closing, Link, PeerId, Room, RoomRole, Rooms, TokenBucket, authorize, close, close_with, fanout,
     limit_upgrade, lock,
@@ -255,7 +255,8 @@ impl Conversation for EventConversation<'_> {
         if !bucket.take() {
             return Err(Refusal::too_fast());
         }
-        let text = std::str::from_utf8(frame).map_err(|err| Refusal::new(close::INVALID, "invalid text", err.to_string()))?;
+        let text =
+            std::str::from_utf8(frame).map_err(|err| Refusal::new(close::INVALID, "invalid text", err.to_string()))?;
         let reply = handle(self.rooms, self.room, self.peer, (self.user, self.role), text).await;
         Ok(reply.map(|reply| Message::Text(reply.to_string().into())).into_iter().collect())
     }

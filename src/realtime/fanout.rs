@@ -114,8 +114,12 @@ impl FanOut {
 
     /// Queues a message for the other instances; never waits.
     pub fn publish(&self, session: &str, message: Relayed) {
-        let row =
-            Row { session_id: session.to_string(), origin: self.instance.clone(), message, at_ms: crate::clock::now_ms() };
+        let row = Row {
+            session_id: session.to_string(),
+            origin: self.instance.clone(),
+            message,
+            at_ms: crate::clock::now_ms(),
+        };
         if self.outbox.try_send(row).is_err() {
             tracing::warn!(session, "the room relay is behind; a message was dropped (the next sync repairs edits)");
         }
@@ -283,4 +287,3 @@ fn receive(rooms: &Arc<Rooms>, row: Row) {
 
 /// The other instances' people in a room, as they announced them.
 pub type RemoteMembers = HashMap<String, (Instant, Value)>;
-

@@ -6,7 +6,6 @@
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
@@ -180,8 +179,8 @@ async fn racing_joiners_on_two_instances_take_exactly_the_free_seats() {
     let Some(surreal) = SurrealServer::start() else { return };
     // The host and five candidate seats.
     let seats = [("CODEROOM_SESSIONS_SEATS", "6")];
-    let first = Arc::new(surreal.instance(&seats));
-    let second = Arc::new(surreal.instance(&seats));
+    let first = surreal.instance(&seats);
+    let second = surreal.instance(&seats);
     let (host, _) = first.interviewer("Race Host").await;
     let mut joiners = Vec::new();
     for n in 0..20 {
@@ -194,28 +193,7 @@ async fn racing_joiners_on_two_instances_take_exactly_the_free_seats() {
             host.post_json("/api/sessions", json!({ "problem": "two-sum", "visibility": "open" })).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         let id = body["session"]["id"].as_str().expect("id").to_string();
-        let barrier = Arc::new(tokio::sync::Barrier::new(joiners.len()));
-        let tasks: Vec<_> = joiners
-            .iter()
-            .cloned()
-            .map(|client| {
-                let barrier = barrier.clone();
-                let path = format!("/api/sessions/{id}/join");
-                tokio::spawn(async move {
-                    barrier.wait().await;
-                    client.post_empty_json(&path).await
-                })
-            })
-            .collect();
-        let mut wins = 0;
-        for task in tasks {
-            let (status, body) = task.await.expect("task");
-            match status {
-                StatusCode::OK => wins += 1,
-                StatusCode::CONFLICT => assert_eq!(body["message"], "Session is full"),
-                other => panic!("round {round}: unexpected {other}: {body}"),
-            }
-        }
+        let wins = crate::sessions::race_to_join(&joiners, &id).await;
         assert_eq!(wins, 5, "round {round}: exactly the five free seats");
         let (_, shown) = host.get_json(&format!("/api/sessions/{id}")).await;
         assert_eq!(shown["session"]["participants"].as_array().map(Vec::len), Some(5), "{shown}");

@@ -154,32 +154,38 @@ async fn exactly_one_of_many_racing_joiners_wins() {
     }
     for round in 0..3 {
         let id = create(&host, "two-sum").await["id"].as_str().expect("id").to_string();
-        let barrier = Arc::new(tokio::sync::Barrier::new(joiners.len()));
-        let tasks: Vec<_> = joiners
-            .iter()
-            .cloned()
-            .map(|client| {
-                let barrier = barrier.clone();
-                let path = format!("/api/sessions/{id}/join");
-                tokio::spawn(async move {
-                    barrier.wait().await;
-                    client.post_empty_json(&path).await
-                })
-            })
-            .collect();
-        let mut wins = 0;
-        for task in tasks {
-            let (status, body) = task.await.expect("task");
-            match status {
-                StatusCode::OK => wins += 1,
-                StatusCode::CONFLICT => assert_eq!(body["message"], "Session is full"),
-                other => panic!("round {round}: unexpected {other}: {body}"),
-            }
-        }
-        assert_eq!(wins, 1, "round {round}");
+        assert_eq!(race_to_join(&joiners, &id).await, 1, "round {round}");
         let (_, shown) = host.get_json(&format!("/api/sessions/{id}")).await;
         assert_eq!(shown["session"]["participants"].as_array().map(Vec::len), Some(1));
     }
+}
+
+/// Every client asks to join session `id` at the same moment; how many got a seat (the others
+/// must be told the session is full).
+pub(crate) async fn race_to_join(joiners: &[crate::Client], id: &str) -> usize {
+    let barrier = Arc::new(tokio::sync::Barrier::new(joiners.len()));
+    let tasks: Vec<_> = joiners
+        .iter()
+        .cloned()
+        .map(|client| {
+            let barrier = barrier.clone();
+            let path = format!("/api/sessions/{id}/join");
+            tokio::spawn(async move {
+                barrier.wait().await;
+                client.post_empty_json(&path).await
+            })
+        })
+        .collect();
+    let mut wins = 0;
+    for task in tasks {
+        let (status, body) = task.await.expect("task");
+        match status {
+            StatusCode::OK => wins += 1,
+            StatusCode::CONFLICT => assert_eq!(body["message"], "Session is full"),
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    wins
 }
 
 #[tokio::test]
