@@ -121,9 +121,13 @@ async fn one_room_shared_by_two_instances() {
 
     // Chat both ways, and a WebRTC offer across.
     send_json(&mut guest_events, json!({ "type": "chat", "text": "hello from the second instance" })).await;
-    assert_eq!(next_event(&mut host_events, "chat").await["message"]["text"], "hello from the second instance");
+    for socket in [&mut guest_events, &mut host_events] {
+        assert_eq!(next_event(socket, "chat").await["message"]["text"], "hello from the second instance");
+    }
     send_json(&mut host_events, json!({ "type": "chat", "text": "and back" })).await;
-    assert_eq!(next_event(&mut guest_events, "chat").await["message"]["text"], "and back");
+    for socket in [&mut host_events, &mut guest_events] {
+        assert_eq!(next_event(socket, "chat").await["message"]["text"], "and back");
+    }
     send_json(&mut host_events, json!({ "type": "offer", "to": guest_peer, "sdp": "v=0 across" })).await;
     let offer = next_event(&mut guest_events, "offer").await;
     assert_eq!((offer["from"].as_str(), offer["sdp"].as_str()), (Some(host_peer.as_str()), Some("v=0 across")));
