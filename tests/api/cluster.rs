@@ -135,6 +135,11 @@ async fn one_room_shared_by_two_instances() {
     // Edits on both instances converge, while both type at once.
     let mut host_editor = Editor::connect(&host, &id, true).await;
     let mut guest_editor = Editor::connect(&guest, &id, true).await;
+    // Cursors too: each sees the other's.
+    host_editor.announce("Hana").await;
+    guest_editor.announce("Gus").await;
+    guest_editor.pump_until(|editor| editor.cursors().contains(&"Hana".to_string())).await;
+    host_editor.pump_until(|editor| editor.cursors().contains(&"Gus".to_string())).await;
     for round in 0..10 {
         host_editor.insert(false, &format!("<h{round}>")).await;
         guest_editor.insert(true, &format!("<g{round}>")).await;
