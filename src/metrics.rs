@@ -102,6 +102,10 @@ fn describe() {
     describe_gauge!("coderoom_document_writes_set_aside", "Document writes the database refused, since start");
     describe_counter!("coderoom_database_errors_total", "Database calls that failed and became an error answer");
     describe_counter!("coderoom_sign_ins_total", "Password sign-ins by outcome (ok, failed, refused by the limiter)");
+    describe_counter!(
+        "coderoom_room_relay_messages_total",
+        "Room messages shared with other instances (a SurrealDB server), by direction: sent, received, dropped (relay queue full)"
+    );
     // Present from the start, so that a dashboard shows 0 rather than no data.
     metrics::counter!("coderoom_database_errors_total").absolute(0);
 }
@@ -226,6 +230,11 @@ pub fn sandbox_engine_job(engine: &str) {
 /// failures from that address or for that account).
 pub fn sign_in(outcome: &'static str) {
     metrics::counter!("coderoom_sign_ins_total", "outcome" => outcome).increment(1);
+}
+
+/// A room message shared with other instances: `sent`, `received` or `dropped`.
+pub fn room_relay(direction: &'static str) {
+    metrics::counter!("coderoom_room_relay_messages_total", "direction" => direction).increment(1);
 }
 
 /// A database call that failed (counted where the error becomes an answer).

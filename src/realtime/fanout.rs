@@ -120,7 +120,10 @@ impl FanOut {
             message,
             at_ms: crate::clock::now_ms(),
         };
-        if self.outbox.try_send(row).is_err() {
+        if self.outbox.try_send(row).is_ok() {
+            crate::metrics::room_relay("sent");
+        } else {
+            crate::metrics::room_relay("dropped");
             tracing::warn!(session, "the room relay is behind; a message was dropped (the next sync repairs edits)");
         }
     }
@@ -170,7 +173,10 @@ async fn follow(rooms: Weak<Rooms>, db: Db, instance: String) {
                     match notification {
                         Ok(notification) if notification.action == surrealdb::types::Action::Create => {
                             match serde_json::from_value::<Row>(notification.data.into_json_value()) {
-                                Ok(row) => receive(&rooms, row),
+                                Ok(row) => {
+                                    crate::metrics::room_relay("received");
+                                    receive(&rooms, row);
+                                }
                                 Err(err) => tracing::warn!(error = %err, "an unreadable room relay row"),
                             }
                         }

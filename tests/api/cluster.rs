@@ -154,6 +154,14 @@ async fn one_room_shared_by_two_instances() {
     host_editor.pump_until(|editor| editor.saved >= 10).await;
     guest_editor.pump_until(|editor| editor.saved >= 10).await;
 
+    // The relay shows in the operator's metrics.
+    let scrape = second.anon().get("/metrics").await.text().await.expect("metrics");
+    let received = scrape
+        .lines()
+        .find_map(|line| line.strip_prefix("coderoom_room_relay_messages_total{direction=\"received\"} "))
+        .and_then(|count| count.trim().parse::<f64>().ok());
+    assert!(received.is_some_and(|count| count >= 10.0), "{scrape}");
+
     // A result of a run on the first instance reaches the room on the second.
     let run = json!({ "language": "python", "code": "class Solution:\n    pass\n", "sessionId": id });
     let (status, body) = host.post_json("/api/problems/two-sum/run", run).await;
