@@ -311,9 +311,9 @@ impl SessionClaims {
 }
 
 /// The local user for a verified Clerk session, created on first sight ("ensure user").
-pub async fn ensure_user(state: &AppState, verifier: &ClerkVerifier, claims: &SessionClaims) -> AppResult<UserRecord> {
+pub async fn ensure_user(db: &Db, verifier: &ClerkVerifier, claims: &SessionClaims) -> AppResult<UserRecord> {
     let id = local_id(&claims.sub);
-    if let Some(record) = store::find_by_id(&state.db, &id).await? {
+    if let Some(record) = store::find_by_id(db, &id).await? {
         return Ok(record);
     }
     let mut profile = claims.profile();
@@ -326,7 +326,7 @@ pub async fn ensure_user(state: &AppState, verifier: &ClerkVerifier, claims: &Se
             image: profile.image.or(fetched.image),
         };
     }
-    let record = create_or_update(&state.db, &claims.sub, &profile).await?;
+    let record = create_or_update(db, &claims.sub, &profile).await?;
     tracing::info!(user = %record.id, role = ?record.role, "Clerk user signed in for the first time");
     Ok(record)
 }

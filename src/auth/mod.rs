@@ -131,7 +131,7 @@ pub struct CurrentUser(pub User);
 
 impl<S> FromRequestParts<S> for CurrentUser
 where
-    AppState: FromRef<S>,
+    Authenticator: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = AppError;
@@ -152,13 +152,13 @@ pub struct SignedIn(pub User);
 
 impl<S> FromRequestParts<S> for SignedIn
 where
-    AppState: FromRef<S>,
+    Authenticator: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        match authenticate(parts, &AppState::from_ref(state)).await? {
+        match authenticate(parts, &Authenticator::from_ref(state)).await? {
             Caller::Person(user) => Ok(SignedIn(user)),
             Caller::Service => Err(unauthorized()),
         }
@@ -175,13 +175,13 @@ pub struct AdminAccess(pub Option<User>);
 
 impl<S> FromRequestParts<S> for AdminAccess
 where
-    AppState: FromRef<S>,
+    Authenticator: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        match authenticate(parts, &AppState::from_ref(state)).await? {
+        match authenticate(parts, &Authenticator::from_ref(state)).await? {
             Caller::Service => Ok(AdminAccess(None)),
             Caller::Person(user) if user.role == Role::Admin => Ok(AdminAccess(Some(user))),
             Caller::Person(_) => Err(AppError::Forbidden("Administrators only".into())),
@@ -198,7 +198,30 @@ fn unauthorized() -> AppError {
     AppError::Unauthorized("Sign in to continue".into())
 }
 
-async fn authenticate(parts: &Parts, state: &AppState) -> Result<Caller, AppError> {
+/// What telling who made a request needs, and nothing else of the application: the token
+/// keys, the users (cached), revoked sign-ins and, in Clerk mode, its verifier.
+#[derive(Clone)]
+pub struct Authenticator {
+    tokens: std::sync::Arc<token::TokenKeys>,
+    db: Db,
+    users: std::sync::Arc<crate::cache::TtlCache<String, Option<store::UserRecord>>>,
+    auth: std::sync::Arc<AuthState>,
+    clerk: Option<std::sync::Arc<clerk::ClerkVerifier>>,
+}
+
+impl FromRef<AppState> for Authenticator {
+    fn from_ref(state: &AppState) -> Self {
+        Self {
+            tokens: state.tokens.clone(),
+            db: state.db.clone(),
+            users: state.users.clone(),
+            auth: state.auth.clone(),
+            clerk: state.clerk.clone(),
+        }
+    }
+}
+
+async fn authenticate(parts: &Parts, state: &Authenticator) -> Result<Caller, AppError> {
     if let Some(verifier) = &state.clerk {
         // Guests of an invitation link hold coderoom's own token whatever the sign-in provider.
         if let Some(guest) = local_guest(parts, state).await? {
@@ -209,7 +232,7 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Caller, AppErro
     authenticate_locally(parts, state).await
 }
 
-async fn local_guest(parts: &Parts, state: &AppState) -> Result<Option<User>, AppError> {
+async fn local_guest(parts: &Parts, state: &Authenticator) -> Result<Option<User>, AppError> {
     let holds_local_token = cookie_value(&parts.headers, token::COOKIE_NAME)
         .is_some_and(|token| state.tokens.verify(&token).is_some_and(|claims| claims.sub != token::SERVICE_SUBJECT));
     if !holds_local_token {
@@ -222,7 +245,7 @@ async fn local_guest(parts: &Parts, state: &AppState) -> Result<Option<User>, Ap
     }
 }
 
-async fn authenticate_locally(parts: &Parts, state: &AppState) -> Result<Caller, AppError> {
+async fn authenticate_locally(parts: &Parts, state: &Authenticator) -> Result<Caller, AppError> {
     let token = token_from_parts(parts).ok_or_else(unauthorized)?;
     let claims = state.tokens.verify(&token).ok_or_else(unauthorized)?;
     if claims.sub == token::SERVICE_SUBJECT {
@@ -247,7 +270,7 @@ async fn authenticate_locally(parts: &Parts, state: &AppState) -> Result<Caller,
 /// `token` query parameter (WebSockets). The command line's service token still works.
 async fn authenticate_with_clerk(
     parts: &Parts,
-    state: &AppState,
+    state: &Authenticator,
     verifier: &clerk::ClerkVerifier,
 ) -> Result<Caller, AppError> {
     let bearer = parts.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
@@ -264,7 +287,7 @@ async fn authenticate_with_clerk(
                 // Cached like local users; the first request of a new Clerk user creates it.
                 let record = state
                     .users
-                    .get_or_load(&id, || async { clerk::ensure_user(state, verifier, &claims).await.map(Some) })
+                    .get_or_load(&id, || async { clerk::ensure_user(&state.db, verifier, &claims).await.map(Some) })
                     .await?
                     .ok_or_else(unauthorized)?;
                 if record.disabled {
@@ -576,7 +599,7 @@ async fn current_session(State(state): State<AppState>, parts: Parts) -> AppResu
 
 /// The person signed in on this request, guests included, if anyone is.
 pub async fn caller(parts: &Parts, state: &AppState) -> AppResult<Option<User>> {
-    match authenticate(parts, state).await {
+    match authenticate(parts, &Authenticator::from_ref(state)).await {
         Ok(Caller::Person(user)) => Ok(Some(user)),
         Ok(Caller::Service) | Err(AppError::Unauthorized(_)) => Ok(None),
         Err(other) => Err(other),

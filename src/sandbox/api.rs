@@ -56,6 +56,7 @@ pub struct PistonCaller(String);
 impl<S> FromRequestParts<S> for PistonCaller
 where
     AppState: FromRef<S>,
+    crate::auth::Authenticator: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = Response;
