@@ -357,13 +357,22 @@ impl Default for HttpConfig {
 pub struct LogConfig {
     /// A tracing filter such as `info` or `coderoom=debug,info`.
     pub level: String,
-    /// `text` or `json`.
-    pub format: String,
+    pub format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// For people reading a terminal or the journal.
+    Text,
+    /// One JSON object per line, for a log collector.
+    Json,
 }
 
 impl Default for LogConfig {
     fn default() -> Self {
-        Self { level: "info".into(), format: "text".into() }
+        Self { level: "info".into(), format: LogFormat::Text }
     }
 }
 
@@ -476,9 +485,6 @@ impl Config {
         }
         if self.http.body_limit_kb == 0 {
             fail("http.body_limit_kb", "must be at least 1".into());
-        }
-        if !matches!(self.log.format.as_str(), "text" | "json") {
-            fail("log.format", format!("`{}` must be `text` or `json`", self.log.format));
         }
         if let Err(err) = tracing_subscriber::EnvFilter::try_new(&self.log.level) {
             fail("log.level", format!("`{}` is not a valid filter: {err}", self.log.level));

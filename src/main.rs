@@ -76,7 +76,7 @@ fn init_logging(config: &config::Config) {
         EnvFilter::new(format!("surrealdb=warn,surrealkv=warn,surrealdb_core=warn,{}", config.log.level))
     });
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    if config.log.format == "json" {
+    if config.log.format == config::LogFormat::Json {
         builder.json().init();
     } else {
         builder.init();
