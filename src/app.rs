@@ -224,7 +224,7 @@ async fn public_config(State(state): State<AppState>) -> Result<Json<serde_json:
         // Where the camera works when this page was opened over plain HTTP.
         "httpsUrl": state.config.public_url.as_deref().filter(|url| url.starts_with("https://")),
         // The room (shared editor, chat, presence, built-in video) is part of every server;
-        // said here so that the session page does not have to probe for it.
+        // said for API clients written when it was optional (the web app assumes it).
         "features": { "realtime": true },
         "whiteboard": {
             "maxElements": state.config.realtime.max_board_elements,

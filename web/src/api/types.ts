@@ -31,8 +31,6 @@ export interface AppConfig {
   seats?: number
   /** Roles whose accounts may create sessions; absent on older servers (then admin and interviewer). */
   hostRoles?: Role[]
-  /** What this server offers; absent on servers that predate it (then everything is assumed). */
-  features?: { realtime?: boolean; judge?: boolean; sandbox?: boolean }
   /** The https address of this server, when it is reached over plain HTTP by mistake. */
   httpsUrl?: string | null
   /** Company sign-in (OpenID Connect), when the server uses it: the button's label and who may

@@ -57,22 +57,6 @@ const CONN: Record<ConnState, { label: string; cls: string }> = {
   closed: { label: 'Disconnected', cls: 'badge-error' },
 }
 
-/** Whether this server has the real-time room: from /api/config, else by asking for the chat. */
-function useRealtimeAvailable(id: string, enabled: boolean) {
-  const config = useConfig()
-  const declared = config.data?.features?.realtime
-  const probe = useQuery({
-    queryKey: ['room-probe', id],
-    queryFn: ({ signal }) => api.sessionMessages(id, signal),
-    enabled: enabled && config.isSuccess && declared === undefined,
-    retry: false,
-    staleTime: Infinity,
-  })
-  if (declared !== undefined) return declared
-  if (!config.isSuccess || probe.isPending) return undefined
-  return !(probe.isError && isApiError(probe.error, 404))
-}
-
 export default function SessionPage() {
   const { id = '' } = useParams()
   const me = useMe()
@@ -131,10 +115,9 @@ export default function SessionPage() {
   const s = session.data
   const member = !!s && (isMember(s, user) || user.role === 'admin')
   const activeNow = s?.status === 'active'
-  const realtime = useRealtimeAvailable(id, !!s && member)
   const streamKey = useStreamApiKey()
   const maxShapes = useConfig().data?.whiteboard?.maxElements ?? DEFAULT_MAX_SHAPES
-  const events = useRoomEvents(id, !!s && member && activeNow && realtime === true && !gone)
+  const events = useRoomEvents(id, !!s && member && activeNow && !gone)
   const manager = !!s && canManage(s, user)
   // The problem's interviewer guidance: asked for only by those who may read the record.
   const guidance = useQuery({
@@ -242,7 +225,7 @@ export default function SessionPage() {
           >
             {ended ? 'Completed' : 'Active'}
           </span>
-          {member && activeNow && realtime && (
+          {member && activeNow && (
             <span className={`badge badge-outline ${CONN[events.state].cls}`} data-testid="room-connection" data-state={events.state}>
               {CONN[events.state].label}
             </span>
@@ -316,7 +299,7 @@ export default function SessionPage() {
       session={s}
       user={user}
       online={online}
-      presence={activeNow && !!realtime}
+      presence={activeNow}
       canRemove={manager && activeNow && !ended}
       invites={invites.data}
     />
@@ -384,11 +367,6 @@ export default function SessionPage() {
           This session has ended. The code, results and chat are read-only.
         </div>
       )}
-      {realtime === false && activeNow && (
-        <div role="status" className="alert alert-warning alert-soft py-2 text-sm" data-testid="realtime-unavailable">
-          This server does not offer the live room yet: the shared editor, chat and video are unavailable.
-        </div>
-      )}
       {events.closed && events.closed.code !== 4409 && (
         <div role="alert" className="alert alert-warning py-2 text-sm" data-testid="room-closed" data-code={events.closed.code}>
           <span className="font-semibold">{events.closed.reason}</span>
@@ -422,21 +400,11 @@ export default function SessionPage() {
             </section>
           }
           second={
-            realtime === undefined ? (
-              <Loading label="Opening the room…" />
-            ) : realtime === false && activeNow ? (
-              <EmptyState title="The shared editor is not available on this server" testId="editor-unavailable" />
-            ) : (
-              realtime === false ? (
-                <EmptyState title="The final code is not available on this server" testId="final-code-missing" />
-              ) : (
-              <RoomMain session={s} user={user} ended={ended} maxShapes={maxShapes}>
-                <Suspense fallback={<EditorFallback />}>
-                  <RoomEditor session={s} user={user} ended={ended} sharedResult={events.lastResult} />
-                </Suspense>
-              </RoomMain>
-              )
-            )
+            <RoomMain session={s} user={user} ended={ended} maxShapes={maxShapes}>
+              <Suspense fallback={<EditorFallback />}>
+                <RoomEditor session={s} user={user} ended={ended} sharedResult={events.lastResult} />
+              </Suspense>
+            </RoomMain>
           }
         />
         <aside
@@ -448,7 +416,7 @@ export default function SessionPage() {
           {streamKey && s.callId && activeNow && !ended ? (
             <StreamVideo apiKey={streamKey} callId={s.callId} />
           ) : (
-            activeNow && realtime && <VideoPanel events={events} disabled={ended} />
+            activeNow && <VideoPanel events={events} disabled={ended} />
           )}
           {recorder && (
             <TabList
@@ -469,7 +437,7 @@ export default function SessionPage() {
             {streamKey && s.callId && activeNow && !ended ? (
               <StreamChat apiKey={streamKey} callId={s.callId} />
             ) : (
-              realtime && <RoomChat sessionId={s.id} meId={user.id} live={activeNow} events={events} ended={ended} />
+              <RoomChat sessionId={s.id} meId={user.id} live={activeNow} events={events} ended={ended} />
             )}
           </div>
           {recorder && (
