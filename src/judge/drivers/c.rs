@@ -297,13 +297,10 @@ fn default(ty: &Type) -> &'static str {
 }
 
 pub fn starter(call: &Call) -> String {
-    let mut out = String::new();
-    if call.uses(&Type::List) {
-        out.push_str("// Provided: struct ListNode { int val; struct ListNode *next; };\n");
-    }
-    if call.uses(&Type::Tree) {
-        out.push_str("// Provided: struct TreeNode { int val; struct TreeNode *left; struct TreeNode *right; };\n");
-    }
+    let mut out = call.provided(
+        "// Provided: struct ListNode { int val; struct ListNode *next; };\n",
+        "// Provided: struct TreeNode { int val; struct TreeNode *left; struct TreeNode *right; };\n",
+    );
     match call.sig.returns.depth() {
         1 => out.push_str("// Return a malloc'ed array and set *returnSize to its length.\n"),
         2 => out.push_str(

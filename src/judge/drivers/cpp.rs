@@ -205,17 +205,10 @@ fn default(ty: &Type) -> &'static str {
 }
 
 pub fn starter(call: &Call) -> String {
-    let mut out = String::new();
-    if call.uses(&Type::List) {
-        out.push_str(
-            "// ListNode is provided: struct ListNode { int val; ListNode *next; ListNode(int x, ListNode *next); };\n",
-        );
-    }
-    if call.uses(&Type::Tree) {
-        out.push_str(
-            "// TreeNode is provided: struct TreeNode { int val; TreeNode *left, *right; TreeNode(int x); };\n",
-        );
-    }
+    let mut out = call.provided(
+        "// ListNode is provided: struct ListNode { int val; ListNode *next; ListNode(int x, ListNode *next); };\n",
+        "// TreeNode is provided: struct TreeNode { int val; TreeNode *left, *right; TreeNode(int x); };\n",
+    );
     out.push_str("// Standard headers are included and `using namespace std;` is in effect.\n");
     let params: Vec<String> = call.sig.params.iter().map(|p| format!("{} {}", param_type(&p.ty), p.name)).collect();
     let body = match call.mutated {

@@ -205,13 +205,7 @@ pub fn program(call: &Call, code: &str) -> Vec<(String, String)> {
 }
 
 pub fn starter(call: &Call) -> String {
-    let mut out = String::new();
-    if call.uses(&Type::List) {
-        out.push_str("// ListNode is provided: public class ListNode { public int val; public ListNode next; public ListNode(int val = 0, ListNode next = null) }\n");
-    }
-    if call.uses(&Type::Tree) {
-        out.push_str("// TreeNode is provided: public class TreeNode { public int val; public TreeNode left, right; public TreeNode(int val = 0, TreeNode left = null, TreeNode right = null) }\n");
-    }
+    let mut out = call.provided("// ListNode is provided: public class ListNode { public int val; public ListNode next; public ListNode(int val = 0, ListNode next = null) }\n", "// TreeNode is provided: public class TreeNode { public int val; public TreeNode left, right; public TreeNode(int val = 0, TreeNode left = null, TreeNode right = null) }\n");
     if !out.is_empty() {
         out.push('\n');
     }

@@ -280,12 +280,10 @@ fn default(ty: &Type) -> &'static str {
 
 pub fn starter(call: &Call) -> String {
     let mut out = String::from("package main\n\n");
-    if call.uses(&Type::List) {
-        out.push_str("// ListNode is provided: type ListNode struct { Val int; Next *ListNode }\n");
-    }
-    if call.uses(&Type::Tree) {
-        out.push_str("// TreeNode is provided: type TreeNode struct { Val int; Left, Right *TreeNode }\n");
-    }
+    out.push_str(&call.provided(
+        "// ListNode is provided: type ListNode struct { Val int; Next *ListNode }\n",
+        "// TreeNode is provided: type TreeNode struct { Val int; Left, Right *TreeNode }\n",
+    ));
     let params: Vec<String> = call.sig.params.iter().map(|p| format!("{} {}", p.name, go_type(&p.ty))).collect();
     let returns = go_type(&call.sig.returns);
     let body = match call.mutated {

@@ -187,14 +187,10 @@ pub fn program(call: &Call, code: &str) -> Vec<(String, String)> {
 
 pub fn starter(call: &Call) -> String {
     let mut out = String::from("import java.util.*;\n\n");
-    if call.uses(&Type::List) {
-        out.push_str(
-            "// ListNode is provided: class ListNode { int val; ListNode next; ListNode(int val, ListNode next) }\n",
-        );
-    }
-    if call.uses(&Type::Tree) {
-        out.push_str("// TreeNode is provided: class TreeNode { int val; TreeNode left, right; TreeNode(int val) }\n");
-    }
+    out.push_str(&call.provided(
+        "// ListNode is provided: class ListNode { int val; ListNode next; ListNode(int val, ListNode next) }\n",
+        "// TreeNode is provided: class TreeNode { int val; TreeNode left, right; TreeNode(int val) }\n",
+    ));
     out.push_str(&JAVA.starter_method(call, ""));
     out
 }

@@ -195,15 +195,10 @@ fn default(ty: &Type) -> &'static str {
 }
 
 pub fn starter(call: &Call, typescript: bool) -> String {
-    let mut out = String::new();
-    if call.uses(&Type::List) {
-        out.push_str("// ListNode is provided: class ListNode { val; next }  (new ListNode(val, next))\n");
-    }
-    if call.uses(&Type::Tree) {
-        out.push_str(
-            "// TreeNode is provided: class TreeNode { val; left; right }  (new TreeNode(val, left, right))\n",
-        );
-    }
+    let mut out = call.provided(
+        "// ListNode is provided: class ListNode { val; next }  (new ListNode(val, next))\n",
+        "// TreeNode is provided: class TreeNode { val; left; right }  (new TreeNode(val, left, right))\n",
+    );
     let body = match call.mutated {
         Some(i) => format!("    // Modify {} in place; nothing is returned.\n", call.sig.params[i].name),
         None => format!("    // Write your solution here.\n    return {};\n", default(&call.sig.returns)),

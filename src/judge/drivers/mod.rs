@@ -96,6 +96,19 @@ impl<'a> Call<'a> {
     fn uses(&self, wanted: &Type) -> bool {
         self.sig.params.iter().any(|p| &p.ty == wanted) || &self.sig.returns == wanted
     }
+
+    /// The starter's note on the node types the driver provides: `list` when the signature
+    /// takes or returns a linked list, `tree` when a binary tree.
+    fn provided(&self, list: &str, tree: &str) -> String {
+        let mut note = String::new();
+        if self.uses(&Type::List) {
+            note.push_str(list);
+        }
+        if self.uses(&Type::Tree) {
+            note.push_str(tree);
+        }
+        note
+    }
 }
 
 /// Starter code's return value in a dynamic language (Python, Ruby, PHP): zero, empty, or the

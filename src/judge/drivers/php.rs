@@ -322,17 +322,7 @@ fn default(ty: &Type) -> &'static str {
 }
 
 pub fn starter(call: &Call) -> String {
-    let mut out = String::new();
-    if call.uses(&Type::List) {
-        out.push_str(
-            "/**\n * Definition for a singly-linked list (provided).\n * class ListNode {\n *     public $val = 0;\n *     public $next = null;\n *     function __construct($val = 0, $next = null) {\n *         $this->val = $val;\n *         $this->next = $next;\n *     }\n * }\n */\n",
-        );
-    }
-    if call.uses(&Type::Tree) {
-        out.push_str(
-            "/**\n * Definition for a binary tree node (provided).\n * class TreeNode {\n *     public $val = null;\n *     public $left = null;\n *     public $right = null;\n *     function __construct($val = 0, $left = null, $right = null) {\n *         $this->val = $val;\n *         $this->left = $left;\n *         $this->right = $right;\n *     }\n * }\n */\n",
-        );
-    }
+    let mut out = call.provided("/**\n * Definition for a singly-linked list (provided).\n * class ListNode {\n *     public $val = 0;\n *     public $next = null;\n *     function __construct($val = 0, $next = null) {\n *         $this->val = $val;\n *         $this->next = $next;\n *     }\n * }\n */\n", "/**\n * Definition for a binary tree node (provided).\n * class TreeNode {\n *     public $val = null;\n *     public $left = null;\n *     public $right = null;\n *     function __construct($val = 0, $left = null, $right = null) {\n *         $this->val = $val;\n *         $this->left = $left;\n *         $this->right = $right;\n *     }\n * }\n */\n");
     let mut docs: Vec<String> =
         call.sig.params.iter().map(|p| format!("     * @param {} ${}", doc_type(&p.ty), p.name)).collect();
     docs.push(format!("     * @return {}", doc_type(&call.sig.returns)));

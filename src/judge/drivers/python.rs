@@ -230,13 +230,10 @@ fn default(ty: &Type) -> &'static str {
 
 pub fn starter(call: &Call) -> String {
     let params: Vec<String> = call.sig.params.iter().map(|p| format!("{}: {}", p.name, hint(&p.ty))).collect();
-    let mut out = String::new();
-    if call.uses(&Type::List) {
-        out.push_str("# class ListNode:  (provided)\n#     def __init__(self, val=0, next=None): ...\n\n");
-    }
-    if call.uses(&Type::Tree) {
-        out.push_str("# class TreeNode:  (provided)\n#     def __init__(self, val=0, left=None, right=None): ...\n\n");
-    }
+    let mut out = call.provided(
+        "# class ListNode:  (provided)\n#     def __init__(self, val=0, next=None): ...\n\n",
+        "# class TreeNode:  (provided)\n#     def __init__(self, val=0, left=None, right=None): ...\n\n",
+    );
     let body = if call.mutated.is_some() {
         format!(
             "    # Modify {} in place; nothing is returned.\n    pass\n",

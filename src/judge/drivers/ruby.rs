@@ -282,17 +282,7 @@ fn default(ty: &Type) -> &'static str {
 }
 
 pub fn starter(call: &Call) -> String {
-    let mut out = String::new();
-    if call.uses(&Type::List) {
-        out.push_str(
-            "# Definition for singly-linked list (provided).\n# class ListNode\n#   attr_accessor :val, :next\n#   def initialize(val = 0, _next = nil)\n#     @val = val\n#     @next = _next\n#   end\n# end\n\n",
-        );
-    }
-    if call.uses(&Type::Tree) {
-        out.push_str(
-            "# Definition for a binary tree node (provided).\n# class TreeNode\n#   attr_accessor :val, :left, :right\n#   def initialize(val = 0, left = nil, right = nil)\n#     @val = val\n#     @left = left\n#     @right = right\n#   end\n# end\n\n",
-        );
-    }
+    let mut out = call.provided("# Definition for singly-linked list (provided).\n# class ListNode\n#   attr_accessor :val, :next\n#   def initialize(val = 0, _next = nil)\n#     @val = val\n#     @next = _next\n#   end\n# end\n\n", "# Definition for a binary tree node (provided).\n# class TreeNode\n#   attr_accessor :val, :left, :right\n#   def initialize(val = 0, left = nil, right = nil)\n#     @val = val\n#     @left = left\n#     @right = right\n#   end\n# end\n\n");
     for p in &call.sig.params {
         out.push_str(&format!("# @param {{{}}} {}\n", doc_type(&p.ty), snake_case(&p.name)));
     }

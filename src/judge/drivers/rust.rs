@@ -256,17 +256,7 @@ fn default(ty: &Type) -> &'static str {
 }
 
 pub fn starter(call: &Call) -> String {
-    let mut out = String::new();
-    if call.uses(&Type::List) {
-        out.push_str(
-            "// ListNode is provided: pub struct ListNode { pub val: i32, pub next: Option<Box<ListNode>> }\n",
-        );
-    }
-    if call.uses(&Type::Tree) {
-        out.push_str(
-            "// TreeNode is provided: pub struct TreeNode { pub val: i32, pub left/right: Option<Rc<RefCell<TreeNode>>> }\nuse std::cell::RefCell;\nuse std::rc::Rc;\n",
-        );
-    }
+    let mut out = call.provided("// ListNode is provided: pub struct ListNode { pub val: i32, pub next: Option<Box<ListNode>> }\n", "// TreeNode is provided: pub struct TreeNode { pub val: i32, pub left/right: Option<Rc<RefCell<TreeNode>>> }\nuse std::cell::RefCell;\nuse std::rc::Rc;\n");
     let params: Vec<String> = call
         .sig
         .params

@@ -291,13 +291,7 @@ fn default(ty: &Type) -> &'static str {
 }
 
 pub fn starter(call: &Call) -> String {
-    let mut out = String::new();
-    if call.uses(&Type::List) {
-        out.push_str("// ListNode is provided: public class ListNode { public var val: Int; public var next: ListNode?; init(_ val: Int, _ next: ListNode?) }\n");
-    }
-    if call.uses(&Type::Tree) {
-        out.push_str("// TreeNode is provided: public class TreeNode { public var val: Int; public var left, right: TreeNode?; init(_ val: Int, _ left: TreeNode?, _ right: TreeNode?) }\n");
-    }
+    let mut out = call.provided("// ListNode is provided: public class ListNode { public var val: Int; public var next: ListNode?; init(_ val: Int, _ next: ListNode?) }\n", "// TreeNode is provided: public class TreeNode { public var val: Int; public var left, right: TreeNode?; init(_ val: Int, _ left: TreeNode?, _ right: TreeNode?) }\n");
     if !out.is_empty() {
         out.push('\n');
     }
