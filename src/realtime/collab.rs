@@ -380,7 +380,7 @@ impl Connection<'_> {
                     // Broadcast while holding the document lock, so every editor receives
                     // updates in the order the server applied them.
                     self.broadcast(&frame(&Message::Sync(SyncMessage::Update(update.to_vec()))));
-                    if self.rooms.is_shared() {
+                    if self.rooms.is_shared() && fanout::is_spread(self.room) {
                         let data = fanout::encode(update);
                         let relayed = fanout::Relayed::Update { doc: self.kind, seq: Some(state.last_seq), data };
                         self.rooms.relay(&self.room.session_id, relayed);
@@ -463,7 +463,7 @@ impl Connection<'_> {
     }
 
     fn relay_cursors(&self, update: &AwarenessUpdate) {
-        if self.rooms.is_shared() {
+        if self.rooms.is_shared() && fanout::is_spread(self.room) {
             let data = fanout::encode(&update.encode_v1());
             self.rooms.relay(&self.room.session_id, fanout::Relayed::Awareness { doc: self.kind, data });
         }

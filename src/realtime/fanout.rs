@@ -6,7 +6,8 @@
 //! others wrote.
 //!
 //! - **Edits** are applied and forwarded to the instance's own sockets at once, as on one
-//!   server, then relayed; only the instance that received an edit logs it. Yjs updates are
+//!   server, then relayed while another instance has the room open ([`is_spread`]); only the
+//!   instance that received an edit logs it. Yjs updates are
 //!   idempotent and commute, so the order in which copies see each other's edits does not
 //!   matter. A remote edit moves the local sequence count past its own (a Lamport clock), so
 //!   log numbers keep following time across instances.
@@ -34,7 +35,7 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
 use super::store::DocKind;
-use super::{Closing, Rooms, collab, events, lock};
+use super::{Closing, Room, Rooms, collab, events, lock};
 use crate::db::Db;
 
 /// How often every copy of an open document announces its state, and every instance its
@@ -250,6 +251,7 @@ fn receive(rooms: &Arc<Rooms>, row: Row) {
         return;
     }
     let Some(room) = rooms.loaded(&row.session_id) else { return };
+    *lock(&room.heard_from_others) = Some(Instant::now());
     let decoded = |data: &str| BASE64.decode(data).ok();
     match row.message {
         Relayed::Update { doc, seq, data } => {
@@ -293,3 +295,13 @@ fn receive(rooms: &Arc<Rooms>, row: Row) {
 
 /// The other instances' people in a room, as they announced them.
 pub type RemoteMembers = HashMap<String, (Instant, Value)>;
+
+/// Whether another instance has the room open: it announced something within
+/// [`PRESENCE_TTL`] (every open copy announces its state every [`SYNC_EVERY`], and at once when
+/// it loads). Only then are edits and cursors relayed: a room whose people all meet on one
+/// instance — what a proxy routing by session gives — costs the relay nothing per keystroke.
+/// An edit made in the moment before a newly opened copy was heard of reaches it with that
+/// copy's announcement, which the others answer with what it lacks.
+pub fn is_spread(room: &Room) -> bool {
+    lock(&room.heard_from_others).is_some_and(|heard| heard.elapsed() < PRESENCE_TTL)
+}

@@ -71,6 +71,8 @@ pub struct Room {
     members: Mutex<HashMap<PeerId, events::Member>>,
     /// The people other instances hold sockets for, as each last announced them.
     remote_members: Mutex<fanout::RemoteMembers>,
+    /// When another instance last said anything about this room (see [`fanout::is_spread`]).
+    heard_from_others: Mutex<Option<Instant>>,
 }
 
 /// One shared document of a room and the sockets editing it.
@@ -292,6 +294,7 @@ impl Rooms {
                     board: Shared::default(),
                     members: Mutex::new(HashMap::new()),
                     remote_members: Mutex::new(HashMap::new()),
+                    heard_from_others: Mutex::new(None),
                 };
                 (Arc::new(room), 0)
             });

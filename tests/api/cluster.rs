@@ -216,3 +216,45 @@ async fn racing_joiners_on_two_instances_take_exactly_the_free_seats() {
         assert_eq!(shown["session"]["participants"].as_array().map(Vec::len), Some(5), "{shown}");
     }
 }
+
+/// The relay's `sent` count on `server`.
+async fn relayed(server: &Server) -> f64 {
+    let scrape = server.anon().get("/metrics").await.text().await.expect("metrics");
+    scrape
+        .lines()
+        .find_map(|line| line.strip_prefix("coderoom_room_relay_messages_total{direction=\"sent\"} "))
+        .and_then(|count| count.trim().parse().ok())
+        .unwrap_or(0.0)
+}
+
+#[tokio::test]
+async fn a_room_on_one_instance_relays_no_keystrokes_and_a_late_copy_catches_up() {
+    let Some(surreal) = SurrealServer::start() else { return };
+    let first = surreal.instance(&[]);
+    let second = surreal.instance(&[]);
+    let (host, _) = first.interviewer("Hana").await;
+    let (guest, _) = first.user("Gus").await;
+    let (status, body) = host.post_json("/api/sessions", json!({ "problem": "two-sum", "visibility": "open" })).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = body["session"]["id"].as_str().expect("id").to_string();
+    assert_eq!(guest.post_empty_json(&format!("/api/sessions/{id}/join")).await.0, StatusCode::OK);
+
+    // Both people on the first instance: their keystrokes stay there.
+    let mut host_editor = Editor::connect(&host, &id, false).await;
+    let mut guest_editor = Editor::connect(&guest, &id, false).await;
+    let before = relayed(&first).await;
+    for round in 0..30 {
+        host_editor.insert(true, &format!("<{round}>")).await;
+    }
+    guest_editor.pump_until(|editor| editor.code().contains("<29>")).await;
+    let sent = relayed(&first).await - before;
+    assert!(sent < 10.0, "30 keystrokes in a room nobody else has open relayed {sent} messages");
+
+    // The room opens on the second instance: its copy gets everything at once, the edits
+    // still waiting for their log row included, and then follows live.
+    let mut late = Editor::connect(&on(&second, &guest), &id, false).await;
+    let everything = host_editor.code();
+    late.pump_until(|editor| editor.code() == everything).await;
+    host_editor.insert(false, "<after>").await;
+    late.pump_until(|editor| editor.code().starts_with("<after>")).await;
+}
