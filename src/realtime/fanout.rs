@@ -24,6 +24,7 @@
 //! the chat stay where they were, written once by the instance that received them.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
@@ -100,6 +101,8 @@ pub fn instance() -> Option<&'static str> {
 pub struct FanOut {
     instance: String,
     outbox: mpsc::Sender<Row>,
+    /// Set while the relay queue is full, so that a run of drops is logged once.
+    dropping: AtomicBool,
 }
 
 impl FanOut {
@@ -110,7 +113,7 @@ impl FanOut {
         tokio::spawn(write_rows(rooms.db.clone(), receiver));
         tokio::spawn(follow(Arc::downgrade(rooms), rooms.db.clone(), instance.clone()));
         tokio::spawn(keep_in_step(Arc::downgrade(rooms)));
-        Self { instance, outbox }
+        Self { instance, outbox, dropping: AtomicBool::new(false) }
     }
 
     /// Queues a message for the other instances; never waits.
@@ -123,9 +126,13 @@ impl FanOut {
         };
         if self.outbox.try_send(row).is_ok() {
             crate::metrics::room_relay("sent");
+            self.dropping.store(false, Ordering::Relaxed);
         } else {
             crate::metrics::room_relay("dropped");
-            tracing::warn!(session, "the room relay is behind; a message was dropped (the next sync repairs edits)");
+            // Once per run of drops, not per keystroke: the metric counts them all.
+            if !self.dropping.swap(true, Ordering::Relaxed) {
+                tracing::warn!(session, "the room relay is behind; messages are dropped (the next sync repairs edits)");
+            }
         }
     }
 }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::realtime::{Editor, WAIT, close_frame, next_event, open, send_json};
+use crate::realtime::{Editor, WAIT, close_frame, next_event, open, send_json, session_with_guest};
 use crate::{Client, Server};
 
 /// Same for both instances, so that a sign-in made on one is good on the other.
@@ -155,12 +155,8 @@ async fn one_room_shared_by_two_instances() {
     guest_editor.pump_until(|editor| editor.saved >= 10).await;
 
     // The relay shows in the operator's metrics.
-    let scrape = second.anon().get("/metrics").await.text().await.expect("metrics");
-    let received = scrape
-        .lines()
-        .find_map(|line| line.strip_prefix("coderoom_room_relay_messages_total{direction=\"received\"} "))
-        .and_then(|count| count.trim().parse::<f64>().ok());
-    assert!(received.is_some_and(|count| count >= 10.0), "{scrape}");
+    let received = relayed(&second, "received").await;
+    assert!(received >= 10.0, "the second instance received {received} relayed messages");
 
     // A result of a run on the first instance reaches the room on the second.
     let run = json!({ "language": "python", "code": "class Solution:\n    pass\n", "sessionId": id });
@@ -217,12 +213,13 @@ async fn racing_joiners_on_two_instances_take_exactly_the_free_seats() {
     }
 }
 
-/// The relay's `sent` count on `server`.
-async fn relayed(server: &Server) -> f64 {
+/// The relay's count of messages in `direction` (`sent`, `received`) on `server`.
+async fn relayed(server: &Server, direction: &str) -> f64 {
     let scrape = server.anon().get("/metrics").await.text().await.expect("metrics");
+    let prefix = format!("coderoom_room_relay_messages_total{{direction=\"{direction}\"}} ");
     scrape
         .lines()
-        .find_map(|line| line.strip_prefix("coderoom_room_relay_messages_total{direction=\"sent\"} "))
+        .find_map(|line| line.strip_prefix(&prefix))
         .and_then(|count| count.trim().parse().ok())
         .unwrap_or(0.0)
 }
@@ -232,22 +229,17 @@ async fn a_room_on_one_instance_relays_no_keystrokes_and_a_late_copy_catches_up(
     let Some(surreal) = SurrealServer::start() else { return };
     let first = surreal.instance(&[]);
     let second = surreal.instance(&[]);
-    let (host, _) = first.interviewer("Hana").await;
-    let (guest, _) = first.user("Gus").await;
-    let (status, body) = host.post_json("/api/sessions", json!({ "problem": "two-sum", "visibility": "open" })).await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let id = body["session"]["id"].as_str().expect("id").to_string();
-    assert_eq!(guest.post_empty_json(&format!("/api/sessions/{id}/join")).await.0, StatusCode::OK);
+    let (host, guest, id) = session_with_guest(&first).await;
 
     // Both people on the first instance: their keystrokes stay there.
     let mut host_editor = Editor::connect(&host, &id, false).await;
     let mut guest_editor = Editor::connect(&guest, &id, false).await;
-    let before = relayed(&first).await;
+    let before = relayed(&first, "sent").await;
     for round in 0..30 {
         host_editor.insert(true, &format!("<{round}>")).await;
     }
     guest_editor.pump_until(|editor| editor.code().contains("<29>")).await;
-    let sent = relayed(&first).await - before;
+    let sent = relayed(&first, "sent").await - before;
     assert!(sent < 10.0, "30 keystrokes in a room nobody else has open relayed {sent} messages");
 
     // The room opens on the second instance: its copy gets everything at once, the edits
