@@ -28,6 +28,9 @@ cargo build --quiet
 "$CARGO_TARGET_DIR/debug/coderoom" runtimes build --all
 "$CARGO_TARGET_DIR/debug/coderoom" runtimes test
 
+step "API contract: docs/openapi.json and web/src/api/generated.ts are what the code generates"
+scripts/api-types.sh --check
+
 step "second Docker engine (tests/api/engines.rs)"
 # Its data root is kept: the core image is copied into it on the first run only.
 scripts/start-second-docker.sh
@@ -46,6 +49,9 @@ step "stock y-websocket provider against coderoom (node)"
 
 step "Stream SDK accepts coderoom's tokens (node)"
 (cd tests/node-stream && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && node --test)
+
+step "API fuzzing (Schemathesis against a real server, signed in and not)"
+scripts/fuzz-api.sh
 
 step "browser tests"
 scripts/browser-tests.sh

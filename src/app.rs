@@ -7,32 +7,35 @@ use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{any, get};
 use axum::serve::ListenerExt;
 use axum::{Json, Router};
-use serde_json::json;
+use serde::Serialize;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+use utoipa::ToSchema;
+use utoipa_axum::routes;
 
 use crate::apikeys::ApiKeys;
+use crate::auth::Role;
 use crate::auth::clerk::ClerkVerifier;
 use crate::auth::store::UserRecord;
 use crate::auth::token::{TokenKeys, load_or_create_secret};
 use crate::cache::TtlCache;
-use crate::config::{Config, Registration};
+use crate::config::{Config, Registration, SignInProvider, WhoMayHost};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::integrations::stream::{self, Stream};
 use crate::memory;
+use crate::openapi::{self, ApiRouter};
 use crate::problems::Library;
 use crate::realtime::Rooms;
 use crate::sandbox::Sandbox;
-use crate::{admin, apikeys, auth, db, problems, realtime, record, sandbox, sessions, tls, web};
+use crate::{admin, apikeys, auth, db, health, problems, realtime, record, sandbox, sessions, tls, web};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -102,10 +105,10 @@ impl AppState {
     }
 }
 
-pub fn router(state: AppState) -> Router {
-    let config = state.config.clone();
-    let api = Router::new()
-        .route("/config", get(public_config))
+/// Every documented route: the API under `/api`, the Piston API and the operational endpoints.
+pub fn api() -> ApiRouter {
+    let api = ApiRouter::new()
+        .routes(routes!(public_config))
         .merge(auth::routes())
         .merge(sessions::routes())
         .merge(record::routes())
@@ -114,17 +117,24 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::audit::routes::routes())
         .merge(apikeys::routes::routes())
         .merge(stream::routes())
-        .merge(realtime::routes())
-        .fallback(api_not_found);
-
-    Router::new()
+        .merge(realtime::routes());
+    ApiRouter::with_openapi(openapi::base())
         .nest("/api", api)
+        .merge(openapi::routes())
         .merge(sandbox::routes())
-        .route("/health", get(health))
-        .route("/healthz", get(health))
-        .route("/readyz", get(readiness))
+        .merge(health::routes())
         .merge(crate::metrics::routes())
         .merge(tls::routes())
+}
+
+pub fn router(state: AppState) -> Router {
+    let config = state.config.clone();
+    let (documented, _) = api().split_for_parts();
+    documented
+        // The name container health checks have used since the first release.
+        .route("/healthz", get(health::health))
+        .merge(sandbox::route_aliases())
+        .route("/api/{*rest}", any(api_not_found))
         .fallback(web::serve)
         .layer(axum::middleware::from_fn(crate::metrics::track_http))
         .layer(DefaultBodyLimit::max(config.http.body_limit_kb * 1024))
@@ -175,63 +185,92 @@ async fn api_not_found() -> AppError {
     AppError::not_found("No such API endpoint")
 }
 
-async fn health() -> Json<serde_json::Value> {
-    Json(json!({ "status": "ok" }))
-}
-
-/// Ready when every component answers; 503 with the failing component's reason otherwise.
-async fn readiness(State(state): State<AppState>) -> Response {
-    let database = match db::ping(&state.db).await {
-        Ok(()) => json!({ "status": "ok" }),
-        Err(err) => json!({ "status": "error", "message": err.to_string() }),
-    };
-    let sandbox = state.sandbox.readiness().await;
-    let ready = database["status"] == "ok" && sandbox["status"] != "error";
-    // Stream is reported but never makes coderoom unready: sessions work without it.
-    let stream = state.stream.as_ref().map_or_else(|| json!({ "status": "disabled" }), |s| s.health());
-    let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    let body = json!({
-        "status": if ready { "ok" } else { "unavailable" },
-        "components": { "database": database, "sandbox": sandbox, "stream": stream, "documents": state.rooms.persistence_health() },
-    });
-    (status, Json(body)).into_response()
-}
-
 /// What the browser app needs to know before anyone signs in. Nothing secret.
-async fn public_config(State(state): State<AppState>) -> Result<Json<serde_json::Value>, AppError> {
-    let setup_required = state.auth.setup.pending_token().is_some();
-    let registration = match state.config.auth.registration {
-        Registration::Open => "open",
-        Registration::InviteOnly => "invite",
-        Registration::Closed => "closed",
-    };
-    Ok(Json(json!({
-        "authProvider": state.config.auth.provider,
-        // Public by design (the browser SDKs need them); the secrets never leave the server.
-        "clerkPublishableKey": state.clerk.as_ref().and(state.config.clerk.publishable_key.as_ref()),
-        "streamApiKey": state.stream.as_ref().and(state.config.stream.api_key.as_ref()),
-        "oidc": state.oidc.as_ref().map(|oidc| json!({
-            "label": oidc.label(),
-            "localSignIn": oidc.local_sign_in(),
-        })),
-        "registration": registration,
-        "setupRequired": setup_required,
-        "seats": state.config.sessions.seats,
-        "hostRoles": match state.config.sessions.who_may_host {
-            crate::config::WhoMayHost::Interviewers => &["admin", "interviewer"][..],
-            crate::config::WhoMayHost::Everyone => &["admin", "interviewer", "candidate"][..],
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct PublicConfig {
+    auth_provider: SignInProvider,
+    /// Public by design (the browser SDKs need them); the secrets never leave the server.
+    clerk_publishable_key: Option<String>,
+    stream_api_key: Option<String>,
+    /// Company sign-in, when configured.
+    oidc: Option<CompanySignIn>,
+    registration: RegistrationMode,
+    /// No administrator exists yet: the first-run page asks for the setup code.
+    setup_required: bool,
+    /// Candidate seats a new session has.
+    seats: u32,
+    /// The roles that may host a session.
+    host_roles: Vec<Role>,
+    /// Where the camera works when this page was opened over plain HTTP.
+    https_url: Option<String>,
+    features: Features,
+    whiteboard: WhiteboardLimits,
+    version: &'static str,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct CompanySignIn {
+    /// The sign-in button's words.
+    label: String,
+    /// Who may still use a coderoom password.
+    local_sign_in: crate::auth::oidc::LocalSignIn,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+enum RegistrationMode {
+    Open,
+    Invite,
+    Closed,
+}
+
+/// The room (shared editor, chat, presence, built-in video) is part of every server; said for
+/// API clients written when it was optional.
+#[derive(Serialize, ToSchema)]
+struct Features {
+    realtime: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct WhiteboardLimits {
+    max_elements: usize,
+    max_kb: usize,
+}
+
+/// The server's public settings, read by the web app before anyone signs in.
+#[utoipa::path(get, path = "/config", tag = "auth", security(()), responses((status = 200, body = PublicConfig)))]
+async fn public_config(State(state): State<AppState>) -> Json<PublicConfig> {
+    let config = &state.config;
+    Json(PublicConfig {
+        auth_provider: config.auth.provider,
+        clerk_publishable_key: state.clerk.as_ref().and(config.clerk.publishable_key.clone()),
+        stream_api_key: state.stream.as_ref().and(config.stream.api_key.clone()),
+        oidc: state
+            .oidc
+            .as_ref()
+            .map(|oidc| CompanySignIn { label: oidc.label().to_string(), local_sign_in: oidc.local_sign_in() }),
+        registration: match config.auth.registration {
+            Registration::Open => RegistrationMode::Open,
+            Registration::InviteOnly => RegistrationMode::Invite,
+            Registration::Closed => RegistrationMode::Closed,
         },
-        // Where the camera works when this page was opened over plain HTTP.
-        "httpsUrl": state.config.public_url.as_deref().filter(|url| url.starts_with("https://")),
-        // The room (shared editor, chat, presence, built-in video) is part of every server;
-        // said for API clients written when it was optional (the web app assumes it).
-        "features": { "realtime": true },
-        "whiteboard": {
-            "maxElements": state.config.realtime.max_board_elements,
-            "maxKb": state.config.realtime.max_board_kb,
+        setup_required: state.auth.setup.pending_token().is_some(),
+        seats: config.sessions.seats,
+        host_roles: match config.sessions.who_may_host {
+            WhoMayHost::Interviewers => vec![Role::Admin, Role::Interviewer],
+            WhoMayHost::Everyone => vec![Role::Admin, Role::Interviewer, Role::Candidate],
         },
-        "version": env!("CARGO_PKG_VERSION"),
-    })))
+        https_url: config.public_url.clone().filter(|url| url.starts_with("https://")),
+        features: Features { realtime: true },
+        whiteboard: WhiteboardLimits {
+            max_elements: config.realtime.max_board_elements,
+            max_kb: config.realtime.max_board_kb,
+        },
+        version: env!("CARGO_PKG_VERSION"),
+    })
 }
 
 /// Binds, prints where coderoom is reachable, and serves until SIGTERM or Ctrl-C, letting

@@ -85,6 +85,8 @@ pub enum Command {
     },
     /// Exit 0 when the server at the configured address is ready (for container health checks).
     Healthcheck,
+    /// Print the OpenAPI 3.1 document of the HTTP API (as served at /api/openapi.json).
+    Openapi,
     /// HTTPS: coderoom's certificate authority and the mode in force.
     #[command(subcommand)]
     Tls(TlsCommand),
@@ -179,6 +181,10 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Backup { file } => backup(&config, &file).await,
         Command::Audit(args) => crate::audit::cli::run(args, &config).await,
         Command::Healthcheck => healthcheck(&config).await,
+        Command::Openapi => {
+            say!("{}", crate::openapi::document().to_pretty_json()?);
+            Ok(())
+        }
         Command::Tls(command) => tls_command(command, &config),
         Command::Restore { file, force } => {
             let db = open_db(&config).await?;

@@ -147,7 +147,7 @@ impl Serialize for Secret {
 }
 
 /// Who signs people in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SignInProvider {
     /// coderoom's own accounts and passwords.

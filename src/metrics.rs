@@ -11,12 +11,10 @@ use std::net::SocketAddr;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use axum::Router;
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use serde::{Deserialize, Serialize};
 
@@ -110,10 +108,14 @@ fn describe() {
     metrics::counter!("coderoom_database_errors_total").absolute(0);
 }
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/metrics", get(scrape))
+pub fn routes() -> crate::openapi::ApiRouter {
+    crate::openapi::ApiRouter::new().routes(utoipa_axum::routes!(scrape))
 }
 
+/// The Prometheus text exposition. Who may read it: loopback callers without a forwarding
+/// header, or anyone with `[metrics] token` as a Bearer token; 404 while metrics are off.
+#[utoipa::path(get, path = "/metrics", tag = "operations", security(("token" = [])),
+    responses((status = 200, description = "Prometheus text format 0.0.4", content_type = "text/plain", body = String)))]
 async fn scrape(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,

@@ -25,6 +25,11 @@ pub async fn serve(uri: Uri, headers: HeaderMap) -> Response {
     asset("index.html", &headers).unwrap_or_else(|| (StatusCode::NOT_FOUND, "The web app is not built").into_response())
 }
 
+/// One file of the web app's build; `None` when the binary was built without it.
+pub fn page(path: &str, headers: &HeaderMap) -> Option<Response> {
+    asset(path, headers)
+}
+
 fn asset(path: &str, request_headers: &HeaderMap) -> Option<Response> {
     let path = if path.is_empty() { "index.html" } else { path };
     let file = Assets::get(path)?;

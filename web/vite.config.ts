@@ -20,6 +20,21 @@ const monacoEsm = fileURLToPath(new URL('./node_modules/monaco-editor/esm/vs/', 
 // /excalidraw/fonts/: the drawing library would otherwise fetch them from a public CDN.
 const whiteboardFonts = fileURLToPath(new URL('./node_modules/@excalidraw/excalidraw/dist/prod/fonts', import.meta.url))
 
+// The API document's viewer at /api/docs (web/public/api-docs holds its page): the bundled
+// Swagger UI, so that reading the API needs nothing from outside the intranet.
+const apiViewer = fileURLToPath(new URL('./node_modules/swagger-ui-dist/', import.meta.url))
+
+function apiViewerAssets(): Plugin {
+  return {
+    name: 'coderoom-api-viewer',
+    writeBundle(options) {
+      for (const file of ['swagger-ui-bundle.js', 'swagger-ui.css']) {
+        cpSync(path.join(apiViewer, file), path.join(options.dir ?? 'dist', 'api-docs', file))
+      }
+    },
+  }
+}
+
 // The library lists a public CDN after the configured asset path as a fallback for every font;
 // browsers check each listed URL against the page's policy, and an export would fetch from it.
 // Both URLs become this server's.
@@ -52,7 +67,7 @@ function whiteboardAssets(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), tailwindcss(), whiteboardAssets()],
+  plugins: [react(), tailwindcss(), whiteboardAssets(), apiViewerAssets()],
   resolve: {
     alias: [
       { find: /^monaco-editor\/esm\/vs\/editor\/editor\.api(\.js)?$/, replacement: monacoApi },

@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tokio::sync::{Notify, mpsc, oneshot};
 
+use crate::health::Condition;
 use crate::db::{Db, take_rows};
 
 /// Most writes taken from the queue at once.
@@ -174,16 +175,29 @@ impl Persister {
         self.set_aside.load(Ordering::Relaxed)
     }
 
-    pub fn health(&self) -> serde_json::Value {
+    pub fn health(&self) -> PersistenceHealth {
         match self.set_aside.load(Ordering::Relaxed) {
-            0 => json!({ "status": "ok", "setAside": 0 }),
-            count => json!({
-                "status": "degraded",
-                "setAside": count,
-                "message": format!("{count} document writes were refused by the database and set aside; see the log"),
-            }),
+            0 => PersistenceHealth { status: Condition::Ok, set_aside: 0, message: None },
+            count => PersistenceHealth {
+                status: Condition::Degraded,
+                set_aside: count,
+                message: Some(format!(
+                    "{count} document writes were refused by the database and set aside; see the log"
+                )),
+            },
         }
     }
+}
+
+/// The document writer as `/readyz` reports it.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PersistenceHealth {
+    pub status: Condition,
+    /// Writes the database refused, kept aside (see the log).
+    pub set_aside: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 /// Lowers this thread's scheduling priority (nice 10): a lingering batch is tens of
@@ -658,13 +672,13 @@ pub fn decode(data: &str) -> anyhow::Result<Vec<u8>> {
     Ok(BASE64.decode(data)?)
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Author {
     pub id: String,
     pub name: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ChatMessage {
     pub id: String,

@@ -25,9 +25,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
-pub use api::routes;
+pub use api::{route_aliases, routes};
 // The entry points: `Sandbox::execute` for one request, `Sandbox::run` with `JobIo` for
 // streamed output and interactive input, `Sandbox::run_program` for the judge's runs.
 #[allow(unused_imports)]
@@ -36,6 +35,7 @@ pub use engine::{Control, JobIo, ProgramOutput, RunOutput, RunSpec, StreamEvent}
 pub use request::{ExecuteRequest, ExecuteResult, Job, LimitInput, RequestFile, StageLimits, StageResult};
 pub use runtimes::{Registry, Runtime};
 
+use crate::health::Condition;
 use crate::config::Problem;
 use crate::error::AppError;
 use engine::{Engine, EngineError};
@@ -184,6 +184,35 @@ pub struct Load {
     pub engines: Vec<EngineLoad>,
 }
 
+/// The sandbox as `/readyz` reports it: ready while one engine answers and the default images
+/// are on the engines that do; degraded, never an error, otherwise, since the rest of coderoom
+/// works without code execution.
+#[derive(Debug, Default, serde::Serialize, utoipa::ToSchema)]
+pub struct SandboxReadiness {
+    pub status: Condition,
+    pub message: Option<String>,
+    /// Installed runtimes, as `language-version`.
+    pub runtimes: Vec<String>,
+    pub running: usize,
+    pub queued: usize,
+    /// Idle warm containers by image.
+    pub warm: HashMap<String, usize>,
+    pub engines: Vec<EngineReport>,
+}
+
+/// One Docker engine in [`SandboxReadiness`].
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct EngineReport {
+    pub name: String,
+    pub healthy: bool,
+    /// Why the engine cannot be reached, if it cannot.
+    pub message: Option<String>,
+    pub running: usize,
+    pub capacity: usize,
+    /// Default images this engine lacks.
+    pub missing: Vec<String>,
+}
+
 /// One Docker engine's share of [`Load`].
 pub struct EngineLoad {
     pub name: String,
@@ -325,9 +354,13 @@ impl Sandbox {
 
     /// Component status for `/readyz`: `{"status": "ok" | "degraded" | "error", ...}`. Ready
     /// while at least one engine answers and the default images are on the engines that do.
-    pub async fn readiness(&self) -> serde_json::Value {
+    pub async fn readiness(&self) -> SandboxReadiness {
         if !self.inner.config.enabled {
-            return json!({ "status": "degraded", "message": "code execution is disabled ([sandbox] enabled = false)" });
+            return SandboxReadiness {
+                status: Condition::Degraded,
+                message: Some("code execution is disabled ([sandbox] enabled = false)".into()),
+                ..SandboxReadiness::default()
+            };
         }
         let Load { running, queued, warm, engines } = self.load();
         let registry = &self.inner.registry;
@@ -335,7 +368,7 @@ impl Sandbox {
             registry.images.iter().filter(|image| image.default).map(|image| image.name.as_str()).collect();
         let mut missing = Vec::new();
         let mut unreachable = Vec::new();
-        let engine_reports: Vec<serde_json::Value> = self
+        let engine_reports: Vec<EngineReport> = self
             .inner
             .hosts
             .iter()
@@ -348,34 +381,34 @@ impl Sandbox {
                     Some(message) => unreachable.push(message.clone()),
                     None => missing.extend(lacking.iter().map(|image| format!("{image} on {}", host.name()))),
                 }
-                json!({
-                    "name": host.name(),
-                    "healthy": load.healthy,
-                    "message": status.message,
-                    "running": load.running,
-                    "capacity": load.capacity,
-                    "missing": lacking,
-                })
+                EngineReport {
+                    name: host.name().to_string(),
+                    healthy: load.healthy,
+                    message: status.message.clone(),
+                    running: load.running,
+                    capacity: load.capacity,
+                    missing: lacking.iter().map(|image| image.to_string()).collect(),
+                }
             })
             .collect();
         let healthy = engines.iter().any(|engine| engine.healthy);
         // Degraded, not error: the rest of coderoom works without code execution. Only the
         // default images count: the others are installed when an administrator wants them.
-        let status = if healthy && missing.is_empty() { "ok" } else { "degraded" };
+        let status = if healthy && missing.is_empty() { Condition::Ok } else { Condition::Degraded };
         let mut problems = Vec::new();
         if !missing.is_empty() {
             problems.push(format!("runtime images missing: {} (run `coderoom runtimes build`)", missing.join(", ")));
         }
         problems.extend(unreachable);
-        json!({
-            "status": status,
-            "message": (!problems.is_empty()).then(|| problems.join("; ")),
-            "runtimes": self.installed_runtimes().iter().map(|rt| format!("{}-{}", rt.language, rt.version)).collect::<Vec<_>>(),
-            "running": running,
-            "queued": queued,
-            "warm": warm,
-            "engines": engine_reports,
-        })
+        SandboxReadiness {
+            status,
+            message: (!problems.is_empty()).then(|| problems.join("; ")),
+            runtimes: self.installed_runtimes().iter().map(|rt| format!("{}-{}", rt.language, rt.version)).collect(),
+            running,
+            queued,
+            warm,
+            engines: engine_reports,
+        }
     }
 
     /// Jobs running and waiting, idle containers per image, and each engine's share, at this

@@ -20,11 +20,9 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
 use anyhow::Context;
-use axum::Router;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use rustls::server::{ClientHello, ResolvesServerCert};
 use rustls::sign::CertifiedKey;
 
@@ -209,10 +207,14 @@ fn url_host(url: &str) -> Option<String> {
 }
 
 /// `GET /ca.crt` on the main listener.
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/ca.crt", get(ca_certificate))
+pub fn routes() -> crate::openapi::ApiRouter {
+    crate::openapi::ApiRouter::new().routes(utoipa_axum::routes!(ca_certificate))
 }
 
+/// coderoom's own certificate authority, to be trusted by the devices that open it over HTTPS
+/// (`tls.mode = "auto"`; 404 otherwise).
+#[utoipa::path(get, path = "/ca.crt", tag = "operations", security(()),
+    responses((status = 200, description = "The authority's certificate (PEM)", content_type = "application/x-x509-ca-cert", body = String)))]
 async fn ca_certificate(State(state): State<AppState>) -> Result<Response, AppError> {
     if state.config.tls.effective_mode(&state.config.bind) != TlsMode::Auto {
         return Err(AppError::not_found("coderoom does not issue its own certificates here (tls.mode is not `auto`)"));

@@ -7,6 +7,7 @@ mod admin;
 mod audit;
 mod cli;
 mod cluster;
+mod contract;
 mod durability;
 mod engines;
 mod integrations;

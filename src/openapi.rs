@@ -1,0 +1,261 @@
+//! The API contract. Every route is registered through `utoipa_axum`'s router together with
+//! its `#[utoipa::path]` description, so the OpenAPI 3.1 document is generated from the same
+//! handlers and types that serve the requests and lists exactly the routes the router serves.
+//! It is served at `/api/openapi.json`, shown by a bundled viewer at `/api/docs`, printed by
+//! `coderoom openapi`; the web app's TypeScript types are generated from it
+//! (`scripts/api-types.sh`) and a fuzzer runs it against the server (`scripts/fuzz-api.sh`).
+
+use std::sync::LazyLock;
+
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::openapi::path::{Operation, PathItem};
+use utoipa::openapi::security::{
+    ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+};
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, ResponseBuilder};
+use utoipa::{OpenApi as _, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::AppState;
+use crate::error::AppError;
+
+/// A router that documents what it serves.
+pub type ApiRouter = OpenApiRouter<AppState>;
+
+/// Every error answer: a status and a sentence for a person.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong, written to be shown as it is.
+    pub message: String,
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "coderoom",
+        description = "The HTTP API of a coderoom server: sessions and their invitations, the problem \
+            library and its judge, the interview record (notes, scorecards, replay, report), accounts, \
+            administration, and the Piston-compatible code-execution API.\n\n\
+            Sign in with `POST /api/auth/login` (or an invitation), then send the token as \
+            `Authorization: Bearer <token>` or let the browser keep the `coderoom_session` cookie. \
+            Every error is JSON `{\"message\": ...}` with its status. WebSocket endpoints are described \
+            as their `GET` handshake.",
+        license(name = "AGPL-3.0-only"),
+    ),
+    components(schemas(ErrorBody)),
+    tags(
+        (name = "auth", description = "Accounts, signing in and out, first-run setup"),
+        (name = "sessions", description = "Interview sessions, seats and invitation links"),
+        (name = "room", description = "The live room: shared editor, whiteboard, chat and events"),
+        (name = "problems", description = "The problem library, runs and judged submissions"),
+        (name = "record", description = "Notes, scorecards, rubrics, replay, timeline and report"),
+        (name = "admin", description = "Accounts, problems, API keys, audit log and backups"),
+        (name = "piston", description = "Piston-compatible code execution (`/api/v2`)"),
+        (name = "operations", description = "Health, readiness, metrics and the certificate authority"),
+    )
+)]
+struct Contract;
+
+/// The document's fixed parts, to which the routers add their paths.
+pub fn base() -> OpenApi {
+    Contract::openapi()
+}
+
+/// Adds what holds for every operation: how callers sign in, and the JSON error answer.
+pub fn finish(mut api: OpenApi) -> OpenApi {
+    api.info.version = env!("CARGO_PKG_VERSION").to_string();
+    let components = api.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "token",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .description(Some("A coderoom sign-in token, a company sign-in's token, or a Piston API key"))
+                .build(),
+        ),
+    );
+    components.add_security_scheme(
+        "cookie",
+        SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::auth::token::COOKIE_NAME))),
+    );
+    // Signed in by either; operations open to everyone say so with an empty requirement.
+    api.security = Some(vec![
+        SecurityRequirement::new("token", Vec::<String>::new()),
+        SecurityRequirement::new("cookie", Vec::<String>::new()),
+    ]);
+    let error = ResponseBuilder::new()
+        .description("An error, with a sentence saying what went wrong")
+        .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build())
+        .build();
+    let mut names: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for item in api.paths.paths.values() {
+        for operation in operations(item) {
+            *names.entry(operation.operation_id.clone().unwrap_or_default()).or_default() += 1;
+        }
+    }
+    for (path, item) in api.paths.paths.iter_mut() {
+        for (method, operation) in operations_mut(item) {
+            add_error_answer(operation, &error);
+            // Handlers in different modules share names (`list`, `create`); their operations
+            // are then named by method and path, so that every operation id is unique.
+            if names.get(operation.operation_id.as_deref().unwrap_or_default()).is_some_and(|count| *count > 1) {
+                operation.operation_id = Some(operation_name(method, path));
+            }
+        }
+    }
+    api
+}
+
+/// `post` + `/api/sessions/{id}/invites` → `postApiSessionsInvites`.
+fn operation_name(method: &str, path: &str) -> String {
+    let mut name = method.to_string();
+    for word in path.split(['/', '-', '.']).filter(|word| !word.is_empty() && !word.starts_with('{')) {
+        let mut letters = word.chars();
+        if let Some(first) = letters.next() {
+            name.extend(first.to_uppercase());
+            name.extend(letters);
+        }
+    }
+    name
+}
+
+fn operations(item: &PathItem) -> impl Iterator<Item = &Operation> {
+    [&item.get, &item.put, &item.post, &item.delete, &item.patch, &item.head, &item.options, &item.trace]
+        .into_iter()
+        .flatten()
+}
+
+fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = (&'static str, &mut Operation)> {
+    [
+        ("get", &mut item.get),
+        ("put", &mut item.put),
+        ("post", &mut item.post),
+        ("delete", &mut item.delete),
+        ("patch", &mut item.patch),
+        ("head", &mut item.head),
+        ("options", &mut item.options),
+        ("trace", &mut item.trace),
+    ]
+    .into_iter()
+    .filter_map(|(method, operation)| operation.as_mut().map(|operation| (method, operation)))
+}
+
+fn add_error_answer(operation: &mut Operation, error: &utoipa::openapi::Response) {
+    operation.responses.responses.entry("default".to_string()).or_insert_with(|| RefOr::T(error.clone()));
+}
+
+/// The whole document, built once from the routers.
+pub fn document() -> &'static OpenApi {
+    static DOCUMENT: LazyLock<OpenApi> = LazyLock::new(|| finish(crate::app::api().split_for_parts().1));
+    &DOCUMENT
+}
+
+pub fn routes() -> ApiRouter {
+    ApiRouter::new().routes(routes!(openapi_json)).routes(routes!(viewer))
+}
+
+/// This document.
+#[utoipa::path(get, path = "/api/openapi.json", tag = "operations", security(()),
+    responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json", body = Object)))]
+async fn openapi_json() -> Response {
+    static JSON: LazyLock<String> = LazyLock::new(|| document().to_json().unwrap_or_else(|_| "{}".to_string()));
+    ([(header::CONTENT_TYPE, "application/json")], JSON.as_str()).into_response()
+}
+
+/// A viewer of this document, bundled with the server (it loads nothing from elsewhere).
+#[utoipa::path(get, path = "/api/docs", tag = "operations", security(()),
+    responses((status = 200, description = "The viewer's page", content_type = "text/html", body = String)))]
+async fn viewer(headers: HeaderMap) -> Result<Response, AppError> {
+    let mut response = crate::web::page("api-docs/index.html", &headers)
+        .ok_or_else(|| AppError::not_found("This server was built without its web app"))?;
+    // The viewer's own script and styles only; it reads the document from this server.
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+             connect-src 'self'; frame-ancestors 'none'",
+        ),
+    );
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// Files that may register routes with axum's own `.route(`, which the document does not
+    /// see: undocumented aliases of documented routes, the API's not-found answer, and the
+    /// plain-HTTP listener that only redirects to HTTPS.
+    const UNDOCUMENTED_ROUTES: [(&str, usize); 3] = [("app.rs", 2), ("sandbox/api.rs", 4), ("tls/listener.rs", 1)];
+
+    fn rust_files(dir: &Path, found: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("read src").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                rust_files(&path, found);
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                found.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn every_route_is_registered_through_the_documenting_router() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        rust_files(&src, &mut files);
+        for file in files {
+            let text = std::fs::read_to_string(&file).expect("read");
+            let name = file.strip_prefix(&src).expect("under src").to_string_lossy().replace('\\', "/");
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            let plain_routes = code.matches(".route(").count() + code.matches(".route_service(").count();
+            let allowed = UNDOCUMENTED_ROUTES.iter().find(|(allowed, _)| *allowed == name).map_or(0, |(_, n)| *n);
+            assert_eq!(
+                plain_routes, allowed,
+                "{name}: register routes with `.routes(routes!(handler))` so the document lists them"
+            );
+        }
+    }
+
+    #[test]
+    fn operation_ids_are_unique() {
+        let document = super::document();
+        let mut seen = std::collections::HashSet::new();
+        for item in document.paths.paths.values() {
+            for operation in super::operations(item) {
+                let id = operation.operation_id.clone().expect("every operation has an id");
+                assert!(seen.insert(id.clone()), "operation id {id} is used twice");
+            }
+        }
+    }
+
+    fn refs<'a>(value: &'a serde_json::Value, found: &mut Vec<&'a str>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, inner) in map {
+                    match (key.as_str(), inner.as_str()) {
+                        ("$ref", Some(target)) => found.push(target),
+                        _ => refs(inner, found),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|item| refs(item, found)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_reference_in_the_document_resolves() {
+        let document = serde_json::to_value(super::document()).expect("serialises");
+        let mut found = Vec::new();
+        refs(&document, &mut found);
+        assert!(!found.is_empty());
+        for target in found {
+            let name = target.strip_prefix("#/components/schemas/").expect("a schema reference");
+            assert!(document["components"]["schemas"][name].is_object(), "{target} is not in the document");
+        }
+    }
+}
