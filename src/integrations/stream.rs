@@ -11,9 +11,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use reqwest::Method;
@@ -26,6 +25,7 @@ use crate::app::AppState;
 use crate::auth::{Person, SignedIn};
 use crate::config::StreamConfig;
 use crate::error::{AppError, AppResult};
+use crate::health::Condition;
 use crate::sessions::Session;
 
 const CALL_TYPE: &str = "default";
@@ -37,8 +37,8 @@ const HTTP_TIMEOUT: Duration = Duration::from_secs(10);
 /// rather than holding up the request that caused them.
 const QUEUE: usize = 1024;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/chat/token", get(chat_token))
+pub fn routes() -> crate::openapi::ApiRouter {
+    crate::openapi::ApiRouter::new().routes(utoipa_axum::routes!(chat_token))
 }
 
 /// Signing and REST access to one Stream app. Deliberately not `Debug`: it holds the secret.
@@ -54,7 +54,7 @@ pub struct Stream {
 struct Health {
     succeeded: AtomicU64,
     failed: AtomicU64,
-    last_error: Mutex<Option<Value>>,
+    last_error: Mutex<Option<StreamFailure>>,
 }
 
 /// What happened to a session that Stream must hear about.
@@ -173,15 +173,14 @@ impl Stream {
     }
 
     /// `/readyz`'s view: failures never make coderoom unready, only `degraded`.
-    pub fn health(&self) -> Value {
-        let failed = self.health.failed.load(Ordering::Relaxed);
+    pub fn health(&self) -> StreamHealth {
         let last_error = self.health.last_error.lock().unwrap_or_else(|poison| poison.into_inner()).clone();
-        json!({
-            "status": if last_error.is_some() { "degraded" } else { "ok" },
-            "succeededCalls": self.health.succeeded.load(Ordering::Relaxed),
-            "failedCalls": failed,
-            "lastError": last_error,
-        })
+        StreamHealth {
+            status: if last_error.is_some() { Condition::Degraded } else { Condition::Ok },
+            succeeded_calls: Some(self.health.succeeded.load(Ordering::Relaxed)),
+            failed_calls: Some(self.health.failed.load(Ordering::Relaxed)),
+            last_error,
+        }
     }
 
     fn enqueue(&self, job: Job) {
@@ -192,6 +191,38 @@ impl Stream {
             tracing::warn!(call = %job.call_id(), "Stream work queue is full; skipping a Stream update");
             self.health.record_failure("queue", job.call_id(), "work queue full".into());
         }
+    }
+}
+
+/// Stream as `/readyz` reports it: its calls since start, and the last failure.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct StreamHealth {
+    pub status: Condition,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub succeeded_calls: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed_calls: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<StreamFailure>,
+}
+
+/// The last call to Stream that failed.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct StreamFailure {
+    /// What coderoom was doing (`create call`, `queue`, …).
+    pub operation: String,
+    pub call_id: String,
+    pub message: String,
+    /// When (RFC 3339).
+    pub at: Option<String>,
+}
+
+impl StreamHealth {
+    /// Stream's keys are not configured.
+    pub fn disabled() -> Self {
+        Self { status: Condition::Disabled, succeeded_calls: None, failed_calls: None, last_error: None }
     }
 }
 
@@ -214,7 +245,7 @@ impl Health {
         self.failed.fetch_add(1, Ordering::Relaxed);
         let at = time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).ok();
         *self.last_error.lock().unwrap_or_else(|poison| poison.into_inner()) =
-            Some(json!({ "operation": what, "callId": call_id, "message": message, "at": at }));
+            Some(StreamFailure { operation: what.to_string(), call_id: call_id.to_string(), message, at });
     }
 }
 
@@ -333,22 +364,42 @@ pub fn session_ended(state: &AppState, session: &Session) {
     }
 }
 
-/// `GET /api/chat/token`: what the browser's Stream clients need to connect as this user.
-async fn chat_token(State(state): State<AppState>, SignedIn(user): SignedIn) -> AppResult<Json<Value>> {
+/// What the browser's Stream clients need to connect as one user.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct ChatToken {
+    /// A Stream user token (HS256 JWT).
+    token: String,
+    user_id: String,
+    user_name: String,
+    user_image: Option<String>,
+    /// The Stream app's public key.
+    api_key: String,
+    /// When `token` expires, in seconds since the Unix epoch.
+    expires_at: u64,
+}
+
+/// What the browser's Stream video and chat clients need to connect as the caller.
+///
+/// Anyone signed in, guests included; 404 when Stream is not configured (the built-in video and
+/// chat are in use).
+#[utoipa::path(get, path = "/chat/token", tag = "room",
+    responses((status = 200, description = "A Stream user token for the caller", body = ChatToken)))]
+async fn chat_token(State(state): State<AppState>, SignedIn(user): SignedIn) -> AppResult<Json<ChatToken>> {
     let stream = state.stream.as_ref().ok_or_else(|| {
         AppError::not_found(
             "Stream video and chat are not configured on this server; the built-in video and chat are in use",
         )
     })?;
     let (token, expires_at) = stream.user_token(&user.id, jsonwebtoken::get_current_timestamp());
-    Ok(Json(json!({
-        "token": token,
-        "userId": user.id,
-        "userName": user.name,
-        "userImage": user.image,
-        "apiKey": stream.api_key,
-        "expiresAt": expires_at,
-    })))
+    Ok(Json(ChatToken {
+        token,
+        user_id: user.id,
+        user_name: user.name,
+        user_image: user.image,
+        api_key: stream.api_key.clone(),
+        expires_at,
+    }))
 }
 
 #[cfg(test)]

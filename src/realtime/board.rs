@@ -105,27 +105,56 @@ pub async fn board_of(state: &AppState, session: &Session) -> anyhow::Result<Vec
     }
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BoardQuery {
+    /// `json` (the default) or `svg`.
+    // Read as text so that an unknown format gets its own message.
+    #[param(value_type = Option<BoardFormat>, inline)]
     format: Option<String>,
 }
 
-/// `GET /api/sessions/:id/whiteboard` → `{"elements": [...]}`, or with `?format=svg` the
-/// drawing: for everyone who may enter the room, live or ended.
+/// How the whiteboard is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum BoardFormat {
+    Json,
+    Svg,
+}
+
+/// The shapes on a whiteboard, deleted ones left out, in stacking order.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct BoardElements {
+    /// Each shape as the browser's drawing library keeps it (an object with at least its `id`,
+    /// `type`, `version` and fractional `index`).
+    #[schema(value_type = Vec<Object>)]
+    elements: Vec<Value>,
+}
+
+/// A session's whiteboard: its shapes as JSON, or with `?format=svg` the drawing.
+///
+/// Live, or as stored once the session ended. The host, the people seated (guests included)
+/// and administrators.
+#[utoipa::path(get, path = "/sessions/{id}/whiteboard", tag = "room",
+    params(("id" = String, Path, description = "The session's id"), BoardQuery),
+    responses((status = 200, description = "The shapes, or the drawing with `?format=svg`", content(
+        (BoardElements = "application/json"),
+        (String = "image/svg+xml"),
+    ))))]
 pub async fn whiteboard(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     Path(id): Path<String>,
     ApiQuery(query): ApiQuery<BoardQuery>,
 ) -> AppResult<Response> {
-    let svg = match query.format.as_deref() {
-        None | Some("json") => false,
-        Some("svg") => true,
+    let format = match query.format.as_deref() {
+        None | Some("json") => BoardFormat::Json,
+        Some("svg") => BoardFormat::Svg,
         Some(other) => return Err(AppError::bad_request(format!("Unknown format `{other}`; use json or svg"))),
     };
     let (session, _) = authorize(&state, &user, &id).await?;
     let elements = board_of(&state, &session).await?;
-    if svg {
+    if format == BoardFormat::Svg {
         let headers = [
             (header::CONTENT_TYPE, "image/svg+xml; charset=utf-8"),
             // Opened on its own, the drawing must not be able to run anything.
@@ -133,7 +162,7 @@ pub async fn whiteboard(
         ];
         return Ok((headers, super::board_svg::render(&elements)).into_response());
     }
-    Ok(Json(serde_json::json!({ "elements": elements })).into_response())
+    Ok(Json(BoardElements { elements }).into_response())
 }
 
 /// The words written on the board, top to bottom: what a text-only report can carry.

@@ -19,12 +19,15 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
-use axum::extract::ws::{CloseFrame, Message, WebSocket};
-use axum::extract::{Path, State};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, RawQuery, State};
+use axum::response::Response;
 use serde_json::json;
 use tokio::sync::{OnceCell, mpsc, oneshot};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::routes;
 
 pub use access::Closing;
 use access::Holder;
@@ -37,7 +40,7 @@ use crate::error::{ApiQuery, AppError, AppResult};
 use crate::problems::ProblemRef;
 pub use crate::sessions::RoomRole;
 use crate::sessions::{Session, Status, store as sessions_store};
-pub use store::DocKind;
+pub use store::{DocKind, PersistenceHealth};
 
 /// Produces the starter code for a problem in a language; `None` leaves the editor empty.
 /// The problem library replaces the placeholder once it has real starter code.
@@ -411,7 +414,7 @@ impl Rooms {
         }
     }
 
-    pub fn persistence_health(&self) -> serde_json::Value {
+    pub fn persistence_health(&self) -> PersistenceHealth {
         self.persister.health()
     }
 
@@ -487,14 +490,84 @@ fn design_notes(problem: &ProblemRef, language: &str) -> String {
     )
 }
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/collab/{session_id}", get(collab::connect::<collab::Code>))
-        .route("/collab/{session_id}/board", get(collab::connect::<collab::Board>))
-        .route("/sessions/{id}/whiteboard", get(board::whiteboard))
-        .route("/sessions/{id}/events", get(events::connect))
-        .route("/sessions/{id}/messages", get(messages))
-        .route("/sessions/{id}/code", get(code))
+pub fn routes() -> crate::openapi::ApiRouter {
+    crate::openapi::ApiRouter::new()
+        .routes(routes!(code_socket))
+        .routes(routes!(board_socket))
+        .routes(routes!(board::whiteboard))
+        .routes(routes!(events_socket))
+        .routes(routes!(messages))
+        .routes(routes!(code))
+}
+
+// The socket handlers live with their protocols (`collab`, generic over the document, and
+// `events`); these wrappers give each route the description the API document shows.
+
+/// The shared code editor: a WebSocket speaking the y-websocket protocol.
+///
+/// The host, the people seated (guests included) and administrators. Binary frames: Yjs sync
+/// steps 1 and 2, document updates and awareness (cursors); the code is `doc.getText("code")`
+/// and the language `doc.getMap("meta").get("language")`. With `?ack=1` the server also sends
+/// a frame tagged 100 (8-byte big-endian sequence number) once each of the client's own updates
+/// is saved. Closed with 4401 (sign in again), 4403 (no longer allowed) or 4409 (ended).
+#[utoipa::path(get, path = "/collab/{session_id}", tag = "room",
+    params(("session_id" = String, Path, description = "The session's id"),
+        ("ack" = Option<u8>, Query, description = "`1` asks for a saved frame after each of the client's own updates"),
+        ("token" = Option<String>, Query,
+            description = "A sign-in token, for browsers that cannot set headers on a WebSocket; read on upgrades only")),
+    responses((status = 101, description = "Switching Protocols: y-websocket binary frames for the code document")))]
+async fn code_socket(
+    state: State<AppState>,
+    user: SignedIn,
+    session_id: Path<String>,
+    query: RawQuery,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> AppResult<Response> {
+    collab::connect::<collab::Code>(state, user, session_id, query, upgrade).await
+}
+
+/// The shared whiteboard: a WebSocket speaking the y-websocket protocol.
+///
+/// The host, the people seated (guests included) and administrators. Like the code editor's
+/// socket; the document holds `doc.getMap("elements")` (shape id → the shape as JSON text) and
+/// is capped by `realtime.max_board_kb` and `realtime.max_board_elements`; pointers travel as
+/// awareness states.
+#[utoipa::path(get, path = "/collab/{session_id}/board", tag = "room",
+    params(("session_id" = String, Path, description = "The session's id"),
+        ("ack" = Option<u8>, Query, description = "`1` asks for a saved frame after each of the client's own updates"),
+        ("token" = Option<String>, Query,
+            description = "A sign-in token, for browsers that cannot set headers on a WebSocket; read on upgrades only")),
+    responses((status = 101, description = "Switching Protocols: y-websocket binary frames for the whiteboard document")))]
+async fn board_socket(
+    state: State<AppState>,
+    user: SignedIn,
+    session_id: Path<String>,
+    query: RawQuery,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> AppResult<Response> {
+    collab::connect::<collab::Board>(state, user, session_id, query, upgrade).await
+}
+
+/// The room's event channel: a WebSocket of JSON text frames.
+///
+/// The host, the people seated (guests included) and administrators. Client to server: `chat`
+/// (`text`), WebRTC signalling `offer`/`answer`/`ice`/`hangup` (`to` a peer id), `ping`, and
+/// `focus` (`visible`: a candidate's tab shown or hidden, logged for the record). Server to
+/// client: `welcome` (own peer id, role, ICE servers, who is here, chat history), `presence`,
+/// `chat`, relayed signals (with `from` and `user`), `result` (runs and submissions), `session`
+/// (seats or time box changed: read the session again), `pong`, `ended` and `error`. Closed with 4401, 4403 or 4409 like the documents' sockets.
+#[utoipa::path(get, path = "/sessions/{id}/events", tag = "room",
+    params(("id" = String, Path, description = "The session's id"),
+        ("token" = Option<String>, Query,
+            description = "A sign-in token, for browsers that cannot set headers on a WebSocket; read on upgrades only")),
+    responses((status = 101, description = "Switching Protocols: the room's events as JSON text frames")))]
+async fn events_socket(
+    state: State<AppState>,
+    user: SignedIn,
+    session_id: Path<String>,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> AppResult<Response> {
+    events::connect(state, user, session_id, upgrade).await
 }
 
 /// Only the host, the people seated and administrators may enter a session's room.
@@ -513,31 +586,65 @@ pub async fn authorize(state: &AppState, user: &User, session_id: &str) -> AppRe
     Ok((session, role))
 }
 
+/// The room's recent chat messages, oldest first.
+#[derive(Debug, serde::Serialize, ToSchema)]
+struct ChatHistory {
+    messages: Vec<store::ChatMessage>,
+}
+
+/// The room's chat: its latest messages, oldest first.
+///
+/// The host, the people seated (guests included) and administrators.
+#[utoipa::path(get, path = "/sessions/{id}/messages", tag = "room",
+    params(("id" = String, Path, description = "The session's id")),
+    responses((status = 200, description = "The chat history", body = ChatHistory)))]
 async fn messages(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     Path(id): Path<String>,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<ChatHistory>> {
     authorize(&state, &user, &id).await?;
     let messages = store::chat_history(&state.db, &id, events::HISTORY).await?;
-    Ok(Json(json!({ "messages": messages })))
+    Ok(Json(ChatHistory { messages }))
 }
 
 /// The document's code and language: live while the session runs, final once it completed.
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct CodeQuery {
+    /// The code at this moment instead: milliseconds since the session was created.
+    #[param(value_type = Option<i64>, minimum = 0)]
     at: Option<String>,
 }
 
-/// The code now, for everyone in the room; with `?at=`, the code at a past moment, which is
-/// part of the interviewers' record.
+/// A session's code and the editor's language.
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct SessionCode {
+    pub code: String,
+    /// The editor's language as the room set it (`javascript` until someone picks another).
+    pub language: String,
+    /// The moment asked for with `?at=`, in milliseconds since the session was created; only
+    /// then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub at: Option<i64>,
+}
+
+/// The code now, or with `?at=` the code at a past moment.
+///
+/// The past is part of the interviewers' record. Without `at`: the host, the people seated (guests included) and administrators. With `at`:
+/// the host, co-interviewers and administrators.
+#[utoipa::path(get, path = "/sessions/{id}/code", tag = "room",
+    params(("id" = String, Path, description = "The session's id"), CodeQuery),
+    responses((status = 200, description = "The code: live, as stored, or at the moment asked for", body = SessionCode)))]
 async fn code(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     Path(id): Path<String>,
     ApiQuery(query): ApiQuery<CodeQuery>,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<SessionCode>> {
     if let Some(at) = &query.at {
+        // The record's reader decides who may look back.
         return crate::record::code_at(&state, user, &id, at).await;
     }
     let (session, _) = authorize(&state, &user, &id).await?;
@@ -546,7 +653,7 @@ async fn code(
         Some(found) => found,
         None => collab::DocState::load(&state.rooms, &session, DocKind::Code).await?.code_and_language(),
     };
-    Ok(Json(json!({ "code": code, "language": language })))
+    Ok(Json(SessionCode { code, language, at: None }))
 }
 
 /// Allows `rate` messages a second with bursts up to `burst`.

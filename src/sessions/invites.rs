@@ -4,16 +4,17 @@
 //! only its SHA-256, so a copy of the database opens no room, yet the host can always read
 //! the link again. One link seats one person: two browsers racing for it get one seat.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::header::{HOST, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+use utoipa_axum::routes;
 
 use super::{Seat, Session, Status, load, store};
 use crate::app::AppState;
@@ -26,19 +27,18 @@ use crate::integrations::stream;
 /// what a listing reads.
 const MAX_PER_SESSION: usize = 50;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/sessions/{id}/invites", get(list).post(create))
-        .route("/invites/{key}", get(show).delete(revoke))
-        .route("/invites/{key}/accept", post(accept))
+pub fn routes() -> crate::openapi::ApiRouter {
+    crate::openapi::ApiRouter::new().routes(routes!(list, create)).routes(routes!(show, revoke)).routes(routes!(accept))
 }
 
 /// An invitation as its session's host sees it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Invite {
     id: String,
+    /// The secret in the link: whoever has it may take the seat.
     token: String,
+    /// The link to send: `<origin>/join/<token>`.
     url: String,
     role: Seat,
     status: InviteStatus,
@@ -49,7 +49,7 @@ pub struct Invite {
     guest: Option<Person>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 enum InviteStatus {
     Unused,
@@ -148,20 +148,77 @@ fn ensure_manager(session: &Session, user: &User) -> AppResult<()> {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct CreateRequest {
+/// One invitation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InviteReply {
+    invite: Invite,
+}
+
+/// A session's invitations, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InviteList {
+    invites: Vec<Invite>,
+}
+
+/// What an invitation link opens, for the join page.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct InvitePreview {
+    session: InvitedSession,
+    /// The seat the link gives.
     role: Seat,
+    /// `false` when someone else has already entered with the link.
+    valid: bool,
+    expires_at: String,
+    /// The caller entered with this link before and may return to the seat.
+    rejoin: bool,
+    /// Why the link cannot be used; only when `valid` is `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    message: Option<&'static str>,
+}
+
+/// The session an invitation opens, as much as someone not yet in it may know.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct InvitedSession {
+    id: String,
+    problem_title: String,
+    host_name: String,
+    status: Status,
+}
+
+/// The seat taken with a link: the session and who the caller now is in it.
+#[derive(Debug, Serialize, ToSchema)]
+struct SeatTaken {
+    session: Session,
+    /// A new guest account, or the caller's own account (an interviewer link, or returning).
+    user: User,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CreateInvite {
+    /// The seat the link gives.
+    role: Seat,
+    /// 1 to 8760 hours; `sessions.invite_hours` when absent.
+    #[schema(minimum = 1, maximum = 8760)]
     expires_in_hours: Option<u32>,
 }
 
+/// Creates an invitation link to one seat of a live session.
+///
+/// The session's host or an administrator; at most 50 links a session.
+#[utoipa::path(post, path = "/sessions/{id}/invites", tag = "sessions",
+    params(("id" = String, Path, description = "The session's id")), request_body = CreateInvite,
+    responses((status = 201, description = "Created; its `url` is the link to send", body = InviteReply)))]
 async fn create(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
     headers: HeaderMap,
-    ApiJson(body): ApiJson<CreateRequest>,
-) -> AppResult<(StatusCode, Json<serde_json::Value>)> {
+    ApiJson(body): ApiJson<CreateInvite>,
+) -> AppResult<(StatusCode, Json<InviteReply>)> {
     let session = load(&state, &id).await?;
     ensure_manager(&session, &user)?;
     if session.status == Status::Completed {
@@ -184,15 +241,21 @@ async fn create(
     crate::audit::record(&state.db, event.detail(json!({ "session": session.id, "role": body.role, "hours": hours })))
         .await;
     let invite = record.view(&state, &origin(&state, &headers), &session);
-    Ok((StatusCode::CREATED, Json(json!({ "invite": invite }))))
+    Ok((StatusCode::CREATED, Json(InviteReply { invite })))
 }
 
+/// A session's invitation links, newest first, with who entered with each.
+///
+/// The session's host or an administrator.
+#[utoipa::path(get, path = "/sessions/{id}/invites", tag = "sessions",
+    params(("id" = String, Path, description = "The session's id")),
+    responses((status = 200, description = "The session's links", body = InviteList)))]
 async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
     headers: HeaderMap,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<InviteList>> {
     let session = load(&state, &id).await?;
     ensure_manager(&session, &user)?;
     let origin = origin(&state, &headers);
@@ -201,17 +264,22 @@ async fn list(
         .iter()
         .map(|record| record.view(&state, &origin, &session))
         .collect();
-    Ok(Json(json!({ "invites": invites })))
+    Ok(Json(InviteList { invites }))
 }
 
-/// `DELETE /api/invites/:id`: withdraws a link; whoever entered with it as a guest leaves the
-/// room and cannot come back.
+/// Withdraws an invitation link.
+///
+/// Whoever entered with it as a guest leaves the room and cannot come back. The session's host
+/// or an administrator.
+#[utoipa::path(delete, path = "/invites/{key}", tag = "sessions",
+    params(("key" = String, Path, description = "The invitation's `id` (not its token)")),
+    responses((status = 200, description = "The invitation, now `revoked`", body = InviteReply)))]
 async fn revoke(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(invite_id): Path<String>,
     headers: HeaderMap,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<InviteReply>> {
     let record = find(&state.db, &invite_id).await?.ok_or_else(|| AppError::not_found("Invitation not found"))?;
     let session = load(&state, &record.session).await?;
     ensure_manager(&session, &user)?;
@@ -224,7 +292,7 @@ async fn revoke(
     tracing::info!(session = %session.id, invite = %invite_id, "invitation link withdrawn");
     let event = crate::audit::Event::new("invite.revoked").by(crate::audit::Actor::person(&user)).on(&invite_id);
     crate::audit::record(&state.db, event.detail(json!({ "session": session.id }))).await;
-    Ok(Json(json!({ "invite": record.view(&state, &origin(&state, &headers), &session) })))
+    Ok(Json(InviteReply { invite: record.view(&state, &origin(&state, &headers), &session) }))
 }
 
 /// The invitation behind a token, and its session; 404 for a token no link has.
@@ -240,8 +308,18 @@ async fn resolve(state: &AppState, token: &str) -> AppResult<(Record, Session)> 
     Ok((record, session))
 }
 
-/// `GET /api/invites/:token`, for the join page: what the link opens, nothing more.
-async fn show(State(state): State<AppState>, Path(token): Path<String>, parts: Parts) -> AppResult<Response> {
+/// What an invitation link opens, for the join page, and nothing more.
+///
+/// Anyone with the link; opening it marks it `opened`. A closed link (withdrawn, expired, or
+/// its session ended) is refused, except to the person who entered with it.
+#[utoipa::path(get, path = "/invites/{key}", tag = "sessions", security((), ("token" = []), ("cookie" = [])),
+    params(("key" = String, Path, description = "The link's token")),
+    responses((status = 200, description = "The link's session and seat", body = InvitePreview)))]
+async fn show(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    parts: Parts,
+) -> AppResult<Json<InvitePreview>> {
     let (record, session) = resolve(&state, &token).await?;
     let caller = auth::caller(&parts, &state).await?;
     let rejoin = caller.as_ref().is_some_and(|user| record.guest.as_deref() == Some(user.id.as_str()));
@@ -252,42 +330,46 @@ async fn show(State(state): State<AppState>, Path(token): Path<String>, parts: P
         mark_opened(&state.db, &record.id).await?;
     }
     let used_by_someone_else = record.guest.is_some() && !rejoin;
-    let mut body = json!({
-        "session": {
-            "id": session.id,
-            "problemTitle": session.problem.title,
-            "hostName": session.host.name,
-            "status": session.status,
+    Ok(Json(InvitePreview {
+        session: InvitedSession {
+            id: session.id,
+            problem_title: session.problem.title,
+            host_name: session.host.name,
+            status: session.status,
         },
-        "role": record.role,
-        "valid": !used_by_someone_else,
-        "expiresAt": record.expires_at,
-        "rejoin": rejoin,
-    });
-    if used_by_someone_else {
-        body["message"] = json!("Someone has already joined with this link; ask your interviewer for a new one");
-    }
-    Ok(Json(body).into_response())
+        role: record.role,
+        valid: !used_by_someone_else,
+        expires_at: record.expires_at,
+        rejoin,
+        message: used_by_someone_else.then_some(ALREADY_USED),
+    }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct AcceptRequest {
+struct AcceptInvite {
+    /// The name the others see (a guest's; ignored for a signed-in interviewer's own account).
     name: String,
     #[serde(default)]
     email: Option<String>,
 }
 
-/// `POST /api/invites/:token/accept`: the person who opened the link takes its seat. A guest
-/// account is made for them (the sign-in cookie opens that session only); an interviewer or
-/// administrator already signed in takes an interviewer link's seat as themselves; the same
-/// browser opening the link again returns to its seat.
+/// The person who opened an invitation link takes its seat.
+///
+/// Anyone with the link. A guest account is made for them (the sign-in cookie opens that
+/// session only); an interviewer or administrator already signed in takes an interviewer link's
+/// seat as themselves; the same browser opening the link again returns to its seat. One link
+/// seats one person.
+#[utoipa::path(post, path = "/invites/{key}/accept", tag = "sessions", security((), ("token" = []), ("cookie" = [])),
+    params(("key" = String, Path, description = "The link's token")), request_body = AcceptInvite,
+    responses((status = 200, description = "Seated", body = SeatTaken,
+        headers(("Set-Cookie" = String, description = "For a new guest only: the `coderoom_session` sign-in cookie (HttpOnly)")))))]
 async fn accept(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
     Path(token): Path<String>,
     parts: Parts,
-    ApiJson(body): ApiJson<AcceptRequest>,
+    ApiJson(body): ApiJson<AcceptInvite>,
 ) -> AppResult<Response> {
     let (record, session) = resolve(&state, &token).await?;
     let caller = auth::caller(&parts, &state).await?;
@@ -330,11 +412,13 @@ async fn accept(
     seated(&state, &session, &user);
     let cookie = auth::sign_in_cookie(&state, &guest)?;
     let session = load(&state, &session.id).await?;
-    Ok(([(SET_COOKIE, cookie)], Json(json!({ "session": session, "user": user }))).into_response())
+    Ok(([(SET_COOKIE, cookie)], Json(SeatTaken { session, user })).into_response())
 }
 
+const ALREADY_USED: &str = "Someone has already joined with this link; ask your interviewer for a new one";
+
 fn already_used() -> AppError {
-    AppError::Conflict("Someone has already joined with this link; ask your interviewer for a new one".into())
+    AppError::Conflict(ALREADY_USED.into())
 }
 
 /// Whoever won the claim did: say what stands in the way now.
@@ -366,7 +450,7 @@ async fn seat_returning(state: &AppState, record: &Record, session: &Session, us
         seated(state, session, &user);
     }
     let session = load(state, &session.id).await?;
-    Ok(Json(json!({ "session": session, "user": user })).into_response())
+    Ok(Json(SeatTaken { session, user }).into_response())
 }
 
 /// An interviewer's or administrator's own account takes an interviewer link's seat.
@@ -383,7 +467,7 @@ async fn seat_account(state: &AppState, record: &Record, session: &Session, acco
     }
     seated(state, session, &account);
     let session = load(state, &session.id).await?;
-    Ok(Json(json!({ "session": session, "user": account })).into_response())
+    Ok(Json(SeatTaken { session, user: account }).into_response())
 }
 
 /// Tells everyone who needs to know that someone took a seat.

@@ -4,14 +4,15 @@
 pub mod invites;
 pub mod store;
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::audit;
@@ -38,7 +39,7 @@ pub enum RoomRole {
 }
 
 /// A session as every API response shows it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Session {
     pub id: String,
@@ -51,13 +52,17 @@ pub struct Session {
     /// The people in candidate seats.
     pub participants: Vec<Person>,
     /// Co-interviewers: people in interviewer seats besides the host.
+    // `default` is for reading older rows; every answer has the field.
     #[serde(default)]
+    #[schema(required = true)]
     pub interviewers: Vec<Person>,
     /// Candidate seats plus the host.
     pub seats: u32,
     #[serde(default)]
+    #[schema(required = true)]
     pub interviewer_seats: u32,
     #[serde(default = "Visibility::before_invitations")]
+    #[schema(required = true)]
     pub visibility: Visibility,
     pub status: Status,
     pub call_id: String,
@@ -75,15 +80,18 @@ pub struct Session {
     pub ends_at: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Whether a session is live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
+// Other areas have a `Status` of their own: the document names this one apart.
+#[schema(as = SessionStatus)]
 pub enum Status {
     Active,
     Completed,
 }
 
 /// Who may enter a session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Visibility {
     /// People with an invitation link, and those the host adds (an interview).
@@ -100,7 +108,7 @@ impl Visibility {
 }
 
 /// The two kinds of seat, and the two kinds of invitation link.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Seat {
     Candidate,
@@ -157,28 +165,53 @@ impl Session {
     }
 }
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/sessions", post(create))
-        .route("/sessions/active", get(active))
-        .route("/sessions/my-recent", get(my_recent))
-        .route("/sessions/{id}", get(show))
-        .route("/sessions/{id}/join", post(join))
-        .route("/sessions/{id}/leave", post(leave))
-        .route("/sessions/{id}/end", post(end))
-        .route("/sessions/{id}/timer", put(set_timer))
-        .route("/sessions/{id}/participants/{user_id}/remove", post(remove))
+pub fn routes() -> crate::openapi::ApiRouter {
+    crate::openapi::ApiRouter::new()
+        .routes(routes!(create))
+        .routes(routes!(active))
+        .routes(routes!(my_recent))
+        .routes(routes!(show))
+        .routes(routes!(join))
+        .routes(routes!(leave))
+        .routes(routes!(end))
+        .routes(routes!(set_timer))
+        .routes(routes!(remove))
         .merge(invites::routes())
 }
 
-#[derive(Deserialize)]
+/// One session: the answer of every route that shows or changes a session.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionReply {
+    pub session: Session,
+}
+
+/// A page of sessions, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionList {
+    pub sessions: Vec<Session>,
+}
+
+/// The session as it ended.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionEnded {
+    pub session: Session,
+    /// Always `Session ended successfully`.
+    pub message: &'static str,
+}
+
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct CreateRequest {
+struct CreateSession {
+    /// The problem's slug.
     problem: String,
+    /// Must be the problem's own difficulty when given.
     difficulty: Option<Difficulty>,
+    /// `invite` (the default) or `open`.
     #[serde(default)]
     visibility: Option<Visibility>,
+    /// 1 to 480 minutes; none when absent or `null`.
     #[serde(default, rename = "timeBoxMinutes")]
+    #[schema(minimum = 1, maximum = 480)]
     time_box_minutes: Option<u32>,
 }
 
@@ -194,11 +227,18 @@ fn check_time_box(minutes: Option<u32>) -> AppResult<Option<u32>> {
     }
 }
 
+/// Creates a session for a problem, hosted by the caller.
+///
+/// Signed-in accounts, not guests; with `sessions.who_may_host = "interviewers"` only
+/// interviewers and administrators. A host has at most `sessions.max_active_per_host` live
+/// sessions.
+#[utoipa::path(post, path = "/sessions", tag = "sessions", request_body = CreateSession,
+    responses((status = 201, description = "Created; the caller is its host", body = SessionReply)))]
 async fn create(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    ApiJson(body): ApiJson<CreateRequest>,
-) -> AppResult<(StatusCode, Json<serde_json::Value>)> {
+    ApiJson(body): ApiJson<CreateSession>,
+) -> AppResult<(StatusCode, Json<SessionReply>)> {
     if state.config.sessions.who_may_host == WhoMayHost::Interviewers && !user.role.interviews() {
         return Err(AppError::Forbidden(
             "Only interviewers host sessions; ask an administrator for the interviewer role".into(),
@@ -234,12 +274,17 @@ async fn create(
     state.live_sessions.invalidate();
     tracing::info!(session = %session.id, host = %user.id, problem = %problem.slug, "session created");
     stream::session_created(&state, &session);
-    Ok((StatusCode::CREATED, Json(json!({ "session": session }))))
+    Ok((StatusCode::CREATED, Json(SessionReply { session })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct PageQuery {
+    /// Sessions on the page: 1 to 100, 20 when absent.
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
+    /// The next page: sessions created before this time (the last one's `createdAt`).
+    #[param(format = DateTime)]
     before: Option<String>,
 }
 
@@ -264,12 +309,16 @@ impl PageQuery {
     }
 }
 
-fn listing(sessions: Vec<Session>) -> Json<serde_json::Value> {
-    let sessions: Vec<Session> = sessions.into_iter().map(Session::with_derived).collect();
-    Json(json!({ "sessions": sessions }))
+fn listing(sessions: Vec<Session>) -> Json<SessionList> {
+    Json(SessionList { sessions: sessions.into_iter().map(Session::with_derived).collect() })
 }
 
-/// Live sessions: the ones the caller hosts or sits in; every one for administrators.
+/// Live sessions, newest first: the ones the caller hosts or sits in; every one for administrators.
+///
+/// Signed-in accounts, not guests. The first page (no `limit`, no `before`) is what
+/// dashboards poll.
+#[utoipa::path(get, path = "/sessions/active", tag = "sessions", params(PageQuery),
+    responses((status = 200, description = "A page of live sessions", body = SessionList)))]
 async fn active(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -289,18 +338,23 @@ async fn active(
     let body = state
         .live_sessions
         .get_or_load(&key, || async {
-            let Json(value) = listing(store::list(&state.db, listing_kind, limit, None).await?);
-            anyhow::Ok(Bytes::from(serde_json::to_vec(&value)?))
+            let Json(page) = listing(store::list(&state.db, listing_kind, limit, None).await?);
+            anyhow::Ok(Bytes::from(serde_json::to_vec(&page)?))
         })
         .await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
+/// Completed sessions the caller hosted or sat in, newest first.
+///
+/// Signed-in accounts, not guests.
+#[utoipa::path(get, path = "/sessions/my-recent", tag = "sessions", params(PageQuery),
+    responses((status = 200, description = "A page of completed sessions", body = SessionList)))]
 async fn my_recent(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     ApiQuery(page): ApiQuery<PageQuery>,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<SessionList>> {
     let listing_kind = store::Listing::CompletedFor { user_id: &user.id };
     let sessions = store::list(&state.db, listing_kind, page.limit()?, page.before()?).await?;
     Ok(listing(sessions))
@@ -315,17 +369,23 @@ pub(crate) async fn load(state: &AppState, id: &str) -> AppResult<Session> {
     store::find(&state.db, id).await?.map(Session::with_derived).ok_or_else(|| AppError::not_found("Session not found"))
 }
 
-/// A session for one who may see it (see [`Session::visible_to`]).
+/// A session, for those who may see it.
+///
+/// Its host, the people seated (guests included), administrators, and for an `open` session
+/// every signed-in account.
+#[utoipa::path(get, path = "/sessions/{id}", tag = "sessions",
+    params(("id" = String, Path, description = "The session's id")),
+    responses((status = 200, description = "The session", body = SessionReply)))]
 async fn show(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     Path(id): Path<String>,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<SessionReply>> {
     let session = load(&state, &id).await?;
     if !session.visible_to(&user) {
         return Err(not_yours(&user));
     }
-    Ok(Json(json!({ "session": session })))
+    Ok(Json(SessionReply { session }))
 }
 
 fn not_yours(user: &User) -> AppError {
@@ -336,16 +396,22 @@ fn not_yours(user: &User) -> AppError {
     }
 }
 
-/// Takes a candidate seat in a session open to every signed-in user; an interview is entered
-/// by its invitation link instead.
+/// Takes a candidate seat in a session open to every signed-in user.
+///
+/// An interview is entered by its invitation link instead. Signed-in accounts, not guests,
+/// while the session is `open`, live and has a free seat; someone already in the session gets
+/// it back unchanged.
+#[utoipa::path(post, path = "/sessions/{id}/join", tag = "sessions",
+    params(("id" = String, Path, description = "The session's id")),
+    responses((status = 200, description = "The session, with the caller seated", body = SessionReply)))]
 async fn join(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<SessionReply>> {
     let before = load(&state, &id).await?;
     if before.includes(&user.id) {
-        return Ok(Json(json!({ "session": before })));
+        return Ok(Json(SessionReply { session: before }));
     }
     if before.visibility != Visibility::Open {
         return Err(AppError::Forbidden("This interview is entered by invitation: ask its host for a link".into()));
@@ -358,21 +424,28 @@ async fn join(
         let now = load(&state, &id).await?;
         return match now.status {
             Status::Completed => Err(AppError::bad_request("Cannot join a completed session")),
-            Status::Active if now.includes(&user.id) => Ok(Json(json!({ "session": now }))),
+            Status::Active if now.includes(&user.id) => Ok(Json(SessionReply { session: now })),
             Status::Active => Err(AppError::Conflict("Session is full".into())),
         };
     }
     state.live_sessions.invalidate();
     state.rooms.seats_changed(&id);
     stream::session_joined(&state, &before, &user.person());
-    Ok(Json(json!({ "session": load(&state, &id).await? })))
+    Ok(Json(SessionReply { session: load(&state, &id).await? }))
 }
 
+/// Gives up the caller's seat in a live session; their sockets in its room close.
+///
+/// The people seated (candidates, co-interviewers, guests); not the host, who ends the session
+/// instead.
+#[utoipa::path(post, path = "/sessions/{id}/leave", tag = "sessions",
+    params(("id" = String, Path, description = "The session's id")),
+    responses((status = 200, description = "The session, without the caller", body = SessionReply)))]
 async fn leave(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     Path(id): Path<String>,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<SessionReply>> {
     let session = load(&state, &id).await?;
     if !session.visible_to(&user) {
         return Err(not_yours(&user));
@@ -389,16 +462,22 @@ async fn leave(
     state.live_sessions.invalidate();
     state.rooms.disconnect_user(&id, &user.id, crate::realtime::Closing::Left);
     state.rooms.seats_changed(&id);
-    Ok(Json(json!({ "session": load(&state, &id).await? })))
+    Ok(Json(SessionReply { session: load(&state, &id).await? }))
 }
 
-/// `POST /api/sessions/:id/participants/:userId/remove` (the host or an administrator): the
-/// person's sockets close with the reason, their seat frees, and a guest's link stops working.
+/// Removes someone from a live session.
+///
+/// Their sockets close with the reason, their seat frees, and a guest's link stops working.
+/// The host or an administrator.
+#[utoipa::path(post, path = "/sessions/{id}/participants/{user_id}/remove", tag = "sessions",
+    params(("id" = String, Path, description = "The session's id"),
+        ("user_id" = String, Path, description = "The id of the person to remove (not the host)")),
+    responses((status = 200, description = "The session, without that person", body = SessionReply)))]
 async fn remove(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path((id, person)): Path<(String, String)>,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<SessionReply>> {
     let session = load(&state, &id).await?;
     if session.host.id != user.id && user.role != Role::Admin {
         return Err(AppError::Forbidden("Only the host can remove people from the session".into()));
@@ -416,7 +495,7 @@ async fn remove(
     tracing::info!(session = %id, removed = %person, by = %user.id, "person removed from the session");
     let event = audit::Event::new("session.person_removed").by(audit::Actor::person(&user)).on(&person);
     audit::record(&state.db, event.detail(json!({ "session": id }))).await;
-    Ok(Json(json!({ "session": load(&state, &id).await? })))
+    Ok(Json(SessionReply { session: load(&state, &id).await? }))
 }
 
 /// Takes `person` out of the session for good: their seat, their sockets, and (for a guest)
@@ -432,20 +511,27 @@ pub(crate) async fn remove_person(state: &AppState, session: &Session, person: &
     Ok(())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct TimerRequest {
+struct TimeBoxRequest {
+    /// 1 to 480 minutes; absent or `null` clears the time box.
+    #[schema(minimum = 1, maximum = 480)]
     minutes: Option<u32>,
 }
 
-/// `PUT /api/sessions/:id/timer` (the host or an administrator): sets or clears the time box.
+/// Sets or clears a live session's time box.
+///
 /// It counts from when the first candidate took a seat, so it can be set before they arrive.
+/// The host or an administrator.
+#[utoipa::path(put, path = "/sessions/{id}/timer", tag = "sessions",
+    params(("id" = String, Path, description = "The session's id")), request_body = TimeBoxRequest,
+    responses((status = 200, description = "The session with its new time box and `endsAt`", body = SessionReply)))]
 async fn set_timer(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
-    ApiJson(body): ApiJson<TimerRequest>,
-) -> AppResult<Json<serde_json::Value>> {
+    ApiJson(body): ApiJson<TimeBoxRequest>,
+) -> AppResult<Json<SessionReply>> {
     let session = load(&state, &id).await?;
     if session.host.id != user.id && user.role != Role::Admin {
         return Err(AppError::Forbidden("Only the host sets the time box".into()));
@@ -456,14 +542,20 @@ async fn set_timer(
     }
     state.live_sessions.invalidate();
     state.rooms.seats_changed(&id);
-    Ok(Json(json!({ "session": load(&state, &id).await? })))
+    Ok(Json(SessionReply { session: load(&state, &id).await? }))
 }
 
+/// Ends a live session and keeps its record.
+///
+/// Its room stops accepting edits and closes its sockets. The host only.
+#[utoipa::path(post, path = "/sessions/{id}/end", tag = "sessions",
+    params(("id" = String, Path, description = "The session's id")),
+    responses((status = 200, description = "The completed session", body = SessionEnded)))]
 async fn end(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<SessionEnded>> {
     let session = load(&state, &id).await?;
     if session.host.id != user.id {
         return Err(AppError::Forbidden("Only the host can end the session".into()));
@@ -477,5 +569,5 @@ async fn end(
     stream::session_ended(&state, &session);
     state.rooms.session_ended(&id).await;
     crate::record::store_history_of_ended(&state, &session);
-    Ok(Json(json!({ "session": load(&state, &id).await?, "message": "Session ended successfully" })))
+    Ok(Json(SessionEnded { session: load(&state, &id).await?, message: "Session ended successfully" }))
 }
