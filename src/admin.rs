@@ -1,30 +1,34 @@
 //! Administration over HTTP: what an administrator (or the command line, while the server
 //! holds the embedded database) can do to the whole installation.
 
+use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, patch};
-use axum::{Json, Router};
 use futures::StreamExt;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
+use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::audit::{self, Actor, Event};
-use crate::auth::{AdminAccess, Role, store};
+use crate::auth::{AdminAccess, Role, User, store};
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::realtime::Closing;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/admin/backup", get(backup))
-        .route("/admin/users", get(users))
-        .route("/admin/users/{id}", patch(update_user))
+pub fn routes() -> crate::openapi::ApiRouter {
+    crate::openapi::ApiRouter::new().routes(routes!(backup)).routes(routes!(users)).routes(routes!(update_user))
 }
 
-/// Streams a SurrealQL export of the whole database, taken while the server keeps serving.
+/// Downloads a backup of the whole database.
+///
+/// A SurrealQL export, streamed while the server keeps serving; `coderoom restore` reads it.
+/// Administrators only (or the command line's service token).
+#[utoipa::path(get, path = "/admin/backup", tag = "admin",
+    responses((status = 200, description = "The export, streamed as a file download",
+        content_type = "application/sql", body = String,
+        headers(("Content-Disposition" = String, description = "`attachment; filename=\"coderoom-backup.surql\"`")))))]
 async fn backup(State(state): State<AppState>, AdminAccess(admin): AdminAccess) -> AppResult<Response> {
     audit::record(&state.db, Event::new("backup.downloaded").by(Actor::admin(admin.as_ref()))).await;
     let export = state.db.export(()).await?;
@@ -39,34 +43,66 @@ async fn backup(State(state): State<AppState>, AdminAccess(admin): AdminAccess) 
         .into_response())
 }
 
-async fn users(State(state): State<AppState>, _: AdminAccess) -> AppResult<Json<serde_json::Value>> {
-    let users: Vec<_> = store::list(&state.db).await?.iter().map(admin_view).collect();
-    Ok(Json(json!({ "users": users })))
+/// An account as administrators see it: the user, and whether the account is disabled.
+#[derive(Serialize, utoipa::ToSchema)]
+struct AdminUser {
+    #[serde(flatten)]
+    user: User,
+    /// A disabled account cannot sign in.
+    disabled: bool,
 }
 
-fn admin_view(record: &store::UserRecord) -> serde_json::Value {
-    let mut user = json!(record.to_user());
-    user["disabled"] = json!(record.disabled);
-    user
+#[derive(Serialize, utoipa::ToSchema)]
+struct AdminUserList {
+    /// Oldest account first.
+    users: Vec<AdminUser>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+struct AdminUserResponse {
+    user: AdminUser,
+}
+
+/// Lists every account, guests of invitation links included, oldest first.
+///
+/// Administrators only (or the command line's service token).
+#[utoipa::path(get, path = "/admin/users", tag = "admin",
+    responses((status = 200, description = "Every account", body = AdminUserList)))]
+async fn users(State(state): State<AppState>, _: AdminAccess) -> AppResult<Json<AdminUserList>> {
+    let users = store::list(&state.db).await?.iter().map(admin_view).collect();
+    Ok(Json(AdminUserList { users }))
+}
+
+fn admin_view(record: &store::UserRecord) -> AdminUser {
+    AdminUser { user: record.to_user(), disabled: record.disabled }
 }
 
 /// What an administrator may change about an account: the same as `coderoom users set-role`,
 /// `disable` and `enable`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct UserChanges {
+    /// Not `guest`: guests come and go with their invitation link.
     role: Option<Role>,
     disabled: Option<bool>,
 }
 
-/// Changes a user's role or disables/enables the account. Every change revokes the user's
-/// sign-ins. Nobody may demote or disable themselves, nor the last administrator who can sign in.
+/// Changes a user's role or disables/enables the account.
+///
+/// Administrators only (or the command line's service token). At least one of `role` and
+/// `disabled` is required. Every change revokes the user's sign-ins and closes their open rooms.
+/// Nobody may demote or disable themselves, nor the last administrator who can sign in; guests
+/// cannot be changed.
+#[utoipa::path(patch, path = "/admin/users/{id}", tag = "admin",
+    params(("id" = String, Path, description = "The user's id")),
+    request_body = UserChanges,
+    responses((status = 200, description = "The account as changed", body = AdminUserResponse)))]
 async fn update_user(
     State(state): State<AppState>,
     AdminAccess(caller): AdminAccess,
     Path(id): Path<String>,
     ApiJson(changes): ApiJson<UserChanges>,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<AdminUserResponse>> {
     if changes.role.is_none() && changes.disabled.is_none() {
         return Err(AppError::bad_request("Nothing to change: send \"role\" or \"disabled\""));
     }
@@ -119,5 +155,5 @@ async fn update_user(
         let detail = json!({ "email": target.email });
         audit::record(&state.db, Event::new(action).by(actor).on(&target.id).detail(detail)).await;
     }
-    Ok(Json(json!({ "user": admin_view(&updated) })))
+    Ok(Json(AdminUserResponse { user: admin_view(&updated) }))
 }

@@ -10,11 +10,13 @@ use crate::db::{Db, take_rows};
 pub const MAX_KEYS: usize = 1000;
 
 /// What may be shown about a key: never the key, nor its hash.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct KeyInfo {
     pub name: String,
+    /// When it was created (RFC 3339).
     pub created_at: String,
+    /// When it was last used (recorded at most once a minute); `null` when never.
     pub last_used_at: Option<String>,
 }
 

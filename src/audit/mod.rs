@@ -72,9 +72,11 @@ pub fn keep_pruned(db: Db, days: u32) {
 pub const MAX_PAGE: usize = 1000;
 
 /// Who acted: a person, or the command line / a service token (no person).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct Actor {
+    /// The person's user id; `null` for the command line.
     pub id: Option<String>,
+    /// The person's name, or `command line`.
     pub name: String,
     pub email: Option<String>,
 }
@@ -132,14 +134,21 @@ impl Event {
 }
 
 /// A stored entry, as every reader shows it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Entry {
+    /// When (RFC 3339, UTC).
     pub at: String,
+    /// What was done: `auth.signed_in`, `user.role_changed`, `apikey.created`…
     pub action: String,
+    /// `null` when nobody is known to have acted (a failed sign-in).
     pub actor: Option<Actor>,
+    /// What was acted on: a user id, a session id, a problem slug, a key name, an email.
     pub target: Option<String>,
+    /// The action's particulars, which differ by action; `null` when it has none.
     #[serde(default)]
+    #[schema(value_type = Option<Object>)]
     pub detail: Value,
+    /// The client's address, for the actions that record it (sign-ins and their failures).
     pub address: Option<String>,
 }
 
@@ -169,8 +178,9 @@ pub async fn record(db: &Db, event: Event) {
 }
 
 /// Which entries to read: all filters are optional.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct Filter {
     /// Entries at or after this moment (RFC 3339, or a date such as `2026-11-01`).
     pub since: Option<String>,
@@ -180,6 +190,8 @@ pub struct Filter {
     pub user: Option<String>,
     /// Actions starting with this text (`auth.`, `user.role_changed`).
     pub action: Option<String>,
+    /// Most entries in the page (200 when not given); the export ignores it.
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<usize>,
 }
 

@@ -1,12 +1,12 @@
 //! `GET /api/admin/audit` (a page of entries, newest first) and `GET /api/admin/audit/export`
 //! (every matching entry as JSON lines): administrators only.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
-use serde_json::json;
+use serde::Serialize;
+use utoipa_axum::routes;
 
 use super::{Entry, Filter, ListError, MAX_PAGE, list};
 use crate::app::AppState;
@@ -16,19 +16,39 @@ use crate::error::{ApiQuery, AppError, AppResult};
 /// Most entries one export holds.
 pub const MAX_EXPORT: usize = 100_000;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/admin/audit", get(page)).route("/admin/audit/export", get(export))
+pub fn routes() -> crate::openapi::ApiRouter {
+    crate::openapi::ApiRouter::new().routes(routes!(page)).routes(routes!(export))
 }
 
+#[derive(Serialize, utoipa::ToSchema)]
+struct EntryPage {
+    /// Newest first; page on with `before` set to the last entry's `at`.
+    entries: Vec<Entry>,
+}
+
+/// Reads a page of the audit log, newest first.
+///
+/// Administrators only (or the command line's service token).
+#[utoipa::path(get, path = "/admin/audit", tag = "admin", params(Filter),
+    responses((status = 200, description = "The matching entries, newest first", body = EntryPage)))]
 async fn page(
     State(state): State<AppState>,
     _: AdminAccess,
     ApiQuery(filter): ApiQuery<Filter>,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<EntryPage>> {
     let entries = list(&state.db, &filter).await.map_err(into_app_error)?;
-    Ok(Json(json!({ "entries": entries })))
+    Ok(Json(EntryPage { entries }))
 }
 
+/// Exports the audit log: every matching entry (up to 100 000), newest first, as JSON lines.
+///
+/// Administrators only (or the command line's service token). Takes the same filters as
+/// `GET /api/admin/audit` except `limit`, which it ignores: each line is one entry, in the
+/// shape of that page's entries.
+#[utoipa::path(get, path = "/admin/audit/export", tag = "admin", params(Filter),
+    responses((status = 200, description = "One JSON object (an `Entry`) a line, as a file download",
+        content_type = "application/x-ndjson", body = String,
+        headers(("Content-Disposition" = String, description = "`attachment; filename=\"coderoom-audit.jsonl\"`")))))]
 async fn export(
     State(state): State<AppState>,
     _: AdminAccess,

@@ -14,7 +14,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::external::{self, Identity, Profile};
@@ -344,12 +344,44 @@ async fn create_or_update(db: &Db, clerk_id: &str, profile: &Profile) -> anyhow:
     external::create_or_update(db, &identity, profile).await
 }
 
-/// `POST /api/webhooks/clerk`: Svix-verified user events, each delivery handled once.
+/// What a webhook delivery did.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct WebhookReceipt {
+    /// Always `true`: the delivery was taken (Svix stops retrying it).
+    received: bool,
+    /// Whether coderoom acts on this event's type (`user.created`, `user.updated`,
+    /// `user.deleted`); absent for a duplicate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    handled: Option<bool>,
+    /// `true` when this delivery id was handled before and this one was ignored; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    duplicate: Option<bool>,
+}
+
+/// Takes one of Clerk's user webhooks (Svix-signed): creates, updates or disables the user.
+///
+/// Called by Clerk, not by people: no sign-in, but the delivery must carry a valid Svix signature
+/// (`svix-id`, `svix-timestamp`, `svix-signature`, or the same headers named `webhook-*`) made
+/// with `clerk.webhook_secret`, with a timestamp within five minutes; 401 for a wrong signature,
+/// 404 when no webhook secret is configured. Each delivery id is handled once.
+#[utoipa::path(post, path = "/webhooks/clerk", tag = "auth", security(()),
+    params(
+        ("svix-id" = Option<String>, Header, description = "The delivery's id (or `webhook-id`)"),
+        ("svix-timestamp" = Option<String>, Header,
+            description = "Unix seconds of the delivery (or `webhook-timestamp`)"),
+        ("svix-signature" = Option<String>, Header,
+            description = "`v1,<base64 HMAC-SHA256>`, space-separated (or `webhook-signature`)"),
+    ),
+    request_body(content = WebhookEvent, description = "A Clerk event, exactly as Clerk signed it",
+        content_type = "application/json"),
+    responses((status = 200, description = "The delivery was received", body = WebhookReceipt)))]
 pub async fn webhook(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Bytes,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<WebhookReceipt>> {
     let key = state
         .config
         .clerk
@@ -381,13 +413,13 @@ pub async fn webhook(
     let event: WebhookEvent =
         serde_json::from_slice(&body).map_err(|err| AppError::bad_request(format!("Malformed event: {err}")))?;
     if !claim_delivery(&state.db, &id).await? {
-        return Ok(Json(json!({ "received": true, "duplicate": true })));
+        return Ok(Json(WebhookReceipt { received: true, handled: None, duplicate: Some(true) }));
     }
     match apply_event(&state.db, &event).await {
         Ok(handled) => {
             state.users.invalidate();
             tracing::info!(delivery = %id, event = %event.kind, handled, "Clerk webhook");
-            Ok(Json(json!({ "received": true, "handled": handled })))
+            Ok(Json(WebhookReceipt { received: true, handled: Some(handled), duplicate: None }))
         }
         Err(err) => {
             // Let Svix retry: forget the delivery so the retry is not taken for a duplicate.
@@ -397,10 +429,15 @@ pub async fn webhook(
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// A Clerk webhook event.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 struct WebhookEvent {
+    /// `user.created`, `user.updated` and `user.deleted` are acted on; other types are received
+    /// and ignored.
     #[serde(rename = "type")]
     kind: String,
+    /// The event's object (for user events, Clerk's user).
+    #[schema(value_type = Object)]
     data: serde_json::Value,
 }
 

@@ -15,15 +15,15 @@ pub mod token;
 
 use std::time::Duration;
 
+use axum::Json;
 use axum::extract::{FromRef, FromRequestParts, State};
 use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE, UPGRADE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::config::{Config, Registration};
@@ -63,7 +63,7 @@ impl AuthState {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     Admin,
@@ -82,7 +82,7 @@ impl Role {
 }
 
 /// A user as the signed-in person and administrators see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct User {
     pub id: String,
     pub name: String,
@@ -101,24 +101,45 @@ impl User {
 }
 
 /// A user as everyone else sees them: never the e-mail address.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct Person {
     pub id: String,
     pub name: String,
     pub image: Option<String>,
 }
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/auth/register", post(register))
-        .route("/auth/login", post(login))
-        .route("/auth/logout", post(logout))
-        .route("/auth/session", get(current_session))
-        .route("/auth/setup", post(claim_setup))
-        .route("/me", get(me))
-        .route("/webhooks/clerk", post(clerk::webhook))
-        .route("/auth/oidc/start", get(oidc::start))
-        .route("/auth/oidc/callback", get(oidc::callback))
+pub fn routes() -> crate::openapi::ApiRouter {
+    crate::openapi::ApiRouter::new()
+        .routes(routes!(register))
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(current_session))
+        .routes(routes!(claim_setup))
+        .routes(routes!(me))
+        .routes(routes!(clerk::webhook))
+        .routes(routes!(oidc::start))
+        .routes(routes!(oidc::callback))
+}
+
+/// The signed-in person: the answer of registration, sign-in, setup and `/me`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct UserResponse {
+    pub user: User,
+}
+
+/// Who this request is signed in as, if anyone.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SessionResponse {
+    /// `null` when nobody is signed in.
+    pub user: Option<User>,
+}
+
+/// Signed out of coderoom; the browser should also end the company sign-in there.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LogoutResponse {
+    /// The company provider's sign-out address.
+    pub logout_url: String,
 }
 
 /// The signed-in account holder, from the session cookie, an `Authorization: Bearer` header
@@ -340,7 +361,7 @@ fn session_cookie(state: &AppState, token: &str, max_age: u64) -> HeaderValue {
 }
 
 fn signed_in(state: &AppState, status: StatusCode, record: &store::UserRecord) -> AppResult<Response> {
-    Ok((status, [(SET_COOKIE, sign_in_cookie(state, record)?)], Json(json!({ "user": record.to_user() })))
+    Ok((status, [(SET_COOKIE, sign_in_cookie(state, record)?)], Json(UserResponse { user: record.to_user() }))
         .into_response())
 }
 
@@ -350,9 +371,10 @@ pub fn sign_in_cookie(state: &AppState, record: &store::UserRecord) -> AppResult
     Ok(session_cookie(state, &token, state.tokens.ttl_secs()))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct RegisterRequest {
+    /// 1 to 100 printable characters.
     name: String,
     email: String,
     password: String,
@@ -412,9 +434,16 @@ fn company_sign_in_only(state: &AppState) -> AppError {
     AppError::Forbidden(format!("This server signs people in with {}; {rule}", provider.label()))
 }
 
-/// Registration. While the installation has no administrator, an account created with the
-/// setup token becomes the administrator; without a token it is an ordinary account (so
-/// whoever reaches the server first gains nothing), and a wrong token is refused.
+/// Creates an account and signs it in.
+///
+/// Anyone may call it, as `auth.registration` allows (open, by invitation, closed); not with
+/// Clerk, nor when company sign-in turned passwords off. While the installation has no
+/// administrator, an account created with the setup token becomes the administrator; without a
+/// token it is an ordinary account (a candidate, so whoever reaches the server first gains
+/// nothing), and a wrong token is refused.
+#[utoipa::path(post, path = "/auth/register", tag = "auth", security(()), request_body = RegisterRequest,
+    responses((status = 201, description = "Created and signed in", body = UserResponse,
+        headers(("Set-Cookie" = String, description = "The `coderoom_session` sign-in cookie (HttpOnly)")))))]
 async fn register(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
@@ -481,14 +510,21 @@ async fn redeem_setup_token<'a>(state: &'a AppState, offered: &str) -> AppResult
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct SetupRequest {
+    /// The token `coderoom serve` printed at its first start (also in the data folder).
     setup_token: String,
 }
 
-/// `POST /api/auth/setup`: the signed-in person becomes the administrator with the setup
-/// token (how the first administrator is made with Clerk, or by someone who registered first).
+/// Makes the signed-in person the administrator, with the setup token.
+///
+/// Any signed-in person (not a guest) may call it while the installation has no administrator:
+/// how the first administrator is made with Clerk, or by someone who registered first. Except
+/// with Clerk, the answer carries a new sign-in cookie, since the role change ended the old one.
+#[utoipa::path(post, path = "/auth/setup", tag = "auth", request_body = SetupRequest,
+    responses((status = 200, description = "Now the administrator", body = UserResponse,
+        headers(("Set-Cookie" = String, description = "The replacement `coderoom_session` cookie (not with Clerk)")))))]
 async fn claim_setup(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
@@ -507,22 +543,29 @@ async fn claim_setup(
     state.users.invalidate();
     tracing::info!(user = %promoted.id, "administrator created with the setup token");
     if state.clerk.is_some() {
-        Ok(Json(json!({ "user": promoted.to_user() })).into_response())
+        Ok(Json(UserResponse { user: promoted.to_user() }).into_response())
     } else {
         // The role change revoked the caller's token; this is its replacement.
         signed_in(&state, StatusCode::OK, &promoted)
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct LoginRequest {
     email: String,
     password: String,
 }
 
-/// Sign-in. The attempt is counted (per address and per client) before the password is
-/// checked, and argon2 runs under a concurrency cap, so neither a burst of guesses at one
-/// account nor a burst across many accounts gets more than the budget or the memory it allows.
+/// Signs in with an email address and a password.
+///
+/// Anyone may call it; not with Clerk, and with company sign-in only as `auth.oidc.local_sign_in`
+/// allows. The attempt is counted (per address and per client) before the password is checked,
+/// and argon2 runs under a concurrency cap, so neither a burst of guesses at one account nor a
+/// burst across many accounts gets more than the budget or the memory it allows (429 with
+/// `Retry-After` past it).
+#[utoipa::path(post, path = "/auth/login", tag = "auth", security(()), request_body = LoginRequest,
+    responses((status = 200, description = "Signed in", body = UserResponse,
+        headers(("Set-Cookie" = String, description = "The `coderoom_session` sign-in cookie (HttpOnly)")))))]
 async fn login(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
@@ -567,10 +610,19 @@ async fn login(
     }
 }
 
-/// Signs out: the presented token is revoked on the server (not only its cookie cleared), so
-/// a copy of it stops working too.
-/// Someone who signed in with the company provider gets its sign-out address too
-/// (`{"logoutUrl"}`), so that the browser can end that sign-in as well.
+/// Signs out.
+///
+/// The presented token is revoked on the server (not only its cookie cleared), so a copy of it
+/// stops working too. Anyone may call it, signed in or not. Someone who signed in with the company provider gets
+/// its sign-out address too (`{"logoutUrl"}`), so that the browser can end that sign-in as well.
+#[utoipa::path(post, path = "/auth/logout", tag = "auth", security((), ("token" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "Signed out of a company sign-in: where to end it at the provider",
+            body = LogoutResponse,
+            headers(("Set-Cookie" = String, description = "Clears the `coderoom_session` cookie"))),
+        (status = 204, description = "Signed out",
+            headers(("Set-Cookie" = String, description = "Clears the `coderoom_session` cookie"))),
+    ))]
 async fn logout(State(state): State<AppState>, parts: Parts) -> AppResult<Response> {
     let mut provider_logout = None;
     if state.clerk.is_none()
@@ -586,15 +638,19 @@ async fn logout(State(state): State<AppState>, parts: Parts) -> AppResult<Respon
     }
     let cleared = [(SET_COOKIE, session_cookie(&state, "", 0))];
     Ok(match provider_logout {
-        Some(url) => (cleared, Json(json!({ "logoutUrl": url }))).into_response(),
+        Some(logout_url) => (cleared, Json(LogoutResponse { logout_url })).into_response(),
         None => (StatusCode::NO_CONTENT, cleared).into_response(),
     })
 }
 
-/// `{user}` when signed in, `{user: null}` otherwise: lets the browser ask "who am I?"
-/// without a 401 (which browsers log as an error).
-async fn current_session(State(state): State<AppState>, parts: Parts) -> AppResult<Json<serde_json::Value>> {
-    Ok(Json(json!({ "user": caller(&parts, &state).await? })))
+/// Who is signed in: `{user}` when someone is, `{user: null}` otherwise.
+///
+/// Anyone may call it: it lets the browser ask "who am I?" without a 401 (which browsers log
+/// as an error). Guests are answered with their user too.
+#[utoipa::path(get, path = "/auth/session", tag = "auth", security((), ("token" = []), ("cookie" = [])),
+    responses((status = 200, description = "The signed-in person, or `null`", body = SessionResponse)))]
+async fn current_session(State(state): State<AppState>, parts: Parts) -> AppResult<Json<SessionResponse>> {
+    Ok(Json(SessionResponse { user: caller(&parts, &state).await? }))
 }
 
 /// The person signed in on this request, guests included, if anyone is.
@@ -606,6 +662,11 @@ pub async fn caller(parts: &Parts, state: &AppState) -> AppResult<Option<User>> 
     }
 }
 
-async fn me(SignedIn(user): SignedIn) -> Json<serde_json::Value> {
-    Json(json!({ "user": user }))
+/// The signed-in person.
+///
+/// Anyone signed in, guests of an invitation link included; 401 otherwise.
+#[utoipa::path(get, path = "/me", tag = "auth",
+    responses((status = 200, description = "The signed-in person", body = UserResponse)))]
+async fn me(SignedIn(user): SignedIn) -> Json<UserResponse> {
+    Json(UserResponse { user })
 }

@@ -111,7 +111,8 @@ impl Default for OidcConfig {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Who may still sign in with a coderoom password when company sign-in is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum LocalSignIn {
     Admins,
@@ -369,13 +370,26 @@ async fn send(
     Ok(answer)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StartQuery {
-    /// Where to go once signed in: a path of this site.
+    /// Where to go once signed in: a path of this site (anything else means `/dashboard`).
     next: Option<String>,
 }
 
-/// `GET /api/auth/oidc/start`: sends the browser to the provider.
+/// Starts company sign-in: sends the browser to the identity provider.
+///
+/// Anyone may call it (a browser navigation, not an API call); 404 when company sign-in is not
+/// configured. The pending sign-in is bound to this browser by the `coderoom_oidc` cookie. When
+/// the provider cannot be reached, or this address started too many sign-ins, the browser is
+/// sent back to `/login?error=unreachable` or `/login?error=busy` instead.
+#[utoipa::path(get, path = "/auth/oidc/start", tag = "auth", security(()), params(StartQuery),
+    responses((status = 303, description = "See Other: to the provider's authorization endpoint, or back to sign-in",
+        headers(
+            ("Location" = String, description = "The provider's authorization URL, or `/login?error=<code>`"),
+            ("Set-Cookie" = String,
+                description = "`coderoom_oidc`: binds the pending sign-in to this browser (cleared when sent back)"),
+        ))))]
 pub async fn start(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
@@ -460,10 +474,15 @@ fn back_to_sign_in(provider: &OidcProvider, outcome: Outcome) -> Response {
         .into_response()
 }
 
-#[derive(Deserialize)]
+/// What the provider adds to the callback address (OpenID Connect's authorization response).
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CallbackQuery {
+    /// The authorization code, on success.
     code: Option<String>,
+    /// The `state` of the pending sign-in.
     state: Option<String>,
+    /// The provider's error code, when it refused (`access_denied` when the person cancelled).
     error: Option<String>,
     error_description: Option<String>,
 }
@@ -505,7 +524,20 @@ impl Outcome {
     }
 }
 
-/// `GET /api/auth/oidc/callback`: where the provider sends the browser back.
+/// Finishes company sign-in: where the provider sends the browser back.
+///
+/// Anyone may call it (the provider's redirect); 404 when company sign-in is not configured.
+/// On success the browser is signed in with coderoom's own session cookie and sent on to the
+/// `next` path given at the start; otherwise back to the sign-in page with the reason's code
+/// (`/login?error=failed|cancelled|used|other-browser|disabled|unreachable`).
+#[utoipa::path(get, path = "/auth/oidc/callback", tag = "auth", security(()),
+    params(CallbackQuery, ("coderoom_oidc" = Option<String>, Cookie, description = "Set by the start of this sign-in")),
+    responses((status = 303, description = "See Other: signed in and on to the page asked for, or back to sign-in",
+        headers(
+            ("Location" = String, description = "The path given as `next` at the start, or `/login?error=<code>`"),
+            ("Set-Cookie" = String,
+                description = "On success the `coderoom_session` sign-in cookie; always clears `coderoom_oidc`"),
+        ))))]
 pub async fn callback(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,

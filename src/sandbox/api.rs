@@ -14,8 +14,10 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures::{SinkExt, StreamExt};
+use serde::Serialize;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
+use utoipa_axum::routes;
 
 use super::engine::{Control, JobIo, StreamEvent};
 use super::request::{ExecuteRequest, ExecuteResult};
@@ -26,24 +28,29 @@ use crate::app::AppState;
 use crate::auth::{ClientAddr, CurrentUser};
 use crate::config::Config;
 use crate::error::AppError;
+use crate::openapi::ErrorBody;
 
-/// The Piston-compatible routes, each also with a trailing slash (some clients use it), and
-/// with the doubled slash a client makes of a root given as `/api/v2/` (`/api/v2//execute`):
-/// Piston's Express mount at `/api/v2` swallows that one extra slash (e.g. `piston_rs` appends
-/// `/execute` to the root it is given).
-pub fn routes() -> Router<AppState> {
+/// The Piston-compatible routes, as the document describes them.
+pub fn routes() -> crate::openapi::ApiRouter {
+    crate::openapi::ApiRouter::new()
+        .routes(routes!(runtimes))
+        .routes(routes!(execute))
+        .routes(routes!(connect))
+        .routes(routes!(packages, install_package, uninstall_package))
+}
+
+/// The same routes with a trailing slash (some clients use it), and with the doubled slash a
+/// client makes of a root given as `/api/v2/` (`/api/v2//execute`): Piston's Express mount at
+/// `/api/v2` swallows that one extra slash (e.g. `piston_rs` appends `/execute` to the root it
+/// is given).
+pub fn route_aliases() -> Router<AppState> {
     let mut router = Router::new();
-    for prefix in ["/api/v2", "/api/v2/"] {
-        for slash in ["", "/"] {
-            router = router
-                .route(&format!("{prefix}/runtimes{slash}"), get(runtimes))
-                .route(&format!("{prefix}/execute{slash}"), axum::routing::post(execute))
-                .route(&format!("{prefix}/connect{slash}"), get(connect))
-                .route(
-                    &format!("{prefix}/packages{slash}"),
-                    get(packages).post(change_packages).delete(change_packages),
-                );
-        }
+    for (prefix, slash) in [("/api/v2", "/"), ("/api/v2/", ""), ("/api/v2/", "/")] {
+        router = router
+            .route(&format!("{prefix}/runtimes{slash}"), get(runtimes))
+            .route(&format!("{prefix}/execute{slash}"), axum::routing::post(execute))
+            .route(&format!("{prefix}/connect{slash}"), get(connect))
+            .route(&format!("{prefix}/packages{slash}"), get(packages).post(install_package).delete(uninstall_package));
     }
     router
 }
@@ -144,8 +151,9 @@ fn origin_of(url: &str) -> &str {
     &url[..end]
 }
 
+/// Piston's error answer, `{"message": ...}`: the same shape as every coderoom error.
 fn message(status: StatusCode, text: impl Into<String>) -> Response {
-    (status, axum::Json(json!({ "message": text.into() }))).into_response()
+    (status, axum::Json(ErrorBody { message: text.into() })).into_response()
 }
 
 /// The total size of a request's files within `[sandbox] api_max_files_kb`.
@@ -158,47 +166,112 @@ fn check_files_size(request: &ExecuteRequest, sandbox: &Sandbox) -> Result<(), S
     Ok(())
 }
 
+/// A runtime that can run code now, in Piston's shape.
+#[derive(Serialize, utoipa::ToSchema)]
+struct RuntimeInfo {
+    language: String,
+    version: String,
+    /// Other names the language may be given by.
+    aliases: Vec<String>,
+    /// The toolchain, when one provides several languages (`gcc` for `c` and `c++`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    runtime: Option<String>,
+}
+
+/// Lists the runtimes that can run code now (their images are present).
+///
+/// Who may call it is set by `[sandbox] api_access`: `users` (the default) signed-in people
+/// (not guests) and holders of an API key (`Authorization: Bearer crk_…`), `open` anyone, `off`
+/// nobody (404). Errors are `{"message": ...}`, as Piston's.
+#[utoipa::path(get, path = "/api/v2/runtimes", tag = "piston",
+    security((), ("token" = []), ("cookie" = [])),
+    responses((status = 200, description = "The installed runtimes", body = Vec<RuntimeInfo>)))]
 async fn runtimes(State(state): State<AppState>, _: PistonCaller) -> Response {
-    let list: Vec<Value> = state
+    let list: Vec<RuntimeInfo> = state
         .sandbox
         .installed_runtimes()
         .iter()
-        .map(|rt| {
-            let mut entry = json!({ "language": rt.language, "version": rt.version, "aliases": rt.aliases });
-            if let Some(runtime) = &rt.runtime {
-                entry["runtime"] = json!(runtime);
-            }
-            entry
+        .map(|rt| RuntimeInfo {
+            language: rt.language.clone(),
+            version: rt.version.clone(),
+            aliases: rt.aliases.clone(),
+            runtime: rt.runtime.clone(),
         })
         .collect();
     axum::Json(list).into_response()
 }
 
+/// A runtime of the registry, as Piston lists its packages.
+#[derive(Serialize, utoipa::ToSchema)]
+struct PackageInfo {
+    language: String,
+    language_version: String,
+    /// Whether its image is present, so that it can run code.
+    installed: bool,
+}
+
+/// Lists every runtime coderoom knows, installed or not, as Piston's packages.
+///
+/// Who may call it is set by `[sandbox] api_access`, as for `/api/v2/runtimes`.
+#[utoipa::path(get, path = "/api/v2/packages", tag = "piston",
+    security((), ("token" = []), ("cookie" = [])),
+    responses((status = 200, description = "The registry's runtimes", body = Vec<PackageInfo>)))]
 async fn packages(State(state): State<AppState>, _: PistonCaller) -> Response {
     let installed = state.sandbox.installed_runtimes();
-    let list: Vec<Value> = state
+    let list: Vec<PackageInfo> = state
         .sandbox
         .registry()
         .runtimes
         .iter()
-        .map(|rt| {
-            json!({
-                "language": rt.language,
-                "language_version": rt.version,
-                "installed": installed.iter().any(|i| std::sync::Arc::ptr_eq(i, rt)),
-            })
+        .map(|rt| PackageInfo {
+            language: rt.language.clone(),
+            language_version: rt.version.clone(),
+            installed: installed.iter().any(|i| std::sync::Arc::ptr_eq(i, rt)),
         })
         .collect();
     axum::Json(list).into_response()
 }
 
-async fn change_packages(_: PistonCaller) -> Response {
-    message(
-        StatusCode::FORBIDDEN,
-        "runtimes are installed by an administrator on the server (`coderoom runtimes build`), not over the API",
-    )
+/// Why Piston's package installation and removal are refused.
+const PACKAGES_ARE_NOT_CHANGED: &str =
+    "runtimes are installed by an administrator on the server (`coderoom runtimes build`), not over the API";
+
+/// Piston's package installation: always refused (403) for callers that are let in.
+///
+/// Runtimes are installed by an administrator on the server (`coderoom runtimes build`), never
+/// over the API. Who gets the 403 rather than 401/404 is set by `[sandbox] api_access`.
+#[utoipa::path(post, path = "/api/v2/packages", tag = "piston",
+    security((), ("token" = []), ("cookie" = [])))]
+async fn install_package(_: PistonCaller) -> Response {
+    message(StatusCode::FORBIDDEN, PACKAGES_ARE_NOT_CHANGED)
 }
 
+/// Piston's package removal: always refused (403) for callers that are let in.
+///
+/// Runtimes are removed by an administrator on the server, never over the API. Who gets the
+/// 403 rather than 401/404 is set by `[sandbox] api_access`.
+#[utoipa::path(delete, path = "/api/v2/packages", tag = "piston",
+    security((), ("token" = []), ("cookie" = [])))]
+async fn uninstall_package(_: PistonCaller) -> Response {
+    message(StatusCode::FORBIDDEN, PACKAGES_ARE_NOT_CHANGED)
+}
+
+/// Runs one program and answers when it has ended, in Piston's shape.
+///
+/// Who may call it is set by `[sandbox] api_access`, as for `/api/v2/runtimes`; each caller
+/// (API key, user or, under `open`, address) has a rate of executions (429 with `Retry-After`
+/// past it). The body must be `application/json` (415 otherwise) and is checked in Piston's
+/// order, with Piston's messages (400): `language is required as a string`, `version is
+/// required as a string`, `files is required as an array`, `files[i].content is required as a
+/// string`, `<language>-<version> runtime is unknown`, `files must include at least one utf8
+/// encoded file`, then the limits. Files larger in total than `[sandbox] api_max_files_kb` are
+/// 413. Errors are `{"message": ...}`, as Piston's.
+#[utoipa::path(post, path = "/api/v2/execute", tag = "piston",
+    security((), ("token" = []), ("cookie" = [])),
+    request_body = ExecuteRequest,
+    responses((status = 200, description = "The program ran, whatever its outcome (see `run.status`)",
+        body = ExecuteResult)))]
 async fn execute(
     State(state): State<AppState>,
     caller: PistonCaller,
@@ -239,6 +312,31 @@ async fn execute(
     }
 }
 
+/// Runs one program interactively over a WebSocket (Piston's `/connect`).
+///
+/// Who may call it is set by `[sandbox] api_access`, as for `/api/v2/runtimes` (a browser may
+/// send its sign-in as `?token=`); a browser's `Origin` must be coderoom's own or listed in
+/// `http.allowed_origins` (403 otherwise); each connection spends one execution of the caller's
+/// rate. All messages are JSON text frames.
+///
+/// Client → server: first, within one second, `{"type": "init", ...}` with the fields of an
+/// `/api/v2/execute` request; then `{"type": "data", "stream": "stdin", "data": "..."}` to write
+/// to the program's standard input and `{"type": "signal", "signal": "SIGINT"}` (a signal name)
+/// to signal it. Other types are ignored.
+///
+/// Server → client: `{"type": "runtime", "language", "version"}` once the request is accepted,
+/// `{"type": "stage", "stage": "compile" | "run"}` as each stage starts, `{"type": "data",
+/// "stream": "stdout" | "stderr", "data": "..."}` as output arrives, `{"type": "exit", "stage",
+/// "code", "signal"}` as each stage ends, and `{"type": "error", "message"}` before closing with
+/// 4002.
+///
+/// Close codes: 4999 job completed, 4000 already initialized, 4001 initialization timeout,
+/// 4002 notified error, 4003 not yet initialized, 4004 can only write to stdin, 4005 invalid
+/// signal, 1009 message too big (larger than an HTTP request body may be).
+#[utoipa::path(get, path = "/api/v2/connect", tag = "piston",
+    security((), ("token" = []), ("cookie" = [])),
+    responses((status = 101,
+        description = "Switching Protocols: the WebSocket of one interactive job (Piston's protocol, above)")))]
 async fn connect(
     State(state): State<AppState>,
     caller: PistonCaller,

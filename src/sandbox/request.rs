@@ -36,27 +36,49 @@ impl LimitInput {
 }
 
 /// One file as the client sent it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, utoipa::ToSchema)]
 pub struct RequestFile {
+    /// A relative path in the workspace (sub-folders allowed); `file{i}.code` when missing.
     pub name: Option<String>,
     pub content: String,
     /// `utf8` (default), `base64` or `hex`.
     pub encoding: Option<String>,
 }
 
-/// An execution request in Piston's terms; also the judge's entry point.
-#[derive(Debug, Clone, Default)]
+/// An execution request in Piston's terms; also the judge's entry point. Unknown fields are
+/// ignored. A limit that is absent, `null`, `0`, `""` or `false` means the server's maximum; a
+/// request may lower a limit, never raise it.
+#[derive(Debug, Clone, Default, utoipa::ToSchema)]
 pub struct ExecuteRequest {
+    /// A language name or alias.
     pub language: String,
+    /// A semver range (`3.12.0`, `3.x`, `3`, `*`): the highest installed match runs.
     pub version: String,
+    /// At least one utf8 file; the first utf8 file is the main file.
     pub files: Vec<RequestFile>,
+    /// Standard input; a final newline is added when missing.
+    #[schema(required = false)]
     pub stdin: String,
+    /// Arguments of the run stage, after the main file.
+    #[schema(required = false)]
     pub args: Vec<String>,
+    /// Wall-clock milliseconds of the compile stage.
+    #[schema(value_type = Option<f64>)]
     pub compile_timeout: LimitInput,
+    /// Wall-clock milliseconds of the run stage.
+    #[schema(value_type = Option<f64>)]
     pub run_timeout: LimitInput,
+    /// CPU milliseconds of the compile stage.
+    #[schema(value_type = Option<f64>)]
     pub compile_cpu_time: LimitInput,
+    /// CPU milliseconds of the run stage.
+    #[schema(value_type = Option<f64>)]
     pub run_cpu_time: LimitInput,
+    /// Bytes of memory of the compile stage; `-1` means the server's maximum.
+    #[schema(value_type = Option<f64>)]
     pub compile_memory_limit: LimitInput,
+    /// Bytes of memory of the run stage; `-1` means the server's maximum.
+    #[schema(value_type = Option<f64>)]
     pub run_memory_limit: LimitInput,
 }
 
@@ -250,17 +272,26 @@ fn workspace_path(name: &str) -> Option<String> {
 }
 
 /// The outcome of one stage, in Piston's shape.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct StageResult {
     pub stdout: String,
     pub stderr: String,
+    /// Standard output and error interleaved in the order they arrived.
     pub output: String,
+    /// The exit code; `null` when the process was killed.
     pub code: Option<i32>,
+    /// The signal that killed the process (`SIGKILL`), or `null`.
     pub signal: Option<String>,
+    /// A short text for a non-`null` `status` ("Time limit exceeded").
     pub message: Option<String>,
+    /// `null` when it ran normally; `RE` non-zero exit, `SG` killed by a signal, `TO` wall or
+    /// CPU time limit, `OL` stdout limit, `EL` stderr limit, `XX` internal error.
     pub status: Option<String>,
+    /// CPU milliseconds.
     pub cpu_time: u64,
+    /// Wall-clock milliseconds.
     pub wall_time: u64,
+    /// Peak memory in bytes.
     pub memory: u64,
 }
 
@@ -275,12 +306,17 @@ impl StageResult {
     }
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// The outcome of one execution, in Piston's shape.
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct ExecuteResult {
+    /// The canonical name, never the alias that was sent.
     pub language: String,
     pub version: String,
+    /// When compilation failed, the run stage was skipped and this is a copy of `compile`.
     pub run: StageResult,
+    /// Only for runtimes that compile.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub compile: Option<StageResult>,
 }
 
