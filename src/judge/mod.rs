@@ -34,7 +34,7 @@ pub const MAX_CODE_BYTES: usize = 64 * 1024;
 /// Largest custom input, in bytes.
 pub const MAX_STDIN_BYTES: usize = 64 * 1024;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     Python,
@@ -171,7 +171,7 @@ impl fmt::Display for Language {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Accepted,
@@ -183,7 +183,7 @@ pub enum Verdict {
 }
 
 /// One test's outcome; `Skipped` tests were not reached because the program died earlier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TestStatus {
     Passed,
@@ -206,8 +206,10 @@ impl TestStatus {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Whether a judgement was a run or a submit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
+#[schema(as = JudgeMode)]
 pub enum Mode {
     /// Visible tests, or one custom input.
     Run,
@@ -216,22 +218,29 @@ pub enum Mode {
 }
 
 /// A visible test as the candidate sees it after a run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct VisibleResult {
+    /// The test's position among the visible tests (0 for a custom input).
     pub index: usize,
     pub status: TestStatus,
+    /// Parameter name → the value passed.
+    #[schema(value_type = Object)]
     pub input: Value,
+    /// The expected answer (any JSON value); `null` for a custom input, which has none.
     pub expected: Option<Value>,
+    /// The program's answer (any JSON value); `null` when it gave none.
     pub actual: Option<Value>,
     /// What the candidate printed during this test (stdout and stderr).
     pub output: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub error: Option<String>,
     pub time_ms: f64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// The hidden tests of a submit, as counts (a run has none: `0` of `0`).
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct HiddenSummary {
     pub passed: usize,
@@ -240,8 +249,10 @@ pub struct HiddenSummary {
     pub first_failure: Option<TestStatus>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// What the judge found: the verdict, each visible test, the hidden tests' counts.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = JudgeReport)]
 pub struct Report {
     pub verdict: Verdict,
     pub passed: usize,
@@ -253,6 +264,7 @@ pub struct Report {
     pub hidden: HiddenSummary,
     /// Compiler output for `compile_error`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub compile_output: Option<String>,
     /// What the visible run wrote to stderr outside of any test (crashes). The hidden run's
     /// is never shown.

@@ -18,13 +18,18 @@ pub struct NewSubmission<'a> {
     pub report: &'a Report,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+/// A judged attempt as stored: the report's summary and the code (never hidden-test data).
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Submission {
     pub id: String,
+    /// The id of the account that made it.
     pub user: Option<String>,
+    /// That account's name; `null` once the account is gone.
     pub user_name: Option<String>,
+    /// The session it was made in; `null` on the practice pages.
     pub session: Option<String>,
+    /// The problem's slug.
     pub problem: String,
     pub language: Language,
     pub mode: Mode,
@@ -35,17 +40,19 @@ pub struct Submission {
     pub memory_bytes: u64,
     pub code: String,
     pub created_at: String,
-    /// Each visible test's outcome (absent from submissions stored before they were kept).
+    /// Each visible test's outcome (empty for submissions stored before they were kept).
     #[serde(default)]
+    #[schema(required = true)]
     pub tests: Vec<TestVerdict>,
-    /// The hidden tests of a submit, as counts.
+    /// The hidden tests of a submit, as counts; `null` for a run.
     #[serde(default)]
     pub hidden: Option<HiddenSummary>,
     #[serde(default)]
     pub message: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// One visible test's outcome in a stored submission.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TestVerdict {
     pub index: usize,

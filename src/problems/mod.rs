@@ -24,7 +24,7 @@ use crate::memory;
 pub use model::Problem;
 pub use routes::routes;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord, Hash, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Difficulty {
     Easy,
@@ -43,11 +43,18 @@ impl Difficulty {
 }
 
 /// How a session names its problem.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct ProblemRef {
     pub slug: String,
     pub title: String,
     pub difficulty: Difficulty,
+}
+
+/// What the interviewers are told about a problem: what to look for, follow-up questions
+/// (Markdown; empty when the problem has none). Never shown to candidates.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Guidance {
+    pub guidance: String,
 }
 
 /// The problems shipped with the binary.

@@ -30,7 +30,7 @@ use crate::judge::{Language, Verdict};
 pub const DEFAULT_TIME_LIMIT_MS: u64 = 3000;
 
 /// What an interview on a problem is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ProblemKind {
     /// Code judged against tests.
@@ -41,8 +41,8 @@ pub enum ProblemKind {
 }
 
 /// The whole definition, as stored in the database (hidden tests and solutions included;
-/// the public view is built from it in `super::view`).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+/// the public view is built from it field by field in `super::routes`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct Problem {
     pub slug: String,
     pub title: String,
@@ -53,6 +53,7 @@ pub struct Problem {
     #[serde(default)]
     pub tags: Vec<String>,
     pub summary: String,
+    /// The statement (Markdown).
     pub description: String,
     /// What the interviewers are told (what to look for, follow-up questions); never shown to
     /// candidates.
@@ -61,6 +62,8 @@ pub struct Problem {
     /// Empty for a design problem.
     #[serde(default)]
     pub signature: String,
+    /// How answers are compared: `exact`, `unordered`, `unordered-nested`, `float` or
+    /// `float:TOLERANCE`.
     pub compare: String,
     #[serde(default)]
     pub constraints: Vec<String>,
@@ -84,16 +87,18 @@ pub struct Problem {
     pub rejected: BTreeMap<String, String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default, utoipa::ToSchema)]
 pub struct Tests {
     pub visible: Vec<TestCase>,
     pub hidden: Vec<TestCase>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct TestCase {
     /// Parameter name → value.
+    #[schema(value_type = Object)]
     pub input: serde_json::Map<String, Value>,
+    /// The expected answer: any JSON value of the signature's return type.
     pub expected: Value,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
@@ -208,18 +213,30 @@ pub fn expected_verdict(file_name: &str) -> Option<Verdict> {
         .filter(|verdict| *verdict != Verdict::Accepted)
 }
 
+/// What a problem list shows: the same fields everywhere a problem is summarised.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ProblemSummary {
+    pub slug: String,
+    pub title: String,
+    pub kind: ProblemKind,
+    pub difficulty: Difficulty,
+    pub category: String,
+    pub tags: Vec<String>,
+    /// One line about the problem.
+    pub summary: String,
+}
+
 impl Problem {
-    /// What a problem list shows: the same fields everywhere a problem is summarised.
-    pub fn summary_json(&self) -> Value {
-        serde_json::json!({
-            "slug": self.slug,
-            "title": self.title,
-            "kind": self.kind,
-            "difficulty": self.difficulty,
-            "category": self.category,
-            "tags": self.tags,
-            "summary": self.summary,
-        })
+    pub fn summary(&self) -> ProblemSummary {
+        ProblemSummary {
+            slug: self.slug.clone(),
+            title: self.title.clone(),
+            kind: self.kind,
+            difficulty: self.difficulty,
+            category: self.category.clone(),
+            tags: self.tags.clone(),
+            summary: self.summary.clone(),
+        }
     }
 
     pub fn parsed_signature(&self) -> Result<Signature, String> {

@@ -139,7 +139,7 @@ pub async fn seed(
 
 async fn save(db: &Db, problem: &Problem, source: &str, hash: Option<&str>) -> anyhow::Result<()> {
     let hidden = crate::db::pack(&problem.tests.hidden)?;
-    let definition = light_fields(problem);
+    let definition = light_fields(problem)?;
     db.query(
         "UPSERT type::record('problem', $slug) CONTENT {
             definition: $definition, hidden_packed: $hidden, hidden_count: $hidden_count, solutions: $solutions,
@@ -163,8 +163,8 @@ async fn save(db: &Db, problem: &Problem, source: &str, hash: Option<&str>) -> a
 
 /// The definition without hidden tests and solutions (serialised field by field so that the
 /// large hidden tests are never copied).
-fn light_fields(problem: &Problem) -> serde_json::Value {
-    let mut fields = problem.summary_json();
+fn light_fields(problem: &Problem) -> anyhow::Result<serde_json::Value> {
+    let mut fields = serde_json::to_value(problem.summary())?;
     let rest = json!({
         "description": problem.description,
         "guidance": problem.guidance,
@@ -181,7 +181,7 @@ fn light_fields(problem: &Problem) -> serde_json::Value {
     if let (Some(fields), serde_json::Value::Object(rest)) = (fields.as_object_mut(), rest) {
         fields.extend(rest);
     }
-    fields
+    Ok(fields)
 }
 
 async fn bump(db: &Db) -> anyhow::Result<()> {

@@ -38,14 +38,55 @@ const STORE_EVERY: u64 = 1000;
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Op(pub u32, pub u32, pub String);
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+// Written by hand: the derive describes a tuple of mixed types as an array of objects, while
+// an operation travels as the array `[index, delete, insert]`.
+impl utoipa::PartialSchema for Op {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ArrayBuilder, ArrayItems, KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        let count = |description: &str| {
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+                .minimum(Some(0))
+                .description(Some(description))
+                .build()
+        };
+        let insert = ObjectBuilder::new().schema_type(Type::String).description(Some("The text to insert")).build();
+        ArrayBuilder::new()
+            .prefix_items([
+                count("Where, in UTF-16 code units"),
+                count("How many UTF-16 code units to remove there"),
+                insert,
+            ])
+            .items(ArrayItems::False)
+            .min_items(Some(3))
+            .max_items(Some(3))
+            .description(Some(
+                "One text operation, `[index, delete, insert]`: at `index` remove `delete` units, then insert \
+                 `insert`",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Op {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "EditOp".into()
+    }
+}
+
+/// One change to the code: the operations of one logged update, in order.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = ReplayStep)]
 pub struct Step {
     /// Milliseconds since the session was created.
     pub at: i64,
-    /// Index into [`History::authors`]; `None` for the starter code.
+    /// Index into the replay's `authors`; `null` for the starter code.
     pub author: Option<usize>,
     pub ops: Vec<Op>,
+    /// The language the editor switched to with this step, if it did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub language: Option<String>,
 }
 

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
 
 use super::scorecards::{self, Recommendation};
 use crate::app::AppState;
@@ -24,25 +25,47 @@ const MAX_PAGE: usize = 100;
 const SCAN: u32 = 200;
 const MAX_SCANS: usize = 10;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Text in the problem's title or slug, or in a candidate's or the host's name
+    /// (case-insensitive, at most 100 characters).
     q: Option<String>,
+    /// Only live (`active`) or only ended (`completed`) interviews.
     status: Option<Status>,
+    /// Interviews on the page: 1 to 100, 25 when absent.
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<usize>,
+    /// The next page: interviews created before this time (`nextBefore` of the previous page).
+    #[param(format = DateTime)]
     before: Option<String>,
 }
 
-#[derive(Serialize)]
+/// A page of interviews.
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct Interview {
-    #[serde(flatten)]
-    session: Session,
-    duration_ms: Option<i64>,
-    recommendations: Vec<Given>,
+pub struct InterviewList {
+    /// Newest first.
+    interviews: Vec<Interview>,
+    /// Where the next page starts (pass it as `before`); `null` on the last page.
+    next_before: Option<String>,
 }
 
-#[derive(Serialize)]
-struct Given {
+/// A session with what the interviewers concluded.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Interview {
+    #[serde(flatten)]
+    session: Session,
+    /// From the candidate's arrival (or the creation) to the end; `null` while live.
+    duration_ms: Option<i64>,
+    /// The submitted scorecards' recommendations.
+    recommendations: Vec<GivenRecommendation>,
+}
+
+/// One interviewer's submitted recommendation.
+#[derive(Serialize, ToSchema)]
+pub struct GivenRecommendation {
     user: Author,
     recommendation: Recommendation,
 }
@@ -55,11 +78,20 @@ fn matches(session: &Session, needle: &str) -> bool {
         || found(&session.host.name)
 }
 
+/// Past and live interviews, newest first, searchable by candidate and problem.
+///
+/// Each with its duration and the submitted recommendations.
+///
+/// Interviewer and administrator accounts (every account when anyone may host); an
+/// interviewer sees the sessions they hosted or sat in as a co-interviewer, an administrator
+/// every session. Not guests.
+#[utoipa::path(get, path = "/interviews", tag = "record", operation_id = "list_interviews", params(ListQuery),
+    responses((status = 200, description = "A page of interviews", body = InterviewList)))]
 pub async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     ApiQuery(query): ApiQuery<ListQuery>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<InterviewList>> {
     let hosts = user.role.interviews() || state.config.sessions.who_may_host == crate::config::WhoMayHost::Everyone;
     if !hosts {
         return Err(AppError::Forbidden("Past interviews are for interviewers".into()));
@@ -102,9 +134,9 @@ pub async fn list(
     }
     let next_before = if exhausted { None } else { cursor };
     let ids: Vec<String> = found.iter().map(|s| s.id.clone()).collect();
-    let mut given: HashMap<String, Vec<Given>> = HashMap::new();
+    let mut given: HashMap<String, Vec<GivenRecommendation>> = HashMap::new();
     for (session, user, recommendation) in scorecards::recommendations(&state.db, &ids).await? {
-        given.entry(session).or_default().push(Given { user, recommendation });
+        given.entry(session).or_default().push(GivenRecommendation { user, recommendation });
     }
     let interviews: Vec<Interview> = found
         .into_iter()
@@ -120,7 +152,7 @@ pub async fn list(
             Interview { session: session.with_derived(), duration_ms, recommendations }
         })
         .collect();
-    Ok(Json(json!({ "interviews": interviews, "nextBefore": next_before })))
+    Ok(Json(InterviewList { interviews, next_before }))
 }
 
 async fn read_page(

@@ -13,40 +13,44 @@ pub mod rubrics;
 pub mod scorecards;
 pub mod timeline;
 
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::auth::{AdminAccess, Role, SignedIn, User};
 use crate::config::{NotesSharing, WhoMayHost};
 use crate::error::{ApiJson, AppError, AppResult};
+use crate::problems::Guidance;
+use crate::realtime::SessionCode;
 use crate::realtime::store::Author;
 use crate::sessions::{Session, Status};
-use history::History;
-use scorecards::{Saved, ScorecardInput, Submitted};
+use history::{History, Step};
+use notes::{AuthoredNotes, Notes};
+use rubrics::Rubric;
+use scorecards::{AuthoredScorecard, Saved, Scorecard, ScorecardInput, Submitted};
 
 pub use history::Histories;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/sessions/{id}/notes", get(own_notes).put(save_notes))
-        .route("/sessions/{id}/notes/all", get(all_notes))
-        .route("/sessions/{id}/scorecard", get(own_scorecard).put(save_scorecard))
-        .route("/sessions/{id}/scorecard/submit", post(submit_scorecard))
-        .route("/sessions/{id}/scorecards", get(all_scorecards))
-        .route("/sessions/{id}/scorecards/{user_id}/reopen", post(reopen_scorecard))
-        .route("/sessions/{id}/replay", get(replay))
-        .route("/sessions/{id}/timeline", get(timeline_route))
-        .route("/sessions/{id}/report", get(report::show))
-        .route("/sessions/{id}/guidance", get(guidance))
-        .route("/rubrics", get(list_rubrics))
-        .route("/admin/rubrics", get(admin_list_rubrics))
-        .route("/rubrics/{id}", put(save_rubric).delete(remove_rubric))
-        .route("/rubrics/{id}/default", post(default_rubric))
-        .route("/interviews", get(interviews::list))
+pub fn routes() -> crate::openapi::ApiRouter {
+    crate::openapi::ApiRouter::new()
+        .routes(routes!(own_notes, save_notes))
+        .routes(routes!(all_notes))
+        .routes(routes!(own_scorecard, save_scorecard))
+        .routes(routes!(submit_scorecard))
+        .routes(routes!(all_scorecards))
+        .routes(routes!(reopen_scorecard))
+        .routes(routes!(replay))
+        .routes(routes!(timeline_route))
+        .routes(routes!(report::show))
+        .routes(routes!(guidance))
+        .routes(routes!(list_rubrics))
+        .routes(routes!(admin_list_rubrics))
+        .routes(routes!(save_rubric, remove_rubric))
+        .routes(routes!(default_rubric))
+        .routes(routes!(interviews::list))
 }
 
 /// Someone allowed to read a session's record, and the session.
@@ -111,34 +115,51 @@ pub fn store_history_of_ended(state: &AppState, session: &Session) {
 
 // Notes
 
-#[derive(Deserialize)]
+/// Notes to save: they replace the caller's notes on the session.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct NotesInput {
+    /// At most 100,000 characters.
     markdown: String,
 }
 
+#[derive(Serialize, ToSchema)]
+struct NotesReply {
+    notes: Notes,
+}
+
+/// The caller's own private notes on a session (empty before the first save).
+///
+/// The host, co-interviewers and administrators.
+#[utoipa::path(get, path = "/sessions/{id}/notes", tag = "record", params(("id" = String, Path, description = "The session's id")),
+    responses((status = 200, description = "The caller's notes", body = NotesReply)))]
 async fn own_notes(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     Path(id): Path<String>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<NotesReply>> {
     let reader = Reader::open(&state, user, &id).await?;
     let notes = notes::own(&state.db, &reader.session.id, &reader.user.id).await?;
-    Ok(Json(json!({ "notes": notes })))
+    Ok(Json(NotesReply { notes }))
 }
 
+/// Saves the caller's private notes on a session; acknowledged once durably stored.
+///
+/// The host, co-interviewers and administrators.
+#[utoipa::path(put, path = "/sessions/{id}/notes", tag = "record", params(("id" = String, Path, description = "The session's id")), request_body = NotesInput,
+    responses((status = 200, description = "The notes as saved", body = NotesReply)))]
 async fn save_notes(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<NotesInput>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<NotesReply>> {
     let reader = Reader::open(&state, user, &id).await?;
     if input.markdown.chars().count() > notes::MAX_CHARS {
         return Err(AppError::PayloadTooLarge(format!("Notes are at most {} characters", notes::MAX_CHARS)));
     }
     let notes = notes::save(&state.db, &reader.session.id, &reader.user.id, &input.markdown).await?;
-    Ok(Json(json!({ "notes": notes })))
+    Ok(Json(NotesReply { notes }))
 }
 
 /// The notes the reader may read: their own, and the others' as `record.share_notes` says.
@@ -150,55 +171,99 @@ async fn readable_notes(state: &AppState, reader: &Reader) -> AppResult<Vec<note
     Ok(all)
 }
 
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct AllNotes {
+    /// Oldest save first.
+    notes: Vec<AuthoredNotes>,
+    /// Whether the others' notes are among them (the server's `record.share_notes`: always,
+    /// after the end, or never).
+    others_visible: bool,
+}
+
+/// The interviewers' notes on a session that the caller may read.
+///
+/// Their own, and the others' as the server's notes sharing allows.
+///
+/// The host, co-interviewers and administrators.
+#[utoipa::path(get, path = "/sessions/{id}/notes/all", tag = "record", params(("id" = String, Path, description = "The session's id")),
+    responses((status = 200, description = "The notes the caller may read", body = AllNotes)))]
 async fn all_notes(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     Path(id): Path<String>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<AllNotes>> {
     let reader = Reader::open(&state, user, &id).await?;
     let notes = readable_notes(&state, &reader).await?;
-    Ok(Json(json!({ "notes": notes, "othersVisible": reader.sees_others_notes(state.config.record.share_notes) })))
+    Ok(Json(AllNotes { notes, others_visible: reader.sees_others_notes(state.config.record.share_notes) }))
 }
 
 // Scorecards
 
+#[derive(Serialize, ToSchema)]
+struct ScorecardReply {
+    scorecard: Scorecard,
+}
+
+/// The caller's own scorecard on a session.
+///
+/// A blank draft on the default rubric before the first save.
+///
+/// The host, co-interviewers and administrators.
+#[utoipa::path(get, path = "/sessions/{id}/scorecard", tag = "record", params(("id" = String, Path, description = "The session's id")),
+    responses((status = 200, description = "The caller's scorecard", body = ScorecardReply)))]
 async fn own_scorecard(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     Path(id): Path<String>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<ScorecardReply>> {
     let reader = Reader::open(&state, user, &id).await?;
     let card = match scorecards::own(&state.db, &reader.session.id, &reader.user.id).await? {
         Some(card) => card,
         None => scorecards::blank(&state.db).await?,
     };
-    Ok(Json(json!({ "scorecard": card })))
+    Ok(Json(ScorecardReply { scorecard: card }))
 }
 
+/// Saves the caller's draft scorecard.
+///
+/// Ratings 1 to 4 of the rubric's criteria, a recommendation and comments. Refused (409) once
+/// submitted.
+///
+/// The host, co-interviewers and administrators.
+#[utoipa::path(put, path = "/sessions/{id}/scorecard", tag = "record", params(("id" = String, Path, description = "The session's id")), request_body = ScorecardInput,
+    responses((status = 200, description = "The draft as saved", body = ScorecardReply)))]
 async fn save_scorecard(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ScorecardInput>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<ScorecardReply>> {
     let reader = Reader::open(&state, user, &id).await?;
     match scorecards::save(&state.db, &reader.session.id, &reader.user.id, input).await? {
-        Saved::Done(card) => Ok(Json(json!({ "scorecard": card }))),
+        Saved::Done(card) => Ok(Json(ScorecardReply { scorecard: card })),
         Saved::Locked => Err(AppError::Conflict("This scorecard is submitted; an administrator can reopen it".into())),
         Saved::Invalid(message) => Err(AppError::bad_request(message)),
     }
 }
 
+/// Submits the caller's scorecard, which locks it.
+///
+/// Every criterion must be rated and a recommendation given.
+///
+/// The host, co-interviewers and administrators.
+#[utoipa::path(post, path = "/sessions/{id}/scorecard/submit", tag = "record", params(("id" = String, Path, description = "The session's id")),
+    responses((status = 200, description = "The submitted scorecard", body = ScorecardReply)))]
 async fn submit_scorecard(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     Path(id): Path<String>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<ScorecardReply>> {
     let reader = Reader::open(&state, user, &id).await?;
     match scorecards::submit(&state.db, &reader.session.id, &reader.user.id).await? {
         Submitted::Done(card) => {
             tracing::info!(session = %reader.session.id, user = %reader.user.id, "scorecard submitted");
-            Ok(Json(json!({ "scorecard": card })))
+            Ok(Json(ScorecardReply { scorecard: card }))
         }
         Submitted::Already => Err(AppError::Conflict("This scorecard is already submitted".into())),
         Submitted::Incomplete(message) => Err(AppError::bad_request(message)),
@@ -216,21 +281,42 @@ async fn readable_scorecards(
     if own_submitted || reader.user.role == Role::Admin { Ok((all, own_submitted)) } else { Ok((Vec::new(), false)) }
 }
 
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct ScorecardList {
+    /// The submitted scorecards, oldest submission first; empty until the caller submitted
+    /// their own (administrators see them all). Drafts are never listed.
+    scorecards: Vec<AuthoredScorecard>,
+    /// Whether the caller's own scorecard is submitted.
+    own_submitted: bool,
+}
+
+/// The session's submitted scorecards, once the caller submitted theirs.
+///
+/// The host, co-interviewers and administrators.
+#[utoipa::path(get, path = "/sessions/{id}/scorecards", tag = "record", params(("id" = String, Path, description = "The session's id")),
+    responses((status = 200, description = "The scorecards the caller may read", body = ScorecardList)))]
 async fn all_scorecards(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     Path(id): Path<String>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<ScorecardList>> {
     let reader = Reader::open(&state, user, &id).await?;
-    let (cards, own_submitted) = readable_scorecards(&state, &reader).await?;
-    Ok(Json(json!({ "scorecards": cards, "ownSubmitted": own_submitted })))
+    let (scorecards, own_submitted) = readable_scorecards(&state, &reader).await?;
+    Ok(Json(ScorecardList { scorecards, own_submitted }))
 }
 
+/// Turns someone's submitted scorecard back into a draft they can edit.
+///
+/// Administrators.
+#[utoipa::path(post, path = "/sessions/{id}/scorecards/{user_id}/reopen", tag = "record",
+    params(("id" = String, Path, description = "The session's id"), ("user_id" = String, Path, description = "The id of the scorecard's author")),
+    responses((status = 200, description = "The reopened scorecard", body = ScorecardReply)))]
 async fn reopen_scorecard(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     Path((id, person)): Path<(String, String)>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<ScorecardReply>> {
     if user.role != Role::Admin {
         return Err(AppError::Forbidden("Only an administrator reopens a submitted scorecard".into()));
     }
@@ -239,7 +325,7 @@ async fn reopen_scorecard(
         .await?
         .ok_or_else(|| AppError::not_found("This person has no scorecard in the session"))?;
     tracing::info!(session = %reader.session.id, user = %person, by = %reader.user.id, "scorecard reopened");
-    Ok(Json(json!({ "scorecard": card })))
+    Ok(Json(ScorecardReply { scorecard: card }))
 }
 
 // Replay, code at a moment, timeline
@@ -253,32 +339,66 @@ async fn author_names(state: &AppState, ids: &[String]) -> AppResult<Vec<Author>
         .collect())
 }
 
+/// The code's whole edit history, for the replay page to play back.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct Replay {
+    /// The code before the first step.
+    initial: InitialCode,
+    /// In order; each step's `at` is milliseconds since the session was created.
+    steps: Vec<Step>,
+    /// Who made the steps: a step's `author` indexes this list.
+    authors: Vec<Author>,
+    created_at: String,
+    /// From the creation to the end, or to now while live.
+    duration_ms: i64,
+    /// Whether the session still runs (the history grows).
+    live: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+struct InitialCode {
+    code: String,
+    language: String,
+}
+
+#[derive(Serialize, ToSchema)]
+struct ReplayReply {
+    replay: Replay,
+}
+
+/// The code's edit history: the starting code and every change, with who made it and when.
+///
+/// The host, co-interviewers and administrators.
+#[utoipa::path(get, path = "/sessions/{id}/replay", tag = "record", params(("id" = String, Path, description = "The session's id")),
+    responses((status = 200, description = "The edit history", body = ReplayReply)))]
 async fn replay(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     Path(id): Path<String>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<ReplayReply>> {
     let reader = Reader::open(&state, user, &id).await?;
-    let (ids, body) = reader
+    let (ids, initial, steps) = reader
         .history(&state, |history| {
-            let body = json!({
-                "initial": { "code": history.initial_code, "language": history.initial_language },
-                "steps": history.steps,
-            });
-            (history.authors.clone(), body)
+            let initial =
+                InitialCode { code: history.initial_code.clone(), language: history.initial_language.clone() };
+            (history.authors.clone(), initial, history.steps.clone())
         })
         .await?;
-    let mut body = body;
-    body["authors"] = json!(author_names(&state, &ids).await?);
-    body["createdAt"] = json!(reader.session.created_at);
-    body["durationMs"] = json!(reader.duration_ms());
-    body["live"] = json!(reader.session.status == Status::Active);
-    Ok(Json(json!({ "replay": body })))
+    let replay = Replay {
+        initial,
+        steps,
+        authors: author_names(&state, &ids).await?,
+        created_at: reader.session.created_at.clone(),
+        duration_ms: reader.duration_ms(),
+        live: reader.session.status == Status::Active,
+    };
+    Ok(Json(ReplayReply { replay }))
 }
 
 /// `GET /api/sessions/:id/code?at=<ms>`: the code as it was `at` milliseconds after the
 /// session was created (the route without `at`, the code now, belongs to the room).
-pub async fn code_at(state: &AppState, user: User, session_id: &str, at: &str) -> AppResult<Json<Value>> {
+pub async fn code_at(state: &AppState, user: User, session_id: &str, at: &str) -> AppResult<Json<SessionCode>> {
     let reader = Reader::open(state, user, session_id).await?;
     let at = at
         .parse::<i64>()
@@ -286,7 +406,7 @@ pub async fn code_at(state: &AppState, user: User, session_id: &str, at: &str) -
         .filter(|at| *at >= 0)
         .ok_or_else(|| AppError::bad_request("at is milliseconds since the session was created (0 or more)"))?;
     let (code, language) = reader.history(state, |history| history.code_at(at)).await?;
-    Ok(Json(json!({ "code": code, "language": language, "at": at })))
+    Ok(Json(SessionCode { code, language, at: Some(at) }))
 }
 
 /// The whole timeline of a session.
@@ -323,37 +443,82 @@ async fn submissions_oldest_first(
     Ok(submissions)
 }
 
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct Timeline {
+    created_at: String,
+    /// From the creation to the end, or to now while live.
+    duration_ms: i64,
+    /// Whether the session still runs.
+    live: bool,
+    /// In order of time.
+    events: Vec<timeline::Event>,
+}
+
+/// What happened in a session, in order.
+///
+/// People joining and leaving, the candidate's tab losing and regaining focus, language
+/// switches, pastes, runs and submits, chat, the end.
+///
+/// The host, co-interviewers and administrators.
+#[utoipa::path(get, path = "/sessions/{id}/timeline", tag = "record", params(("id" = String, Path, description = "The session's id")),
+    responses((status = 200, description = "The session's timeline", body = Timeline)))]
 async fn timeline_route(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     Path(id): Path<String>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<Timeline>> {
     let reader = Reader::open(&state, user, &id).await?;
     let events = events_of(&state, &reader).await?;
-    Ok(Json(json!({
-        "createdAt": reader.session.created_at,
-        "durationMs": reader.duration_ms(),
-        "live": reader.session.status == Status::Active,
-        "events": events,
-    })))
+    Ok(Json(Timeline {
+        created_at: reader.session.created_at.clone(),
+        duration_ms: reader.duration_ms(),
+        live: reader.session.status == Status::Active,
+        events,
+    }))
 }
 
-/// The interviewer guidance of the session's problem: the interviewers' to read, never the
-/// candidate's.
+/// The interviewer guidance of the session's problem (empty when it has none).
+///
+/// The host, co-interviewers and administrators; never the candidates.
+#[utoipa::path(get, path = "/sessions/{id}/guidance", tag = "record", operation_id = "session_guidance", params(("id" = String, Path, description = "The session's id")),
+    responses((status = 200, description = "The problem's interviewer guidance", body = Guidance)))]
 async fn guidance(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     Path(id): Path<String>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<Guidance>> {
     let reader = Reader::open(&state, user, &id).await?;
     let guidance = state.problems.problem(&reader.session.problem.slug).map(|problem| problem.guidance.clone());
-    Ok(Json(json!({ "guidance": guidance.unwrap_or_default() })))
+    Ok(Json(Guidance { guidance: guidance.unwrap_or_default() }))
 }
 
 // Rubrics
 
-/// Interviewers and administrators; a guest only while holding an interviewer seat.
-async fn list_rubrics(State(state): State<AppState>, SignedIn(user): SignedIn) -> AppResult<Json<Value>> {
+#[derive(Serialize, ToSchema)]
+struct RubricList {
+    /// The default first, then by name.
+    rubrics: Vec<Rubric>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct RubricReply {
+    rubric: Rubric,
+}
+
+#[derive(Serialize, ToSchema)]
+struct RubricRemoved {
+    /// The removed rubric's id.
+    removed: String,
+}
+
+/// The rubrics scorecards are filled against.
+///
+/// Interviewer and administrator accounts (every account when anyone may host); a guest only
+/// while holding an interviewer seat.
+#[utoipa::path(get, path = "/rubrics", tag = "record",
+    responses((status = 200, description = "The rubrics", body = RubricList)))]
+async fn list_rubrics(State(state): State<AppState>, SignedIn(user): SignedIn) -> AppResult<Json<RubricList>> {
     let allowed = match (user.role, user.session_id.as_deref()) {
         (Role::Guest, Some(session_id)) => crate::sessions::load(&state, session_id).await?.interviewed_by(&user.id),
         (Role::Guest, None) => false,
@@ -362,32 +527,56 @@ async fn list_rubrics(State(state): State<AppState>, SignedIn(user): SignedIn) -
     if !allowed {
         return Err(AppError::Forbidden("Rubrics are for interviewers".into()));
     }
-    Ok(Json(json!({ "rubrics": rubrics::list(&state.db).await? })))
+    Ok(Json(RubricList { rubrics: rubrics::list(&state.db).await? }))
 }
 
-async fn admin_list_rubrics(State(state): State<AppState>, _: AdminAccess) -> AppResult<Json<Value>> {
-    Ok(Json(json!({ "rubrics": rubrics::list(&state.db).await? })))
+/// The rubrics, for their administration page and `coderoom rubrics`.
+///
+/// Administrators and the command line.
+#[utoipa::path(get, path = "/admin/rubrics", tag = "record",
+    responses((status = 200, description = "The rubrics", body = RubricList)))]
+async fn admin_list_rubrics(State(state): State<AppState>, _: AdminAccess) -> AppResult<Json<RubricList>> {
+    Ok(Json(RubricList { rubrics: rubrics::list(&state.db).await? }))
 }
 
+/// Creates or replaces a rubric.
+///
+/// Whether it is the default stays as it was. Scorecards already filled keep the criteria they
+/// were rated against.
+///
+/// Administrators and the command line.
+#[utoipa::path(put, path = "/rubrics/{id}", tag = "record",
+    params(("id" = String, Path, description = "The rubric's id: 1 to 40 lowercase letters, digits, `-` or `_`")),
+    request_body = rubrics::RubricInput,
+    responses((status = 200, description = "The rubric as saved", body = RubricReply)))]
 async fn save_rubric(
     State(state): State<AppState>,
     _: AdminAccess,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<rubrics::RubricInput>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<RubricReply>> {
     let rubric = input.into_rubric(&id).map_err(AppError::bad_request)?;
     let saved = rubrics::save(&state.db, &rubric).await?;
     tracing::info!(rubric = %saved.id, "rubric saved");
-    Ok(Json(json!({ "rubric": saved })))
+    Ok(Json(RubricReply { rubric: saved }))
 }
 
+/// Removes a rubric.
+///
+/// When it was the default, another becomes the default. The last rubric cannot be removed
+/// (409).
+///
+/// Administrators and the command line.
+#[utoipa::path(delete, path = "/rubrics/{id}", tag = "record",
+    params(("id" = String, Path, description = "The rubric's id")),
+    responses((status = 200, description = "Removed", body = RubricRemoved)))]
 async fn remove_rubric(
     State(state): State<AppState>,
     _: AdminAccess,
     Path(id): Path<String>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<RubricRemoved>> {
     match rubrics::remove(&state.db, &id).await? {
-        Ok(()) => Ok(Json(json!({ "removed": id }))),
+        Ok(()) => Ok(Json(RubricRemoved { removed: id })),
         Err(rubrics::RemoveError::NotFound) => Err(AppError::not_found("Rubric not found")),
         Err(rubrics::RemoveError::Last) => {
             Err(AppError::Conflict("This is the last rubric; add another before removing it".into()))
@@ -395,11 +584,17 @@ async fn remove_rubric(
     }
 }
 
+/// Makes a rubric the one new scorecards start from.
+///
+/// Administrators and the command line.
+#[utoipa::path(post, path = "/rubrics/{id}/default", tag = "record",
+    params(("id" = String, Path, description = "The rubric's id")),
+    responses((status = 200, description = "The new default rubric", body = RubricReply)))]
 async fn default_rubric(
     State(state): State<AppState>,
     _: AdminAccess,
     Path(id): Path<String>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<RubricReply>> {
     let rubric = rubrics::make_default(&state.db, &id).await?.ok_or_else(|| AppError::not_found("Rubric not found"))?;
-    Ok(Json(json!({ "rubric": rubric })))
+    Ok(Json(RubricReply { rubric }))
 }

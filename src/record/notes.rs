@@ -11,14 +11,18 @@ use crate::realtime::store::Author;
 /// Longest notes accepted, in characters.
 pub const MAX_CHARS: usize = 100_000;
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// One interviewer's notes on a session.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Notes {
+    /// Empty until the first save.
     pub markdown: String,
+    /// When they were last saved; `null` before the first save.
     pub updated_at: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// Someone's notes, with who wrote them.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AuthoredNotes {
     pub user: Author,

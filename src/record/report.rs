@@ -8,44 +8,84 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::notes::AuthoredNotes;
 use super::scorecards::AuthoredScorecard;
-use super::timeline::Event;
+use super::timeline::{Event, What};
 use super::{Reader, events_of, readable_notes, readable_scorecards, submissions_oldest_first};
 use crate::app::AppState;
 use crate::auth::SignedIn;
 use crate::error::{ApiQuery, AppError, AppResult};
+use crate::judge::Verdict;
 use crate::judge::store::Submission;
 use crate::realtime::store::ChatMessage;
 use crate::sessions::Session;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReportQuery {
+    /// `json` (the default), or `md` / `markdown` for Markdown.
+    // Read as text so that an unknown format gets its own message.
+    #[param(schema_with = report_format)]
     format: Option<String>,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Report {
-    session: Session,
-    duration_ms: i64,
-    language: String,
-    final_code: String,
-    submissions: Vec<Submission>,
-    chat: Vec<ChatMessage>,
-    notes: Vec<AuthoredNotes>,
-    scorecards: Vec<AuthoredScorecard>,
-    timeline: Vec<Event>,
-    /// The board as it was left; `None` when nobody drew.
-    whiteboard: Option<Whiteboard>,
+fn report_format() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(["json", "md", "markdown"]))
+        .build()
 }
 
-#[derive(Serialize)]
-struct Whiteboard {
+/// Everything the record holds about one interview, as far as the reader may read it.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InterviewReport {
+    session: Session,
+    /// From the creation to the end, or to now while live.
+    duration_ms: i64,
+    /// The editor's language at the end (or now).
+    language: String,
+    final_code: String,
+    /// Oldest first.
+    submissions: Vec<Submission>,
+    chat: Vec<ChatMessage>,
+    /// The reader's own notes, and the others' as the server's notes sharing allows.
+    notes: Vec<AuthoredNotes>,
+    /// The submitted scorecards, once the reader submitted theirs (administrators: always).
+    scorecards: Vec<AuthoredScorecard>,
+    timeline: Vec<Event>,
+    /// The board as it was left; `null` when nobody drew.
+    whiteboard: Option<ReportWhiteboard>,
+}
+
+/// The shapes on the whiteboard, in stacking order.
+#[derive(Serialize, ToSchema)]
+pub struct ReportWhiteboard {
+    /// Each shape as the browser's drawing library keeps it.
+    #[schema(value_type = Vec<Object>)]
     elements: Vec<serde_json::Value>,
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct ReportReply {
+    report: InterviewReport,
+}
+
+/// Everything the record holds about one interview, as JSON or Markdown.
+///
+/// The session, final code, runs and submits, chat, notes, scorecards, timeline and whiteboard
+/// (as far as the reader may read them). With `?format=md`, Markdown to paste into an applicant
+/// tracking system, sent as a file (`interview-<id>.md`).
+///
+/// The host, co-interviewers and administrators.
+#[utoipa::path(get, path = "/sessions/{id}/report", tag = "record", operation_id = "session_report",
+    params(("id" = String, Path, description = "The session's id"), ReportQuery),
+    responses((status = 200, description = "The report, in the format asked for", content(
+        (ReportReply = "application/json"),
+        (String = "text/markdown"),
+    ))))]
 pub async fn show(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
@@ -62,8 +102,8 @@ pub async fn show(
     let (final_code, language) = reader.history(&state, |history| history.code_at(at)).await?;
     let (scorecards, _) = readable_scorecards(&state, &reader).await?;
     let board = crate::realtime::board::board_of(&state, &reader.session).await?;
-    let report = Report {
-        whiteboard: (!board.is_empty()).then_some(Whiteboard { elements: board }),
+    let report = InterviewReport {
+        whiteboard: (!board.is_empty()).then_some(ReportWhiteboard { elements: board }),
         duration_ms: at,
         language,
         final_code,
@@ -81,7 +121,7 @@ pub async fn show(
         ];
         return Ok((headers, to_markdown(&report)).into_response());
     }
-    Ok(Json(serde_json::json!({ "report": report })).into_response())
+    Ok(Json(ReportReply { report }).into_response())
 }
 
 /// `1h 05m`, `12m 30s`, `45s`.
@@ -113,7 +153,12 @@ fn names(people: &[crate::auth::Person]) -> String {
     people.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
 }
 
-fn to_markdown(report: &Report) -> String {
+/// A verdict as the API writes it: `wrong_answer`.
+fn verdict_name(verdict: Verdict) -> String {
+    serde_json::to_value(verdict).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+fn to_markdown(report: &InterviewReport) -> String {
     let session = &report.session;
     let mut out = String::new();
     let _ = writeln!(out, "# Interview: {}\n", session.problem.title);
@@ -180,10 +225,7 @@ fn to_markdown(report: &Report) -> String {
             "- {} {mode} by {who} ({}): **{}**, {}/{} tests",
             submission.created_at,
             submission.language.id(),
-            serde_json::to_value(submission.verdict)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default(),
+            verdict_name(submission.verdict),
             submission.passed,
             submission.total,
         );
@@ -215,17 +257,16 @@ fn to_markdown(report: &Report) -> String {
     let _ = writeln!(out, "## Timeline\n");
     for event in &report.timeline {
         let who = event.user.as_ref().map_or(String::new(), |u| format!(" {}", u.name));
-        let detail = match event.kind {
-            "chat" => event.details.get("text").and_then(|t| t.as_str()).map(|t| format!(": {t}")),
-            "paste" => event.details.get("chars").map(|c| format!(": pasted {c} characters")),
-            "focus" => event.details.get("visible").and_then(|v| v.as_bool()).map(|visible| {
-                if visible { ": back on the interview tab".to_string() } else { ": left the interview tab".to_string() }
-            }),
-            "language" => event.details.get("language").and_then(|l| l.as_str()).map(|l| format!(": {l}")),
-            "run" | "submit" => event.details.get("verdict").and_then(|v| v.as_str()).map(|v| format!(": {v}")),
-            _ => None,
+        let detail = match &event.what {
+            What::Chat { text, .. } => Some(format!(": {text}")),
+            What::Paste { chars } => Some(format!(": pasted {chars} characters")),
+            What::Focus { visible: Some(true) } => Some(": back on the interview tab".to_string()),
+            What::Focus { visible: Some(false) } => Some(": left the interview tab".to_string()),
+            What::Language { language } => Some(format!(": {language}")),
+            What::Run(attempt) | What::Submit(attempt) => Some(format!(": {}", verdict_name(attempt.verdict))),
+            What::Join { .. } | What::Leave { .. } | What::Focus { visible: None } | What::Ended => None,
         };
-        let _ = writeln!(out, "- {} {}{who}{}", clock(event.at), event.kind, detail.unwrap_or_default());
+        let _ = writeln!(out, "- {} {}{who}{}", clock(event.at), event.what.kind(), detail.unwrap_or_default());
     }
     out
 }

@@ -13,36 +13,48 @@ use crate::db::{Db, take_rows};
 
 const MAX_CRITERIA: usize = 12;
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// One thing a rubric rates, 1 to 4.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Criterion {
+    /// 1 to 40 lowercase letters, digits, `-` or `_`, unique in the rubric.
     pub id: String,
+    /// 1 to 80 characters.
     pub name: String,
+    /// What each rating means, for the interviewer (at most 2,000 characters).
     #[serde(default)]
     pub guidance: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// A scorecard template.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Rubric {
     pub id: String,
     pub name: String,
     #[serde(default)]
+    #[schema(required = true)]
     pub description: String,
     pub criteria: Vec<Criterion>,
+    /// The rubric new scorecards start from (exactly one is).
     #[serde(default)]
+    #[schema(required = true)]
     pub is_default: bool,
 }
 
 /// What an administrator sends to create or replace a rubric.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RubricInput {
+    /// When given, the same as the id in the path.
     #[serde(default)]
     pub id: Option<String>,
+    /// 1 to 80 characters.
     pub name: String,
+    /// At most 1,000 characters.
     #[serde(default)]
     pub description: String,
+    /// 1 to 12 criteria.
     pub criteria: Vec<Criterion>,
 }
 

@@ -15,7 +15,8 @@ use crate::realtime::store::Author;
 
 const MAX_COMMENTS: usize = 20_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// The interviewer's overall recommendation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Recommendation {
     StrongNo,
@@ -35,14 +36,18 @@ impl Recommendation {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// A draft is editable by its author; a submitted scorecard is locked until an administrator
+/// reopens it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
+#[schema(as = ScorecardStatus)]
 pub enum Status {
     Draft,
     Submitted,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// The rubric as it was when the scorecard was first saved.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RubricCopy {
     pub id: String,
@@ -50,21 +55,26 @@ pub struct RubricCopy {
     pub criteria: Vec<Criterion>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// One interviewer's scorecard on a session.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Scorecard {
     pub rubric_id: String,
     pub rubric: RubricCopy,
+    /// Criterion id → rating, 1 (weak) to 4 (strong).
     pub ratings: BTreeMap<String, u8>,
+    /// `null` until given.
     pub recommendation: Option<Recommendation>,
     pub comments: String,
     pub status: Status,
+    /// `null` for a blank draft that was never saved.
     pub updated_at: Option<String>,
+    /// `null` unless submitted.
     pub submitted_at: Option<String>,
 }
 
 /// Someone's scorecard, as the scorecards listing shows it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AuthoredScorecard {
     pub user: Author,
@@ -72,15 +82,19 @@ pub struct AuthoredScorecard {
     pub scorecard: Scorecard,
 }
 
-#[derive(Debug, Deserialize)]
+/// A draft scorecard to save: it replaces the ratings, recommendation and comments.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ScorecardInput {
+    /// Another rubric to rate against; the draft's own (or the default) when absent.
     #[serde(default)]
     pub rubric_id: Option<String>,
+    /// Criterion id → rating, 1 (weak) to 4 (strong).
     #[serde(default)]
     pub ratings: BTreeMap<String, u8>,
     #[serde(default)]
     pub recommendation: Option<Recommendation>,
+    /// At most 20,000 characters.
     #[serde(default)]
     pub comments: String,
 }

@@ -4,11 +4,12 @@
 //! history), runs and submits, chat messages, the end.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::history::History;
 use crate::db::{Db, take_rows};
-use crate::judge::store::Submission;
+use crate::judge::store::{Submission, TestVerdict};
+use crate::judge::{HiddenSummary, Language, Verdict};
 use crate::realtime::store::{Author, ChatMessage};
 use crate::sessions::Session;
 
@@ -43,23 +44,100 @@ pub async fn log(db: &Db, session_id: &str, kind: Logged, user_id: &str, data: V
     }
 }
 
-/// One entry of the timeline: `at` is milliseconds since the session was created.
-#[derive(Debug, Clone, Serialize)]
+/// One entry of the timeline.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = TimelineEvent)]
 pub struct Event {
+    /// Milliseconds since the session was created.
     pub at: i64,
-    pub kind: &'static str,
+    /// Who did it; `null` for the end of the session, and when the account is gone.
     pub user: Option<Author>,
     #[serde(flatten)]
-    pub details: Map<String, Value>,
+    pub what: What,
+}
+
+/// What happened, by `kind`.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+#[schema(as = TimelineWhat)]
+pub enum What {
+    /// Someone opened the room (their first connection to it).
+    Join {
+        /// Their place in the room: `host`, `interviewer`, `participant` or `admin`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[schema(nullable = false)]
+        role: Option<String>,
+    },
+    /// Someone left the room (their last connection closed).
+    Leave {
+        /// Their place in the room: `host`, `interviewer`, `participant` or `admin`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[schema(nullable = false)]
+        role: Option<String>,
+    },
+    /// The candidate's interview tab was hidden or shown again.
+    Focus {
+        /// `true`: back on the interview tab; `false`: left it.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[schema(nullable = false)]
+        visible: Option<bool>,
+    },
+    /// The editor's language was switched.
+    Language { language: String },
+    /// One insertion large enough to be a paste.
+    Paste {
+        /// Characters inserted.
+        chars: usize,
+    },
+    /// A run: the visible tests, or a custom input.
+    Run(Attempt),
+    /// A submit: every test, visible and hidden.
+    Submit(Attempt),
+    /// A chat message.
+    Chat {
+        text: String,
+        #[serde(rename = "messageId")]
+        message_id: String,
+    },
+    /// The session ended.
+    Ended,
+}
+
+impl What {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Join { .. } => "join",
+            Self::Leave { .. } => "leave",
+            Self::Focus { .. } => "focus",
+            Self::Language { .. } => "language",
+            Self::Paste { .. } => "paste",
+            Self::Run(_) => "run",
+            Self::Submit(_) => "submit",
+            Self::Chat { .. } => "chat",
+            Self::Ended => "ended",
+        }
+    }
+}
+
+/// A run or submit on the timeline.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Attempt {
+    pub submission_id: String,
+    pub language: Language,
+    pub verdict: Verdict,
+    pub passed: usize,
+    pub total: usize,
+    pub time_ms: u64,
+    pub message: Option<String>,
+    pub tests: Vec<TestVerdict>,
+    /// The hidden tests of a submit, as counts; `null` for a run.
+    pub hidden: Option<HiddenSummary>,
 }
 
 impl Event {
-    fn new(at: i64, kind: &'static str, user: Option<Author>, details: Value) -> Self {
-        let details = match details {
-            Value::Object(map) => map,
-            _ => Map::new(),
-        };
-        Self { at: at.max(0), kind, user, details }
+    fn new(at: i64, user: Option<Author>, what: What) -> Self {
+        Self { at: at.max(0), user, what }
     }
 }
 
@@ -102,10 +180,10 @@ pub fn from_history(history: &History) -> Vec<Event> {
             .and_then(|index| history.authors.get(index))
             .map(|id| Author { id: id.clone(), name: String::new() });
         if let Some(language) = &step.language {
-            events.push(Event::new(step.at, "language", author.clone(), json!({ "language": language })));
+            events.push(Event::new(step.at, author.clone(), What::Language { language: language.clone() }));
         }
         if let Some(chars) = step.pasted_chars() {
-            events.push(Event::new(step.at, "paste", author, json!({ "chars": chars })));
+            events.push(Event::new(step.at, author, What::Paste { chars }));
         }
     }
     events
@@ -114,39 +192,41 @@ pub fn from_history(history: &History) -> Vec<Event> {
 pub async fn assemble(db: &Db, sources: Sources<'_>, mut events: Vec<Event>) -> anyhow::Result<Vec<Event>> {
     let since = |text: &str| crate::clock::parse_ms(text).map_or(0, |ms| ms - sources.created_ms);
     for row in logged(db, &sources.session.id).await? {
-        let kind = match row.kind {
-            Logged::Join => "join",
-            Logged::Leave => "leave",
-            Logged::Focus => "focus",
+        // The room logs `{"role": …}` with a join or leave and `{"visible": …}` with a focus change.
+        let role = || row.data.get("role").and_then(Value::as_str).map(str::to_string);
+        let what = match row.kind {
+            Logged::Join => What::Join { role: role() },
+            Logged::Leave => What::Leave { role: role() },
+            Logged::Focus => What::Focus { visible: row.data.get("visible").and_then(Value::as_bool) },
         };
-        events.push(Event::new(row.at_ms - sources.created_ms, kind, row.user, row.data));
+        events.push(Event::new(row.at_ms - sources.created_ms, row.user, what));
     }
     for submission in sources.submissions {
-        let kind = match submission.mode {
-            crate::judge::Mode::Run => "run",
-            crate::judge::Mode::Submit => "submit",
-        };
         let user =
             submission.user.clone().map(|id| Author { id, name: submission.user_name.clone().unwrap_or_default() });
-        let details = json!({
-            "submissionId": submission.id,
-            "language": submission.language,
-            "verdict": submission.verdict,
-            "passed": submission.passed,
-            "total": submission.total,
-            "timeMs": submission.time_ms,
-            "message": submission.message,
-            "tests": submission.tests,
-            "hidden": submission.hidden,
-        });
-        events.push(Event::new(since(&submission.created_at), kind, user, details));
+        let attempt = Attempt {
+            submission_id: submission.id.clone(),
+            language: submission.language,
+            verdict: submission.verdict,
+            passed: submission.passed,
+            total: submission.total,
+            time_ms: submission.time_ms,
+            message: submission.message.clone(),
+            tests: submission.tests.clone(),
+            hidden: submission.hidden.clone(),
+        };
+        let what = match submission.mode {
+            crate::judge::Mode::Run => What::Run(attempt),
+            crate::judge::Mode::Submit => What::Submit(attempt),
+        };
+        events.push(Event::new(since(&submission.created_at), user, what));
     }
     for message in sources.chat {
-        let details = json!({ "text": message.text, "messageId": message.id });
-        events.push(Event::new(since(&message.created_at), "chat", Some(message.user.clone()), details));
+        let what = What::Chat { text: message.text.clone(), message_id: message.id.clone() };
+        events.push(Event::new(since(&message.created_at), Some(message.user.clone()), what));
     }
     if let Some(ended) = &sources.session.ended_at {
-        events.push(Event::new(since(ended), "ended", None, json!({})));
+        events.push(Event::new(since(ended), None, What::Ended));
     }
     // Stable: events of one moment keep the order they were gathered in.
     events.sort_by_key(|event| event.at);
