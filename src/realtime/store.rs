@@ -28,8 +28,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tokio::sync::{Notify, mpsc, oneshot};
 
-use crate::health::Condition;
 use crate::db::{Db, take_rows};
+use crate::health::Condition;
 
 /// Most writes taken from the queue at once.
 const MAX_BATCH: usize = 512;
