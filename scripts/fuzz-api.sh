@@ -86,9 +86,10 @@ run() {
   local name="$1"
   shift
   echo "--- fuzzing the API $name"
-  "$venv/bin/st" --config-file "$work/schemathesis.toml" run "$base/api/openapi.json" --checks "$checks" --max-examples "$examples" --mode positive \
+  # From the work folder: the fuzzer keeps its cache in the current directory.
+  (cd "$work" && "$venv/bin/st" --config-file "$work/schemathesis.toml" run "$base/api/openapi.json" --checks "$checks" --max-examples "$examples" --mode positive \
     --phases examples,coverage,fuzzing --workers 2 --request-timeout 30 --seed 1 --no-color \
-    --report junit --report-junit-path "$work/$name.xml" "$@"
+    --report junit --report-junit-path "$work/$name.xml" "$@")
   python3 - "$work/$name.xml" "$name" <<'PY'
 import sys, xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()

@@ -7,6 +7,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{FromRef, FromRequestParts, State};
 use axum::http::request::Parts;
@@ -341,8 +342,12 @@ async fn connect(
     State(state): State<AppState>,
     caller: PistonCaller,
     headers: HeaderMap,
-    upgrade: WebSocketUpgrade,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
+    // Without the handshake's headers this is a JSON error like every other one.
+    let Ok(upgrade) = upgrade else {
+        return message(StatusCode::BAD_REQUEST, "This endpoint speaks WebSocket only");
+    };
     if !origin_allowed(&headers, &state.config) {
         return message(StatusCode::FORBIDDEN, "This origin may not open the code-execution socket");
     }
