@@ -182,7 +182,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Audit(args) => crate::audit::cli::run(args, &config).await,
         Command::Healthcheck => healthcheck(&config).await,
         Command::Openapi => {
-            say!("{}", crate::openapi::document().to_pretty_json()?);
+            say!("{}", serde_json::to_string_pretty(crate::openapi::document())?);
             Ok(())
         }
         Command::Tls(command) => tls_command(command, &config),

@@ -71,6 +71,7 @@ struct Components {
 struct DatabaseHealth {
     status: Condition,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     message: Option<String>,
 }
 

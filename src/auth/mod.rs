@@ -91,6 +91,7 @@ pub struct User {
     pub role: Role,
     /// A guest's one session.
     #[serde(rename = "sessionId", skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub session_id: Option<String>,
 }
 

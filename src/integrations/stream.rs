@@ -200,10 +200,13 @@ impl Stream {
 pub struct StreamHealth {
     pub status: Condition,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub succeeded_calls: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub failed_calls: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub last_error: Option<StreamFailure>,
 }
 

@@ -101,6 +101,7 @@ pub struct TestCase {
     /// The expected answer: any JSON value of the signature's return type.
     pub expected: Value,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub explanation: Option<String>,
 }
 

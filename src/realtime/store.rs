@@ -197,6 +197,7 @@ pub struct PersistenceHealth {
     /// Writes the database refused, kept aside (see the log).
     pub set_aside: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub message: Option<String>,
 }
 

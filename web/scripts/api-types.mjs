@@ -4,7 +4,7 @@
 //   node scripts/api-types.mjs openapi.json > src/api/generated.ts
 //
 // It understands the subset of JSON Schema 2020-12 the server's generator emits: objects with
-// required properties, maps, arrays, string enums, nullable types (`type: [T, "null"]`),
+// required properties, maps, arrays and tuples (`prefixItems`), string enums, nullable types (`type: [T, "null"]`),
 // `oneOf`/`anyOf`/`allOf`, `$ref` and `const`. Anything else fails loudly rather than guessing.
 import { readFileSync } from 'node:fs'
 
@@ -51,6 +51,10 @@ function typeOf(schema, indent) {
   if (types.length > 1) return union(types.map((type) => typeOf({ ...schema, type }, indent)))
   const [type] = types
   if (type in SCALARS) return SCALARS[type]
+  if (type === 'array' && schema.prefixItems) {
+    const items = schema.prefixItems.map((item) => typeOf(item, indent))
+    return schema.items === false ? `[${items.join(', ')}]` : `[${items.join(', ')}, ...${wrap(typeOf(schema.items, indent))}[]]`
+  }
   if (type === 'array') return `${wrap(typeOf(schema.items, indent))}[]`
   if (type === 'object' || schema.properties) return objectType(schema, indent)
   throw new Error(`unsupported schema ${JSON.stringify(schema)}`)

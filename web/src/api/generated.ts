@@ -2,18 +2,18 @@
 // Regenerate with scripts/api-types.sh after changing an API type in the server.
 
 export type AcceptInvite = {
+  email?: string | null
   /** The name the others see (a guest's; ignored for a signed-in interviewer's own account). */
   name: string
-  email?: string | null
 }
 
 /** Who acted: a person, or the command line / a service token (no person). */
 export type Actor = {
+  email: string | null
   /** The person's user id; `null` for the command line. */
-  id?: string | null
+  id: string | null
   /** The person's name, or `command line`. */
   name: string
-  email?: string | null
 }
 
 /** An account as administrators see it: the user, and whether the account is disabled. */
@@ -43,15 +43,15 @@ export type AllNotes = {
 
 /** A run or submit on the timeline. */
 export type Attempt = {
-  submissionId: string
+  hidden: null | HiddenSummary
   language: Language
-  verdict: Verdict
+  message: string | null
   passed: number
-  total: number
-  timeMs: number
-  message?: string | null
+  submissionId: string
   tests: TestVerdict[]
-  hidden?: null | HiddenSummary
+  timeMs: number
+  total: number
+  verdict: Verdict
 }
 
 export type Author = {
@@ -61,9 +61,9 @@ export type Author = {
 
 /** Someone's notes, with who wrote them. */
 export type AuthoredNotes = {
-  user: Author
   markdown: string
-  updatedAt?: string | null
+  updatedAt: string | null
+  user: Author
 }
 
 /** Someone's scorecard, as the scorecards listing shows it. */
@@ -86,23 +86,23 @@ export type ChatHistory = {
 }
 
 export type ChatMessage = {
+  createdAt: string
   id: string
   text: string
   user: Author
-  createdAt: string
 }
 
 /** What the browser's Stream clients need to connect as one user. */
 export type ChatToken = {
-  /** A Stream user token (HS256 JWT). */
-  token: string
-  userId: string
-  userName: string
-  userImage?: string | null
   /** The Stream app's public key. */
   apiKey: string
   /** When `token` expires, in seconds since the Unix epoch. */
   expiresAt: number
+  /** A Stream user token (HS256 JWT). */
+  token: string
+  userId: string
+  userImage: string | null
+  userName: string
 }
 
 export type CompanySignIn = {
@@ -114,11 +114,11 @@ export type CompanySignIn = {
 
 export type Components = {
   database: DatabaseHealth
+  /** The writer of the shared documents. */
+  documents: PersistenceHealth
   sandbox: SandboxReadiness
   /** Reported, but never makes coderoom unready: sessions work without Stream. */
   stream: StreamHealth
-  /** The writer of the shared documents. */
-  documents: PersistenceHealth
 }
 
 /** How one component is doing. */
@@ -132,10 +132,10 @@ export type CreatedKey = {
 }
 
 export type CreateInvite = {
-  /** The seat the link gives. */
-  role: Seat
   /** 1 to 8760 hours; `sessions.invite_hours` when absent. */
   expiresInHours?: number | null
+  /** The seat the link gives. */
+  role: Seat
 }
 
 export type CreateRequest = {
@@ -144,27 +144,27 @@ export type CreateRequest = {
 }
 
 export type CreateSession = {
+  difficulty?: null | Difficulty
   /** The problem's slug. */
   problem: string
-  difficulty?: null | Difficulty
-  visibility?: null | Visibility
   /** 1 to 480 minutes; none when absent or `null`. */
   timeBoxMinutes?: number | null
+  visibility?: null | Visibility
 }
 
 /** One thing a rubric rates, 1 to 4. */
 export type Criterion = {
+  /** What each rating means, for the interviewer (at most 2,000 characters). */
+  guidance?: string
   /** 1 to 40 lowercase letters, digits, `-` or `_`, unique in the rubric. */
   id: string
   /** 1 to 80 characters. */
   name: string
-  /** What each rating means, for the interviewer (at most 2,000 characters). */
-  guidance?: string
 }
 
 export type DatabaseHealth = {
+  message?: string
   status: Condition
-  message?: string | null
 }
 
 export type DefinitionList = {
@@ -179,33 +179,33 @@ export type DefinitionReply = {
 export type Difficulty = "easy" | "medium" | "hard"
 
 /** One text operation, `[index, delete, insert]`: at `index` remove `delete` units, then insert `insert` */
-export type EditOp = unknown[]
+export type EditOp = [number, number, string]
 
 /** One Docker engine in [`SandboxReadiness`]. */
 export type EngineReport = {
-  name: string
+  capacity: number
   healthy: boolean
   /** Why the engine cannot be reached, if it cannot. */
-  message?: string | null
-  running: number
-  capacity: number
+  message: string | null
   /** Default images this engine lacks. */
   missing: string[]
+  name: string
+  running: number
 }
 
 /** A stored entry, as every reader shows it. */
 export type Entry = {
-  /** When (RFC 3339, UTC). */
-  at: string
   /** What was done: `auth.signed_in`, `user.role_changed`, `apikey.created`… */
   action: string
-  actor?: null | Actor
-  /** What was acted on: a user id, a session id, a problem slug, a key name, an email. */
-  target?: string | null
-  /** The action's particulars, which differ by action; `null` when it has none. */
-  detail?: Record<string, unknown> | null
+  actor: null | Actor
   /** The client's address, for the actions that record it (sign-ins and their failures). */
-  address?: string | null
+  address: string | null
+  /** When (RFC 3339, UTC). */
+  at: string
+  /** The action's particulars, which differ by action; `null` when it has none. */
+  detail: Record<string, unknown> | null
+  /** What was acted on: a user id, a session id, a problem slug, a key name, an email. */
+  target: string | null
 }
 
 export type EntryPage = {
@@ -221,11 +221,11 @@ export type ErrorBody = {
 
 /** A visible test as LeetCode shows it in a statement. */
 export type Example = {
+  explanation: string | null
   /** `name = value` pairs. */
   input: string
   /** The expected answer, as JSON text. */
   output: string
-  explanation?: string | null
 }
 
 /**
@@ -234,39 +234,39 @@ export type Example = {
  * request may lower a limit, never raise it.
  */
 export type ExecuteRequest = {
-  /** A language name or alias. */
-  language: string
-  /** A semver range (`3.12.0`, `3.x`, `3`, `*`): the highest installed match runs. */
-  version: string
-  /** At least one utf8 file; the first utf8 file is the main file. */
-  files: RequestFile[]
-  /** Standard input; a final newline is added when missing. */
-  stdin?: string
   /** Arguments of the run stage, after the main file. */
   args?: string[]
-  /** Wall-clock milliseconds of the compile stage. */
-  compile_timeout?: number | null
-  /** Wall-clock milliseconds of the run stage. */
-  run_timeout?: number | null
   /** CPU milliseconds of the compile stage. */
   compile_cpu_time?: number | null
-  /** CPU milliseconds of the run stage. */
-  run_cpu_time?: number | null
   /** Bytes of memory of the compile stage; `-1` means the server's maximum. */
   compile_memory_limit?: number | null
+  /** Wall-clock milliseconds of the compile stage. */
+  compile_timeout?: number | null
+  /** At least one utf8 file; the first utf8 file is the main file. */
+  files: RequestFile[]
+  /** A language name or alias. */
+  language: string
+  /** CPU milliseconds of the run stage. */
+  run_cpu_time?: number | null
   /** Bytes of memory of the run stage; `-1` means the server's maximum. */
   run_memory_limit?: number | null
+  /** Wall-clock milliseconds of the run stage. */
+  run_timeout?: number | null
+  /** Standard input; a final newline is added when missing. */
+  stdin?: string
+  /** A semver range (`3.12.0`, `3.x`, `3`, `*`): the highest installed match runs. */
+  version: string
 }
 
 /** The outcome of one execution, in Piston's shape. */
 export type ExecuteResult = {
-  /** The canonical name, never the alias that was sent. */
-  language: string
-  version: string
-  /** When compilation failed, the run stage was skipped and this is a copy of `compile`. */
-  run: StageResult
   /** Only for runtimes that compile. */
   compile?: StageResult
+  /** The canonical name, never the alias that was sent. */
+  language: string
+  /** When compilation failed, the run stage was skipped and this is a copy of `compile`. */
+  run: StageResult
+  version: string
 }
 
 /**
@@ -279,8 +279,8 @@ export type Features = {
 
 /** One interviewer's submitted recommendation. */
 export type GivenRecommendation = {
-  user: Author
   recommendation: Recommendation
+  user: Author
 }
 
 /**
@@ -293,9 +293,9 @@ export type Guidance = {
 
 /** The hidden tests of a submit, as counts (a run has none: `0` of `0`). */
 export type HiddenSummary = {
+  firstFailure: null | TestStatus
   passed: number
   total: number
-  firstFailure?: null | TestStatus
 }
 
 export type InitialCode = {
@@ -306,7 +306,7 @@ export type InitialCode = {
 /** A session with what the interviewers concluded. */
 export type Interview = Session & {
   /** From the candidate's arrival (or the creation) to the end; `null` while live. */
-  durationMs?: number | null
+  durationMs: number | null
   /** The submitted scorecards' recommendations. */
   recommendations: GivenRecommendation[]
 }
@@ -316,48 +316,48 @@ export type InterviewList = {
   /** Newest first. */
   interviews: Interview[]
   /** Where the next page starts (pass it as `before`); `null` on the last page. */
-  nextBefore?: string | null
+  nextBefore: string | null
 }
 
 /** Everything the record holds about one interview, as far as the reader may read it. */
 export type InterviewReport = {
-  session: Session
+  chat: ChatMessage[]
   /** From the creation to the end, or to now while live. */
   durationMs: number
+  finalCode: string
   /** The editor's language at the end (or now). */
   language: string
-  finalCode: string
-  /** Oldest first. */
-  submissions: Submission[]
-  chat: ChatMessage[]
   /** The reader's own notes, and the others' as the server's notes sharing allows. */
   notes: AuthoredNotes[]
   /** The submitted scorecards, once the reader submitted theirs (administrators: always). */
   scorecards: AuthoredScorecard[]
+  session: Session
+  /** Oldest first. */
+  submissions: Submission[]
   timeline: TimelineEvent[]
-  whiteboard?: null | ReportWhiteboard
+  whiteboard: null | ReportWhiteboard
 }
 
 /** An invitation as its session's host sees it. */
 export type Invite = {
+  createdAt: string
+  expiresAt: string
+  guest: null | Person
   id: string
+  openedAt: string | null
+  role: Seat
+  status: InviteStatus
   /** The secret in the link: whoever has it may take the seat. */
   token: string
   /** The link to send: `<origin>/join/<token>`. */
   url: string
-  role: Seat
-  status: InviteStatus
-  expiresAt: string
-  createdAt: string
-  openedAt?: string | null
-  guest?: null | Person
 }
 
 /** The session an invitation opens, as much as someone not yet in it may know. */
 export type InvitedSession = {
+  hostName: string
   id: string
   problemTitle: string
-  hostName: string
   status: SessionStatus
 }
 
@@ -368,16 +368,16 @@ export type InviteList = {
 
 /** What an invitation link opens, for the join page. */
 export type InvitePreview = {
-  session: InvitedSession
-  /** The seat the link gives. */
-  role: Seat
-  /** `false` when someone else has already entered with the link. */
-  valid: boolean
   expiresAt: string
-  /** The caller entered with this link before and may return to the seat. */
-  rejoin: boolean
   /** Why the link cannot be used; only when `valid` is `false`. */
   message?: string
+  /** The caller entered with this link before and may return to the seat. */
+  rejoin: boolean
+  /** The seat the link gives. */
+  role: Seat
+  session: InvitedSession
+  /** `false` when someone else has already entered with the link. */
+  valid: boolean
 }
 
 /** One invitation. */
@@ -396,45 +396,45 @@ export type JudgeReply = {
 
 /** What the judge found: the verdict, each visible test, the hidden tests' counts. */
 export type JudgeReport = {
-  verdict: Verdict
-  passed: number
-  total: number
-  mode: JudgeMode
-  language: Language
-  custom: boolean
-  tests: VisibleResult[]
-  hidden: HiddenSummary
   /** Compiler output for `compile_error`. */
   compileOutput?: string
+  custom: boolean
+  hidden: HiddenSummary
+  language: Language
+  memoryBytes: number
+  /** One-line explanation of the verdict. */
+  message: string
+  mode: JudgeMode
+  passed: number
+  solutionTimeMs: number
   /**
    * What the visible run wrote to stderr outside of any test (crashes). The hidden run's
    * is never shown.
    */
   stderr: string
-  /** One-line explanation of the verdict. */
-  message: string
+  tests: VisibleResult[]
   /**
    * Wall-clock time, the program's own total time inside tests (informational) and peak
    * memory, all of the visible run: the hidden run's could encode its input.
    */
   timeMs: number
-  solutionTimeMs: number
-  memoryBytes: number
+  total: number
+  verdict: Verdict
 }
 
 /** Code to judge. */
 export type JudgeRequest = {
-  /** A language id (`python`, `cpp`, …) or a common alias (`py`, `c++`, `js`, …). */
-  language: string
   /** The candidate's function (at most 64 KiB). */
   code: string
+  /** A language id (`python`, `cpp`, …) or a common alias (`py`, `c++`, `js`, …). */
+  language: string
+  /** The session this is part of: everyone in its room sees the result. Required of guests. */
+  sessionId?: string | null
   /**
    * A run only: one custom input instead of the visible tests, one JSON value per line and
    * parameter (at most 64 KiB).
    */
   stdin?: string | null
-  /** The session this is part of: everyone in its room sees the result. Required of guests. */
-  sessionId?: string | null
 }
 
 /** A judgement's report with the id of the submission that stores it. */
@@ -444,11 +444,11 @@ export type JudgeResult = JudgeReport & {
 
 /** What may be shown about a key: never the key, nor its hash. */
 export type KeyInfo = {
-  name: string
   /** When it was created (RFC 3339). */
   createdAt: string
   /** When it was last used (recorded at most once a minute); `null` when never. */
-  lastUsedAt?: string | null
+  lastUsedAt: string | null
+  name: string
 }
 
 export type KeyList = {
@@ -482,7 +482,7 @@ export type Notes = {
   /** Empty until the first save. */
   markdown: string
   /** When they were last saved; `null` before the first save. */
-  updatedAt?: string | null
+  updatedAt: string | null
 }
 
 /** Notes to save: they replace the caller's notes on the session. */
@@ -497,10 +497,10 @@ export type NotesReply = {
 
 /** A runtime of the registry, as Piston lists its packages. */
 export type PackageInfo = {
-  language: string
-  language_version: string
   /** Whether its image is present, so that it can run code. */
   installed: boolean
+  language: string
+  language_version: string
 }
 
 export type ParamView = {
@@ -511,17 +511,17 @@ export type ParamView = {
 
 /** The document writer as `/readyz` reports it. */
 export type PersistenceHealth = {
-  status: Condition
+  message?: string
   /** Writes the database refused, kept aside (see the log). */
   setAside: number
-  message?: string | null
+  status: Condition
 }
 
 /** A user as everyone else sees them: never the e-mail address. */
 export type Person = {
   id: string
+  image: string | null
   name: string
-  image?: string | null
 }
 
 /**
@@ -529,66 +529,66 @@ export type Person = {
  * the public view is built from it field by field in `super::routes`).
  */
 export type Problem = {
-  slug: string
-  title: string
-  kind?: ProblemKind
-  difficulty: Difficulty
   category: string
-  tags?: string[]
-  summary: string
-  /** The statement (Markdown). */
-  description: string
-  /**
-   * What the interviewers are told (what to look for, follow-up questions); never shown to
-   * candidates.
-   */
-  guidance?: string
-  /** Empty for a design problem. */
-  signature?: string
   /**
    * How answers are compared: `exact`, `unordered`, `unordered-nested`, `float` or
    * `float:TOLERANCE`.
    */
   compare: string
   constraints?: string[]
+  /** The statement (Markdown). */
+  description: string
+  difficulty: Difficulty
+  /**
+   * What the interviewers are told (what to look for, follow-up questions); never shown to
+   * candidates.
+   */
+  guidance?: string
   hints?: string[]
-  time_limit_ms: number
+  kind?: ProblemKind
   /** For `-> void` signatures: the parameter whose final value is the answer. */
   mutates?: string | null
-  /** Starter code given explicitly (language id → code); others are generated. */
-  starter?: Record<string, string>
-  tests?: Tests
-  /** Reference solutions: file name (e.g. `solution.py`) → code. */
-  solutions?: Record<string, string>
   /**
    * Deliberately wrong solutions: file name (`<verdict>-<label>.<ext>`) → code. They keep
    * the hidden tests honest: validation fails unless each gets exactly its verdict.
    */
   rejected?: Record<string, string>
+  /** Empty for a design problem. */
+  signature?: string
+  slug: string
+  /** Reference solutions: file name (e.g. `solution.py`) → code. */
+  solutions?: Record<string, string>
+  /** Starter code given explicitly (language id → code); others are generated. */
+  starter?: Record<string, string>
+  summary: string
+  tags?: string[]
+  tests?: Tests
+  time_limit_ms: number
+  title: string
 }
 
 /** A problem's statement, as candidates see it: nothing of the hidden tests but their count. */
 export type ProblemDetail = ProblemSummary & {
-  /** The statement (Markdown). */
-  description: string
-  /** The visible tests as the statement shows them; none for a design problem. */
-  examples: Example[]
-  constraints: string[]
-  hints: string[]
-  signature?: null | SignatureView
   /**
    * How answers are compared (`exact`, `unordered`, `unordered-nested`, `float`,
    * `float:TOLERANCE`); absent for a design problem.
    */
   compare?: string
-  /** The time limit, in milliseconds, for all of a run's tests; absent for a design problem. */
-  timeLimitMs?: number
+  constraints: string[]
+  /** The statement (Markdown). */
+  description: string
+  /** The visible tests as the statement shows them; none for a design problem. */
+  examples: Example[]
+  hiddenTestCount: number
+  hints: string[]
   /** The languages a submission may use now; none for a design problem. */
   languages: Language[]
+  signature: null | SignatureView
   /** Language id → starter code, for every judged language; empty for a design problem. */
   starterCode: Record<string, string>
+  /** The time limit, in milliseconds, for all of a run's tests; absent for a design problem. */
+  timeLimitMs?: number
   visibleTests: VisibleTest[]
-  hiddenTestCount: number
 }
 
 /** What an interview on a problem is about. */
@@ -601,9 +601,9 @@ export type ProblemList = {
 
 /** How a session names its problem. */
 export type ProblemRef = {
+  difficulty: Difficulty
   slug: string
   title: string
-  difficulty: Difficulty
 }
 
 export type ProblemRemoved = {
@@ -617,41 +617,41 @@ export type ProblemReply = {
 
 /** What a problem list shows: the same fields everywhere a problem is summarised. */
 export type ProblemSummary = {
-  slug: string
-  title: string
-  kind: ProblemKind
-  difficulty: Difficulty
   category: string
-  tags: string[]
+  difficulty: Difficulty
+  kind: ProblemKind
+  slug: string
   /** One line about the problem. */
   summary: string
+  tags: string[]
+  title: string
 }
 
 /** What the browser app needs to know before anyone signs in. Nothing secret. */
 export type PublicConfig = {
   authProvider: SignInProvider
   /** Public by design (the browser SDKs need them); the secrets never leave the server. */
-  clerkPublishableKey?: string | null
-  streamApiKey?: string | null
-  oidc?: null | CompanySignIn
-  registration: RegistrationMode
-  /** No administrator exists yet: the first-run page asks for the setup code. */
-  setupRequired: boolean
-  /** Candidate seats a new session has. */
-  seats: number
+  clerkPublishableKey: string | null
+  features: Features
   /** The roles that may host a session. */
   hostRoles: Role[]
   /** Where the camera works when this page was opened over plain HTTP. */
-  httpsUrl?: string | null
-  features: Features
-  whiteboard: WhiteboardLimits
+  httpsUrl: string | null
+  oidc: null | CompanySignIn
+  registration: RegistrationMode
+  /** Candidate seats a new session has. */
+  seats: number
+  /** No administrator exists yet: the first-run page asks for the setup code. */
+  setupRequired: boolean
+  streamApiKey: string | null
   version: string
+  whiteboard: WhiteboardLimits
 }
 
 export type Readiness = {
+  components: Components
   /** `ok`, or `unavailable` while the database or every Docker engine fails. */
   status: ReadyStatus
-  components: Components
 }
 
 export type ReadyStatus = "ok" | "unavailable"
@@ -660,9 +660,9 @@ export type ReadyStatus = "ok" | "unavailable"
 export type Recommendation = "strong_no" | "no" | "yes" | "strong_yes"
 
 export type RegisterRequest = {
+  email: string
   /** 1 to 100 printable characters. */
   name: string
-  email: string
   password: string
   /** The first-run setup token: makes this account the administrator while there is none. */
   setupToken?: string | null
@@ -672,17 +672,17 @@ export type RegistrationMode = "open" | "invite" | "closed"
 
 /** The code's whole edit history, for the replay page to play back. */
 export type Replay = {
-  /** The code before the first step. */
-  initial: InitialCode
-  /** In order; each step's `at` is milliseconds since the session was created. */
-  steps: ReplayStep[]
   /** Who made the steps: a step's `author` indexes this list. */
   authors: Author[]
   createdAt: string
   /** From the creation to the end, or to now while live. */
   durationMs: number
+  /** The code before the first step. */
+  initial: InitialCode
   /** Whether the session still runs (the history grows). */
   live: boolean
+  /** In order; each step's `at` is milliseconds since the session was created. */
+  steps: ReplayStep[]
 }
 
 export type ReplayReply = {
@@ -694,10 +694,10 @@ export type ReplayStep = {
   /** Milliseconds since the session was created. */
   at: number
   /** Index into the replay's `authors`; `null` for the starter code. */
-  author?: number | null
-  ops: EditOp[]
+  author: number | null
   /** The language the editor switched to with this step, if it did. */
   language?: string
+  ops: EditOp[]
 }
 
 export type ReportReply = {
@@ -712,42 +712,42 @@ export type ReportWhiteboard = {
 
 /** One file as the client sent it. */
 export type RequestFile = {
-  /** A relative path in the workspace (sub-folders allowed); `file{i}.code` when missing. */
-  name?: string | null
   content: string
   /** `utf8` (default), `base64` or `hex`. */
   encoding?: string | null
+  /** A relative path in the workspace (sub-folders allowed); `file{i}.code` when missing. */
+  name?: string | null
 }
 
 export type Role = "admin" | "interviewer" | "candidate" | "guest"
 
 /** A scorecard template. */
 export type Rubric = {
-  id: string
-  name: string
-  description: string
   criteria: Criterion[]
+  description: string
+  id: string
   /** The rubric new scorecards start from (exactly one is). */
   isDefault: boolean
+  name: string
 }
 
 /** The rubric as it was when the scorecard was first saved. */
 export type RubricCopy = {
+  criteria: Criterion[]
   id: string
   name: string
-  criteria: Criterion[]
 }
 
 /** What an administrator sends to create or replace a rubric. */
 export type RubricInput = {
+  /** 1 to 12 criteria. */
+  criteria: Criterion[]
+  /** At most 1,000 characters. */
+  description?: string
   /** When given, the same as the id in the path. */
   id?: string | null
   /** 1 to 80 characters. */
   name: string
-  /** At most 1,000 characters. */
-  description?: string
-  /** 1 to 12 criteria. */
-  criteria: Criterion[]
 }
 
 export type RubricList = {
@@ -766,12 +766,12 @@ export type RubricReply = {
 
 /** A runtime that can run code now, in Piston's shape. */
 export type RuntimeInfo = {
-  language: string
-  version: string
   /** Other names the language may be given by. */
   aliases: string[]
+  language: string
   /** The toolchain, when one provides several languages (`gcc` for `c` and `c++`). */
   runtime?: string
+  version: string
 }
 
 /**
@@ -780,51 +780,51 @@ export type RuntimeInfo = {
  * works without code execution.
  */
 export type SandboxReadiness = {
-  status: Condition
-  message?: string | null
+  engines: EngineReport[]
+  message: string | null
+  queued: number
+  running: number
   /** Installed runtimes, as `language-version`. */
   runtimes: string[]
-  running: number
-  queued: number
+  status: Condition
   /** Idle warm containers by image. */
   warm: Record<string, number>
-  engines: EngineReport[]
 }
 
 /** One interviewer's scorecard on a session. */
 export type Scorecard = {
-  rubricId: string
-  rubric: RubricCopy
+  comments: string
   /** Criterion id → rating, 1 (weak) to 4 (strong). */
   ratings: Record<string, number>
-  recommendation?: null | Recommendation
-  comments: string
+  recommendation: null | Recommendation
+  rubric: RubricCopy
+  rubricId: string
   status: ScorecardStatus
-  /** `null` for a blank draft that was never saved. */
-  updatedAt?: string | null
   /** `null` unless submitted. */
-  submittedAt?: string | null
+  submittedAt: string | null
+  /** `null` for a blank draft that was never saved. */
+  updatedAt: string | null
 }
 
 /** A draft scorecard to save: it replaces the ratings, recommendation and comments. */
 export type ScorecardInput = {
-  /** Another rubric to rate against; the draft's own (or the default) when absent. */
-  rubricId?: string | null
+  /** At most 20,000 characters. */
+  comments?: string
   /** Criterion id → rating, 1 (weak) to 4 (strong). */
   ratings?: Record<string, number>
   recommendation?: null | Recommendation
-  /** At most 20,000 characters. */
-  comments?: string
+  /** Another rubric to rate against; the draft's own (or the default) when absent. */
+  rubricId?: string | null
 }
 
 export type ScorecardList = {
+  /** Whether the caller's own scorecard is submitted. */
+  ownSubmitted: boolean
   /**
    * The submitted scorecards, oldest submission first; empty until the caller submitted
    * their own (administrators see them all). Drafts are never listed.
    */
   scorecards: AuthoredScorecard[]
-  /** Whether the caller's own scorecard is submitted. */
-  ownSubmitted: boolean
 }
 
 export type ScorecardReply = {
@@ -849,49 +849,49 @@ export type SeatTaken = {
 
 /** A session as every API response shows it. */
 export type Session = {
-  id: string
-  problem: ProblemRef
-  difficulty: Difficulty
-  host: Person
-  participant?: null | Person
-  /** The people in candidate seats. */
-  participants: Person[]
-  /** Co-interviewers: people in interviewer seats besides the host. */
-  interviewers: Person[]
-  /** Candidate seats plus the host. */
-  seats: number
-  interviewerSeats: number
-  visibility: Visibility
-  status: SessionStatus
   callId: string
   createdAt: string
-  updatedAt: string
-  endedAt?: string | null
-  /** When the first candidate took a seat: the interview clock starts there. */
-  startedAt?: string | null
-  /** The time box the host set, if any. */
-  timeBoxMinutes?: number | null
+  difficulty: Difficulty
+  endedAt: string | null
   /** When the time box runs out: `startedAt` plus the time box, once both are known. */
-  endsAt?: string | null
+  endsAt: string | null
+  host: Person
+  id: string
+  interviewerSeats: number
+  /** Co-interviewers: people in interviewer seats besides the host. */
+  interviewers: Person[]
+  participant: null | Person
+  /** The people in candidate seats. */
+  participants: Person[]
+  problem: ProblemRef
+  /** Candidate seats plus the host. */
+  seats: number
+  /** When the first candidate took a seat: the interview clock starts there. */
+  startedAt: string | null
+  status: SessionStatus
+  /** The time box the host set, if any. */
+  timeBoxMinutes: number | null
+  updatedAt: string
+  visibility: Visibility
 }
 
 /** A session's code and the editor's language. */
 export type SessionCode = {
-  code: string
-  /** The editor's language as the room set it (`javascript` until someone picks another). */
-  language: string
   /**
    * The moment asked for with `?at=`, in milliseconds since the session was created; only
    * then.
    */
   at?: number
+  code: string
+  /** The editor's language as the room set it (`javascript` until someone picks another). */
+  language: string
 }
 
 /** The session as it ended. */
 export type SessionEnded = {
-  session: Session
   /** Always `Session ended successfully`. */
   message: string
+  session: Session
 }
 
 /** A page of sessions, newest first. */
@@ -906,7 +906,7 @@ export type SessionReply = {
 
 /** Who this request is signed in as, if anyone. */
 export type SessionResponse = {
-  user?: null | User
+  user: null | User
 }
 
 /** Whether a session is live. */
@@ -918,15 +918,15 @@ export type SetupRequest = {
 }
 
 export type SignatureView = {
-  /** As the definition writes it: `twoSum(nums: int[], target: int) -> int[]`. */
-  text: string
   /** The function's name; `null` when the signature does not parse. */
-  function?: string | null
+  function: string | null
+  /** For a `void` function: the parameter whose final value is the answer. */
+  mutates: string | null
   params: ParamView[]
   /** The return type; `null` when the signature does not parse. */
-  returns?: string | null
-  /** For a `void` function: the parameter whose final value is the answer. */
-  mutates?: string | null
+  returns: string | null
+  /** As the definition writes it: `twoSum(nums: int[], target: int) -> int[]`. */
+  text: string
 }
 
 /** Who signs people in. */
@@ -934,71 +934,71 @@ export type SignInProvider = "local" | "clerk" | "oidc"
 
 /** The outcome of one stage, in Piston's shape. */
 export type StageResult = {
-  stdout: string
-  stderr: string
+  /** The exit code; `null` when the process was killed. */
+  code: number | null
+  /** CPU milliseconds. */
+  cpu_time: number
+  /** Peak memory in bytes. */
+  memory: number
+  /** A short text for a non-`null` `status` ("Time limit exceeded"). */
+  message: string | null
   /** Standard output and error interleaved in the order they arrived. */
   output: string
-  /** The exit code; `null` when the process was killed. */
-  code?: number | null
   /** The signal that killed the process (`SIGKILL`), or `null`. */
-  signal?: string | null
-  /** A short text for a non-`null` `status` ("Time limit exceeded"). */
-  message?: string | null
+  signal: string | null
   /**
    * `null` when it ran normally; `RE` non-zero exit, `SG` killed by a signal, `TO` wall or
    * CPU time limit, `OL` stdout limit, `EL` stderr limit, `XX` internal error.
    */
-  status?: string | null
-  /** CPU milliseconds. */
-  cpu_time: number
+  status: string | null
+  stderr: string
+  stdout: string
   /** Wall-clock milliseconds. */
   wall_time: number
-  /** Peak memory in bytes. */
-  memory: number
 }
 
 /** The last call to Stream that failed. */
 export type StreamFailure = {
-  /** What coderoom was doing (`create call`, `queue`, …). */
-  operation: string
+  /** When (RFC 3339). */
+  at: string | null
   callId: string
   message: string
-  /** When (RFC 3339). */
-  at?: string | null
+  /** What coderoom was doing (`create call`, `queue`, …). */
+  operation: string
 }
 
 /** Stream as `/readyz` reports it: its calls since start, and the last failure. */
 export type StreamHealth = {
+  failedCalls?: number
+  lastError?: StreamFailure
   status: Condition
-  succeededCalls?: number | null
-  failedCalls?: number | null
-  lastError?: null | StreamFailure
+  succeededCalls?: number
 }
 
 /** A judged attempt as stored: the report's summary and the code (never hidden-test data). */
 export type Submission = {
-  id: string
-  /** The id of the account that made it. */
-  user?: string | null
-  /** That account's name; `null` once the account is gone. */
-  userName?: string | null
-  /** The session it was made in; `null` on the practice pages. */
-  session?: string | null
-  /** The problem's slug. */
-  problem: string
-  language: Language
-  mode: JudgeMode
-  verdict: Verdict
-  passed: number
-  total: number
-  timeMs: number
-  memoryBytes: number
   code: string
   createdAt: string
+  hidden: null | HiddenSummary
+  id: string
+  language: Language
+  memoryBytes: number
+  message: string | null
+  mode: JudgeMode
+  passed: number
+  /** The problem's slug. */
+  problem: string
+  /** The session it was made in; `null` on the practice pages. */
+  session: string | null
   /** Each visible test's outcome (empty for submissions stored before they were kept). */
   tests: TestVerdict[]
-  hidden?: null | HiddenSummary
-  message?: string | null
+  timeMs: number
+  total: number
+  /** The id of the account that made it. */
+  user: string | null
+  /** That account's name; `null` once the account is gone. */
+  userName: string | null
+  verdict: Verdict
 }
 
 export type SubmissionList = {
@@ -1011,16 +1011,16 @@ export type SummaryReply = {
 }
 
 export type TestCase = {
-  /** Parameter name → value. */
-  input: Record<string, unknown>
   /** The expected answer: any JSON value of the signature's return type. */
   expected: unknown
-  explanation?: string | null
+  explanation?: string
+  /** Parameter name → value. */
+  input: Record<string, unknown>
 }
 
 export type Tests = {
-  visible: TestCase[]
   hidden: TestCase[]
+  visible: TestCase[]
 }
 
 /** One test's outcome; `Skipped` tests were not reached because the program died earlier. */
@@ -1042,35 +1042,35 @@ export type Timeline = {
   createdAt: string
   /** From the creation to the end, or to now while live. */
   durationMs: number
-  /** Whether the session still runs. */
-  live: boolean
   /** In order of time. */
   events: TimelineEvent[]
+  /** Whether the session still runs. */
+  live: boolean
 }
 
 /** One entry of the timeline. */
 export type TimelineEvent = TimelineWhat & {
   /** Milliseconds since the session was created. */
   at: number
-  user?: null | Author
+  user: null | Author
 }
 
 /** What happened, by `kind`. */
 export type TimelineWhat = {
-  /** Their place in the room: `host`, `interviewer`, `participant` or `admin`. */
-  role?: string
   kind: "join"
-} | {
   /** Their place in the room: `host`, `interviewer`, `participant` or `admin`. */
   role?: string
-  kind: "leave"
 } | {
+  kind: "leave"
+  /** Their place in the room: `host`, `interviewer`, `participant` or `admin`. */
+  role?: string
+} | {
+  kind: "focus"
   /** `true`: back on the interview tab; `false`: left it. */
   visible?: boolean
-  kind: "focus"
 } | {
-  language: string
   kind: "language"
+  language: string
 } | {
   /** Characters inserted. */
   chars: number
@@ -1080,22 +1080,22 @@ export type TimelineWhat = {
 } | Attempt & {
   kind: "submit"
 } | {
-  text: string
-  messageId: string
   kind: "chat"
+  messageId: string
+  text: string
 } | {
   kind: "ended"
 }
 
 /** A user as the signed-in person and administrators see it. */
 export type User = {
-  id: string
-  name: string
   email: string
-  image?: string | null
+  id: string
+  image: string | null
+  name: string
   role: Role
   /** A guest's one session. */
-  sessionId?: string | null
+  sessionId?: string
 }
 
 /**
@@ -1103,8 +1103,8 @@ export type User = {
  * `disable` and `enable`.
  */
 export type UserChanges = {
-  role?: null | Role
   disabled?: boolean | null
+  role?: null | Role
 }
 
 /** The signed-in person: the answer of registration, sign-in, setup and `/me`. */
@@ -1119,52 +1119,52 @@ export type Visibility = "invite" | "open"
 
 /** A visible test as the candidate sees it after a run. */
 export type VisibleResult = {
-  /** The test's position among the visible tests (0 for a custom input). */
-  index: number
-  status: TestStatus
-  /** Parameter name → the value passed. */
-  input: Record<string, unknown>
-  /** The expected answer (any JSON value); `null` for a custom input, which has none. */
-  expected?: unknown
   /** The program's answer (any JSON value); `null` when it gave none. */
   actual?: unknown
+  error?: string
+  /** The expected answer (any JSON value); `null` for a custom input, which has none. */
+  expected?: unknown
+  /** The test's position among the visible tests (0 for a custom input). */
+  index: number
+  /** Parameter name → the value passed. */
+  input: Record<string, unknown>
   /** What the candidate printed during this test (stdout and stderr). */
   output: string
-  error?: string
+  status: TestStatus
   timeMs: number
 }
 
 /** A visible test's data. */
 export type VisibleTest = {
+  /** The expected answer (any JSON value). */
+  expected: unknown
   index: number
   /** Parameter name → value. */
   input: Record<string, unknown>
-  /** The expected answer (any JSON value). */
-  expected: unknown
 }
 
 /** A Clerk webhook event. */
 export type WebhookEvent = {
+  /** The event's object (for user events, Clerk's user). */
+  data: Record<string, unknown>
   /**
    * `user.created`, `user.updated` and `user.deleted` are acted on; other types are received
    * and ignored.
    */
   type: string
-  /** The event's object (for user events, Clerk's user). */
-  data: Record<string, unknown>
 }
 
 /** What a webhook delivery did. */
 export type WebhookReceipt = {
-  /** Always `true`: the delivery was taken (Svix stops retrying it). */
-  received: boolean
+  /** `true` when this delivery id was handled before and this one was ignored; absent otherwise. */
+  duplicate?: boolean
   /**
    * Whether coderoom acts on this event's type (`user.created`, `user.updated`,
    * `user.deleted`); absent for a duplicate.
    */
   handled?: boolean
-  /** `true` when this delivery id was handled before and this one was ignored; absent otherwise. */
-  duplicate?: boolean
+  /** Always `true`: the delivery was taken (Svix stops retrying it). */
+  received: boolean
 }
 
 export type WhiteboardLimits = {

@@ -100,7 +100,6 @@ function UsersSection({ me }: { me: User }) {
                 <th>Email</th>
                 <th>Role</th>
                 <th>Status</th>
-                <th className="hidden sm:table-cell">Joined</th>
                 <th>
                   <span className="sr-only">Actions</span>
                 </th>
@@ -148,7 +147,6 @@ function UsersSection({ me }: { me: User }) {
                     <td>
                       {u.disabled ? <span className="badge badge-sm badge-error">disabled</span> : <span className="badge badge-sm badge-success">active</span>}
                     </td>
-                    <td className="hidden sm:table-cell">{formatDate(u.createdAt)}</td>
                     <td>
                       <button
                         type="button"
@@ -661,7 +659,7 @@ function RubricDialog({ rubric, existing, onClose, onSaved }: { rubric: Rubric |
   }, [rubric])
 
   const save = useMutation({
-    mutationFn: () => api.adminSaveRubric(id, { name: name.trim(), description: description.trim(), criteria: rows.map(({ key: _k, ...c }) => ({ id: c.id.trim(), name: c.name.trim(), guidance: c.guidance.trim() })) }),
+    mutationFn: () => api.adminSaveRubric(id, { name: name.trim(), description: description.trim(), criteria: rows.map(({ key: _k, ...c }) => ({ id: c.id.trim(), name: c.name.trim(), guidance: (c.guidance ?? '').trim() })) }),
     onSuccess: onSaved,
     onError: (e) => setError(errorMessage(e)),
   })

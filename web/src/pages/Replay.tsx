@@ -1,7 +1,7 @@
 import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { Link, useParams } from 'react-router'
 import { useQuery } from '@tanstack/react-query'
-import { api, errorMessage, isApiError, keys, type ReplayData, type Session, type Timeline, type TimelineEvent, type User } from '../api'
+import { api, errorMessage, isApiError, keys, isAttempt, type AttemptEvent, type ReplayData, type Session, type Timeline, type TimelineEvent, type User } from '../api'
 import { isRecordViewer, useMe } from '../api/hooks'
 import { ErrorAlert } from '../components/Modal'
 import { EmptyState, Loading } from '../components/States'
@@ -182,10 +182,10 @@ function ReplayView({
   const spans = useMemo(() => recentSpans(built, pos), [built, pos])
 
   const latestResult = useMemo(() => {
-    let r: TimelineEvent | null = null
+    let r: AttemptEvent | null = null
     for (const e of events) {
       if (e.at > pos) break
-      if (e.kind === 'run' || e.kind === 'submit') r = e
+      if (isAttempt(e)) r = e
     }
     return r
   }, [events, pos])
@@ -408,7 +408,7 @@ function Scrubber({ duration, pos, events, onSeek, startMs }: { duration: number
             <span className="font-semibold">{kindOf(hover.kind).label}</span> · {formatClock(hover.at)} ({new Date(startMs + hover.at).toLocaleTimeString()})
             <br />
             {describe(hover)}
-            {hover.tests && hover.tests.length > 0 && (
+            {isAttempt(hover) && hover.tests.length > 0 && (
               <>
                 <br />
                 {hover.tests.map((t) => (t.status === 'passed' ? '✓' : '✗')).join(' ')}
@@ -443,7 +443,7 @@ function Scrubber({ duration, pos, events, onSeek, startMs }: { duration: number
 
 const TEST_BADGE: Record<string, string> = { passed: 'badge-success', skipped: 'badge-ghost' }
 
-function LatestResult({ event: e }: { event: TimelineEvent | null }) {
+function LatestResult({ event: e }: { event: AttemptEvent | null }) {
   return (
     <section aria-label="Latest result" data-testid="replay-result" data-verdict={e?.verdict ?? ''}>
       <h2 className="mb-1 text-xs font-semibold uppercase tracking-wide text-base-content/60">Latest run or submit</h2>

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react'
 import { Link, useParams } from 'react-router'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { api, errorMessage, keys, type PersonRef, type Report, type ReportSubmission, type TimelineEvent } from '../api'
+import { api, errorMessage, keys, type BoardElement, type PublicUser, type Report, type ReportSubmission, type TimelineEvent } from '../api'
 import { candidates, interviewers, useMe } from '../api/hooks'
 import { Avatar } from '../components/Avatar'
 import { DifficultyBadge } from '../components/DifficultyBadge'
@@ -42,8 +42,8 @@ function Section({ title, children, testId, count }: { title: string; children: 
   )
 }
 
-const personName = (u: ReportSubmission['user'], fallback?: string | null) =>
-  (typeof u === 'object' && u ? u.name : null) ?? fallback ?? (typeof u === 'string' ? u : 'Someone')
+/** Who made a submission: the account's name while it exists. */
+const submitter = (x: ReportSubmission) => x.userName ?? 'Someone'
 
 function Duration({ ms }: { ms: number | null | undefined }) {
   return <>{typeof ms === 'number' ? formatClock(ms) : '—'}</>
@@ -53,7 +53,7 @@ function ReportView({ report: r }: { report: Report }) {
   const s = r.session
   const admin = useMe().data?.role === 'admin'
   const id = encodeURIComponent(s.id)
-  const people: Array<{ person: PersonRef; role: string }> = [
+  const people: Array<{ person: PublicUser; role: string }> = [
     { person: s.host, role: 'host' },
     ...interviewers(s).map((person) => ({ person, role: 'interviewer' })),
     ...candidates(s).map((person) => ({ person, role: 'candidate' })),
@@ -141,7 +141,7 @@ function ReportView({ report: r }: { report: Report }) {
 
       {r.whiteboard && r.whiteboard.elements.length > 0 && (
         <Section title="Whiteboard" testId="report-board" count={r.whiteboard.elements.length}>
-          <WhiteboardSvg elements={r.whiteboard.elements} />
+          <WhiteboardSvg elements={r.whiteboard.elements as BoardElement[]} />
         </Section>
       )}
 
@@ -162,7 +162,7 @@ function ReportView({ report: r }: { report: Report }) {
                   {typeof x.timeMs === 'number' && <span className="text-base-content/60">{formatMs(x.timeMs)}</span>}
                   <span className="text-base-content/60">{languageInfo(x.language).label}</span>
                   <span className="ml-auto text-xs text-base-content/60">
-                    {personName(x.user, x.userName)} · {formatDate(x.createdAt)}
+                    {submitter(x)} · {formatDate(x.createdAt)}
                   </span>
                 </div>
                 {x.tests.length > 0 && (

@@ -57,6 +57,7 @@ export function describe(e: TimelineEvent): string {
     case 'ended':
       return `${e.user ? `${who} ended the session` : 'The session ended'}`
     default:
-      return `${who}: ${e.kind}`
+      // A kind this page does not know yet (a newer server): say at least who.
+      return `${who}: ${(e as { kind: string }).kind}`
   }
 }
