@@ -10,11 +10,10 @@ use std::sync::LazyLock;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use utoipa::openapi::path::{Operation, PathItem};
+use utoipa::openapi::OpenApi;
 use utoipa::openapi::security::{
     ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
 };
-use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, ResponseBuilder};
 use utoipa::{OpenApi as _, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -86,27 +85,8 @@ fn finish(mut api: OpenApi) -> serde_json::Value {
         SecurityRequirement::new("token", Vec::<String>::new()),
         SecurityRequirement::new("cookie", Vec::<String>::new()),
     ]);
-    let error = ResponseBuilder::new()
-        .description("An error, with a sentence saying what went wrong")
-        .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build())
-        .build();
-    let mut names: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for item in api.paths.paths.values() {
-        for operation in operations(item) {
-            *names.entry(operation.operation_id.clone().unwrap_or_default()).or_default() += 1;
-        }
-    }
-    for (path, item) in api.paths.paths.iter_mut() {
-        for (method, operation) in operations_mut(item) {
-            add_error_answer(operation, &error);
-            // Handlers in different modules share names (`list`, `create`); their operations
-            // are then named by method and path, so that every operation id is unique.
-            if names.get(operation.operation_id.as_deref().unwrap_or_default()).is_some_and(|count| *count > 1) {
-                operation.operation_id = Some(operation_name(method, path));
-            }
-        }
-    }
     let mut document = serde_json::to_value(&api).unwrap_or_default();
+    name_operations_uniquely_and_describe_errors(&mut document);
     let requests = request_schemas(&document);
     if let Some(schemas) = document.pointer_mut("/components/schemas").and_then(|s| s.as_object_mut()) {
         schemas
@@ -191,6 +171,44 @@ fn is_nullable(schema: &serde_json::Value) -> bool {
         || ["oneOf", "anyOf"].iter().any(|key| schema[*key].as_array().is_some_and(|parts| parts.iter().any(null_type)))
 }
 
+/// The keys of a path item that are operations.
+const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
+
+/// Gives every operation the JSON error answer, and the operations of handlers that share a
+/// name (`list`, `create` in different modules) ids made of their method and path, so that
+/// every operation id is unique.
+fn name_operations_uniquely_and_describe_errors(document: &mut serde_json::Value) {
+    let error = serde_json::json!({
+        "description": "An error, with a sentence saying what went wrong",
+        "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ErrorBody" } } },
+    });
+    let Some(paths) = document["paths"].as_object_mut() else { return };
+    let mut names: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let is_method = |key: &String| HTTP_METHODS.contains(&key.as_str());
+    for operation in paths
+        .values()
+        .filter_map(|item| item.as_object())
+        .flat_map(|item| item.iter())
+        .filter(|(key, _)| is_method(key))
+        .map(|(_, operation)| operation)
+    {
+        *names.entry(operation["operationId"].as_str().unwrap_or_default().to_string()).or_default() += 1;
+    }
+    for (path, item) in paths.iter_mut() {
+        for (method, operation) in
+            item.as_object_mut().into_iter().flat_map(|item| item.iter_mut()).filter(|(key, _)| is_method(key))
+        {
+            if let Some(responses) = operation["responses"].as_object_mut() {
+                responses.entry("default").or_insert_with(|| error.clone());
+            }
+            let shared = names.get(operation["operationId"].as_str().unwrap_or_default()).is_some_and(|n| *n > 1);
+            if shared {
+                operation["operationId"] = serde_json::Value::String(operation_name(method, path));
+            }
+        }
+    }
+}
+
 /// `post` + `/api/sessions/{id}/invites` → `postApiSessionsInvites`.
 fn operation_name(method: &str, path: &str) -> String {
     let mut name = method.to_string();
@@ -202,31 +220,6 @@ fn operation_name(method: &str, path: &str) -> String {
         }
     }
     name
-}
-
-fn operations(item: &PathItem) -> impl Iterator<Item = &Operation> {
-    [&item.get, &item.put, &item.post, &item.delete, &item.patch, &item.head, &item.options, &item.trace]
-        .into_iter()
-        .flatten()
-}
-
-fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = (&'static str, &mut Operation)> {
-    [
-        ("get", &mut item.get),
-        ("put", &mut item.put),
-        ("post", &mut item.post),
-        ("delete", &mut item.delete),
-        ("patch", &mut item.patch),
-        ("head", &mut item.head),
-        ("options", &mut item.options),
-        ("trace", &mut item.trace),
-    ]
-    .into_iter()
-    .filter_map(|(method, operation)| operation.as_mut().map(|operation| (method, operation)))
-}
-
-fn add_error_answer(operation: &mut Operation, error: &utoipa::openapi::Response) {
-    operation.responses.responses.entry("default".to_string()).or_insert_with(|| RefOr::T(error.clone()));
 }
 
 /// The whole document, built once from the routers.
