@@ -1,7 +1,9 @@
 import type { ReactNode } from 'react'
-import { errorMessage, isApiError, type JudgeResult, type ProblemDetail } from '../api'
+import { errorMessage, isApiError, type JudgeResult } from '../api'
+import type { Judge } from '../api/useJudge'
 import { ErrorAlert } from './Modal'
 import { ResultPanel } from './ResultPanel'
+import { SplitPane } from './SplitPane'
 import { Loading } from './States'
 
 /** The judge's error, with a clearer message when this server has no judge. */
@@ -12,44 +14,19 @@ export function judgeError(e: unknown): string {
   return errorMessage(e)
 }
 
-/** The first example's arguments, one JSON value per line: a starting point for custom input. */
-export function sampleInput(problem: ProblemDetail): string {
-  const test = problem.visibleTests?.[0]
-  const params = problem.signature?.params
-  if (!test || !params) return ''
-  return params.map((p) => JSON.stringify(test.input[p.name] ?? null)).join('\n')
-}
-
-export function RunControls({
-  busy,
-  running,
-  submitting,
-  onRun,
-  onSubmit,
-  custom,
-  setCustom,
-  disabled,
-}: {
-  busy: boolean
-  running: boolean
-  submitting: boolean
-  onRun: () => void
-  onSubmit: () => void
-  custom: boolean
-  setCustom: (v: boolean) => void
-  disabled?: boolean
-}) {
+export function RunControls({ judge, disabled }: { judge: Judge; disabled?: boolean }) {
+  const { busy, running, submitting, custom, setCustom } = judge
   return (
     <div className="flex flex-wrap items-center gap-2">
       <label className="label cursor-pointer gap-1 text-sm">
         <input type="checkbox" className="checkbox checkbox-xs" checked={custom} onChange={(e) => setCustom(e.target.checked)} data-testid="custom-toggle" />
         Custom input
       </label>
-      <button type="button" className="btn btn-sm" onClick={onRun} disabled={busy || disabled} data-testid="run" title="Run (Ctrl+Enter)">
+      <button type="button" className="btn btn-sm" onClick={judge.run} disabled={busy || disabled} data-testid="run" title="Run (Ctrl+Enter)">
         {running && <span className="loading loading-spinner loading-xs" aria-hidden="true" />}
         Run
       </button>
-      <button type="button" className="btn btn-primary btn-sm" onClick={onSubmit} disabled={busy || disabled} data-testid="submit-code">
+      <button type="button" className="btn btn-primary btn-sm" onClick={judge.submit} disabled={busy || disabled} data-testid="submit-code">
         {submitting && <span className="loading loading-spinner loading-xs" aria-hidden="true" />}
         Submit
       </button>
@@ -59,31 +36,19 @@ export function RunControls({
 
 /** Below the editor: the custom input when chosen, then the judge's answer or `empty`. */
 export function JudgeOutput({
+  judge,
   inputId,
-  custom,
-  stdin,
-  setStdin,
-  params,
-  error,
-  running,
-  submitting,
   result,
   title,
   empty,
 }: {
+  judge: Judge
   inputId: string
-  custom: boolean
-  stdin: string
-  setStdin: (v: string) => void
-  /** How many parameters the function takes: the input's height in lines. */
-  params: number
-  error: unknown
-  running: boolean
-  submitting: boolean
   result: JudgeResult | null
   title?: (r: JudgeResult) => string
   empty: ReactNode
 }) {
+  const { custom, stdin, setStdin, params, error, running, submitting } = judge
   return (
     <div className="h-full space-y-3 overflow-y-auto rounded-box bg-base-100 p-3 shadow-sm" data-testid="output-panel">
       {custom && (
@@ -114,5 +79,48 @@ export function JudgeOutput({
         )
       )}
     </div>
+  )
+}
+
+/**
+ * The editor, framed, above the judge's output, the split resizable and remembered under
+ * `storageKey`; below the `lg` breakpoint the pair takes `height` of the screen. `overlay`
+ * (notices drawn over the editor) makes the frame their positioning box.
+ */
+export function EditorOverOutput({
+  storageKey,
+  initial,
+  max,
+  height,
+  editor,
+  overlay,
+  output,
+}: {
+  storageKey: string
+  initial: number
+  max: number
+  height: string
+  editor: ReactNode
+  overlay?: ReactNode
+  output: ReactNode
+}) {
+  const frame = 'h-full overflow-hidden rounded-box border border-base-300 bg-base-100'
+  return (
+    <SplitPane
+      direction="col"
+      label="Resize the editor and the results"
+      storageKey={storageKey}
+      initial={initial}
+      min={25}
+      max={max}
+      className={`${height} min-h-0 flex-none lg:h-auto lg:flex-1`}
+      first={
+        <div className={overlay === undefined ? frame : `relative ${frame}`}>
+          {overlay}
+          {editor}
+        </div>
+      }
+      second={output}
+    />
   )
 }

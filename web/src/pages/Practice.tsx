@@ -14,7 +14,7 @@ import { EmptyState, Loading } from '../components/States'
 import { LanguagePicker } from '../editor/LanguagePicker'
 import { languageInfo, problemLanguages, runtimeFor } from '../editor/languages'
 import { clearCode, loadCode, loadLanguage, saveCode, saveLanguage } from '../practice/storage'
-import { JudgeOutput, RunControls, sampleInput } from '../components/RunControls'
+import { EditorOverOutput, JudgeOutput, RunControls } from '../components/RunControls'
 
 const CodeEditor = lazy(() => import('../editor/CodeEditor'))
 
@@ -123,8 +123,6 @@ function Workspace({ problem }: { problem: ProblemDetail }) {
   const starter = useCallback((lang: string) => problem.starterCode?.[lang] ?? '', [problem])
   const [code, setCode] = useState(() => loadCode(problem.slug, language) ?? starter(language))
   const [result, setResult] = useState<JudgeResult | null>(null)
-  const [custom, setCustom] = useState(false)
-  const [stdin, setStdin] = useState(() => sampleInput(problem))
 
   // Each language keeps its own code (in this browser) while switching.
   useEffect(() => {
@@ -139,12 +137,8 @@ function Workspace({ problem }: { problem: ProblemDetail }) {
     setCode(loadCode(problem.slug, next) ?? starter(next))
   }
 
-  const judge = useJudge({
-    slug: problem.slug,
-    request: (mode) => ({ language, code, ...(mode === 'run' && custom && stdin.trim() ? { stdin } : {}) }),
-    onResult: setResult,
-  })
-  const { busy, error } = judge
+  const judge = useJudge({ problem, request: () => ({ language, code }), onResult: setResult })
+  const { busy } = judge
   const rt = runtimeFor(language, runtimes.data)
 
   return (
@@ -171,48 +165,29 @@ function Workspace({ problem }: { problem: ProblemDetail }) {
                 Reset
               </button>
               <div className="flex-1" />
-              <RunControls
-                busy={busy}
-                running={judge.running}
-                submitting={judge.submitting}
-                onRun={judge.run}
-                onSubmit={judge.submit}
-                custom={custom}
-                setCustom={setCustom}
-              />
+              <RunControls judge={judge} />
             </div>
             {runtimes.data && !rt && (
               <div role="status" className="alert alert-warning alert-soft py-2 text-sm" data-testid="runtime-missing">
                 {languageInfo(language).label} is not installed in this server's sandbox; running it will fail.
               </div>
             )}
-            <SplitPane
-              direction="col"
-              label="Resize the editor and the results"
+            <EditorOverOutput
               storageKey="practice-output"
               initial={62}
-              min={25}
               max={85}
-              className="h-[75vh] min-h-0 flex-none lg:h-auto lg:flex-1"
-              first={
-                <div className="h-full overflow-hidden rounded-box border border-base-300 bg-base-100">
-                  <Suspense fallback={<EditorFallback />}>
-                    <CodeEditor language={languageInfo(language).monaco} value={code} onChange={setCode} onRun={judge.run} />
-                  </Suspense>
-                </div>
+              height="h-[75vh]"
+              editor={
+                <Suspense fallback={<EditorFallback />}>
+                  <CodeEditor language={languageInfo(language).monaco} value={code} onChange={setCode} onRun={judge.run} />
+                </Suspense>
               }
-              second={
+              output={
                 <JudgeOutput
+                  judge={judge}
                   inputId="stdin"
-                  custom={custom}
-                  stdin={stdin}
-                  setStdin={setStdin}
-                  params={problem.signature?.params.length ?? 2}
-                  error={error}
-                  running={judge.running}
-                  submitting={judge.submitting}
                   result={result}
-                  empty={`Run your code on the examples${custom ? ' or your own input' : ''} (Ctrl+Enter), or submit it to be judged on every test.`}
+                  empty={`Run your code on the examples${judge.custom ? ' or your own input' : ''} (Ctrl+Enter), or submit it to be judged on every test.`}
                 />
               }
             />

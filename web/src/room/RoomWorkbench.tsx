@@ -8,8 +8,7 @@ import { useJudge } from '../api/useJudge'
 import CodeEditor, { type Editor } from '../editor/CodeEditor'
 import { LanguagePicker } from '../editor/LanguagePicker'
 import { languageInfo, problemLanguages } from '../editor/languages'
-import { JudgeOutput, RunControls, sampleInput } from '../components/RunControls'
-import { SplitPane } from '../components/SplitPane'
+import { EditorOverOutput, JudgeOutput, RunControls } from '../components/RunControls'
 import { Loading } from '../components/States'
 import { colorFor } from './ws'
 import { openRoomProvider } from './provider'
@@ -136,13 +135,10 @@ export default function RoomWorkbench({ sessionId, user, problem, readOnly: ende
   // A guest may only judge through the problem's run/submit; the list of runtimes is not theirs to read.
   const runtimes = useRuntimes(user.role !== 'guest')
   const [result, setResult] = useState<JudgeResult | null>(null)
-  const [custom, setCustom] = useState(false)
-  const [stdin, setStdin] = useState(() => (problem ? sampleInput(problem) : ''))
   const editorRef = useRef<Editor | null>(null)
   const lang = finalCode ? finalCode.language : language
   const starter = useCallback((l: string) => problem?.starterCode?.[l] ?? '', [problem])
   // A design problem has nothing to run: the editor holds notes beside the whiteboard.
-  const slug = problem?.kind === 'design' ? undefined : problem?.slug
   const design = problem?.kind === 'design'
 
   // Results shared by others arrive through the events channel; ours come back from the request.
@@ -160,13 +156,8 @@ export default function RoomWorkbench({ sessionId, user, problem, readOnly: ende
   }
 
   const code = () => collab?.text.toString() ?? editorRef.current?.getValue() ?? ''
-  const judge = useJudge({
-    slug,
-    request: (mode) => ({ language: lang, code: code(), sessionId, ...(mode === 'run' && custom && stdin.trim() ? { stdin } : {}) }),
-    onResult,
-    enabled: !readOnly,
-  })
-  const { busy, error } = judge
+  const judge = useJudge({ problem, request: () => ({ language: lang, code: code(), sessionId }), onResult, enabled: !readOnly })
+  const { busy } = judge
 
   // Binds Monaco to the shared text once both exist; the binding replaces the editor's text
   // with the document's (the server seeds the starter code into the document).
@@ -228,29 +219,15 @@ export default function RoomWorkbench({ sessionId, user, problem, readOnly: ende
           </span>
         )}
         <div className="flex-1" />
-        {!readOnly && slug && (
-          <RunControls
-            busy={busy}
-            running={judge.running}
-            submitting={judge.submitting}
-            onRun={judge.run}
-            onSubmit={judge.submit}
-            custom={custom}
-            setCustom={setCustom}
-            disabled={!synced}
-          />
-        )}
+        {!readOnly && judge.runnable && <RunControls judge={judge} disabled={!synced} />}
       </div>
-      <SplitPane
-        direction="col"
-        label="Resize the editor and the results"
+      <EditorOverOutput
         storageKey="room-output"
         initial={65}
-        min={25}
         max={88}
-        className="h-[70vh] min-h-0 flex-none lg:h-auto lg:flex-1"
-        first={
-          <div className="relative h-full overflow-hidden rounded-box border border-base-300 bg-base-100">
+        height="h-[70vh]"
+        overlay={
+          <>
             {live && closed && closed.code !== 4409 && (
               <div role="alert" className="alert alert-warning absolute inset-x-2 top-2 z-20 py-2 text-sm" data-testid="editor-closed" data-code={closed.code}>
                 {closed.reason}
@@ -261,33 +238,29 @@ export default function RoomWorkbench({ sessionId, user, problem, readOnly: ende
                 <Loading label={status === 'connected' ? 'Loading the shared code…' : 'Connecting to the room…'} testId="collab-loading" />
               </div>
             )}
-            <CodeEditor
-              language={languageInfo(lang).monaco}
-              value={finalCode ? finalCode.code : undefined}
-              readOnly={readOnly}
-              onRun={judge.run}
-              onMount={(ed) => {
-                editorRef.current = ed
-                setEditor(ed)
-                return () => {
-                  editorRef.current = null
-                  setEditor(null)
-                }
-              }}
-              ariaLabel={readOnly ? 'Final code (read only)' : 'Shared code editor'}
-            />
-          </div>
+          </>
         }
-        second={
+        editor={
+          <CodeEditor
+            language={languageInfo(lang).monaco}
+            value={finalCode ? finalCode.code : undefined}
+            readOnly={readOnly}
+            onRun={judge.run}
+            onMount={(ed) => {
+              editorRef.current = ed
+              setEditor(ed)
+              return () => {
+                editorRef.current = null
+                setEditor(null)
+              }
+            }}
+            ariaLabel={readOnly ? 'Final code (read only)' : 'Shared code editor'}
+          />
+        }
+        output={
           <JudgeOutput
+            judge={judge}
             inputId="room-stdin"
-            custom={custom && !readOnly}
-            stdin={stdin}
-            setStdin={setStdin}
-            params={problem?.signature?.params.length ?? 2}
-            error={error}
-            running={judge.running}
-            submitting={judge.submitting}
             result={result}
             title={(r) => `${r.mode === 'submit' ? 'Submitted' : 'Run'}${r.user ? ` by ${r.user.name}` : ''}`}
             empty={
@@ -295,7 +268,7 @@ export default function RoomWorkbench({ sessionId, user, problem, readOnly: ende
                 ? 'This session has ended.'
                 : design
                   ? 'A design problem: nothing is run. Draw on the Whiteboard tab; write APIs, data models and numbers here.'
-                  : !slug
+                  : !judge.runnable
                     ? 'Running code needs the judge, which this server does not offer yet.'
                     : 'Run or submit: everyone in the room sees the result.'
             }
