@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react'
+import { errorMessage } from '../api'
 
 interface ModalProps {
   open: boolean
@@ -93,6 +94,40 @@ export function ConfirmDialog({ open, title, body, confirmLabel, danger, busy, e
         {error && <ErrorAlert message={error} />}
       </div>
     </Modal>
+  )
+}
+
+/** What `ConfirmMutation` needs of a react-query mutation taking `T`. */
+interface SubjectMutation<T> {
+  isPending: boolean
+  isError: boolean
+  error: unknown
+  mutate: (subject: T) => void
+  reset: () => void
+}
+
+/**
+ * Asks before applying `mutation` to `subject`: open while there is a subject, busy while the
+ * mutation runs, showing its error. Closing forgets the subject (`onClose`) and the error.
+ */
+export function ConfirmMutation<T>({
+  subject,
+  mutation,
+  onClose,
+  ...text
+}: Omit<ConfirmProps, 'open' | 'busy' | 'error' | 'onConfirm'> & { subject: T | null; mutation: SubjectMutation<T> }) {
+  return (
+    <ConfirmDialog
+      {...text}
+      open={subject !== null}
+      busy={mutation.isPending}
+      error={mutation.isError ? errorMessage(mutation.error) : null}
+      onConfirm={() => subject !== null && mutation.mutate(subject)}
+      onClose={() => {
+        onClose()
+        mutation.reset()
+      }}
+    />
   )
 }
 

@@ -5,7 +5,7 @@ import { api, errorMessage, isApiError, keys, type AdminUser, type AuditEntry, t
 import { useMe, useProblem, useProblems, useRuntimes } from '../api/hooks'
 import { Avatar } from '../components/Avatar'
 import { DifficultyBadge } from '../components/DifficultyBadge'
-import { ConfirmDialog, ErrorAlert, Modal } from '../components/Modal'
+import { ConfirmMutation, ErrorAlert, Modal } from '../components/Modal'
 import { ProblemDescription } from '../components/ProblemDescription'
 import { EmptyState, Loading, SkeletonList } from '../components/States'
 import { LANGUAGES, runtimeFor } from '../editor/languages'
@@ -612,19 +612,14 @@ function RubricsSection() {
           void refresh()
         }}
       />
-      <ConfirmDialog
-        open={removing !== null}
+      <ConfirmMutation
+        subject={removing}
+        mutation={remove}
+        onClose={() => setRemoving(null)}
         title={`Delete ${removing?.name ?? ''}?`}
         body="Scorecards already written on it keep their ratings; new scorecards can no longer use it."
         confirmLabel="Delete"
         danger
-        busy={remove.isPending}
-        error={remove.isError ? errorMessage(remove.error) : null}
-        onConfirm={() => removing && remove.mutate(removing)}
-        onClose={() => {
-          setRemoving(null)
-          remove.reset()
-        }}
         confirmTestId="confirm-rubric-delete"
       />
     </Section>

@@ -21,7 +21,7 @@ import {
 import { Avatar } from '../components/Avatar'
 import { CopyLinkButton } from '../components/CopyLink'
 import { DifficultyBadge } from '../components/DifficultyBadge'
-import { ConfirmDialog, ErrorAlert } from '../components/Modal'
+import { ConfirmDialog, ConfirmMutation, ErrorAlert } from '../components/Modal'
 import { rememberRoomClosed } from '../components/GuestGate'
 import { ProblemDescription } from '../components/ProblemDescription'
 import { SplitPane } from '../components/SplitPane'
@@ -696,8 +696,10 @@ function PeoplePanel({
           {notice}
         </p>
       )}
-      <ConfirmDialog
-        open={removing !== null}
+      <ConfirmMutation
+        subject={removing}
+        mutation={remove}
+        onClose={() => setRemoving(null)}
         title={`Remove ${removing?.name ?? ''}?`}
         body={
           removing && byLink(removing)
@@ -706,13 +708,6 @@ function PeoplePanel({
         }
         confirmLabel="Remove"
         danger
-        busy={remove.isPending}
-        error={remove.isError ? errorMessage(remove.error) : null}
-        onConfirm={() => removing && remove.mutate(removing)}
-        onClose={() => {
-          setRemoving(null)
-          remove.reset()
-        }}
         confirmTestId="confirm-remove"
       />
     </section>

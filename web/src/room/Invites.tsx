@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { api, errorMessage, keys, type Invite, type InviteRole, type InviteStatus, type Session } from '../api'
 import { CopyLinkButton } from '../components/CopyLink'
 import { DEFAULT_INVITE_HOURS } from '../components/CreateSessionDialog'
-import { ConfirmDialog, ErrorAlert } from '../components/Modal'
+import { ConfirmMutation, ErrorAlert } from '../components/Modal'
 import { expiresIn, formatDate } from '../format'
 
 const STATUS: Record<InviteStatus, { label: string; cls: string }> = {
@@ -199,8 +199,10 @@ export function InvitePanel({
         </details>
       )}
 
-      <ConfirmDialog
-        open={revoking !== null}
+      <ConfirmMutation
+        subject={revoking}
+        mutation={revoke}
+        onClose={() => setRevoking(null)}
         title="Revoke this link?"
         body={
           <>
@@ -210,13 +212,6 @@ export function InvitePanel({
         }
         confirmLabel="Revoke and remove"
         danger
-        busy={revoke.isPending}
-        error={revoke.isError ? errorMessage(revoke.error) : null}
-        onConfirm={() => revoking && revoke.mutate(revoking)}
-        onClose={() => {
-          setRevoking(null)
-          revoke.reset()
-        }}
         confirmTestId="confirm-revoke"
       />
     </section>
