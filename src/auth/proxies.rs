@@ -121,11 +121,11 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
-        let ConnectInfo(peer) = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .copied()
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the listener does not record peer addresses")))?;
+        // The extractor, not the extension alone: in-process callers give the address with
+        // axum's `MockConnectInfo` layer instead of a listener.
+        let ConnectInfo(peer) = ConnectInfo::<SocketAddr>::from_request_parts(parts, &state)
+            .await
+            .map_err(|_| AppError::Internal(anyhow::anyhow!("the listener does not record peer addresses")))?;
         Ok(Self(state.auth.proxies.client_address(peer.ip(), &parts.headers)))
     }
 }

@@ -185,8 +185,12 @@ pub struct Engine {
     warm_targets: HashMap<String, usize>,
     /// Signalled whenever a container becomes idle.
     returned: tokio::sync::Notify,
-    sequence: AtomicU64,
 }
+
+/// Numbers the containers this process creates. One count for the whole process, not one per
+/// engine: several engines (more than one application in one process, as in-process tests
+/// run them) must never pick the same container name.
+static NEXT_CONTAINER: AtomicU64 = AtomicU64::new(0);
 
 impl Engine {
     pub fn new(docker: Docker, config: Arc<SandboxConfig>, warm_targets: HashMap<String, usize>) -> Arc<Self> {
@@ -197,7 +201,6 @@ impl Engine {
             pools: Mutex::new(HashMap::new()),
             warm_targets,
             returned: tokio::sync::Notify::new(),
-            sequence: AtomicU64::new(0),
         })
     }
 
@@ -274,7 +277,8 @@ impl Engine {
     async fn create(&self, image: &str) -> Result<Sandbox, EngineError> {
         let config = &self.config;
         let uid = config.job_uid.to_string();
-        let name = format!("coderoom-sandbox-{}-{}", std::process::id(), self.sequence.fetch_add(1, Ordering::Relaxed));
+        let name =
+            format!("coderoom-sandbox-{}-{}", std::process::id(), NEXT_CONTAINER.fetch_add(1, Ordering::Relaxed));
         let memory = config.run_memory_limit + AGENT_OVERHEAD;
         let tmpfs = HashMap::from([
             (

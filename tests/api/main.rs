@@ -1,5 +1,6 @@
-//! Integration tests: every test starts the real `coderoom` binary on 127.0.0.1 with its
-//! own fresh data folder and talks to it over HTTP, as a browser or API client would.
+//! Integration tests: each test starts the real `coderoom` binary on 127.0.0.1 with its own
+//! fresh data folder and talks to it over HTTP, as a browser or API client would — except those
+//! in `in_process`, which call the library's router directly (no process, no socket).
 
 mod access;
 mod accounts;
@@ -10,6 +11,7 @@ mod cluster;
 mod contract;
 mod durability;
 mod engines;
+mod in_process;
 mod integrations;
 mod invitations;
 mod judge_integrity;

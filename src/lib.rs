@@ -1,0 +1,95 @@
+//! coderoom: a self-hosted coding-interview appliance in one binary.
+//!
+//! The library holds the whole product; `main.rs` only calls [`run_command_line`]. Tests and
+//! embedders build the HTTP application in-process from a [`Config`] with
+//! [`AppState::build`] and [`router`].
+
+mod admin;
+mod apikeys;
+mod app;
+mod audit;
+mod auth;
+mod cache;
+mod cli;
+mod clock;
+mod config;
+mod db;
+mod error;
+mod health;
+mod integrations;
+mod judge;
+mod memory;
+mod metrics;
+mod openapi;
+mod problems;
+mod realtime;
+mod record;
+mod sandbox;
+mod sessions;
+mod tls;
+mod web;
+
+pub use app::{AppState, router};
+pub use config::Config;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+/// Runs the command line: parses the arguments, loads the configuration, starts logging and the
+/// async runtime, and carries out the command (`serve` when none is given).
+pub fn run_command_line() -> ExitCode {
+    let cli = cli::Cli::parse();
+    if let Some(cli::Command::Config(cli::ConfigCommand::Check { file, online })) = &cli.command {
+        let Some(file) = file.clone().or_else(|| cli.config.clone()) else {
+            eprintln!("error: give the file to check: coderoom config check FILE");
+            return ExitCode::from(2);
+        };
+        return match cli::check_config(&file, *online) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::FAILURE,
+            Err(err) => {
+                eprintln!("error: {err:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let config = match cli.load_config() {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(&config);
+    config.warn_retired();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(cli::run(cli, config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!(error = %format!("{err:#}"), "fatal");
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(config: &config::Config) {
+    // SurrealDB's storage engine is chatty at info level; keep it to warnings unless asked.
+    let filter = std::env::var("RUST_LOG").ok().and_then(|value| EnvFilter::try_new(value).ok()).unwrap_or_else(|| {
+        EnvFilter::new(format!("surrealdb=warn,surrealkv=warn,surrealdb_core=warn,{}", config.log.level))
+    });
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if config.log.format == config::LogFormat::Json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
