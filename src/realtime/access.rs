@@ -132,6 +132,7 @@ async fn recheck(rooms: &Rooms, room: &Room) -> anyhow::Result<()> {
         rooms.end_room(room).await;
         return Ok(());
     }
+    // `holders()` comes sorted, user first, so equal users stand together for `dedup`.
     let mut users: Vec<&str> = holders.iter().map(|holder| holder.user_id.as_str()).collect();
     users.dedup();
     for user_id in users {
