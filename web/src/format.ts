@@ -1,3 +1,5 @@
+import type { Verdict } from './api'
+
 const dateFmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 
 export function formatDate(iso: string | null | undefined): string {
@@ -38,4 +40,18 @@ export function formatMs(ms: number | null | undefined): string {
   if (ms < 1) return `${ms.toFixed(2)} ms`
   if (ms < 10) return `${ms.toFixed(1)} ms`
   return `${Math.round(ms)} ms`
+}
+
+const VERDICT_LABEL: Record<Verdict, string> = {
+  accepted: 'Accepted',
+  wrong_answer: 'Wrong answer',
+  runtime_error: 'Runtime error',
+  time_limit: 'Time limit exceeded',
+  memory_limit: 'Memory limit exceeded',
+  compile_error: 'Compilation error',
+}
+
+/** The judge's verdict in words; one this app does not know yet (a newer server) spelled out. */
+export function verdictLabel(v: string | null | undefined): string {
+  return v ? (VERDICT_LABEL[v as Verdict] ?? v.replace(/_/g, ' ')) : '—'
 }

@@ -1,13 +1,14 @@
 import { useState } from 'react'
 import type { JudgeResult, TestResult, TestStatus, Verdict } from '../api'
+import { verdictLabel } from '../format'
 
-const VERDICT: Record<Verdict, { label: string; cls: string }> = {
-  accepted: { label: 'Accepted', cls: 'text-success' },
-  wrong_answer: { label: 'Wrong answer', cls: 'text-error' },
-  runtime_error: { label: 'Runtime error', cls: 'text-error' },
-  time_limit: { label: 'Time limit exceeded', cls: 'text-warning' },
-  memory_limit: { label: 'Memory limit exceeded', cls: 'text-warning' },
-  compile_error: { label: 'Compilation error', cls: 'text-error' },
+const VERDICT_CLASS: Record<Verdict, string> = {
+  accepted: 'text-success',
+  wrong_answer: 'text-error',
+  runtime_error: 'text-error',
+  time_limit: 'text-warning',
+  memory_limit: 'text-warning',
+  compile_error: 'text-error',
 }
 
 const STATUS: Record<TestStatus, { label: string; badge: string }> = {
@@ -17,10 +18,6 @@ const STATUS: Record<TestStatus, { label: string; badge: string }> = {
   time_limit: { label: 'Time limit', badge: 'badge-warning' },
   memory_limit: { label: 'Memory limit', badge: 'badge-warning' },
   skipped: { label: 'Not run', badge: 'badge-ghost' },
-}
-
-export function verdictLabel(v: string): string {
-  return VERDICT[v as Verdict]?.label ?? v
 }
 
 function show(v: unknown): string {
@@ -70,13 +67,12 @@ function TestDetail({ t }: { t: TestResult }) {
 /** A run or submit result: verdict, per-test tabs with input/expected/answer/output. */
 export function ResultPanel({ result, title }: { result: JudgeResult; title?: string }) {
   const [sel, setSel] = useState(() => Math.max(0, result.tests.findIndex((t) => t.status !== 'passed')))
-  const v = VERDICT[result.verdict] ?? { label: result.verdict, cls: '' }
   const current = result.tests[sel] ?? result.tests[0]
   return (
     <div className="space-y-3" data-testid="result" data-verdict={result.verdict} aria-live="polite">
       <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
-        <p className={`text-lg font-bold ${v.cls}`} data-testid="verdict">
-          {v.label}
+        <p className={`text-lg font-bold ${VERDICT_CLASS[result.verdict] ?? ''}`} data-testid="verdict">
+          {verdictLabel(result.verdict)}
         </p>
         <p className="text-sm text-base-content/70" data-testid="result-count">
           {result.passed}/{result.total} tests passed

@@ -1,4 +1,5 @@
 import type { TimelineEvent } from '../api'
+import { verdictLabel } from '../format'
 
 /** How each kind of timeline event looks on the scrubber and in lists. */
 export const KIND: Record<string, { label: string; color: string }> = {
@@ -14,17 +15,6 @@ export const KIND: Record<string, { label: string; color: string }> = {
 }
 
 export const kindOf = (kind: string) => KIND[kind] ?? { label: kind, color: '#6b7280' }
-
-const VERDICTS: Record<string, string> = {
-  accepted: 'Accepted',
-  wrong_answer: 'Wrong answer',
-  runtime_error: 'Runtime error',
-  time_limit: 'Time limit exceeded',
-  memory_limit: 'Memory limit exceeded',
-  compile_error: 'Compile error',
-}
-
-export const verdictLabel = (v: string | undefined | null) => (v ? (VERDICTS[v] ?? v.replace(/_/g, ' ')) : '—')
 
 /** The colour of a marker: a failed submit is red rather than green. */
 export function markerColor(e: TimelineEvent): string {
