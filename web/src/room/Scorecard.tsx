@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useState, type ReactNode } from 'react'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import {
   api,
@@ -54,6 +54,31 @@ export function recommendationBadge(r: Recommendation | null | undefined): strin
 export function ratingLabel(r: number | undefined): string {
   const x = RATINGS.find((y) => y.value === r)
   return x ? `${x.value} · ${x.label}` : 'not rated'
+}
+
+/** One choice of a radio group drawn as a button (`data-value` names the choice for tests). */
+function RadioButton({
+  checked,
+  className,
+  onSelect,
+  testId,
+  value,
+  title,
+  children,
+}: {
+  checked: boolean
+  className: string
+  onSelect: () => void
+  testId: string
+  value: string | number
+  title?: string
+  children: ReactNode
+}) {
+  return (
+    <button type="button" role="radio" aria-checked={checked} className={className} onClick={onSelect} data-testid={testId} data-value={value} title={title}>
+      {children}
+    </button>
+  )
 }
 
 const toInput = (s: Scorecard): ScorecardInput => ({ rubricId: s.rubricId, ratings: s.ratings ?? {}, recommendation: s.recommendation, comments: s.comments ?? '' })
@@ -169,20 +194,18 @@ export function ScorecardPanel({ sessionId, meId }: { sessionId: string; meId: s
               {RATINGS.map((r) => {
                 const on = d.ratings[c.id] === r.value
                 return (
-                  <button
+                  <RadioButton
                     key={r.value}
-                    type="button"
-                    role="radio"
-                    aria-checked={on}
+                    checked={on}
                     className={`btn btn-xs h-auto min-h-7 flex-col gap-0 px-1 py-0.5 leading-tight ${on ? 'btn-primary' : 'btn-outline'}`}
-                    onClick={() => update({ ...d, ratings: { ...d.ratings, [c.id]: r.value } })}
-                    data-testid="rating"
-                    data-value={r.value}
+                    onSelect={() => update({ ...d, ratings: { ...d.ratings, [c.id]: r.value } })}
+                    testId="rating"
+                    value={r.value}
                     title={`${r.value} — ${r.label}`}
                   >
                     <span className="font-bold">{r.value}</span>
                     <span className="text-[0.65rem] font-normal">{r.label}</span>
-                  </button>
+                  </RadioButton>
                 )
               })}
             </div>
@@ -196,18 +219,16 @@ export function ScorecardPanel({ sessionId, meId }: { sessionId: string; meId: s
           {RECOMMENDATIONS.map((r) => {
             const on = d.recommendation === r.value
             return (
-              <button
+              <RadioButton
                 key={r.value}
-                type="button"
-                role="radio"
-                aria-checked={on}
+                checked={on}
                 className={`btn btn-sm ${on ? r.active : r.cls}`}
-                onClick={() => update({ ...d, recommendation: r.value })}
-                data-testid="recommendation"
-                data-value={r.value}
+                onSelect={() => update({ ...d, recommendation: r.value })}
+                testId="recommendation"
+                value={r.value}
               >
                 {r.label}
-              </button>
+              </RadioButton>
             )
           })}
         </div>
