@@ -5,6 +5,7 @@ import { api, errorMessage, keys, type Visibility } from '../api'
 import { useProblems } from '../api/hooks'
 import { Modal, ErrorAlert } from './Modal'
 import { DifficultyBadge } from './DifficultyBadge'
+import { SearchBox } from './SearchBox'
 import { Loading, EmptyState } from './States'
 
 /** How long the candidate link made with a new session stays valid. */
@@ -102,14 +103,7 @@ export function CreateSessionDialog({ open, onClose }: { open: boolean; onClose:
         </EmptyState>
       ) : (
         <div className="space-y-3">
-          <label className="input input-sm w-full">
-            <span className="sr-only">Filter problems</span>
-            <svg aria-hidden="true" viewBox="0 0 24 24" className="h-4 w-4 opacity-60" fill="none" stroke="currentColor" strokeWidth="2">
-              <circle cx="11" cy="11" r="7" />
-              <path strokeLinecap="round" d="m20 20-3.5-3.5" />
-            </svg>
-            <input type="search" placeholder="Filter by title, category or tag" value={filter} onChange={(e) => setFilter(e.target.value)} />
-          </label>
+          <SearchBox label="Filter problems" width="w-full" placeholder="Filter by title, category or tag" value={filter} onChange={setFilter} />
           <fieldset>
             <legend className="sr-only">Problem</legend>
             <ul id={listId} className="max-h-72 space-y-1 overflow-y-auto pr-1" data-testid="problem-list">

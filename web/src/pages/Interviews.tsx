@@ -4,6 +4,7 @@ import { useInfiniteQuery } from '@tanstack/react-query'
 import { api, errorMessage, keys, type SessionStatus, type User } from '../api'
 import { candidates, canReview, useMe } from '../api/hooks'
 import { DifficultyBadge } from '../components/DifficultyBadge'
+import { SearchBox } from '../components/SearchBox'
 import { ErrorAlert } from '../components/Modal'
 import { EmptyState, SkeletonList } from '../components/States'
 import { formatDate } from '../format'
@@ -56,14 +57,7 @@ export default function InterviewsPage() {
             {user.role === 'admin' ? 'Every interview on this server.' : 'Interviews you hosted or sat in on.'} Open one for its report.
           </p>
         </div>
-        <label className="input input-sm w-full sm:w-64">
-          <span className="sr-only">Search</span>
-          <svg aria-hidden="true" viewBox="0 0 24 24" className="h-4 w-4 opacity-60" fill="none" stroke="currentColor" strokeWidth="2">
-            <circle cx="11" cy="11" r="7" />
-            <path strokeLinecap="round" d="m20 20-3.5-3.5" />
-          </svg>
-          <input type="search" placeholder="Candidate or problem" value={input} onChange={(e) => setInput(e.target.value)} data-testid="interviews-search" />
-        </label>
+        <SearchBox label="Search" width="w-full sm:w-64" placeholder="Candidate or problem" value={input} onChange={setInput} testId="interviews-search" />
         <select className="select select-bordered select-sm w-auto" value={status} onChange={(e) => setStatus(e.target.value as SessionStatus | '')} aria-label="Status" data-testid="interviews-status">
           <option value="">All</option>
           <option value="active">Live</option>

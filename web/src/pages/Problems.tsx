@@ -4,6 +4,7 @@ import type { Difficulty } from '../api'
 import { errorMessage } from '../api'
 import { useProblems } from '../api/hooks'
 import { DifficultyBadge } from '../components/DifficultyBadge'
+import { SearchBox } from '../components/SearchBox'
 import { EmptyState, SkeletonList } from '../components/States'
 import { ErrorAlert } from '../components/Modal'
 
@@ -71,14 +72,14 @@ export function ProblemsPage() {
         </div>
       </div>
       <div className="flex flex-col gap-2 sm:flex-row">
-        <label className="input input-sm w-full sm:flex-1">
-          <span className="sr-only">Search problems</span>
-          <svg aria-hidden="true" viewBox="0 0 24 24" className="h-4 w-4 opacity-60" fill="none" stroke="currentColor" strokeWidth="2">
-            <circle cx="11" cy="11" r="7" />
-            <path strokeLinecap="round" d="m20 20-3.5-3.5" />
-          </svg>
-          <input type="search" placeholder="Search by title, topic or tag" value={q} onChange={(e) => update('q', e.target.value)} data-testid="problem-search" />
-        </label>
+        <SearchBox
+          label="Search problems"
+          width="w-full sm:flex-1"
+          placeholder="Search by title, topic or tag"
+          value={q}
+          onChange={(v) => update('q', v)}
+          testId="problem-search"
+        />
         <label className="sr-only" htmlFor="kind-filter">
           Filter by kind
         </label>
