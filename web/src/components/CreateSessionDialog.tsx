@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react'
+import { useEffect, useId, useState, type ReactNode } from 'react'
 import { useNavigate } from 'react-router'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { api, errorMessage, keys, type Visibility } from '../api'
@@ -15,6 +15,45 @@ const VISIBILITY: Array<{ value: Visibility; title: string; text: string }> = [
   { value: 'invite', title: 'People with a link', text: 'An interview: you send the candidate a link; no account needed.' },
   { value: 'open', title: 'Any signed-in user', text: 'Pair programming: anyone with an account can join a free seat.' },
 ]
+
+/** How a choice card lines its radio up with its text: one line (centred) or several (at the top). */
+const CARD_ALIGN = {
+  center: { card: 'items-center gap-3', radio: 'radio radio-primary radio-sm' },
+  top: { card: 'items-start gap-2', radio: 'radio radio-primary radio-sm mt-0.5' },
+}
+
+/** One option of a radio group drawn as a card, highlighted while chosen. */
+function ChoiceCard({
+  name,
+  value,
+  chosen,
+  onChoose,
+  align,
+  testId,
+  radioTestId,
+  children,
+}: {
+  name: string
+  value: string
+  chosen: boolean
+  onChoose: () => void
+  align: keyof typeof CARD_ALIGN
+  testId?: string
+  radioTestId?: string
+  children: ReactNode
+}) {
+  return (
+    <label
+      className={`flex cursor-pointer ${CARD_ALIGN[align].card} rounded-box border px-3 py-2 focus-within:outline-2 focus-within:outline-primary ${
+        chosen ? 'border-primary bg-primary/10' : 'border-base-300 hover:bg-base-200'
+      }`}
+      data-testid={testId}
+    >
+      <input type="radio" name={name} className={CARD_ALIGN[align].radio} value={value} checked={chosen} onChange={onChoose} data-testid={radioTestId} />
+      {children}
+    </label>
+  )
+}
 
 export function CreateSessionDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const problems = useProblems()
@@ -109,26 +148,13 @@ export function CreateSessionDialog({ open, onClose }: { open: boolean; onClose:
             <ul id={listId} className="max-h-72 space-y-1 overflow-y-auto pr-1" data-testid="problem-list">
               {list.map((p) => (
                 <li key={p.slug}>
-                  <label
-                    className={`flex cursor-pointer items-center gap-3 rounded-box border px-3 py-2 focus-within:outline-2 focus-within:outline-primary ${
-                      selected === p.slug ? 'border-primary bg-primary/10' : 'border-base-300 hover:bg-base-200'
-                    }`}
-                    data-testid={`problem-option-${p.slug}`}
-                  >
-                    <input
-                      type="radio"
-                      name="problem"
-                      className="radio radio-primary radio-sm"
-                      value={p.slug}
-                      checked={selected === p.slug}
-                      onChange={() => setSelected(p.slug)}
-                    />
+                  <ChoiceCard name="problem" value={p.slug} chosen={selected === p.slug} onChoose={() => setSelected(p.slug)} align="center" testId={`problem-option-${p.slug}`}>
                     <span className="min-w-0 flex-1">
                       <span className="block truncate font-medium">{p.title}</span>
                       <span className="block truncate text-xs text-base-content/60">{p.category}</span>
                     </span>
                     <DifficultyBadge difficulty={p.difficulty} />
-                  </label>
+                  </ChoiceCard>
                 </li>
               ))}
               {list.length === 0 && <li className="py-4 text-center text-sm text-base-content/60">No problem matches “{filter}”.</li>}
@@ -157,26 +183,20 @@ export function CreateSessionDialog({ open, onClose }: { open: boolean; onClose:
             <legend className="px-1 text-sm font-medium">Who can join</legend>
             <div className="grid gap-2 sm:grid-cols-2">
               {VISIBILITY.map((v) => (
-                <label
+                <ChoiceCard
                   key={v.value}
-                  className={`flex cursor-pointer items-start gap-2 rounded-box border px-3 py-2 focus-within:outline-2 focus-within:outline-primary ${
-                    visibility === v.value ? 'border-primary bg-primary/10' : 'border-base-300 hover:bg-base-200'
-                  }`}
+                  name="visibility"
+                  value={v.value}
+                  chosen={visibility === v.value}
+                  onChoose={() => setVisibility(v.value)}
+                  align="top"
+                  radioTestId={`visibility-${v.value}`}
                 >
-                  <input
-                    type="radio"
-                    name="visibility"
-                    className="radio radio-primary radio-sm mt-0.5"
-                    value={v.value}
-                    checked={visibility === v.value}
-                    onChange={() => setVisibility(v.value)}
-                    data-testid={`visibility-${v.value}`}
-                  />
                   <span className="min-w-0">
                     <span className="block text-sm font-medium">{v.title}</span>
                     <span className="block text-xs text-base-content/60">{v.text}</span>
                   </span>
-                </label>
+                </ChoiceCard>
               ))}
             </div>
           </fieldset>
