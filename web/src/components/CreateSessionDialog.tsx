@@ -6,7 +6,7 @@ import { useProblems } from '../api/hooks'
 import { Modal, ErrorAlert } from './Modal'
 import { DifficultyBadge } from './DifficultyBadge'
 import { SearchBox } from './SearchBox'
-import { Loading, EmptyState } from './States'
+import { EmptyState, Loading, QueryState } from './States'
 
 /** How long the candidate link made with a new session stays valid. */
 export const DEFAULT_INVITE_HOURS = 24
@@ -132,100 +132,102 @@ export function CreateSessionDialog({ open, onClose }: { open: boolean; onClose:
         </>
       }
     >
-      {problems.isPending ? (
-        <Loading label="Loading problems…" />
-      ) : problems.isError ? (
-        <ErrorAlert message={errorMessage(problems.error)} />
-      ) : problems.data.length === 0 ? (
-        <EmptyState title="No problems available" testId="problems-empty">
-          The server has no problems configured yet.
-        </EmptyState>
-      ) : (
-        <div className="space-y-3">
-          <SearchBox label="Filter problems" width="w-full" placeholder="Filter by title, category or tag" value={filter} onChange={setFilter} />
-          <fieldset>
-            <legend className="sr-only">Problem</legend>
-            <ul id={listId} className="max-h-72 space-y-1 overflow-y-auto pr-1" data-testid="problem-list">
-              {list.map((p) => (
-                <li key={p.slug}>
-                  <ChoiceCard name="problem" value={p.slug} chosen={selected === p.slug} onChoose={() => setSelected(p.slug)} align="center" testId={`problem-option-${p.slug}`}>
-                    <span className="min-w-0 flex-1">
-                      <span className="block truncate font-medium">{p.title}</span>
-                      <span className="block truncate text-xs text-base-content/60">{p.category}</span>
-                    </span>
-                    <DifficultyBadge difficulty={p.difficulty} />
-                  </ChoiceCard>
-                </li>
-              ))}
-              {list.length === 0 && <li className="py-4 text-center text-sm text-base-content/60">No problem matches “{filter}”.</li>}
-            </ul>
-          </fieldset>
-          <div className="min-h-16 rounded-box bg-base-200 p-3 text-sm" aria-live="polite" data-testid="problem-excerpt">
-            {current ? (
-              <>
-                <p className="font-medium">{current.title}</p>
-                <p className="mt-1 line-clamp-4 text-base-content/80">{current.summary}</p>
-                {current.tags.length > 0 && (
-                  <div className="mt-2 flex flex-wrap gap-1">
-                    {current.tags.map((t) => (
-                      <span key={t} className="badge badge-ghost badge-xs">
-                        {t}
+      <QueryState
+        query={problems}
+        loading={<Loading label="Loading problems…" />}
+        empty={
+          <EmptyState title="No problems available" testId="problems-empty">
+            The server has no problems configured yet.
+          </EmptyState>
+        }
+      >
+        {() => (
+          <div className="space-y-3">
+            <SearchBox label="Filter problems" width="w-full" placeholder="Filter by title, category or tag" value={filter} onChange={setFilter} />
+            <fieldset>
+              <legend className="sr-only">Problem</legend>
+              <ul id={listId} className="max-h-72 space-y-1 overflow-y-auto pr-1" data-testid="problem-list">
+                {list.map((p) => (
+                  <li key={p.slug}>
+                    <ChoiceCard name="problem" value={p.slug} chosen={selected === p.slug} onChoose={() => setSelected(p.slug)} align="center" testId={`problem-option-${p.slug}`}>
+                      <span className="min-w-0 flex-1">
+                        <span className="block truncate font-medium">{p.title}</span>
+                        <span className="block truncate text-xs text-base-content/60">{p.category}</span>
                       </span>
-                    ))}
-                  </div>
-                )}
-              </>
-            ) : (
-              <p className="text-base-content/60">Select a problem to see its description.</p>
-            )}
-          </div>
-          <fieldset className="rounded-box border border-base-300 p-3" data-testid="visibility">
-            <legend className="px-1 text-sm font-medium">Who can join</legend>
-            <div className="grid gap-2 sm:grid-cols-2">
-              {VISIBILITY.map((v) => (
-                <ChoiceCard
-                  key={v.value}
-                  name="visibility"
-                  value={v.value}
-                  chosen={visibility === v.value}
-                  onChoose={() => setVisibility(v.value)}
-                  align="top"
-                  radioTestId={`visibility-${v.value}`}
-                >
-                  <span className="min-w-0">
-                    <span className="block text-sm font-medium">{v.title}</span>
-                    <span className="block text-xs text-base-content/60">{v.text}</span>
-                  </span>
-                </ChoiceCard>
-              ))}
-            </div>
-          </fieldset>
-          <fieldset className="rounded-box border border-base-300 p-3" data-testid="timebox">
-            <legend className="px-1 text-sm font-medium">Time box (optional)</legend>
-            <div className="flex flex-wrap items-center gap-2">
-              <select className="select select-bordered select-sm w-auto" value={box} onChange={(e) => setBox(e.target.value)} aria-label="Time box" data-testid="timebox-select">
-                <option value="">None</option>
-                {[30, 45, 60, 90].map((m) => (
-                  <option key={m} value={String(m)}>
-                    {m} minutes
-                  </option>
+                      <DifficultyBadge difficulty={p.difficulty} />
+                    </ChoiceCard>
+                  </li>
                 ))}
-                <option value="custom">Custom…</option>
-              </select>
-              {box === 'custom' && (
-                <label className="input input-sm w-32">
-                  <input type="number" min={1} max={480} value={customBox} onChange={(e) => setCustomBox(e.target.value)} aria-label="Minutes" data-testid="timebox-minutes" />
-                  <span className="text-base-content/60">min</span>
-                </label>
+                {list.length === 0 && <li className="py-4 text-center text-sm text-base-content/60">No problem matches “{filter}”.</li>}
+              </ul>
+            </fieldset>
+            <div className="min-h-16 rounded-box bg-base-200 p-3 text-sm" aria-live="polite" data-testid="problem-excerpt">
+              {current ? (
+                <>
+                  <p className="font-medium">{current.title}</p>
+                  <p className="mt-1 line-clamp-4 text-base-content/80">{current.summary}</p>
+                  {current.tags.length > 0 && (
+                    <div className="mt-2 flex flex-wrap gap-1">
+                      {current.tags.map((t) => (
+                        <span key={t} className="badge badge-ghost badge-xs">
+                          {t}
+                        </span>
+                      ))}
+                    </div>
+                  )}
+                </>
+              ) : (
+                <p className="text-base-content/60">Select a problem to see its description.</p>
               )}
-              <span className="text-xs text-base-content/60">
-                {boxOk ? 'Everyone sees the time left, counted from when the candidate arrives.' : 'Between 1 and 480 minutes.'}
-              </span>
             </div>
-          </fieldset>
-          {create.isError && <ErrorAlert message={errorMessage(create.error)} />}
-        </div>
-      )}
+            <fieldset className="rounded-box border border-base-300 p-3" data-testid="visibility">
+              <legend className="px-1 text-sm font-medium">Who can join</legend>
+              <div className="grid gap-2 sm:grid-cols-2">
+                {VISIBILITY.map((v) => (
+                  <ChoiceCard
+                    key={v.value}
+                    name="visibility"
+                    value={v.value}
+                    chosen={visibility === v.value}
+                    onChoose={() => setVisibility(v.value)}
+                    align="top"
+                    radioTestId={`visibility-${v.value}`}
+                  >
+                    <span className="min-w-0">
+                      <span className="block text-sm font-medium">{v.title}</span>
+                      <span className="block text-xs text-base-content/60">{v.text}</span>
+                    </span>
+                  </ChoiceCard>
+                ))}
+              </div>
+            </fieldset>
+            <fieldset className="rounded-box border border-base-300 p-3" data-testid="timebox">
+              <legend className="px-1 text-sm font-medium">Time box (optional)</legend>
+              <div className="flex flex-wrap items-center gap-2">
+                <select className="select select-bordered select-sm w-auto" value={box} onChange={(e) => setBox(e.target.value)} aria-label="Time box" data-testid="timebox-select">
+                  <option value="">None</option>
+                  {[30, 45, 60, 90].map((m) => (
+                    <option key={m} value={String(m)}>
+                      {m} minutes
+                    </option>
+                  ))}
+                  <option value="custom">Custom…</option>
+                </select>
+                {box === 'custom' && (
+                  <label className="input input-sm w-32">
+                    <input type="number" min={1} max={480} value={customBox} onChange={(e) => setCustomBox(e.target.value)} aria-label="Minutes" data-testid="timebox-minutes" />
+                    <span className="text-base-content/60">min</span>
+                  </label>
+                )}
+                <span className="text-xs text-base-content/60">
+                  {boxOk ? 'Everyone sees the time left, counted from when the candidate arrives.' : 'Between 1 and 480 minutes.'}
+                </span>
+              </div>
+            </fieldset>
+            {create.isError && <ErrorAlert message={errorMessage(create.error)} />}
+          </div>
+        )}
+      </QueryState>
     </Modal>
   )
 }

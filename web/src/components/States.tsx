@@ -1,4 +1,6 @@
 import type { ReactNode } from 'react'
+import { errorMessage } from '../api'
+import { ErrorAlert } from './Modal'
 
 export function Loading({ label = 'Loading…', testId = 'loading' }: { label?: string; testId?: string }) {
   return (
@@ -26,4 +28,37 @@ export function EmptyState({ title, children, testId }: { title: string; childre
       {children && <div className="mt-2 text-sm text-base-content/70">{children}</div>}
     </div>
   )
+}
+
+/** The states of a react-query answer that `QueryState` tells apart. */
+type Answer<T> =
+  | { isPending: true; isError: false; error: unknown; data: undefined }
+  | { isPending: false; isError: true; error: unknown; data: T | undefined }
+  | { isPending: false; isError: false; error: unknown; data: T }
+
+const isEmptyList = (data: unknown) => Array.isArray(data) && data.length === 0
+
+/**
+ * What a query has to show: `loading` until it answers, then its error, or `empty` when the
+ * answer is an empty list (or `isEmpty` says there is nothing to show), or `children`.
+ */
+export function QueryState<T>({
+  query,
+  loading,
+  empty,
+  isEmpty = isEmptyList,
+  errorText = errorMessage,
+  children,
+}: {
+  query: Answer<T>
+  loading: ReactNode
+  empty?: ReactNode
+  isEmpty?: (data: T) => boolean
+  errorText?: (error: unknown) => string
+  children: (data: T) => ReactNode
+}) {
+  if (query.isPending) return loading
+  if (query.isError) return <ErrorAlert message={errorText(query.error)} />
+  if (empty !== undefined && isEmpty(query.data)) return empty
+  return children(query.data)
 }

@@ -7,7 +7,7 @@ import { Avatar } from '../components/Avatar'
 import { DifficultyBadge } from '../components/DifficultyBadge'
 import { ConfirmMutation, ErrorAlert, Modal } from '../components/Modal'
 import { ProblemDescription } from '../components/ProblemDescription'
-import { EmptyState, Loading, SkeletonList } from '../components/States'
+import { EmptyState, Loading, QueryState, SkeletonList } from '../components/States'
 import { LANGUAGES, runtimeFor } from '../editor/languages'
 import { formatDate } from '../format'
 import { readProblemFiles, type ProblemBody } from './problemImport'
@@ -85,95 +85,95 @@ function UsersSection({ me }: { me: User }) {
   return (
     <Section title="Users" testId="admin-users">
       {notice && <Notice kind={notice.kind} message={notice.message} testId={notice.kind === 'error' ? 'admin-users-error' : 'admin-users-notice'} />}
-      {users.isPending ? (
-        <SkeletonList rows={3} />
-      ) : users.isError ? (
-        <ErrorAlert message={errorMessage(users.error)} />
-      ) : users.data.length === 0 ? (
-        <EmptyState title="No users yet" />
-      ) : (
-        <div className="overflow-x-auto">
-          <table className="table table-sm">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Email</th>
-                <th>Role</th>
-                <th>Status</th>
-                <th>
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.data.map((u) => {
-                const self = u.id === me.id
-                const busy = busyId === u.id
-                return (
-                  <tr key={u.id} data-testid="admin-user" data-email={u.email} data-role={u.role} data-disabled={u.disabled ? 'true' : 'false'}>
-                    <td>
-                      <span className="flex items-center gap-2">
-                        <Avatar name={u.name} image={u.image} size="xs" />
-                        {u.name}
-                        {self && <span className="badge badge-outline badge-xs">you</span>}
-                      </span>
-                    </td>
-                    <td className="break-all">{u.email}</td>
-                    <td>
-                      {u.role === 'guest' ? (
-                        <span className="badge badge-ghost badge-sm" title="Came in by an invitation link; limited to one interview">
-                          guest
+      <QueryState
+        query={users}
+        loading={<SkeletonList rows={3} />}
+        empty={<EmptyState title="No users yet" />}
+      >
+        {(accounts) => (
+          <div className="overflow-x-auto">
+            <table className="table table-sm">
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Email</th>
+                  <th>Role</th>
+                  <th>Status</th>
+                  <th>
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {accounts.map((u) => {
+                  const self = u.id === me.id
+                  const busy = busyId === u.id
+                  return (
+                    <tr key={u.id} data-testid="admin-user" data-email={u.email} data-role={u.role} data-disabled={u.disabled ? 'true' : 'false'}>
+                      <td>
+                        <span className="flex items-center gap-2">
+                          <Avatar name={u.name} image={u.image} size="xs" />
+                          {u.name}
+                          {self && <span className="badge badge-outline badge-xs">you</span>}
                         </span>
-                      ) : (
-                      <select
-                        className="select select-bordered select-xs capitalize"
-                        aria-label={`Role of ${u.name}`}
-                        data-testid="admin-user-role"
-                        value={u.role}
-                        disabled={busy || update.isPending}
-                        onChange={(e) => {
-                          setNotice(null)
-                          update.mutate({ user: u, changes: { role: e.target.value as Role } })
-                        }}
-                      >
-                        {ROLES.map((r) => (
-                          <option key={r} value={r}>
-                            {r}
-                          </option>
-                        ))}
-                      </select>
-                      )}
-                    </td>
-                    <td>
-                      {u.disabled ? <span className="badge badge-sm badge-error">disabled</span> : <span className="badge badge-sm badge-success">active</span>}
-                    </td>
-                    <td>
-                      <button
-                        type="button"
-                        className={`btn btn-xs ${u.disabled ? 'btn-success btn-soft' : 'btn-error btn-soft'}`}
-                        data-testid="admin-user-toggle"
-                        aria-label={`${u.disabled ? 'Enable' : 'Disable'} ${u.name}`}
-                        disabled={update.isPending}
-                        onClick={() => {
-                          setNotice(null)
-                          update.mutate({ user: u, changes: { disabled: !u.disabled } })
-                        }}
-                      >
-                        {busy && <span className="loading loading-spinner loading-xs" aria-hidden="true" />}
-                        {u.disabled ? 'Enable' : 'Disable'}
-                      </button>
-                    </td>
-                  </tr>
-                )
-              })}
-            </tbody>
-          </table>
-          <p className="mt-2 text-xs text-base-content/60">
-            Changing a role or disabling an account signs that person out everywhere. The last administrator cannot be demoted or disabled. Command line:{' '}
-            <code>coderoom users --help</code>.
-          </p>
-        </div>
-      )}
+                      </td>
+                      <td className="break-all">{u.email}</td>
+                      <td>
+                        {u.role === 'guest' ? (
+                          <span className="badge badge-ghost badge-sm" title="Came in by an invitation link; limited to one interview">
+                            guest
+                          </span>
+                        ) : (
+                        <select
+                          className="select select-bordered select-xs capitalize"
+                          aria-label={`Role of ${u.name}`}
+                          data-testid="admin-user-role"
+                          value={u.role}
+                          disabled={busy || update.isPending}
+                          onChange={(e) => {
+                            setNotice(null)
+                            update.mutate({ user: u, changes: { role: e.target.value as Role } })
+                          }}
+                        >
+                          {ROLES.map((r) => (
+                            <option key={r} value={r}>
+                              {r}
+                            </option>
+                          ))}
+                        </select>
+                        )}
+                      </td>
+                      <td>
+                        {u.disabled ? <span className="badge badge-sm badge-error">disabled</span> : <span className="badge badge-sm badge-success">active</span>}
+                      </td>
+                      <td>
+                        <button
+                          type="button"
+                          className={`btn btn-xs ${u.disabled ? 'btn-success btn-soft' : 'btn-error btn-soft'}`}
+                          data-testid="admin-user-toggle"
+                          aria-label={`${u.disabled ? 'Enable' : 'Disable'} ${u.name}`}
+                          disabled={update.isPending}
+                          onClick={() => {
+                            setNotice(null)
+                            update.mutate({ user: u, changes: { disabled: !u.disabled } })
+                          }}
+                        >
+                          {busy && <span className="loading loading-spinner loading-xs" aria-hidden="true" />}
+                          {u.disabled ? 'Enable' : 'Disable'}
+                        </button>
+                      </td>
+                    </tr>
+                  )
+                })}
+              </tbody>
+            </table>
+            <p className="mt-2 text-xs text-base-content/60">
+              Changing a role or disabling an account signs that person out everywhere. The last administrator cannot be demoted or disabled. Command line:{' '}
+              <code>coderoom users --help</code>.
+            </p>
+          </div>
+        )}
+      </QueryState>
     </Section>
   )
 }
@@ -229,40 +229,43 @@ function SandboxSection() {
         </button>
       }
     >
-      {ready.isPending ? (
-        <Loading label="Checking status…" testId="admin-status-loading" />
-      ) : ready.isError ? (
-        <ErrorAlert message={errorMessage(ready.error)} />
-      ) : (
-        <ul className="space-y-1" data-testid="admin-status">
-          <ComponentRow name="Database" c={ready.data.components.database} testId="admin-status-database" />
-          <ComponentRow name="Sandbox" c={sandbox} testId="admin-sandbox-status" />
-          <ComponentRow name="Stream" c={ready.data.components.stream} testId="admin-status-stream" />
-          {load && <li className="text-xs text-base-content/60">Sandbox load: {load}</li>}
-        </ul>
-      )}
-      {runtimes.isPending ? (
-        <SkeletonList rows={2} />
-      ) : runtimes.isError ? (
-        <ErrorAlert message={isApiError(runtimes.error, 404) ? 'This server has no sandbox: code cannot be run.' : errorMessage(runtimes.error)} />
-      ) : (
-        <ul className="grid gap-2 sm:grid-cols-2 lg:grid-cols-4">
-          {LANGUAGES.map((l) => {
-            const rt = runtimeFor(l.id, runtimes.data)
-            return (
-              <li
-                key={l.id}
-                className="flex items-center justify-between rounded-box border border-base-300 px-3 py-2 text-sm"
-                data-testid="admin-runtime"
-                data-installed={rt ? 'true' : 'false'}
-              >
-                <span className="font-medium">{l.label}</span>
-                {rt ? <span className="badge badge-success badge-sm">{rt.version}</span> : <span className="badge badge-ghost badge-sm">not installed</span>}
-              </li>
-            )
-          })}
-        </ul>
-      )}
+      <QueryState
+        query={ready}
+        loading={<Loading label="Checking status…" testId="admin-status-loading" />}
+      >
+        {(report) => (
+          <ul className="space-y-1" data-testid="admin-status">
+            <ComponentRow name="Database" c={report.components.database} testId="admin-status-database" />
+            <ComponentRow name="Sandbox" c={sandbox} testId="admin-sandbox-status" />
+            <ComponentRow name="Stream" c={report.components.stream} testId="admin-status-stream" />
+            {load && <li className="text-xs text-base-content/60">Sandbox load: {load}</li>}
+          </ul>
+        )}
+      </QueryState>
+      <QueryState
+        query={runtimes}
+        loading={<SkeletonList rows={2} />}
+        errorText={(e) => (isApiError(e, 404) ? 'This server has no sandbox: code cannot be run.' : errorMessage(e))}
+      >
+        {(installed) => (
+          <ul className="grid gap-2 sm:grid-cols-2 lg:grid-cols-4">
+            {LANGUAGES.map((l) => {
+              const rt = runtimeFor(l.id, installed)
+              return (
+                <li
+                  key={l.id}
+                  className="flex items-center justify-between rounded-box border border-base-300 px-3 py-2 text-sm"
+                  data-testid="admin-runtime"
+                  data-installed={rt ? 'true' : 'false'}
+                >
+                  <span className="font-medium">{l.label}</span>
+                  {rt ? <span className="badge badge-success badge-sm">{rt.version}</span> : <span className="badge badge-ghost badge-sm">not installed</span>}
+                </li>
+              )
+            })}
+          </ul>
+        )}
+      </QueryState>
       <p className="text-xs text-base-content/60">
         Install runtimes with <code>coderoom runtimes build</code>.
       </p>
@@ -290,31 +293,33 @@ function ProblemsSection() {
       }
     >
       {notice && <Notice kind="success" message={notice} testId="admin-import-notice" />}
-      {problems.isPending ? (
-        <SkeletonList rows={3} />
-      ) : problems.isError ? (
-        <ErrorAlert message={errorMessage(problems.error)} />
-      ) : problems.data.length === 0 ? (
-        <EmptyState title="No problems">
-          Import one with the button above, or with the command line: <code>coderoom problems import</code>.
-        </EmptyState>
-      ) : (
-        <ul className="divide-y divide-base-300">
-          {problems.data.map((p) => (
-            <li key={p.slug} className="flex flex-wrap items-center gap-2 py-2 text-sm" data-testid="admin-problem" data-slug={p.slug}>
-              <Link to={`/problem/${encodeURIComponent(p.slug)}`} className="link link-hover font-medium">
-                {p.title}
-              </Link>
-              <DifficultyBadge difficulty={p.difficulty} />
-              <span className="text-base-content/60">{p.category}</span>
-              <code className="ml-auto text-xs text-base-content/60">{p.slug}</code>
-              <button type="button" className="btn btn-ghost btn-xs" data-testid="admin-problem-preview" aria-label={`Preview ${p.title}`} onClick={() => setPreview(p.slug)}>
-                Preview
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      <QueryState
+        query={problems}
+        loading={<SkeletonList rows={3} />}
+        empty={
+          <EmptyState title="No problems">
+            Import one with the button above, or with the command line: <code>coderoom problems import</code>.
+          </EmptyState>
+        }
+      >
+        {(library) => (
+          <ul className="divide-y divide-base-300">
+            {library.map((p) => (
+              <li key={p.slug} className="flex flex-wrap items-center gap-2 py-2 text-sm" data-testid="admin-problem" data-slug={p.slug}>
+                <Link to={`/problem/${encodeURIComponent(p.slug)}`} className="link link-hover font-medium">
+                  {p.title}
+                </Link>
+                <DifficultyBadge difficulty={p.difficulty} />
+                <span className="text-base-content/60">{p.category}</span>
+                <code className="ml-auto text-xs text-base-content/60">{p.slug}</code>
+                <button type="button" className="btn btn-ghost btn-xs" data-testid="admin-problem-preview" aria-label={`Preview ${p.title}`} onClick={() => setPreview(p.slug)}>
+                  Preview
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </QueryState>
       <ImportDialog
         open={importing}
         onClose={() => setImporting(false)}
@@ -566,42 +571,42 @@ function RubricsSection() {
     >
       <p className="text-sm text-base-content/70">What interviewers rate on their scorecards. New scorecards start on the default rubric; interviewers may pick another while drafting.</p>
       {notice && <Notice kind={notice.kind} message={notice.message} testId={notice.kind === 'error' ? 'rubric-error' : 'rubric-notice'} />}
-      {rubrics.isPending ? (
-        <SkeletonList rows={2} />
-      ) : rubrics.isError ? (
-        <ErrorAlert message={errorMessage(rubrics.error)} />
-      ) : rubrics.data.length === 0 ? (
-        <EmptyState title="No rubrics" />
-      ) : (
-        <ul className="divide-y divide-base-300" data-testid="rubrics">
-          {rubrics.data.map((r) => (
-            <li key={r.id} className="flex flex-wrap items-start gap-2 py-2 text-sm" data-testid="rubric" data-rubric-id={r.id} data-default={r.isDefault ? 'true' : 'false'}>
-              <div className="min-w-0 flex-1">
-                <p className="flex flex-wrap items-center gap-2">
-                  <span className="font-medium">{r.name}</span>
-                  {r.isDefault && <span className="badge badge-primary badge-sm">default</span>}
-                  <code className="text-xs text-base-content/60">{r.id}</code>
-                </p>
-                {r.description && <p className="text-xs text-base-content/70">{r.description}</p>}
-                <p className="text-xs text-base-content/60">{r.criteria.map((c) => c.name).join(' · ')}</p>
-              </div>
-              <div className="flex flex-wrap gap-1">
-                {!r.isDefault && (
-                  <button type="button" className="btn btn-ghost btn-xs" disabled={makeDefault.isPending} onClick={() => { setNotice(null); makeDefault.mutate(r) }} data-testid="rubric-default">
-                    Make default
+      <QueryState
+        query={rubrics}
+        loading={<SkeletonList rows={2} />}
+        empty={<EmptyState title="No rubrics" />}
+      >
+        {(rubricList) => (
+          <ul className="divide-y divide-base-300" data-testid="rubrics">
+            {rubricList.map((r) => (
+              <li key={r.id} className="flex flex-wrap items-start gap-2 py-2 text-sm" data-testid="rubric" data-rubric-id={r.id} data-default={r.isDefault ? 'true' : 'false'}>
+                <div className="min-w-0 flex-1">
+                  <p className="flex flex-wrap items-center gap-2">
+                    <span className="font-medium">{r.name}</span>
+                    {r.isDefault && <span className="badge badge-primary badge-sm">default</span>}
+                    <code className="text-xs text-base-content/60">{r.id}</code>
+                  </p>
+                  {r.description && <p className="text-xs text-base-content/70">{r.description}</p>}
+                  <p className="text-xs text-base-content/60">{r.criteria.map((c) => c.name).join(' · ')}</p>
+                </div>
+                <div className="flex flex-wrap gap-1">
+                  {!r.isDefault && (
+                    <button type="button" className="btn btn-ghost btn-xs" disabled={makeDefault.isPending} onClick={() => { setNotice(null); makeDefault.mutate(r) }} data-testid="rubric-default">
+                      Make default
+                    </button>
+                  )}
+                  <button type="button" className="btn btn-ghost btn-xs" onClick={() => setEditing(r)} data-testid="rubric-edit">
+                    Edit
                   </button>
-                )}
-                <button type="button" className="btn btn-ghost btn-xs" onClick={() => setEditing(r)} data-testid="rubric-edit">
-                  Edit
-                </button>
-                <button type="button" className="btn btn-ghost btn-xs text-error" onClick={() => { setNotice(null); remove.reset(); setRemoving(r) }} disabled={r.isDefault} title={r.isDefault ? 'Make another rubric the default first' : undefined} data-testid="rubric-delete">
-                  Delete
-                </button>
-              </div>
-            </li>
-          ))}
-        </ul>
-      )}
+                  <button type="button" className="btn btn-ghost btn-xs text-error" onClick={() => { setNotice(null); remove.reset(); setRemoving(r) }} disabled={r.isDefault} title={r.isDefault ? 'Make another rubric the default first' : undefined} data-testid="rubric-delete">
+                    Delete
+                  </button>
+                </div>
+              </li>
+            ))}
+          </ul>
+        )}
+      </QueryState>
       <RubricDialog
         rubric={editing}
         existing={rubrics.data?.map((r) => r.id) ?? []}
@@ -819,32 +824,32 @@ function AuditSection() {
           Filter
         </button>
       </form>
-      {audit.isPending ? (
-        <SkeletonList rows={3} />
-      ) : audit.isError ? (
-        <ErrorAlert message={errorMessage(audit.error)} />
-      ) : audit.data.length === 0 ? (
-        <EmptyState title="Nothing recorded for this filter" />
-      ) : (
-        <div className="max-h-96 overflow-auto">
-          <table className="table table-sm" data-testid="audit-entries">
-            <thead>
-              <tr>
-                <th>When</th>
-                <th>What</th>
-                <th>Who</th>
-                <th>To what</th>
-                <th className="hidden md:table-cell">From</th>
-              </tr>
-            </thead>
-            <tbody>
-              {audit.data.map((entry, index) => (
-                <AuditRow key={`${entry.at}-${index}`} entry={entry} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <QueryState
+        query={audit}
+        loading={<SkeletonList rows={3} />}
+        empty={<EmptyState title="Nothing recorded for this filter" />}
+      >
+        {(entries) => (
+          <div className="max-h-96 overflow-auto">
+            <table className="table table-sm" data-testid="audit-entries">
+              <thead>
+                <tr>
+                  <th>When</th>
+                  <th>What</th>
+                  <th>Who</th>
+                  <th>To what</th>
+                  <th className="hidden md:table-cell">From</th>
+                </tr>
+              </thead>
+              <tbody>
+                {entries.map((entry, index) => (
+                  <AuditRow key={`${entry.at}-${index}`} entry={entry} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryState>
     </Section>
   )
 }

@@ -1,13 +1,12 @@
 import { useState } from 'react'
 import { Link } from 'react-router'
 import { useQuery } from '@tanstack/react-query'
-import { api, errorMessage, keys, type User } from '../api'
+import { api, keys, type User } from '../api'
 import { canHost, isHost, isMember, isRecordViewer, useConfig, useMe } from '../api/hooks'
 import { CreateSessionDialog } from '../components/CreateSessionDialog'
 import { SessionCard } from '../components/SessionCard'
 import { DifficultyBadge } from '../components/DifficultyBadge'
-import { EmptyState, SkeletonList } from '../components/States'
-import { ErrorAlert } from '../components/Modal'
+import { EmptyState, QueryState, SkeletonList } from '../components/States'
 import { formatDate } from '../format'
 
 export function DashboardPage() {
@@ -78,55 +77,60 @@ export function DashboardPage() {
           </h2>
           {active.isFetching && active.data && <span className="loading loading-dots loading-xs" aria-label="Refreshing" />}
         </div>
-        {active.isPending ? (
-          <SkeletonList />
-        ) : active.isError ? (
-          <ErrorAlert message={errorMessage(active.error)} />
-        ) : live.length === 0 ? (
-          <EmptyState title="No live sessions right now" testId="live-empty">
-            {hosting
-              ? 'Create one to get started: you get a link to send to the candidate, who needs no account.'
-              : 'When an interviewer invites you, open the link they send; sessions you join show up here.'}
-          </EmptyState>
-        ) : (
-          <ul className="space-y-3" data-testid="live-sessions">
-            {live.map((s) => (
-              <SessionCard key={s.id} session={s} me={user} />
-            ))}
-          </ul>
-        )}
+        <QueryState
+          query={active}
+          loading={<SkeletonList />}
+          isEmpty={() => live.length === 0}
+          empty={
+            <EmptyState title="No live sessions right now" testId="live-empty">
+              {hosting
+                ? 'Create one to get started: you get a link to send to the candidate, who needs no account.'
+                : 'When an interviewer invites you, open the link they send; sessions you join show up here.'}
+            </EmptyState>
+          }
+        >
+          {() => (
+            <ul className="space-y-3" data-testid="live-sessions">
+              {live.map((s) => (
+                <SessionCard key={s.id} session={s} me={user} />
+              ))}
+            </ul>
+          )}
+        </QueryState>
       </section>
 
       <section aria-labelledby="past-heading" className="space-y-3">
         <h2 id="past-heading" className="text-lg font-semibold">
           My past sessions
         </h2>
-        {recent.isPending ? (
-          <SkeletonList rows={2} />
-        ) : recent.isError ? (
-          <ErrorAlert message={errorMessage(recent.error)} />
-        ) : recent.data.length === 0 ? (
-          <EmptyState title="No past sessions yet" testId="past-empty">
-            Sessions you finish will be listed here.
-          </EmptyState>
-        ) : (
-          <ul className="divide-y divide-base-300 rounded-box bg-base-100 shadow-sm" data-testid="past-sessions">
-            {recent.data.map((s) => (
-              <li key={s.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-4 py-3" data-testid="past-session">
-                <Link to={`/session/${encodeURIComponent(s.id)}`} className="link link-hover font-medium">
-                  {s.problem.title}
-                </Link>
-                <DifficultyBadge difficulty={s.problem.difficulty ?? s.difficulty} />
-                <span className="ml-auto text-sm text-base-content/60">{formatDate(s.endedAt ?? s.updatedAt ?? s.createdAt)}</span>
-                {isRecordViewer(s, user) && (
-                  <Link to={`/session/${encodeURIComponent(s.id)}/report`} className="btn btn-ghost btn-xs" data-testid="past-session-report">
-                    Report
+        <QueryState
+          query={recent}
+          loading={<SkeletonList rows={2} />}
+          empty={
+            <EmptyState title="No past sessions yet" testId="past-empty">
+              Sessions you finish will be listed here.
+            </EmptyState>
+          }
+        >
+          {(sessions) => (
+            <ul className="divide-y divide-base-300 rounded-box bg-base-100 shadow-sm" data-testid="past-sessions">
+              {sessions.map((s) => (
+                <li key={s.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-4 py-3" data-testid="past-session">
+                  <Link to={`/session/${encodeURIComponent(s.id)}`} className="link link-hover font-medium">
+                    {s.problem.title}
                   </Link>
-                )}
-              </li>
-            ))}
-          </ul>
-        )}
+                  <DifficultyBadge difficulty={s.problem.difficulty ?? s.difficulty} />
+                  <span className="ml-auto text-sm text-base-content/60">{formatDate(s.endedAt ?? s.updatedAt ?? s.createdAt)}</span>
+                  {isRecordViewer(s, user) && (
+                    <Link to={`/session/${encodeURIComponent(s.id)}/report`} className="btn btn-ghost btn-xs" data-testid="past-session-report">
+                      Report
+                    </Link>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+        </QueryState>
       </section>
 
       {hosting && <CreateSessionDialog open={creating} onClose={() => setCreating(false)} />}

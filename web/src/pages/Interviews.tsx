@@ -6,7 +6,7 @@ import { candidates, canReview, useMe } from '../api/hooks'
 import { DifficultyBadge } from '../components/DifficultyBadge'
 import { SearchBox } from '../components/SearchBox'
 import { ErrorAlert } from '../components/Modal'
-import { EmptyState, SkeletonList } from '../components/States'
+import { EmptyState, QueryState, SkeletonList } from '../components/States'
 import { formatDate } from '../format'
 import { formatClock } from '../replay/timeline'
 import { recommendationBadge, recommendationLabel } from '../room/Scorecard'
@@ -65,76 +65,79 @@ export default function InterviewsPage() {
         </select>
       </div>
 
-      {list.isPending ? (
-        <SkeletonList rows={4} />
-      ) : list.isError ? (
-        <ErrorAlert message={errorMessage(list.error)} />
-      ) : rows.length === 0 ? (
-        <EmptyState title={q || status ? 'No interview matches' : 'No interviews yet'} testId="interviews-empty">
-          {q || status ? 'Try another search or status.' : 'Interviews you host or sit in on are listed here.'}
-        </EmptyState>
-      ) : (
-        <div className="overflow-x-auto rounded-box bg-base-100 shadow-sm">
-          <table className="table table-sm" data-testid="interviews">
-            <thead>
-              <tr>
-                <th>Candidate</th>
-                <th>Problem</th>
-                <th>Date</th>
-                <th>Duration</th>
-                <th>Recommendations</th>
-                <th>Status</th>
-                <th>
-                  <span className="sr-only">Links</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((s) => {
-                const who = candidates(s)
-                const path = `/session/${encodeURIComponent(s.id)}`
-                return (
-                  <tr key={s.id} data-testid="interview-row" data-session-id={s.id} data-status={s.status}>
-                    <td className="font-medium">{who.length ? who.map((p) => p.name).join(', ') : <span className="text-base-content/50">—</span>}</td>
-                    <td>
-                      <span className="flex flex-wrap items-center gap-1">
-                        {s.problem.title}
-                        <DifficultyBadge difficulty={s.problem.difficulty ?? s.difficulty} />
-                      </span>
-                    </td>
-                    <td className="whitespace-nowrap">{formatDate(s.startedAt ?? s.createdAt)}</td>
-                    <td className="font-mono tabular-nums">{typeof s.durationMs === 'number' ? formatClock(s.durationMs) : '—'}</td>
-                    <td>
-                      <span className="flex flex-wrap gap-1">
-                        {s.recommendations.length === 0 ? (
-                          <span className="text-xs text-base-content/50">none yet</span>
-                        ) : (
-                          s.recommendations.map((r) => (
-                            <span key={r.user.id} className={`badge badge-sm ${recommendationBadge(r.recommendation)}`} title={r.user.name} data-testid="interview-recommendation" data-value={r.recommendation ?? ''}>
-                              {r.user.name.split(' ')[0]}: {recommendationLabel(r.recommendation)}
-                            </span>
-                          ))
-                        )}
-                      </span>
-                    </td>
-                    <td>
-                      <span className={`badge badge-sm ${s.status === 'active' ? 'badge-success' : 'badge-neutral'}`}>{s.status === 'active' ? 'Live' : 'Completed'}</span>
-                    </td>
-                    <td className="whitespace-nowrap text-right">
-                      <Link to={`${path}/report`} className="btn btn-ghost btn-xs" data-testid="interview-report">
-                        Report
-                      </Link>
-                      <Link to={s.status === 'active' ? path : `${path}/replay`} className="btn btn-ghost btn-xs">
-                        {s.status === 'active' ? 'Room' : 'Replay'}
-                      </Link>
-                    </td>
-                  </tr>
-                )
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <QueryState
+        query={list}
+        loading={<SkeletonList rows={4} />}
+        isEmpty={() => rows.length === 0}
+        empty={
+          <EmptyState title={q || status ? 'No interview matches' : 'No interviews yet'} testId="interviews-empty">
+            {q || status ? 'Try another search or status.' : 'Interviews you host or sit in on are listed here.'}
+          </EmptyState>
+        }
+      >
+        {() => (
+          <div className="overflow-x-auto rounded-box bg-base-100 shadow-sm">
+            <table className="table table-sm" data-testid="interviews">
+              <thead>
+                <tr>
+                  <th>Candidate</th>
+                  <th>Problem</th>
+                  <th>Date</th>
+                  <th>Duration</th>
+                  <th>Recommendations</th>
+                  <th>Status</th>
+                  <th>
+                    <span className="sr-only">Links</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((s) => {
+                  const who = candidates(s)
+                  const path = `/session/${encodeURIComponent(s.id)}`
+                  return (
+                    <tr key={s.id} data-testid="interview-row" data-session-id={s.id} data-status={s.status}>
+                      <td className="font-medium">{who.length ? who.map((p) => p.name).join(', ') : <span className="text-base-content/50">—</span>}</td>
+                      <td>
+                        <span className="flex flex-wrap items-center gap-1">
+                          {s.problem.title}
+                          <DifficultyBadge difficulty={s.problem.difficulty ?? s.difficulty} />
+                        </span>
+                      </td>
+                      <td className="whitespace-nowrap">{formatDate(s.startedAt ?? s.createdAt)}</td>
+                      <td className="font-mono tabular-nums">{typeof s.durationMs === 'number' ? formatClock(s.durationMs) : '—'}</td>
+                      <td>
+                        <span className="flex flex-wrap gap-1">
+                          {s.recommendations.length === 0 ? (
+                            <span className="text-xs text-base-content/50">none yet</span>
+                          ) : (
+                            s.recommendations.map((r) => (
+                              <span key={r.user.id} className={`badge badge-sm ${recommendationBadge(r.recommendation)}`} title={r.user.name} data-testid="interview-recommendation" data-value={r.recommendation ?? ''}>
+                                {r.user.name.split(' ')[0]}: {recommendationLabel(r.recommendation)}
+                              </span>
+                            ))
+                          )}
+                        </span>
+                      </td>
+                      <td>
+                        <span className={`badge badge-sm ${s.status === 'active' ? 'badge-success' : 'badge-neutral'}`}>{s.status === 'active' ? 'Live' : 'Completed'}</span>
+                      </td>
+                      <td className="whitespace-nowrap text-right">
+                        <Link to={`${path}/report`} className="btn btn-ghost btn-xs" data-testid="interview-report">
+                          Report
+                        </Link>
+                        <Link to={s.status === 'active' ? path : `${path}/replay`} className="btn btn-ghost btn-xs">
+                          {s.status === 'active' ? 'Room' : 'Replay'}
+                        </Link>
+                      </td>
+                    </tr>
+                  )
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryState>
       {list.hasNextPage && (
         <div className="text-center">
           <button type="button" className="btn btn-outline btn-sm" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage} data-testid="interviews-more">

@@ -1,12 +1,10 @@
 import { startTransition, useMemo, useOptimistic } from 'react'
 import { Link, useSearchParams } from 'react-router'
 import type { Difficulty } from '../api'
-import { errorMessage } from '../api'
 import { useProblems } from '../api/hooks'
 import { DifficultyBadge } from '../components/DifficultyBadge'
 import { SearchBox } from '../components/SearchBox'
-import { EmptyState, SkeletonList } from '../components/States'
-import { ErrorAlert } from '../components/Modal'
+import { EmptyState, QueryState, SkeletonList } from '../components/States'
 
 const FILTERS: Array<{ value: Difficulty | 'all'; label: string }> = [
   { value: 'all', label: 'All' },
@@ -100,57 +98,60 @@ export function ProblemsPage() {
           ))}
         </select>
       </div>
-      {problems.isPending ? (
-        <SkeletonList rows={4} />
-      ) : problems.isError ? (
-        <ErrorAlert message={errorMessage(problems.error)} />
-      ) : list.length === 0 ? (
-        <EmptyState title={all.length === 0 ? 'No problems yet' : 'No problem matches these filters'} testId="problems-empty">
-          {all.length > 0 && (
-            <button type="button" className="link link-primary" onClick={() => setParams(new URLSearchParams(), { replace: true })}>
-              Clear the filters
-            </button>
-          )}
-        </EmptyState>
-      ) : (
-        <>
-          <p className="text-sm text-base-content/60" aria-live="polite" data-testid="problems-count">
-            {list.length} of {all.length} problems
-          </p>
-          <ul className="grid gap-3 sm:grid-cols-2" data-testid="problems">
-            {list.map((p) => (
-              <li key={p.slug} className="card card-border bg-base-100" data-testid="problem-card" data-slug={p.slug}>
-                <div className="card-body gap-2 p-4">
-                  <div className="flex items-start justify-between gap-2">
-                    <Link to={`/problem/${encodeURIComponent(p.slug)}`} className="link link-hover font-semibold">
-                      {p.title}
-                    </Link>
-                    <span className="flex flex-none items-center gap-1">
-                      {p.kind === 'design' && (
-                        <span className="badge badge-info badge-sm" data-testid="design-badge" title="A design prompt for the whiteboard: nothing is run">
-                          Design
-                        </span>
-                      )}
-                      <DifficultyBadge difficulty={p.difficulty} />
-                    </span>
-                  </div>
-                  <p className="text-xs text-base-content/60">{p.category}</p>
-                  <p className="line-clamp-2 text-sm text-base-content/80">{p.summary}</p>
-                  {p.tags.length > 0 && (
-                    <div className="flex flex-wrap gap-1">
-                      {p.tags.map((t) => (
-                        <button key={t} type="button" className="badge badge-ghost badge-sm cursor-pointer hover:badge-primary" onClick={() => update('tag', t)}>
-                          {t}
-                        </button>
-                      ))}
+      <QueryState
+        query={problems}
+        loading={<SkeletonList rows={4} />}
+        isEmpty={() => list.length === 0}
+        empty={
+          <EmptyState title={all.length === 0 ? 'No problems yet' : 'No problem matches these filters'} testId="problems-empty">
+            {all.length > 0 && (
+              <button type="button" className="link link-primary" onClick={() => setParams(new URLSearchParams(), { replace: true })}>
+                Clear the filters
+              </button>
+            )}
+          </EmptyState>
+        }
+      >
+        {() => (
+          <>
+            <p className="text-sm text-base-content/60" aria-live="polite" data-testid="problems-count">
+              {list.length} of {all.length} problems
+            </p>
+            <ul className="grid gap-3 sm:grid-cols-2" data-testid="problems">
+              {list.map((p) => (
+                <li key={p.slug} className="card card-border bg-base-100" data-testid="problem-card" data-slug={p.slug}>
+                  <div className="card-body gap-2 p-4">
+                    <div className="flex items-start justify-between gap-2">
+                      <Link to={`/problem/${encodeURIComponent(p.slug)}`} className="link link-hover font-semibold">
+                        {p.title}
+                      </Link>
+                      <span className="flex flex-none items-center gap-1">
+                        {p.kind === 'design' && (
+                          <span className="badge badge-info badge-sm" data-testid="design-badge" title="A design prompt for the whiteboard: nothing is run">
+                            Design
+                          </span>
+                        )}
+                        <DifficultyBadge difficulty={p.difficulty} />
+                      </span>
                     </div>
-                  )}
-                </div>
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
+                    <p className="text-xs text-base-content/60">{p.category}</p>
+                    <p className="line-clamp-2 text-sm text-base-content/80">{p.summary}</p>
+                    {p.tags.length > 0 && (
+                      <div className="flex flex-wrap gap-1">
+                        {p.tags.map((t) => (
+                          <button key={t} type="button" className="badge badge-ghost badge-sm cursor-pointer hover:badge-primary" onClick={() => update('tag', t)}>
+                            {t}
+                          </button>
+                        ))}
+                      </div>
+                    )}
+                  </div>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </QueryState>
     </div>
   )
 }
