@@ -217,7 +217,7 @@ pub fn check_config(file: &Path, online: bool) -> anyhow::Result<bool> {
     Ok(problems.is_empty())
 }
 
-/// Secrets print as `(hidden)` (see `config::Secret`).
+/// Secrets print as `(hidden)` (see `settings::Secret`).
 fn show_config(config: Config) -> anyhow::Result<()> {
     say!("{}", toml::to_string_pretty(&config)?.trim_end());
     Ok(())

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::realtime::RealtimeConfig;
 use crate::sandbox::SandboxConfig;
+use crate::settings::{Problem, Secret, is_http_url};
 use crate::tls::{TlsConfig, TlsMode};
 
 /// Sections of the file; an environment variable whose name starts with one of these
@@ -111,39 +112,6 @@ pub enum Registration {
     InviteOnly,
     /// Nobody but the first administrator may register.
     Closed,
-}
-
-/// A secret setting (keys, passwords, tokens): `Debug` and serialisation (what `config show`
-/// prints) show `(hidden)`, so that neither a log line nor a printed configuration holds it;
-/// the code that uses it reads it as a `str`.
-#[derive(Clone, PartialEq, Eq, Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl std::ops::Deref for Secret {
-    type Target = str;
-
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl From<&str> for Secret {
-    fn from(value: &str) -> Self {
-        Self(value.to_string())
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter.write_str("(hidden)")
-    }
-}
-
-impl Serialize for Secret {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str("(hidden)")
-    }
 }
 
 /// Who signs people in.
@@ -435,7 +403,7 @@ impl Config {
             fail("bind", format!("`{}` is not an address such as 127.0.0.1:8080", self.bind));
         }
         if let Some(url) = &self.public_url
-            && !(url.starts_with("http://") || url.starts_with("https://"))
+            && !is_http_url(url)
         {
             fail("public_url", format!("`{url}` must start with http:// or https://"));
         }
@@ -444,7 +412,7 @@ impl Config {
         {
             fail("database.url", format!("`{url}` must be a ws:// or wss:// URL of a SurrealDB server"));
         }
-        for (key, message) in self.oidc.validate(self.auth.provider == SignInProvider::Oidc) {
+        for Problem { key, message, .. } in self.oidc.validate(self.auth.provider == SignInProvider::Oidc) {
             fail(&key, message);
         }
         if let Some(secret) = &self.auth.secret
@@ -578,33 +546,6 @@ impl Config {
             problems.push(Problem::new("stream.token_ttl_secs", "must be at least 60"));
         }
         problems
-    }
-}
-
-fn is_http_url(url: &str) -> bool {
-    url.starts_with("http://") || url.starts_with("https://")
-}
-
-/// One thing wrong with a configuration, located by key (and line when read from a file).
-#[derive(Debug, Clone)]
-pub struct Problem {
-    pub key: String,
-    pub message: String,
-    pub line: Option<usize>,
-}
-
-impl Problem {
-    pub fn new(key: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { key: key.into(), message: message.into(), line: None }
-    }
-}
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "line {line}: {}: {}", self.key, self.message),
-            None => write!(f, "{}: {}", self.key, self.message),
-        }
     }
 }
 

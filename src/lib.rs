@@ -26,6 +26,7 @@ mod realtime;
 mod record;
 mod sandbox;
 mod sessions;
+mod settings;
 mod tls;
 mod web;
 

@@ -33,7 +33,7 @@ pub struct MetricsConfig {
     pub enabled: bool,
     /// A bearer token that lets a scraper on another machine in; without one only this
     /// machine's loopback callers may scrape.
-    pub token: Option<crate::config::Secret>,
+    pub token: Option<crate::settings::Secret>,
 }
 
 impl Default for MetricsConfig {

@@ -40,6 +40,7 @@ use crate::app::AppState;
 use crate::audit::{self, Actor, Event};
 use crate::db::{Db, take_rows};
 use crate::error::AppResult;
+use crate::settings::{Problem, Secret, is_http_url};
 
 /// The cookie that ties a pending sign-in to the browser that started it.
 const BINDING_COOKIE: &str = "coderoom_oidc";
@@ -66,7 +67,7 @@ pub struct OidcConfig {
     pub issuer: Option<String>,
     pub client_id: Option<String>,
     /// Empty for a public client (PKCE only).
-    pub client_secret: Option<crate::config::Secret>,
+    pub client_secret: Option<Secret>,
     /// Scopes asked for besides `openid`.
     pub scopes: Vec<String>,
     /// The redirect URI registered at the provider; by default
@@ -121,10 +122,10 @@ pub enum LocalSignIn {
 }
 
 impl OidcConfig {
-    /// Problems with the section, as (setting, message); `active` when `auth.provider = "oidc"`.
-    pub fn validate(&self, active: bool) -> Vec<(String, String)> {
+    /// Problems with the section; `active` when `auth.provider = "oidc"`.
+    pub fn validate(&self, active: bool) -> Vec<Problem> {
         let mut problems = Vec::new();
-        let mut fail = |key: &str, message: String| problems.push((format!("oidc.{key}"), message));
+        let mut fail = |key: &str, message: String| problems.push(Problem::new(format!("oidc.{key}"), message));
         match &self.issuer {
             Some(issuer) if !is_allowed_url(issuer) => fail(
                 "issuer",
@@ -137,7 +138,7 @@ impl OidcConfig {
             fail("client_id", "is required when auth.provider is `oidc`".into());
         }
         if let Some(url) = &self.redirect_url
-            && !(url.starts_with("http://") || url.starts_with("https://"))
+            && !is_http_url(url)
         {
             fail("redirect_url", format!("`{url}` must be an http:// or https:// URL"));
         }

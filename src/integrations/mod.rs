@@ -4,7 +4,8 @@
 pub mod stream;
 
 use crate::auth::clerk::ClerkVerifier;
-use crate::config::{Config, Problem};
+use crate::config::Config;
+use crate::settings::Problem;
 
 /// `coderoom config check --online`: the configured services answer and accept the keys.
 pub async fn check_reachable(config: &Config) -> Vec<Problem> {

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::Problem;
+use crate::settings::Problem;
 
 /// A STUN or TURN server as `RTCPeerConnection`'s `iceServers` expects it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

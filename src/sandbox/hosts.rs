@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::SandboxConfig;
 use super::engine::Engine;
 use super::runtimes::Registry;
-use crate::config::Problem;
+use crate::settings::Problem;
 
 /// One `[[sandbox.docker_hosts]]` entry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

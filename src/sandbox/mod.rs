@@ -35,9 +35,9 @@ pub use engine::{Control, JobIo, ProgramOutput, RunOutput, RunSpec, StreamEvent}
 pub use request::{ExecuteRequest, ExecuteResult, Job, LimitInput, RequestFile, StageLimits, StageResult};
 pub use runtimes::{Registry, Runtime};
 
-use crate::config::Problem;
 use crate::error::AppError;
 use crate::health::Condition;
+use crate::settings::Problem;
 use engine::{Engine, EngineError};
 pub use hosts::DockerHost;
 use hosts::{Candidate, Host};

@@ -15,7 +15,7 @@ use x509_cert::der::Decode;
 use x509_cert::ext::pkix::SubjectAltName;
 use x509_cert::ext::pkix::name::GeneralName;
 
-use crate::config::Problem;
+use crate::settings::Problem;
 
 /// A certificate ready to serve, with what renewal and reloading need to know about it.
 #[derive(Debug)]
