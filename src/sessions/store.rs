@@ -3,6 +3,7 @@
 
 use serde::Deserialize;
 use serde_json::json;
+use surrealdb::types::QueryError;
 
 use super::{Seat, Session, Visibility};
 use crate::db::{Db, take_rows};
@@ -175,7 +176,7 @@ async fn write_if_after(
         let result = db.query(statement.as_str()).bind(bindings.clone()).await;
         match result.and_then(|response| response.check()) {
             Ok(mut response) => return Ok(!take_rows::<serde_json::Value>(&mut response, at)?.is_empty()),
-            Err(err) if attempt < 20 && is_conflict(&err) => {
+            Err(err) if attempt < 20 && is_transaction_conflict(&err) => {
                 tokio::time::sleep(std::time::Duration::from_millis(2 * attempt)).await;
             }
             Err(err) => return Err(err.into()),
@@ -183,9 +184,11 @@ async fn write_if_after(
     }
 }
 
-fn is_conflict(err: &surrealdb::Error) -> bool {
-    let text = err.to_string().to_lowercase();
-    text.contains("conflict") || text.contains("retry")
+/// Whether a statement lost an optimistic-transaction race and running it again may succeed.
+/// The database gives every write conflict this kind, whether it struck while the statement
+/// ran or when its transaction committed.
+fn is_transaction_conflict(err: &surrealdb::Error) -> bool {
+    matches!(err.query_details(), Some(QueryError::TransactionConflict))
 }
 
 /// Seats someone when a seat of that kind is free; `false` when none is (or the session ended).
@@ -234,4 +237,48 @@ pub async fn try_end(db: &Db, session_id: &str, user_id: &str) -> anyhow::Result
         "status = 'active' AND host = $me",
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use serde_json::json;
+
+    use super::write_if;
+    use crate::db::Db;
+
+    /// Racing conditional writes to one record make the optimistic transactions of some of them
+    /// abort; each loser runs again and none reaches its caller as an error.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn racing_writes_to_one_record_all_land() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let db = surrealdb::engine::any::connect(format!("surrealkv://{}", dir.path().display()))
+            .await
+            .expect("an embedded database");
+        db.use_ns("test").use_db("test").await.expect("a namespace and database");
+        let db: Db = Arc::new(db);
+        db.query("CREATE counter:one SET seen = []").await.and_then(|r| r.check()).expect("the record");
+
+        let writers = (0..100).map(|writer| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                write_if(
+                    &db,
+                    "counter",
+                    "one",
+                    "seen += $writer",
+                    "$writer NOTINSIDE seen",
+                    json!({ "writer": writer }),
+                )
+                .await
+            })
+        });
+        for writer in writers.collect::<Vec<_>>() {
+            assert!(writer.await.expect("the writer ran").expect("the write landed"));
+        }
+        let mut response = db.query("SELECT VALUE array::len(seen) FROM ONLY counter:one").await.expect("a read");
+        let seen: Option<usize> = response.take(0).expect("a count");
+        assert_eq!(seen, Some(100));
+    }
 }
