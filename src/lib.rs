@@ -18,6 +18,7 @@ mod error;
 mod health;
 mod integrations;
 mod judge;
+mod language;
 mod memory;
 mod metrics;
 mod openapi;
@@ -27,7 +28,9 @@ mod record;
 mod sandbox;
 mod sessions;
 mod settings;
+mod text;
 mod tls;
+mod verdict;
 mod web;
 
 pub use app::{AppState, router};

@@ -2,7 +2,7 @@
 //! with each of these inputs", and [`execute`] asks the Docker sandbox for exactly that. It is
 //! the one place the judge calls the sandbox; there is no other way to run a candidate's code.
 
-use super::Language;
+use crate::language::Language;
 use crate::sandbox::{
     ExecuteRequest, LimitInput, RequestFile, RunOutput, RunSpec, Sandbox, SandboxError, StageLimits, StageResult,
 };

@@ -7,10 +7,13 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::exec::ExecOutput;
-use super::{HiddenSummary, Language, Mode, Report, TestStatus, Verdict, VisibleResult, compare, prefix};
+use super::{HiddenSummary, Mode, Report, TestStatus, VisibleResult, compare};
+use crate::language::Language;
 use crate::problems::model::{Compare, TestCase};
 use crate::problems::types::Type;
 use crate::sandbox::{RunOutput, StageResult};
+use crate::text::prefix;
+use crate::verdict::Verdict;
 
 /// Shown per test and for compiler output: enough to debug, bounded for the response.
 const TEXT_CAP: usize = 4096;

@@ -6,8 +6,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{HiddenSummary, Language, Mode, Report, TestStatus, Verdict};
+use super::{HiddenSummary, Mode, Report, TestStatus};
 use crate::db::{Db, take_rows};
+use crate::language::Language;
+use crate::verdict::Verdict;
 
 pub struct NewSubmission<'a> {
     pub user_id: &'a str,

@@ -22,8 +22,10 @@ use super::model::{
 use super::{builtin_problems, store};
 use crate::cli::say;
 use crate::config::Config;
-use crate::judge::{self, Language, Selection, Verdict, drivers};
+use crate::judge::{self, Selection, drivers};
+use crate::language::Language;
 use crate::sandbox::Sandbox;
+use crate::verdict::Verdict;
 
 #[derive(Debug, Subcommand)]
 pub enum ProblemsCommand {

@@ -24,7 +24,8 @@ use serde_json::Value;
 
 use super::Difficulty;
 use super::types::{Signature, Type};
-use crate::judge::{Language, Verdict};
+use crate::language::Language;
+use crate::verdict::Verdict;
 
 /// Default wall-clock budget for running all of a problem's tests in one go.
 pub const DEFAULT_TIME_LIMIT_MS: u64 = 3000;

@@ -19,7 +19,8 @@ use crate::audit;
 use crate::auth::{AdminAccess, CurrentUser, Role, SignedIn, User};
 use crate::error::{ApiJson, ApiQuery, AppError, AppResult};
 use crate::judge::store::Submission;
-use crate::judge::{self, Language, Selection, drivers};
+use crate::judge::{self, Selection, drivers};
+use crate::language::Language;
 use crate::realtime::store::Author;
 
 pub fn routes() -> crate::openapi::ApiRouter {

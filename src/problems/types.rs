@@ -163,7 +163,7 @@ impl Type {
 
 fn short(value: &Value) -> String {
     let text = value.to_string();
-    if text.len() > 40 { format!("{}…", crate::judge::prefix(&text, 40)) } else { text }
+    if text.len() > 40 { format!("{}…", crate::text::prefix(&text, 40)) } else { text }
 }
 
 impl fmt::Display for Type {

@@ -457,7 +457,7 @@ pub fn library_starter(library: Arc<crate::problems::Library>) -> StarterCode {
         }
         let from_library = || {
             let definition = definition?;
-            let language = crate::judge::Language::parse(language)?;
+            let language = crate::language::Language::parse(language)?;
             if let Some(code) = definition.starter.get(language.id()) {
                 return Some(code.clone());
             }

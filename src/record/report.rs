@@ -17,10 +17,10 @@ use super::{Reader, events_of, readable_notes, readable_scorecards, submissions_
 use crate::app::AppState;
 use crate::auth::SignedIn;
 use crate::error::{ApiQuery, AppError, AppResult};
-use crate::judge::Verdict;
 use crate::judge::store::Submission;
 use crate::realtime::store::ChatMessage;
 use crate::sessions::Session;
+use crate::verdict::Verdict;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -8,10 +8,12 @@ use serde_json::{Value, json};
 
 use super::history::History;
 use crate::db::{Db, take_rows};
+use crate::judge::HiddenSummary;
 use crate::judge::store::{Submission, TestVerdict};
-use crate::judge::{HiddenSummary, Language, Verdict};
+use crate::language::Language;
 use crate::realtime::store::{Author, ChatMessage};
 use crate::sessions::Session;
+use crate::verdict::Verdict;
 
 /// Events the room's channel logs.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]

@@ -21,7 +21,7 @@ mod ruby;
 mod rust;
 mod swift;
 
-use super::Language;
+use crate::language::Language;
 use crate::problems::types::{Signature, Type};
 
 /// Per-test cap on captured prints, in bytes (the rest is dropped, not an error).

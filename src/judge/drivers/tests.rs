@@ -2,7 +2,7 @@
 //! the sandbox's image, which `tests/api` and `coderoom problems validate` use.
 
 use super::{program, starter};
-use crate::judge::Language;
+use crate::language::Language;
 use crate::problems::types::Signature;
 
 fn sig(text: &str) -> Signature {
