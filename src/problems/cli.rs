@@ -16,8 +16,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
 
 use super::model::{
-    DefinitionError, PROBLEM_FILE, Problem, ProblemKind, REJECTED_DIR, SOLUTIONS_DIR, expected_verdict,
-    is_plain_file_name,
+    PROBLEM_FILE, Problem, ProblemKind, REJECTED_DIR, SOLUTIONS_DIR, expected_verdict, is_plain_file_name,
 };
 use super::{builtin_problems, store};
 use crate::cli::say;
@@ -59,10 +58,6 @@ pub enum ProblemsCommand {
     },
     /// Remove a problem (sessions that used it keep their record).
     Remove { slug: String },
-}
-
-pub fn join_errors(errors: &[DefinitionError]) -> String {
-    errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
 }
 
 /// Reads one problem folder; errors carry the folder's path.

@@ -153,6 +153,11 @@ impl fmt::Display for DefinitionError {
     }
 }
 
+/// A definition's errors, one per line.
+pub fn join_errors(errors: &[DefinitionError]) -> String {
+    errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+}
+
 fn error(file: &str, field: impl Into<String>, message: impl Into<String>) -> DefinitionError {
     DefinitionError { file: file.into(), field: field.into(), message: message.into() }
 }

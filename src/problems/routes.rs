@@ -11,9 +11,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::UtoipaMethodRouterExt;
 use utoipa_axum::routes;
 
-use super::model::{Problem, ProblemKind, ProblemSummary, TestCase};
+use super::model::{Problem, ProblemKind, ProblemSummary, TestCase, join_errors};
 use super::types::Signature;
-use super::{Difficulty, Guidance, cli};
+use super::{Difficulty, Guidance};
 use crate::app::AppState;
 use crate::audit;
 use crate::auth::{AdminAccess, CurrentUser, Role, SignedIn, User};
@@ -569,7 +569,7 @@ async fn admin_upsert(
 ) -> AppResult<Json<SummaryReply>> {
     let errors = problem.check();
     if !errors.is_empty() {
-        return Err(AppError::bad_request(cli::join_errors(&errors)));
+        return Err(AppError::bad_request(join_errors(&errors)));
     }
     state.problems.upsert(&problem).await?;
     let event = audit::Event::new("problem.imported").by(audit::Actor::admin(admin.as_ref())).on(&problem.slug);
