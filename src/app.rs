@@ -70,7 +70,7 @@ impl AppState {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let secret = load_or_create_secret(config.auth.secret.as_deref(), &config.data_dir)?;
         crate::metrics::install();
-        let db = db::connect(&config).await?;
+        let db = db::connect(&config.database, &config.data_dir).await?;
         let problems = Arc::new(Library::load(&db).await?);
         record::rubrics::ensure_default(&db).await?;
         let sandbox = Sandbox::new(&config.sandbox).await?;

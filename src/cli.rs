@@ -223,11 +223,15 @@ fn show_config(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Opens the database for a command, with the schema of the problem library's own tables too
+/// (`restore` reads them to refuse overwriting imported problems).
 pub(crate) async fn open_db(config: &Config) -> anyhow::Result<db::Db> {
-    db::connect(config).await.context(
+    let db = db::connect(&config.database, &config.data_dir).await.context(
         "cannot open the database; if coderoom is running with the embedded database, stop it first \
          (or use the web administration)",
-    )
+    )?;
+    problems::store::ensure_schema(&db).await?;
+    Ok(db)
 }
 
 async fn users(command: UsersCommand, config: &Config) -> anyhow::Result<()> {

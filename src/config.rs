@@ -12,6 +12,7 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
+use crate::db::DatabaseConfig;
 use crate::realtime::RealtimeConfig;
 use crate::sandbox::SandboxConfig;
 use crate::settings::{Problem, Secret, is_http_url};
@@ -69,36 +70,6 @@ impl Default for Config {
             tls: TlsConfig::default(),
             metrics: crate::metrics::MetricsConfig::default(),
             audit: crate::audit::AuditConfig::default(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct DatabaseConfig {
-    /// Empty: embedded SurrealKV in `<data_dir>/db`. Otherwise `ws://host:port` or `wss://…`.
-    pub url: Option<String>,
-    pub namespace: String,
-    pub database: String,
-    /// Root credentials for a remote server (ignored for the embedded store).
-    pub username: Option<String>,
-    pub password: Option<Secret>,
-    /// Retired: SurrealDB 3.3.5 offers no way to size the embedded store's block cache. Still
-    /// accepted, so that configuration files written by earlier versions (whose example set
-    /// it) keep starting; `Config::warn_retired` says it has no effect.
-    #[serde(skip_serializing)]
-    pub cache_mb: Option<u64>,
-}
-
-impl Default for DatabaseConfig {
-    fn default() -> Self {
-        Self {
-            url: None,
-            namespace: "coderoom".into(),
-            database: "main".into(),
-            username: None,
-            password: None,
-            cache_mb: None,
         }
     }
 }

@@ -7,11 +7,43 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use futures::StreamExt;
+use serde::{Deserialize, Serialize};
 use surrealdb::Surreal;
 use surrealdb::engine::any::{self, Any};
 use surrealdb::opt::auth::Root;
 
-use crate::config::Config;
+use crate::settings::Secret;
+
+/// The `[database]` section of coderoom.toml.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// Empty: embedded SurrealKV in `<data_dir>/db`. Otherwise `ws://host:port` or `wss://…`.
+    pub url: Option<String>,
+    pub namespace: String,
+    pub database: String,
+    /// Root credentials for a remote server (ignored for the embedded store).
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+    /// Retired: SurrealDB 3.3.5 offers no way to size the embedded store's block cache. Still
+    /// accepted, so that configuration files written by earlier versions (whose example set
+    /// it) keep starting; `Config::warn_retired` says it has no effect.
+    #[serde(skip_serializing)]
+    pub cache_mb: Option<u64>,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self {
+            url: None,
+            namespace: "coderoom".into(),
+            database: "main".into(),
+            username: None,
+            password: None,
+            cache_mb: None,
+        }
+    }
+}
 
 /// Shared by reference counting, never by `Surreal::clone`: cloning a SurrealDB handle opens
 /// a new database session (an event queued to the engine and state kept until the clone is
@@ -128,12 +160,13 @@ pub fn unpack<T: serde::de::DeserializeOwned>(packed: &str) -> anyhow::Result<T>
     Ok(serde_json::from_reader(reader)?)
 }
 
-/// Connects, selects the namespace and database, and brings the schema up to date.
-pub async fn connect(config: &Config) -> anyhow::Result<Db> {
-    let db = match &config.database.url {
+/// Connects, selects the namespace and database, and brings the schema up to date. The
+/// embedded store lives in `<data_dir>/db`.
+pub async fn connect(config: &DatabaseConfig, data_dir: &Path) -> anyhow::Result<Db> {
+    let db = match &config.url {
         Some(url) => {
             let db = any::connect(url.as_str()).await.with_context(|| format!("cannot reach SurrealDB at {url}"))?;
-            if let (Some(username), Some(password)) = (&config.database.username, &config.database.password) {
+            if let (Some(username), Some(password)) = (&config.username, &config.password) {
                 db.signin(Root { username: username.clone(), password: password.to_string() })
                     .await
                     .context("SurrealDB rejected the configured credentials")?;
@@ -141,14 +174,14 @@ pub async fn connect(config: &Config) -> anyhow::Result<Db> {
             db
         }
         None => {
-            let path = config.data_dir.join("db");
+            let path = data_dir.join("db");
             std::fs::create_dir_all(&path).with_context(|| format!("cannot create {}", path.display()))?;
             // `sync=every` makes each acknowledged write durable before the reply.
             let url = format!("surrealkv://{}?sync=every", path.display());
             any::connect(url).await.with_context(|| format!("cannot open the database in {}", path.display()))?
         }
     };
-    db.use_ns(config.database.namespace.clone()).use_db(config.database.database.clone()).await?;
+    db.use_ns(config.namespace.clone()).use_db(config.database.clone()).await?;
     let db = Arc::new(db);
     migrate(&db).await?;
     Ok(db)
@@ -275,8 +308,9 @@ async fn remove_all_tables(db: &Db) -> anyhow::Result<()> {
 }
 
 /// Which kinds of records people created are in the database (built-in problems do not count).
+/// The `problem` table is the library's own (`problems::store`); whoever opens the database
+/// for a command ensures its schema.
 async fn held_data(db: &Db) -> anyhow::Result<Vec<&'static str>> {
-    crate::problems::store::ensure_schema(db).await?;
     let mut response = db
         .query(
             "SELECT VALUE id FROM user LIMIT 1;

@@ -276,8 +276,7 @@ mod tests {
     #[tokio::test]
     async fn entries_past_their_retention_are_removed() {
         let folder = tempfile::tempdir().expect("tempdir");
-        let config = crate::config::Config { data_dir: folder.path().to_path_buf(), ..Default::default() };
-        let db = crate::db::connect(&config).await.expect("database");
+        let db = crate::db::connect(&crate::db::DatabaseConfig::default(), folder.path()).await.expect("database");
         db.query(
             "CREATE audit CONTENT { at: time::now() - 400d, action: 'auth.signed_in' };
              CREATE audit CONTENT { at: time::now() - 10d, action: 'auth.signed_in' };",

@@ -243,7 +243,7 @@ impl Backend {
             let token = crate::auth::token::TokenKeys::new(&secret, 1).issue_service()?;
             return Ok(Self::Server { base, token, http });
         }
-        let db = crate::db::connect(config)
+        let db = crate::db::connect(&config.database, &config.data_dir)
             .await
             .context("cannot open the database (if a server holds it, start it on the configured address)")?;
         store::ensure_schema(&db).await?;
