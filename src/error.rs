@@ -64,7 +64,7 @@ impl AppError {
 
 impl From<surrealdb::Error> for AppError {
     fn from(err: surrealdb::Error) -> Self {
-        crate::metrics::database_error();
+        crate::counters::database_error();
         Self::Internal(anyhow::Error::new(err).context("database error"))
     }
 }

@@ -13,6 +13,7 @@ mod cache;
 mod cli;
 mod clock;
 mod config;
+mod counters;
 mod db;
 mod error;
 mod health;

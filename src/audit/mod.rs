@@ -172,7 +172,7 @@ pub async fn record(db: &Db, event: Event) {
         .await
         .and_then(|response| response.check());
     if let Err(err) = result {
-        crate::metrics::database_error();
+        crate::counters::database_error();
         tracing::error!(action = event.action, error = %err, "cannot write the audit entry");
     }
 }

@@ -576,7 +576,7 @@ async fn login(
     let email = normalize_email(&body.email)?;
     let (email_key, client_key) = (format!("email:{email}"), format!("ip:{client}"));
     state.auth.login_attempts.admit(&[email_key.clone(), client_key.clone()]).map_err(|refusal| {
-        crate::metrics::sign_in("refused");
+        crate::counters::sign_in("refused");
         refused(refusal, "failed sign-in attempts")
     })?;
     let record = store::find_by_email(&state.db, &email).await?;
@@ -598,14 +598,14 @@ async fn login(
             state.auth.login_attempts.give_back(&client_key);
             let event = crate::audit::Event::new("auth.signed_in").by(crate::audit::Actor::person(&record.to_user()));
             crate::audit::record(&state.db, event.from(client)).await;
-            crate::metrics::sign_in("ok");
+            crate::counters::sign_in("ok");
             signed_in(&state, StatusCode::OK, &record)
         }
         _ => {
             // The address guessed, and which account it aimed at; never the password.
             let event = crate::audit::Event::new("auth.sign_in_failed").on(&email).from(client);
             crate::audit::record(&state.db, event).await;
-            crate::metrics::sign_in("failed");
+            crate::counters::sign_in("failed");
             Err(AppError::Unauthorized("Invalid email or password".into()))
         }
     }

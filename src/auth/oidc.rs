@@ -558,7 +558,7 @@ pub async fn callback(
                     .from(client),
             )
             .await;
-            crate::metrics::sign_in("ok");
+            crate::counters::sign_in("ok");
             let mut response = (StatusCode::SEE_OTHER, [(LOCATION, header_value(&next))]).into_response();
             let cookies = response.headers_mut();
             cookies.append(SET_COOKIE, super::sign_in_cookie(&state, &record)?);
@@ -569,7 +569,7 @@ pub async fn callback(
             tracing::info!(reason = %refused.reason, "company sign-in refused");
             let event = Event::new("auth.sign_in_failed").detail(json!({ "via": "oidc", "reason": refused.reason }));
             audit::record(&state.db, event.from(client)).await;
-            crate::metrics::sign_in("failed");
+            crate::counters::sign_in("failed");
             Ok(back_to_sign_in(provider, refused.shown))
         }
     }

@@ -125,10 +125,10 @@ impl FanOut {
             at_ms: crate::clock::now_ms(),
         };
         if self.outbox.try_send(row).is_ok() {
-            crate::metrics::room_relay("sent");
+            crate::counters::room_relay("sent");
             self.dropping.store(false, Ordering::Relaxed);
         } else {
-            crate::metrics::room_relay("dropped");
+            crate::counters::room_relay("dropped");
             // Once per run of drops, not per keystroke: the metric counts them all.
             if !self.dropping.swap(true, Ordering::Relaxed) {
                 tracing::warn!(session, "the room relay is behind; messages are dropped (the next sync repairs edits)");
@@ -182,7 +182,7 @@ async fn follow(rooms: Weak<Rooms>, db: Db, instance: String) {
                         Ok(notification) if notification.action == surrealdb::types::Action::Create => {
                             match serde_json::from_value::<Row>(notification.data.into_json_value()) {
                                 Ok(row) => {
-                                    crate::metrics::room_relay("received");
+                                    crate::counters::room_relay("received");
                                     receive(&rooms, row);
                                 }
                                 Err(err) => tracing::warn!(error = %err, "an unreadable room relay row"),

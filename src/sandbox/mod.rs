@@ -477,7 +477,7 @@ impl Sandbox {
         let language = job.runtime.language.clone();
         let queued_at = std::time::Instant::now();
         let permit = self.inner.scheduler.acquire(user).await.inspect_err(|_| {
-            crate::metrics::sandbox_job(&language, "busy", queued_at.elapsed(), Duration::ZERO);
+            crate::counters::sandbox_job(&language, "busy", queued_at.elapsed(), Duration::ZERO);
         });
         let permit = permit.map_err(|rejection| match rejection {
             Rejection::Full { retry_after_secs } => SandboxError::Busy {
@@ -502,7 +502,7 @@ impl Sandbox {
         });
         let finished = task.await;
         let outcome = if matches!(finished, Ok(Ok(_))) { "ok" } else { "unavailable" };
-        crate::metrics::sandbox_job(&language, outcome, waited, queued_at.elapsed() - waited);
+        crate::counters::sandbox_job(&language, outcome, waited, queued_at.elapsed() - waited);
         finished.map_err(|err| SandboxError::Unavailable(format!("sandbox job failed: {err}")))?
     }
 
@@ -521,7 +521,7 @@ impl Sandbox {
             let placement = self.place(job, lost)?;
             let index = placement.index;
             let host = &self.inner.hosts[index];
-            crate::metrics::sandbox_engine_job(host.name());
+            crate::counters::sandbox_engine_job(host.name());
             let (started, message) = match placement.engine.run_program(job, runs, io).await {
                 Ok(output) => return Ok(output),
                 Err(EngineError::Lost { started, message }) => (started, message),
