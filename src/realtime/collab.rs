@@ -190,14 +190,26 @@ impl SharedDocument for Board {
     const KIND: DocKind = DocKind::Board;
 }
 
-/// Both documents are entered the same way, by the same people.
-pub async fn connect<D: SharedDocument>(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    Path(session_id): Path<String>,
-    RawQuery(query): RawQuery,
+/// What entering a shared document reads of the request; the same for both documents.
+#[derive(axum::extract::FromRequestParts)]
+#[from_request(state(AppState))]
+pub struct Entering {
+    state: State<AppState>,
+    user: SignedIn,
+    session_id: Path<String>,
+    query: RawQuery,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
-) -> AppResult<Response> {
+}
+
+/// Both documents are entered the same way, by the same people.
+pub async fn connect<D: SharedDocument>(entering: Entering) -> AppResult<Response> {
+    let Entering {
+        state: State(state),
+        user: SignedIn(user),
+        session_id: Path(session_id),
+        query: RawQuery(query),
+        upgrade,
+    } = entering;
     let kind = D::KIND;
     authorize(&state, &user, &session_id).await?;
     let upgrade = upgrade.map_err(|_| AppError::bad_request("This endpoint speaks WebSocket only"))?;

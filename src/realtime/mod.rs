@@ -22,7 +22,7 @@ use std::time::Instant;
 use axum::Json;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use serde_json::json;
 use tokio::sync::{OnceCell, mpsc, oneshot};
@@ -503,6 +503,25 @@ pub fn routes() -> crate::openapi::ApiRouter {
 // The socket handlers live with their protocols (`collab`, generic over the document, and
 // `events`); these wrappers give each route the description the API document shows.
 
+/// `?ack=` of a shared document's socket. `collab::connect` reads it from the raw query, so a
+/// value other than `1` is no request rather than a rejected one.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[expect(dead_code, reason = "it only describes the query to the API document")]
+struct SavedFrames {
+    /// `1` asks for a saved frame after each of the client's own updates
+    ack: Option<u8>,
+}
+
+/// The sign-in every socket also accepts in its query, which the `SignedIn` extractor reads.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[expect(dead_code, reason = "it only describes the query to the API document")]
+struct SocketSignIn {
+    /// A sign-in token, for browsers that cannot set headers on a WebSocket; read on upgrades only
+    token: Option<String>,
+}
+
 /// The shared code editor: a WebSocket speaking the y-websocket protocol.
 ///
 /// The host, the people seated (guests included) and administrators. Binary frames: Yjs sync
@@ -511,19 +530,10 @@ pub fn routes() -> crate::openapi::ApiRouter {
 /// a frame tagged 100 (8-byte big-endian sequence number) once each of the client's own updates
 /// is saved. Closed with 4401 (sign in again), 4403 (no longer allowed) or 4409 (ended).
 #[utoipa::path(get, path = "/collab/{session_id}", tag = "room",
-    params(("session_id" = String, Path, description = "The session's id"),
-        ("ack" = Option<u8>, Query, description = "`1` asks for a saved frame after each of the client's own updates"),
-        ("token" = Option<String>, Query,
-            description = "A sign-in token, for browsers that cannot set headers on a WebSocket; read on upgrades only")),
+    params(("session_id" = String, Path, description = "The session's id"), SavedFrames, SocketSignIn),
     responses((status = 101, description = "Switching Protocols: y-websocket binary frames for the code document")))]
-async fn code_socket(
-    state: State<AppState>,
-    user: SignedIn,
-    session_id: Path<String>,
-    query: RawQuery,
-    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
-) -> AppResult<Response> {
-    collab::connect::<collab::Code>(state, user, session_id, query, upgrade).await
+async fn code_socket(entering: collab::Entering) -> AppResult<Response> {
+    collab::connect::<collab::Code>(entering).await
 }
 
 /// The shared whiteboard: a WebSocket speaking the y-websocket protocol.
@@ -533,19 +543,10 @@ async fn code_socket(
 /// is capped by `realtime.max_board_kb` and `realtime.max_board_elements`; pointers travel as
 /// awareness states.
 #[utoipa::path(get, path = "/collab/{session_id}/board", tag = "room",
-    params(("session_id" = String, Path, description = "The session's id"),
-        ("ack" = Option<u8>, Query, description = "`1` asks for a saved frame after each of the client's own updates"),
-        ("token" = Option<String>, Query,
-            description = "A sign-in token, for browsers that cannot set headers on a WebSocket; read on upgrades only")),
+    params(("session_id" = String, Path, description = "The session's id"), SavedFrames, SocketSignIn),
     responses((status = 101, description = "Switching Protocols: y-websocket binary frames for the whiteboard document")))]
-async fn board_socket(
-    state: State<AppState>,
-    user: SignedIn,
-    session_id: Path<String>,
-    query: RawQuery,
-    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
-) -> AppResult<Response> {
-    collab::connect::<collab::Board>(state, user, session_id, query, upgrade).await
+async fn board_socket(entering: collab::Entering) -> AppResult<Response> {
+    collab::connect::<collab::Board>(entering).await
 }
 
 /// The room's event channel: a WebSocket of JSON text frames.
@@ -557,9 +558,7 @@ async fn board_socket(
 /// `chat`, relayed signals (with `from` and `user`), `result` (runs and submissions), `session`
 /// (seats or time box changed: read the session again), `pong`, `ended` and `error`. Closed with 4401, 4403 or 4409 like the documents' sockets.
 #[utoipa::path(get, path = "/sessions/{id}/events", tag = "room",
-    params(("id" = String, Path, description = "The session's id"),
-        ("token" = Option<String>, Query,
-            description = "A sign-in token, for browsers that cannot set headers on a WebSocket; read on upgrades only")),
+    params(("id" = String, Path, description = "The session's id"), SocketSignIn),
     responses((status = 101, description = "Switching Protocols: the room's events as JSON text frames")))]
 async fn events_socket(
     state: State<AppState>,
