@@ -148,40 +148,30 @@ pub struct LogoutResponse {
 /// parameter: anywhere else a token in the URL would end up in logs, history and `Referer`.
 /// Rejects with a JSON 401 — never a redirect — and guests with 403: a route opens to guests
 /// only by asking for [`SignedIn`] and checking the session itself.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, FromRequestParts)]
+#[from_request(via(Admitted), rejection(AppError))]
 pub struct CurrentUser(pub User);
 
-impl<S> FromRequestParts<S> for CurrentUser
-where
-    Authenticator: FromRef<S>,
-    S: Send + Sync,
-{
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let SignedIn(user) = SignedIn::from_request_parts(parts, state).await?;
-        if user.role == Role::Guest {
-            return Err(guests_stay_in_their_session());
+impl Admission for CurrentUser {
+    fn admit(caller: Caller) -> Result<Self, AppError> {
+        match caller {
+            Caller::Person(user) if user.role == Role::Guest => Err(guests_stay_in_their_session()),
+            Caller::Person(user) => Ok(Self(user)),
+            Caller::Service => Err(unauthorized()),
         }
-        Ok(CurrentUser(user))
     }
 }
 
 /// Anyone signed in, guests included: for the routes of one session, which check that the
 /// caller belongs to it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, FromRequestParts)]
+#[from_request(via(Admitted), rejection(AppError))]
 pub struct SignedIn(pub User);
 
-impl<S> FromRequestParts<S> for SignedIn
-where
-    Authenticator: FromRef<S>,
-    S: Send + Sync,
-{
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        match authenticate(parts, &Authenticator::from_ref(state)).await? {
-            Caller::Person(user) => Ok(SignedIn(user)),
+impl Admission for SignedIn {
+    fn admit(caller: Caller) -> Result<Self, AppError> {
+        match caller {
+            Caller::Person(user) => Ok(Self(user)),
             Caller::Service => Err(unauthorized()),
         }
     }
@@ -193,27 +183,48 @@ pub fn guests_stay_in_their_session() -> AppError {
 
 /// Administrators only (403 for everyone else); also the command line's service token,
 /// which is accepted nowhere else. Holds the administrator (`None` for the service token).
+#[derive(FromRequestParts)]
+#[from_request(via(Admitted), rejection(AppError))]
 pub struct AdminAccess(pub Option<User>);
 
-impl<S> FromRequestParts<S> for AdminAccess
+impl Admission for AdminAccess {
+    fn admit(caller: Caller) -> Result<Self, AppError> {
+        match caller {
+            Caller::Service => Ok(Self(None)),
+            Caller::Person(user) if user.role == Role::Admin => Ok(Self(Some(user))),
+            Caller::Person(_) => Err(AppError::Forbidden("Administrators only".into())),
+        }
+    }
+}
+
+/// Who made a request, before any route's rule on who may.
+pub enum Caller {
+    Person(User),
+    /// The command line, with its service token.
+    Service,
+}
+
+/// An extractor's rule on which callers it lets through, and the error for the others.
+pub trait Admission: Sized {
+    fn admit(caller: Caller) -> Result<Self, AppError>;
+}
+
+/// Tells who is calling and applies `T`'s [`Admission`] rule: the one way the extractors above
+/// read a request.
+pub struct Admitted<T>(T);
+
+impl<S, T> FromRequestParts<S> for Admitted<T>
 where
+    T: Admission,
     Authenticator: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        match authenticate(parts, &Authenticator::from_ref(state)).await? {
-            Caller::Service => Ok(AdminAccess(None)),
-            Caller::Person(user) if user.role == Role::Admin => Ok(AdminAccess(Some(user))),
-            Caller::Person(_) => Err(AppError::Forbidden("Administrators only".into())),
-        }
+        let caller = authenticate(parts, &Authenticator::from_ref(state)).await?;
+        T::admit(caller).map(Self)
     }
-}
-
-enum Caller {
-    Person(User),
-    Service,
 }
 
 fn unauthorized() -> AppError {
