@@ -16,12 +16,11 @@ use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 use utoipa_axum::routes;
 
-use super::{Seat, Session, Status, load, store};
+use super::{Seat, Session, Status, load, seated, store};
 use crate::app::AppState;
-use crate::auth::{self, ClientAddr, CurrentUser, Person, Role, User, store as users};
+use crate::auth::{self, ClientAddr, CurrentUser, Person, User, store as users};
 use crate::db::{Db, take_rows};
 use crate::error::{ApiJson, AppError, AppResult};
-use crate::integrations::stream;
 
 /// Links one session may have, used or not: enough for any interview loop, and a bound on
 /// what a listing reads.
@@ -141,7 +140,7 @@ fn token_hash(token: &str) -> String {
 
 /// The host and administrators manage a session's links.
 fn ensure_manager(session: &Session, user: &User) -> AppResult<()> {
-    if session.host.id == user.id || user.role == Role::Admin {
+    if session.managed_by(user) {
         Ok(())
     } else {
         Err(AppError::Forbidden("Only the host can manage this session's links".into()))
@@ -470,13 +469,6 @@ async fn seat_account(state: &AppState, record: &Record, session: &Session, acco
     Ok(Json(SeatTaken { session, user: account }).into_response())
 }
 
-/// Tells everyone who needs to know that someone took a seat.
-fn seated(state: &AppState, session: &Session, user: &User) {
-    state.live_sessions.invalidate();
-    state.rooms.seats_changed(&session.id);
-    stream::session_joined(state, session, &user.person());
-}
-
 // Storage. Ids are plain strings; times are SurrealDB datetimes shown as RFC 3339.
 
 const INVITE_VIEW: &str = "record::id(id) AS id, session, role, created_at, expires_at, opened_at, guest, guest_name,
@@ -509,37 +501,27 @@ async fn insert(
     take_rows::<Record>(&mut response, 1)?.pop().ok_or_else(|| anyhow::anyhow!("invitation was not created"))
 }
 
+/// Invitations as [`INVITE_VIEW`] shows them; `source` is what follows `FROM`.
+async fn select(db: &Db, source: &str, bindings: serde_json::Value) -> anyhow::Result<Vec<Record>> {
+    let mut response = db.query(format!("SELECT {INVITE_VIEW} FROM {source}")).bind(bindings).await?.check()?;
+    take_rows(&mut response, 0)
+}
+
 async fn find(db: &Db, id: &str) -> anyhow::Result<Option<Record>> {
     if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Ok(None);
     }
-    let mut response = db
-        .query(format!("SELECT {INVITE_VIEW} FROM type::record('session_invite', $id)"))
-        .bind(json!({ "id": id }))
-        .await?
-        .check()?;
-    Ok(take_rows(&mut response, 0)?.pop())
+    Ok(select(db, "type::record('session_invite', $id)", json!({ "id": id })).await?.pop())
 }
 
 async fn find_by_token_hash(db: &Db, hash: &str) -> anyhow::Result<Option<Record>> {
-    let mut response = db
-        .query(format!("SELECT {INVITE_VIEW} FROM session_invite WHERE token_hash = $hash LIMIT 1"))
-        .bind(json!({ "hash": hash }))
-        .await?
-        .check()?;
-    Ok(take_rows(&mut response, 0)?.pop())
+    Ok(select(db, "session_invite WHERE token_hash = $hash LIMIT 1", json!({ "hash": hash })).await?.pop())
 }
 
 async fn list_for_session(db: &Db, session_id: &str) -> anyhow::Result<Vec<Record>> {
-    let mut response = db
-        .query(format!(
-            "SELECT {INVITE_VIEW} FROM session_invite WHERE session = $session_id ORDER BY created_at DESC LIMIT {}",
-            MAX_PER_SESSION + 1
-        ))
-        .bind(json!({ "session_id": session_id }))
-        .await?
-        .check()?;
-    take_rows(&mut response, 0)
+    let source =
+        format!("session_invite WHERE session = $session_id ORDER BY created_at DESC LIMIT {}", MAX_PER_SESSION + 1);
+    select(db, &source, json!({ "session_id": session_id })).await
 }
 
 async fn mark_opened(db: &Db, id: &str) -> anyhow::Result<()> {

@@ -132,6 +132,12 @@ impl Session {
         self.host.id == user_id || self.interviewers.iter().any(|p| p.id == user_id)
     }
 
+    /// Whether `user` may change who is seated, the time box and the invitation links: the host
+    /// and administrators.
+    pub fn managed_by(&self, user: &User) -> bool {
+        self.host.id == user.id || user.role == Role::Admin
+    }
+
     /// Whether `user_id` is the host or holds a seat.
     pub fn includes(&self, user_id: &str) -> bool {
         self.host.id == user_id
@@ -428,10 +434,8 @@ async fn join(
             Status::Active => Err(AppError::Conflict("Session is full".into())),
         };
     }
-    state.live_sessions.invalidate();
-    state.rooms.seats_changed(&id);
-    stream::session_joined(&state, &before, &user.person());
-    Ok(Json(SessionReply { session: load(&state, &id).await? }))
+    seated(&state, &before, &user);
+    session_now(&state, &id).await
 }
 
 /// Gives up the caller's seat in a live session; their sockets in its room close.
@@ -459,10 +463,9 @@ async fn leave(
     if !store::try_leave(&state.db, &id, &user.id).await? {
         return Err(AppError::bad_request("You are not a participant of this session"));
     }
-    state.live_sessions.invalidate();
     state.rooms.disconnect_user(&id, &user.id, crate::realtime::Closing::Left);
-    state.rooms.seats_changed(&id);
-    Ok(Json(SessionReply { session: load(&state, &id).await? }))
+    seats_changed(&state, &id);
+    session_now(&state, &id).await
 }
 
 /// Removes someone from a live session.
@@ -479,7 +482,7 @@ async fn remove(
     Path((id, person)): Path<(String, String)>,
 ) -> AppResult<Json<SessionReply>> {
     let session = load(&state, &id).await?;
-    if session.host.id != user.id && user.role != Role::Admin {
+    if !session.managed_by(&user) {
         return Err(AppError::Forbidden("Only the host can remove people from the session".into()));
     }
     if session.host.id == person {
@@ -495,7 +498,7 @@ async fn remove(
     tracing::info!(session = %id, removed = %person, by = %user.id, "person removed from the session");
     let event = audit::Event::new("session.person_removed").by(audit::Actor::person(&user)).on(&person);
     audit::record(&state.db, event.detail(json!({ "session": id }))).await;
-    Ok(Json(SessionReply { session: load(&state, &id).await? }))
+    session_now(&state, &id).await
 }
 
 /// Takes `person` out of the session for good: their seat, their sockets, and (for a guest)
@@ -505,10 +508,27 @@ pub(crate) async fn remove_person(state: &AppState, session: &Session, person: &
     invites::revoke_used_by(&state.db, &session.id, person).await?;
     crate::auth::store::disable_guest(&state.db, person).await?;
     state.users.invalidate();
-    state.live_sessions.invalidate();
     state.rooms.disconnect_user(&session.id, person, crate::realtime::Closing::Removed);
-    state.rooms.seats_changed(&session.id);
+    seats_changed(state, &session.id);
     Ok(())
+}
+
+/// Who is seated, or the time box, changed: the dashboards' cached listings go, and the room
+/// tells everyone in it to read the session again.
+fn seats_changed(state: &AppState, session_id: &str) {
+    state.live_sessions.invalidate();
+    state.rooms.seats_changed(session_id);
+}
+
+/// Someone took a seat in `session`: as [`seats_changed`], and the event stream hears who.
+pub(crate) fn seated(state: &AppState, session: &Session, user: &User) {
+    seats_changed(state, &session.id);
+    stream::session_joined(state, session, &user.person());
+}
+
+/// The answer of a route that changed a session: the session as it is now.
+async fn session_now(state: &AppState, id: &str) -> AppResult<Json<SessionReply>> {
+    Ok(Json(SessionReply { session: load(state, id).await? }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -533,16 +553,15 @@ async fn set_timer(
     ApiJson(body): ApiJson<TimeBoxRequest>,
 ) -> AppResult<Json<SessionReply>> {
     let session = load(&state, &id).await?;
-    if session.host.id != user.id && user.role != Role::Admin {
+    if !session.managed_by(&user) {
         return Err(AppError::Forbidden("Only the host sets the time box".into()));
     }
     let minutes = check_time_box(body.minutes)?;
     if !store::set_time_box(&state.db, &id, minutes).await? {
         return Err(AppError::Conflict(crate::realtime::Closing::Ended.reason().into()));
     }
-    state.live_sessions.invalidate();
-    state.rooms.seats_changed(&id);
-    Ok(Json(SessionReply { session: load(&state, &id).await? }))
+    seats_changed(&state, &id);
+    session_now(&state, &id).await
 }
 
 /// Ends a live session and keeps its record.
