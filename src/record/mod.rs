@@ -14,7 +14,9 @@ pub mod scorecards;
 pub mod timeline;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::routes;
@@ -100,6 +102,19 @@ impl Reader {
     }
 }
 
+/// The reader of the session `{id}` in the path, for the routes that read nothing but it. A
+/// route that reads a body opens its reader after the body, so that a malformed body is still
+/// refused before the record's access rule is applied.
+impl FromRequestParts<AppState> for Reader {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let SignedIn(user) = SignedIn::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        let Path(id) = Path::<String>::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        Reader::open(state, user, &id).await.map_err(IntoResponse::into_response)
+    }
+}
+
 /// Builds and stores an ended session's history in the background, so that the first look at
 /// its replay or report after the interview does not wait for it.
 pub fn store_history_of_ended(state: &AppState, session: &Session) {
@@ -133,12 +148,7 @@ struct NotesReply {
 /// The host, co-interviewers and administrators.
 #[utoipa::path(get, path = "/sessions/{id}/notes", tag = "record", params(("id" = String, Path, description = "The session's id")),
     responses((status = 200, description = "The caller's notes", body = NotesReply)))]
-async fn own_notes(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    Path(id): Path<String>,
-) -> AppResult<Json<NotesReply>> {
-    let reader = Reader::open(&state, user, &id).await?;
+async fn own_notes(State(state): State<AppState>, reader: Reader) -> AppResult<Json<NotesReply>> {
     let notes = notes::own(&state.db, &reader.session.id, &reader.user.id).await?;
     Ok(Json(NotesReply { notes }))
 }
@@ -188,12 +198,7 @@ struct AllNotes {
 /// The host, co-interviewers and administrators.
 #[utoipa::path(get, path = "/sessions/{id}/notes/all", tag = "record", params(("id" = String, Path, description = "The session's id")),
     responses((status = 200, description = "The notes the caller may read", body = AllNotes)))]
-async fn all_notes(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    Path(id): Path<String>,
-) -> AppResult<Json<AllNotes>> {
-    let reader = Reader::open(&state, user, &id).await?;
+async fn all_notes(State(state): State<AppState>, reader: Reader) -> AppResult<Json<AllNotes>> {
     let notes = readable_notes(&state, &reader).await?;
     Ok(Json(AllNotes { notes, others_visible: reader.sees_others_notes(state.config.record.share_notes) }))
 }
@@ -212,12 +217,7 @@ struct ScorecardReply {
 /// The host, co-interviewers and administrators.
 #[utoipa::path(get, path = "/sessions/{id}/scorecard", tag = "record", params(("id" = String, Path, description = "The session's id")),
     responses((status = 200, description = "The caller's scorecard", body = ScorecardReply)))]
-async fn own_scorecard(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    Path(id): Path<String>,
-) -> AppResult<Json<ScorecardReply>> {
-    let reader = Reader::open(&state, user, &id).await?;
+async fn own_scorecard(State(state): State<AppState>, reader: Reader) -> AppResult<Json<ScorecardReply>> {
     let card = match scorecards::own(&state.db, &reader.session.id, &reader.user.id).await? {
         Some(card) => card,
         None => scorecards::blank(&state.db).await?,
@@ -254,12 +254,7 @@ async fn save_scorecard(
 /// The host, co-interviewers and administrators.
 #[utoipa::path(post, path = "/sessions/{id}/scorecard/submit", tag = "record", params(("id" = String, Path, description = "The session's id")),
     responses((status = 200, description = "The submitted scorecard", body = ScorecardReply)))]
-async fn submit_scorecard(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    Path(id): Path<String>,
-) -> AppResult<Json<ScorecardReply>> {
-    let reader = Reader::open(&state, user, &id).await?;
+async fn submit_scorecard(State(state): State<AppState>, reader: Reader) -> AppResult<Json<ScorecardReply>> {
     match scorecards::submit(&state.db, &reader.session.id, &reader.user.id).await? {
         Submitted::Done(card) => {
             tracing::info!(session = %reader.session.id, user = %reader.user.id, "scorecard submitted");
@@ -296,12 +291,7 @@ struct ScorecardList {
 /// The host, co-interviewers and administrators.
 #[utoipa::path(get, path = "/sessions/{id}/scorecards", tag = "record", params(("id" = String, Path, description = "The session's id")),
     responses((status = 200, description = "The scorecards the caller may read", body = ScorecardList)))]
-async fn all_scorecards(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    Path(id): Path<String>,
-) -> AppResult<Json<ScorecardList>> {
-    let reader = Reader::open(&state, user, &id).await?;
+async fn all_scorecards(State(state): State<AppState>, reader: Reader) -> AppResult<Json<ScorecardList>> {
     let (scorecards, own_submitted) = readable_scorecards(&state, &reader).await?;
     Ok(Json(ScorecardList { scorecards, own_submitted }))
 }
@@ -372,12 +362,7 @@ struct ReplayReply {
 /// The host, co-interviewers and administrators.
 #[utoipa::path(get, path = "/sessions/{id}/replay", tag = "record", params(("id" = String, Path, description = "The session's id")),
     responses((status = 200, description = "The edit history", body = ReplayReply)))]
-async fn replay(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    Path(id): Path<String>,
-) -> AppResult<Json<ReplayReply>> {
-    let reader = Reader::open(&state, user, &id).await?;
+async fn replay(State(state): State<AppState>, reader: Reader) -> AppResult<Json<ReplayReply>> {
     let (ids, initial, steps) = reader
         .history(&state, |history| {
             let initial =
@@ -463,12 +448,7 @@ struct Timeline {
 /// The host, co-interviewers and administrators.
 #[utoipa::path(get, path = "/sessions/{id}/timeline", tag = "record", params(("id" = String, Path, description = "The session's id")),
     responses((status = 200, description = "The session's timeline", body = Timeline)))]
-async fn timeline_route(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    Path(id): Path<String>,
-) -> AppResult<Json<Timeline>> {
-    let reader = Reader::open(&state, user, &id).await?;
+async fn timeline_route(State(state): State<AppState>, reader: Reader) -> AppResult<Json<Timeline>> {
     let events = events_of(&state, &reader).await?;
     Ok(Json(Timeline {
         created_at: reader.session.created_at.clone(),
@@ -483,12 +463,7 @@ async fn timeline_route(
 /// The host, co-interviewers and administrators; never the candidates.
 #[utoipa::path(get, path = "/sessions/{id}/guidance", tag = "record", operation_id = "session_guidance", params(("id" = String, Path, description = "The session's id")),
     responses((status = 200, description = "The problem's interviewer guidance", body = Guidance)))]
-async fn guidance(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    Path(id): Path<String>,
-) -> AppResult<Json<Guidance>> {
-    let reader = Reader::open(&state, user, &id).await?;
+async fn guidance(State(state): State<AppState>, reader: Reader) -> AppResult<Json<Guidance>> {
     let guidance = state.problems.problem(&reader.session.problem.slug).map(|problem| problem.guidance.clone());
     Ok(Json(Guidance { guidance: guidance.unwrap_or_default() }))
 }
