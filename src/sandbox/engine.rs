@@ -74,7 +74,8 @@ pub struct RunSpec {
     pub results_cap: u64,
 }
 
-/// One run's outcome, and what the program wrote to its result channel.
+/// One stage's outcome, and what the program wrote to its result channel (nothing when
+/// compiling).
 #[derive(Debug, Clone, Default)]
 pub struct RunOutput {
     pub stage: StageResult,
@@ -523,12 +524,13 @@ impl Engine {
             let plan = StagePlan {
                 name: "compile",
                 argv: vec!["/bin/sh".to_string(), "-c".to_string(), script.clone(), job.main.clone()],
+                env: &runtime.env,
                 limits: job.compile,
                 stdin: Vec::new(),
                 keep_stdin: false,
                 results_cap: 0,
             };
-            let (result, _) = self.stage(sandbox, job, io, plan).await?;
+            let RunOutput { stage: result, .. } = self.stage(sandbox, io, plan).await?;
             let compiled = result.succeeded();
             output.compile = Some(result);
             if !compiled {
@@ -541,14 +543,14 @@ impl Engine {
             let plan = StagePlan {
                 name: "run",
                 argv,
+                env: &runtime.env,
                 limits: run.limits,
                 stdin: run.stdin.clone(),
                 // Interactive input goes to the first run only.
                 keep_stdin: io.interactive && index == 0,
                 results_cap: run.results_cap,
             };
-            let (stage, results) = self.stage(sandbox, job, io, plan).await?;
-            output.runs.push(RunOutput { stage, results });
+            output.runs.push(self.stage(sandbox, io, plan).await?);
         }
         Ok(())
     }
@@ -558,13 +560,12 @@ impl Engine {
     async fn stage(
         &self,
         sandbox: &mut Sandbox,
-        job: &Job,
         io: &mut JobIo,
-        plan: StagePlan,
-    ) -> Result<(StageResult, Vec<u8>), EngineError> {
+        plan: StagePlan<'_>,
+    ) -> Result<RunOutput, EngineError> {
         let deadline = tokio::time::Instant::now() + Duration::from_millis(plan.limits.timeout_ms) + STAGE_GRACE;
         let name = plan.name;
-        tokio::time::timeout_at(deadline, self.stage_until_exit(sandbox, job, io, plan))
+        tokio::time::timeout_at(deadline, self.stage_until_exit(sandbox, io, plan))
             .await
             .map_err(|_| EngineError::Failed(format!("the {name} stage did not end")))?
     }
@@ -572,11 +573,10 @@ impl Engine {
     async fn stage_until_exit(
         &self,
         sandbox: &mut Sandbox,
-        job: &Job,
         io: &mut JobIo,
-        plan: StagePlan,
-    ) -> Result<(StageResult, Vec<u8>), EngineError> {
-        let StagePlan { name: stage, argv, limits, stdin, keep_stdin, results_cap } = plan;
+        plan: StagePlan<'_>,
+    ) -> Result<RunOutput, EngineError> {
+        let StagePlan { name: stage, argv, env, limits, stdin, keep_stdin, results_cap } = plan;
         let wanted_memory = limits.memory_bytes + AGENT_OVERHEAD;
         if sandbox.memory_limit != wanted_memory {
             let update = ContainerUpdateBody {
@@ -597,7 +597,7 @@ impl Engine {
                 "op": "stage",
                 "stage": stage,
                 "argv": argv,
-                "env": job.runtime.env,
+                "env": env,
                 "timeout_ms": limits.timeout_ms,
                 "cpu_ms": limits.cpu_ms,
                 "output_cap": limits.output_cap,
@@ -659,7 +659,7 @@ impl Engine {
                             wall_time: exit.wall_time,
                             memory: exit.memory,
                         };
-                        return Ok((result, results));
+                        return Ok(RunOutput { stage: result, results });
                     }
                     AgentEvent::Failed { message } => return Err(EngineError::Failed(message)),
                     other => return Err(EngineError::Failed(format!("unexpected agent event {other:?}"))),
@@ -677,9 +677,10 @@ impl Engine {
 }
 
 /// What one stage runs.
-struct StagePlan {
+struct StagePlan<'a> {
     name: &'static str,
     argv: Vec<String>,
+    env: &'a HashMap<String, String>,
     limits: StageLimits,
     stdin: Vec<u8>,
     keep_stdin: bool,
