@@ -10,84 +10,21 @@ inputs are cross-checked against a brute force written here.
     python3 scripts/gen-problem-tests.py two-sum    # some
 """
 
-import builtins
 import importlib.util
 import itertools
 import json
 import random
+import runpy
 import sys
-import typing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent / "problems"
 
 
-class ListNode:
-    def __init__(self, val=0, next=None):
-        self.val = val
-        self.next = next
-
-
-class TreeNode:
-    def __init__(self, val=0, left=None, right=None):
-        self.val = val
-        self.left = left
-        self.right = right
-
-
-for name in ("List", "Optional", "Dict", "Set", "Tuple"):
-    setattr(builtins, name, getattr(typing, name))
-builtins.ListNode = ListNode
-builtins.TreeNode = TreeNode
-
-
-def to_list(values):
-    head = None
-    for v in reversed(values):
-        head = ListNode(v, head)
-    return head
-
-
-def from_list(head):
-    out = []
-    while head:
-        out.append(head.val)
-        head = head.next
-    return out
-
-
-def to_tree(values):
-    if not values:
-        return None
-    root = TreeNode(values[0])
-    queue, i, k = [root], 1, 0
-    while i < len(values) and k < len(queue):
-        node = queue[k]
-        k += 1
-        if i < len(values) and values[i] is not None:
-            node.left = TreeNode(values[i])
-            queue.append(node.left)
-        i += 1
-        if i < len(values) and values[i] is not None:
-            node.right = TreeNode(values[i])
-            queue.append(node.right)
-        i += 1
-    return root
-
-
-def from_tree(root):
-    out, queue, k = [], [root], 0
-    while k < len(queue):
-        node = queue[k]
-        k += 1
-        if node is None:
-            out.append(None)
-        else:
-            out.append(node.val)
-            queue += [node.left, node.right]
-    while out and out[-1] is None:
-        out.pop()
-    return out
+# The reference solutions run with what candidates' code finds in the judge's Python driver.
+_nodes = runpy.run_path(str(ROOT.parent / "src" / "judge" / "drivers" / "python_nodes.py"))
+TreeNode, to_list, to_tree = _nodes["TreeNode"], _nodes["to_list"], _nodes["to_tree"]
+from_list, from_tree = _nodes["from_list"], _nodes["from_tree"]
 
 
 def random_tree(rng, n, low=-1000, high=1000, chain=False):

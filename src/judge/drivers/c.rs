@@ -3,7 +3,7 @@
 //! (and `int** returnColumnSizes` for 2-D). One file, the candidate's code under
 //! `#line 1 "solution.c"`, capture as in C++.
 
-use super::{CAPTURE_CAP, Call, RESULTS_FD};
+use super::{CAPTURE_CAP, Call, EmptyValues, RESULTS_FD};
 use crate::problems::types::Type;
 
 const PRELUDE: &str = r#"#include <stdio.h>
@@ -217,11 +217,11 @@ fn read(ty: &Type, name: &str) -> String {
 pub fn program(call: &Call, code: &str) -> Vec<(String, String)> {
     let mut reads = String::new();
     let mut args = Vec::new();
-    for (i, p) in call.sig.params.iter().enumerate() {
-        let name = format!("a{i}");
-        reads.push_str(&format!("        {}", read(&p.ty, &name)));
+    for argument in call.arguments() {
+        let name = argument.name;
+        reads.push_str(&format!("        {}", read(argument.ty, &name)));
         args.push(name.clone());
-        match p.ty.depth() {
+        match argument.ty.depth() {
             1 => args.push(format!("{name}Size")),
             2 => {
                 args.push(format!("{name}Size"));
@@ -284,17 +284,7 @@ int main(void) {{
     vec![("main.c".into(), source)]
 }
 
-fn default(ty: &Type) -> &'static str {
-    match ty {
-        Type::Int | Type::Long => "0",
-        Type::Double => "0.0",
-        Type::Bool => "false",
-        Type::Char => "' '",
-        Type::String => "calloc(1, 1)",
-        Type::Array(_) | Type::List | Type::Tree => "NULL",
-        Type::Void => "",
-    }
-}
+const EMPTY: EmptyValues = EmptyValues { string: "calloc(1, 1)", ..EmptyValues::typed("NULL", "NULL") };
 
 pub fn starter(call: &Call) -> String {
     let mut out = call.provided(
@@ -310,7 +300,7 @@ pub fn starter(call: &Call) -> String {
     }
     let body = match (call.mutated, call.sig.returns.depth()) {
         (Some(i), _) => format!("    // Modify {} in place.\n", call.sig.params[i].name),
-        (None, 0) => format!("    // Write your solution here.\n    return {};\n", default(&call.sig.returns)),
+        (None, 0) => format!("    // Write your solution here.\n    return {};\n", EMPTY.of(&call.sig.returns)),
         (None, 1) => "    // Write your solution here.\n    *returnSize = 0;\n    return NULL;\n".into(),
         (None, _) => {
             "    // Write your solution here.\n    *returnSize = 0;\n    *returnColumnSizes = NULL;\n    return NULL;\n"

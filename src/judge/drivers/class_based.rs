@@ -54,17 +54,14 @@ impl Dialect {
 
     /// One declaration per argument, read from the input: `int[] a0 = rIntArr();`.
     pub fn reads(&self, call: &Call) -> String {
-        call.sig
-            .params
-            .iter()
-            .enumerate()
-            .map(|(i, p)| format!("            {} a{i} = {}{}();\n", (self.type_name)(&p.ty), self.read, p.ty.key()))
+        call.arguments()
+            .map(|a| format!("            {} {} = {}{}();\n", (self.type_name)(a.ty), a.name, self.read, a.ty.key()))
             .collect()
     }
 
     /// The statement calling the candidate's method, and the expression of the answer.
     pub fn invocation(&self, call: &Call) -> (String, String) {
-        let args: Vec<String> = (0..call.sig.params.len()).map(|i| format!("a{i}")).collect();
+        let args: Vec<String> = call.arguments().map(|a| a.name).collect();
         let invoke = format!("new Solution().{}({})", (self.method_name)(&call.sig.name), args.join(", "));
         match (call.mutated, &call.sig.returns) {
             (Some(i), _) => (format!("{invoke};"), format!("a{i}")),

@@ -3,7 +3,7 @@
 //! The candidate's stdout and stderr (fds 1 and 2) go to a capture file; results go to the
 //! result channel.
 
-use super::{CAPTURE_CAP, Call, RESULTS_FD};
+use super::{CAPTURE_CAP, Call, EmptyValues, RESULTS_FD};
 use crate::problems::types::Type;
 
 pub(super) const PRELUDE: &str = r#"#include <bits/stdc++.h>
@@ -140,13 +140,10 @@ fn param_type(ty: &Type) -> String {
 
 pub fn program(call: &Call, code: &str) -> Vec<(String, String)> {
     let reads: String = call
-        .sig
-        .params
-        .iter()
-        .enumerate()
-        .map(|(i, p)| format!("        {} a{i}{{}}; rd(a{i});\n", cpp_type(&p.ty)))
+        .arguments()
+        .map(|a| format!("        {} {name}{{}}; rd({name});\n", cpp_type(a.ty), name = a.name))
         .collect();
-    let args: Vec<String> = (0..call.sig.params.len()).map(|i| format!("a{i}")).collect();
+    let args: Vec<String> = call.arguments().map(|a| a.name).collect();
     let invoke = format!("::{}({})", call.sig.name, args.join(", "));
     let (call_line, answer) = match (call.mutated, &call.sig.returns) {
         (Some(i), _) => (format!("{invoke};"), format!("a{i}")),
@@ -192,17 +189,7 @@ int main() {{
     vec![("main.cpp".into(), source)]
 }
 
-fn default(ty: &Type) -> &'static str {
-    match ty {
-        Type::Int | Type::Long => "0",
-        Type::Double => "0.0",
-        Type::Bool => "false",
-        Type::Char => "' '",
-        Type::String | Type::Array(_) => "{}",
-        Type::List | Type::Tree => "nullptr",
-        Type::Void => "",
-    }
-}
+const EMPTY: EmptyValues = EmptyValues { string: "{}", ..EmptyValues::typed("{}", "nullptr") };
 
 pub fn starter(call: &Call) -> String {
     let mut out = call.provided(
@@ -213,7 +200,7 @@ pub fn starter(call: &Call) -> String {
     let params: Vec<String> = call.sig.params.iter().map(|p| format!("{} {}", param_type(&p.ty), p.name)).collect();
     let body = match call.mutated {
         Some(i) => format!("    // Modify {} in place.\n", call.sig.params[i].name),
-        None => format!("    // Write your solution here.\n    return {};\n", default(&call.sig.returns)),
+        None => format!("    // Write your solution here.\n    return {};\n", EMPTY.of(&call.sig.returns)),
     };
     out.push_str(&format!("{} {}({}) {{\n{body}}}\n", cpp_type(&call.sig.returns), call.sig.name, params.join(", ")));
     out

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{CAPTURE_CAP, Call, RESULTS_FD};
+use super::{CAPTURE_CAP, Call, EmptyValues, RESULTS_FD};
 use crate::problems::types::Type;
 
 const RUNTIME: &str = r#"package main
@@ -211,9 +211,8 @@ pub fn program(call: &Call, code: &str) -> Vec<(String, String)> {
     for ty in call.sig.params.iter().map(|p| &p.ty) {
         collect_arrays(ty, &mut seen, &mut helpers);
     }
-    let reads: String =
-        call.sig.params.iter().enumerate().map(|(i, p)| format!("\t\ta{i} := cr{}()\n", p.ty.key())).collect();
-    let args: Vec<String> = (0..call.sig.params.len()).map(|i| format!("a{i}")).collect();
+    let reads: String = call.arguments().map(|a| format!("\t\t{} := cr{}()\n", a.name, a.ty.key())).collect();
+    let args: Vec<String> = call.arguments().map(|a| a.name).collect();
     let invoke = format!("{}({})", call.sig.name, args.join(", "));
     let (call_line, answer) = match call.mutated {
         Some(i) => (invoke, format!("a{i}")),
@@ -267,16 +266,8 @@ func main() {{
     vec![("main.go".into(), format!("{RUNTIME}{}{main}", helpers.concat())), ("solution.go".into(), solution)]
 }
 
-fn default(ty: &Type) -> &'static str {
-    match ty {
-        Type::Int | Type::Long | Type::Char => "0",
-        Type::Double => "0.0",
-        Type::Bool => "false",
-        Type::String => "\"\"",
-        Type::Array(_) | Type::List | Type::Tree => "nil",
-        Type::Void => "",
-    }
-}
+/// A `char` is a `byte`.
+const EMPTY: EmptyValues = EmptyValues { character: "0", ..EmptyValues::typed("nil", "nil") };
 
 pub fn starter(call: &Call) -> String {
     let mut out = String::from("package main\n\n");
@@ -288,7 +279,7 @@ pub fn starter(call: &Call) -> String {
     let returns = go_type(&call.sig.returns);
     let body = match call.mutated {
         Some(i) => format!("\t// Modify {} in place.\n", call.sig.params[i].name),
-        None => format!("\t// Write your solution here.\n\treturn {}\n", default(&call.sig.returns)),
+        None => format!("\t// Write your solution here.\n\treturn {}\n", EMPTY.of(&call.sig.returns)),
     };
     let returns = if returns.is_empty() { String::new() } else { format!(" {returns}") };
     out.push_str(&format!("func {}({}){returns} {{\n{body}}}\n", call.sig.name, params.join(", ")));

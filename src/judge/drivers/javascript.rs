@@ -2,7 +2,7 @@
 //! kept), then `ListNode`/`TreeNode` (classes are only used when tests run, after their
 //! definitions) and the driver in its own function scope.
 
-use super::{CAPTURE_CAP, Call, RESULTS_FD, quoted};
+use super::{CAPTURE_CAP, Call, EmptyValues, RESULTS_FD, quoted};
 use crate::problems::types::Type;
 
 const CLASSES_JS: &str = r#"
@@ -183,16 +183,8 @@ fn ts_type(ty: &Type) -> String {
     }
 }
 
-fn default(ty: &Type) -> &'static str {
-    match ty {
-        Type::Int | Type::Long | Type::Double => "0",
-        Type::Bool => "false",
-        Type::Char | Type::String => "\"\"",
-        Type::Array(_) => "[]",
-        Type::List | Type::Tree => "null",
-        Type::Void => "",
-    }
-}
+/// Numbers are one type; a `char` is a one-letter string.
+const EMPTY: EmptyValues = EmptyValues { double: "0", character: "\"\"", ..EmptyValues::typed("[]", "null") };
 
 pub fn starter(call: &Call, typescript: bool) -> String {
     let mut out = call.provided(
@@ -201,7 +193,7 @@ pub fn starter(call: &Call, typescript: bool) -> String {
     );
     let body = match call.mutated {
         Some(i) => format!("    // Modify {} in place; nothing is returned.\n", call.sig.params[i].name),
-        None => format!("    // Write your solution here.\n    return {};\n", default(&call.sig.returns)),
+        None => format!("    // Write your solution here.\n    return {};\n", EMPTY.of(&call.sig.returns)),
     };
     if typescript {
         let params: Vec<String> = call.sig.params.iter().map(|p| format!("{}: {}", p.name, ts_type(&p.ty))).collect();

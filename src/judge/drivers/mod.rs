@@ -93,6 +93,15 @@ impl<'a> Call<'a> {
         }
     }
 
+    /// The driver's variables holding the arguments, one per parameter in order.
+    fn arguments(&self) -> impl Iterator<Item = Argument<'_>> {
+        self.sig.params.iter().enumerate().map(|(i, p)| Argument {
+            name: format!("a{i}"),
+            ty: &p.ty,
+            mutated: self.mutated == Some(i),
+        })
+    }
+
     fn uses(&self, wanted: &Type) -> bool {
         self.sig.params.iter().any(|p| &p.ty == wanted) || &self.sig.returns == wanted
     }
@@ -111,16 +120,53 @@ impl<'a> Call<'a> {
     }
 }
 
-/// Starter code's return value in a dynamic language (Python, Ruby, PHP): zero, empty, or the
-/// language's own words for false and for no value.
-fn dynamic_default(ty: &Type, false_word: &'static str, none_word: &'static str) -> &'static str {
-    match ty {
-        Type::Int | Type::Long => "0",
-        Type::Double => "0.0",
-        Type::Bool => false_word,
-        Type::Char | Type::String => "\"\"",
-        Type::Array(_) => "[]",
-        Type::List | Type::Tree | Type::Void => none_word,
+/// A driver's variable holding one argument: `a0`, `a1`, … in parameter order.
+struct Argument<'a> {
+    name: String,
+    ty: &'a Type,
+    /// Whether the function changes it in place (its final value is the answer).
+    mutated: bool,
+}
+
+/// What a starter's empty function returns, so that it compiles (in a dynamic language, so that
+/// it answers something of the right shape): zero for the numbers, the language's own words for
+/// the rest.
+struct EmptyValues {
+    double: &'static str,
+    boolean: &'static str,
+    character: &'static str,
+    string: &'static str,
+    array: &'static str,
+    /// A linked list or a tree: the language's null.
+    node: &'static str,
+    /// What a function with no answer ends with: nothing, in a typed language.
+    void: &'static str,
+}
+
+impl EmptyValues {
+    /// A typed language's: `0.0`, `false`, a space, `""`, and nothing for no answer; the empty
+    /// array and the null are the language's own.
+    const fn typed(array: &'static str, node: &'static str) -> Self {
+        Self { double: "0.0", boolean: "false", character: "' '", string: "\"\"", array, node, void: "" }
+    }
+
+    /// Python's, Ruby's and PHP's: `""` for text, `[]` for arrays, and the language's own words
+    /// for false and for no value.
+    const fn dynamic(boolean: &'static str, none: &'static str) -> Self {
+        Self { double: "0.0", boolean, character: "\"\"", string: "\"\"", array: "[]", node: none, void: none }
+    }
+
+    fn of(&self, ty: &Type) -> &'static str {
+        match ty {
+            Type::Int | Type::Long => "0",
+            Type::Double => self.double,
+            Type::Bool => self.boolean,
+            Type::Char => self.character,
+            Type::String => self.string,
+            Type::Array(_) => self.array,
+            Type::List | Type::Tree => self.node,
+            Type::Void => self.void,
+        }
     }
 }
 

@@ -5,7 +5,7 @@
 //! candidate's code is loaded, and only if it did not declare them itself (PHP refuses a
 //! second declaration, and LeetCode's template shows them to copy).
 
-use super::{CAPTURE_CAP, Call, RESULTS_FD, quoted};
+use super::{CAPTURE_CAP, Call, EmptyValues, RESULTS_FD, quoted};
 use crate::problems::types::Type;
 
 /// The driver class's body after its constants (`NAME`, `PARAMS`, `ANSWER`, `MUTATED`, `CAP`,
@@ -317,9 +317,7 @@ fn doc_type(ty: &Type) -> String {
     }
 }
 
-fn default(ty: &Type) -> &'static str {
-    super::dynamic_default(ty, "false", "null")
-}
+const EMPTY: EmptyValues = EmptyValues::dynamic("false", "null");
 
 pub fn starter(call: &Call) -> String {
     let mut out = call.provided("/**\n * Definition for a singly-linked list (provided).\n * class ListNode {\n *     public $val = 0;\n *     public $next = null;\n *     function __construct($val = 0, $next = null) {\n *         $this->val = $val;\n *         $this->next = $next;\n *     }\n * }\n */\n", "/**\n * Definition for a binary tree node (provided).\n * class TreeNode {\n *     public $val = null;\n *     public $left = null;\n *     public $right = null;\n *     function __construct($val = 0, $left = null, $right = null) {\n *         $this->val = $val;\n *         $this->left = $left;\n *         $this->right = $right;\n *     }\n * }\n */\n");
@@ -335,7 +333,7 @@ pub fn starter(call: &Call) -> String {
         .collect();
     let body = match call.mutated {
         Some(i) => format!("        // Modify ${} in place.\n", call.sig.params[i].name),
-        None => format!("        // Write your solution here.\n        return {};\n", default(&call.sig.returns)),
+        None => format!("        // Write your solution here.\n        return {};\n", EMPTY.of(&call.sig.returns)),
     };
     out.push_str(&format!(
         "class Solution {{\n\n    /**\n{}\n     */\n    function {}({}) {{\n{body}    }}\n}}\n",

@@ -1,27 +1,15 @@
 //! Python: the candidate's code is its own module (`solution.py`, so tracebacks show the
 //! candidate's line numbers); the driver puts `ListNode`, `TreeNode` and the `typing` names
-//! into builtins first, as LeetCode-style code expects them without imports.
+//! into builtins first (`python_nodes.py`), as LeetCode-style code expects them without
+//! imports.
 
-use super::{CAPTURE_CAP, Call, RESULTS_FD, quoted};
+use super::{CAPTURE_CAP, Call, EmptyValues, RESULTS_FD, quoted};
 use crate::problems::types::Type;
 
-const DRIVER: &str = r#"import builtins, io, json, math, os, re, sys, threading, time, traceback, typing
-
-class ListNode:
-    def __init__(self, val=0, next=None):
-        self.val = val
-        self.next = next
-
-class TreeNode:
-    def __init__(self, val=0, left=None, right=None):
-        self.val = val
-        self.left = left
-        self.right = right
-
-for _name in ("List", "Optional", "Dict", "Set", "Tuple"):
-    setattr(builtins, _name, getattr(typing, _name))
-builtins.ListNode = ListNode
-builtins.TreeNode = TreeNode
+const DRIVER: &str = concat!(
+    include_str!("python_nodes.py"),
+    r#"
+import io, json, math, os, re, sys, threading, time, traceback
 
 _DATA = sys.stdin.buffer.read()
 _POS = 0
@@ -65,57 +53,17 @@ def _read(t):
         _POS = start + n
         return _DATA[start:_POS].decode("utf-8")
     if t == "list":
-        head = None
-        for v in reversed(_read("int[]")):
-            head = ListNode(v, head)
-        return head
+        return to_list(_read("int[]"))
     if t == "tree":
         n = int(_tok())
-        vals = [None if x == b"n" else int(x) for x in _tokens(n)] if n else []
-        if not vals:
-            return None
-        root = TreeNode(vals[0])
-        queue, i, k = [root], 1, 0
-        while i < len(vals) and k < len(queue):
-            node = queue[k]
-            k += 1
-            if i < len(vals) and vals[i] is not None:
-                node.left = TreeNode(vals[i])
-                queue.append(node.left)
-            i += 1
-            if i < len(vals) and vals[i] is not None:
-                node.right = TreeNode(vals[i])
-                queue.append(node.right)
-            i += 1
-        return root
+        return to_tree([None if x == b"n" else int(x) for x in _tokens(n)] if n else [])
     raise ValueError("unknown type " + t)
 
 def _out(t, v):
     if t == "list":
-        out, seen = [], 0
-        while v is not None:
-            seen += 1
-            if seen > 1000000:
-                raise ValueError("the returned list has a cycle")
-            out.append(v.val)
-            v = v.next
-        return out
+        return from_list(v)
     if t == "tree":
-        out, queue, k = [], [v], 0
-        while k < len(queue):
-            node = queue[k]
-            k += 1
-            if node is None:
-                out.append(None)
-            else:
-                out.append(node.val)
-                queue.append(node.left)
-                queue.append(node.right)
-            if k > 2000000:
-                raise ValueError("the returned tree is too large or has a cycle")
-        while out and out[-1] is None:
-            out.pop()
-        return out
+        return from_tree(v)
     if v is None:
         return None
     if t.endswith("[]"):
@@ -197,7 +145,8 @@ except (ValueError, RuntimeError):
 _thread = threading.Thread(target=_main)
 _thread.start()
 _thread.join()
-"#;
+"#
+);
 
 pub fn program(call: &Call, code: &str) -> Vec<(String, String)> {
     let params: Vec<String> = call.sig.params.iter().map(|p| quoted(&p.ty.to_string())).collect();
@@ -224,9 +173,7 @@ fn hint(ty: &Type) -> String {
     }
 }
 
-fn default(ty: &Type) -> &'static str {
-    super::dynamic_default(ty, "False", "None")
-}
+const EMPTY: EmptyValues = EmptyValues::dynamic("False", "None");
 
 pub fn starter(call: &Call) -> String {
     let params: Vec<String> = call.sig.params.iter().map(|p| format!("{}: {}", p.name, hint(&p.ty))).collect();
@@ -240,7 +187,7 @@ pub fn starter(call: &Call) -> String {
             call.sig.params[call.mutated.unwrap_or(0)].name
         )
     } else {
-        format!("    # Write your solution here.\n    return {}\n", default(&call.sig.returns))
+        format!("    # Write your solution here.\n    return {}\n", EMPTY.of(&call.sig.returns))
     };
     out.push_str(&format!("def {}({}) -> {}:\n{body}", call.sig.name, params.join(", "), hint(&call.sig.returns)));
     out

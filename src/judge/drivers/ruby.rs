@@ -4,7 +4,7 @@
 //! expects them without a `require`. Everything else of the driver lives in one module, so a
 //! candidate's helper methods and constants cannot collide with it.
 
-use super::{CAPTURE_CAP, Call, RESULTS_FD, quoted};
+use super::{CAPTURE_CAP, Call, EmptyValues, RESULTS_FD, quoted};
 use crate::problems::types::{Type, snake_case};
 
 const DRIVER: &str = r##"
@@ -277,9 +277,7 @@ fn doc_type(ty: &Type) -> String {
     }
 }
 
-fn default(ty: &Type) -> &'static str {
-    super::dynamic_default(ty, "false", "nil")
-}
+const EMPTY: EmptyValues = EmptyValues::dynamic("false", "nil");
 
 pub fn starter(call: &Call) -> String {
     let mut out = call.provided("# Definition for singly-linked list (provided).\n# class ListNode\n#   attr_accessor :val, :next\n#   def initialize(val = 0, _next = nil)\n#     @val = val\n#     @next = _next\n#   end\n# end\n\n", "# Definition for a binary tree node (provided).\n# class TreeNode\n#   attr_accessor :val, :left, :right\n#   def initialize(val = 0, left = nil, right = nil)\n#     @val = val\n#     @left = left\n#     @right = right\n#   end\n# end\n\n");
@@ -294,7 +292,7 @@ pub fn starter(call: &Call) -> String {
         }
         None => {
             out.push_str(&format!("# @return {{{}}}\n", doc_type(&call.sig.returns)));
-            format!("  # Write your solution here.\n  {}\n", default(&call.sig.returns))
+            format!("  # Write your solution here.\n  {}\n", EMPTY.of(&call.sig.returns))
         }
     };
     let params: Vec<String> = call.sig.params.iter().map(|p| snake_case(&p.name)).collect();

@@ -3,7 +3,7 @@
 //! then `ListNode`/`TreeNode` as LeetCode defines them and the driver in a module. Reading
 //! and writing go through two small traits implemented for every vocabulary type.
 
-use super::{CAPTURE_CAP, Call, RESULTS_FD};
+use super::{CAPTURE_CAP, Call, EmptyValues, RESULTS_FD};
 use crate::problems::types::Type;
 
 const RUNTIME: &str = r#"
@@ -169,14 +169,12 @@ fn qualified(ty: &Type) -> String {
 
 pub fn program(call: &Call, code: &str) -> Vec<(String, String)> {
     let reads: String = call
-        .sig
-        .params
-        .iter()
-        .enumerate()
-        .map(|(i, p)| format!("        let mut a{i}: {} = R::r(&mut input);\n", qualified(&p.ty)))
+        .arguments()
+        .map(|a| format!("        let mut {}: {} = R::r(&mut input);\n", a.name, qualified(a.ty)))
         .collect();
-    let args: Vec<String> = (0..call.sig.params.len())
-        .map(|i| if call.mutated == Some(i) { format!("&mut a{i}") } else { format!("a{i}.clone()") })
+    let args: Vec<String> = call
+        .arguments()
+        .map(|a| if a.mutated { format!("&mut {}", a.name) } else { format!("{}.clone()", a.name) })
         .collect();
     let invoke = format!("{}({})", call.sig.snake_name(), args.join(", "));
     let answer = match call.mutated {
@@ -242,18 +240,7 @@ fn main() {{
     vec![("main.rs".into(), source)]
 }
 
-fn default(ty: &Type) -> &'static str {
-    match ty {
-        Type::Int | Type::Long => "0",
-        Type::Double => "0.0",
-        Type::Bool => "false",
-        Type::Char => "' '",
-        Type::String => "String::new()",
-        Type::Array(_) => "vec![]",
-        Type::List | Type::Tree => "None",
-        Type::Void => "",
-    }
-}
+const EMPTY: EmptyValues = EmptyValues { string: "String::new()", ..EmptyValues::typed("vec![]", "None") };
 
 pub fn starter(call: &Call) -> String {
     let mut out = call.provided("// ListNode is provided: pub struct ListNode { pub val: i32, pub next: Option<Box<ListNode>> }\n", "// TreeNode is provided: pub struct TreeNode { pub val: i32, pub left/right: Option<Rc<RefCell<TreeNode>>> }\nuse std::cell::RefCell;\nuse std::rc::Rc;\n");
@@ -274,7 +261,7 @@ pub fn starter(call: &Call) -> String {
         Some(i) => (String::new(), format!("    // Modify {} in place.\n", call.sig.params[i].name)),
         None => (
             format!(" -> {}", rust_type(&call.sig.returns)),
-            format!("    // Write your solution here.\n    {}\n", default(&call.sig.returns)),
+            format!("    // Write your solution here.\n    {}\n", EMPTY.of(&call.sig.returns)),
         ),
     };
     out.push_str(&format!("fn {}({}){returns} {{\n{body}}}\n", call.sig.snake_name(), params.join(", ")));

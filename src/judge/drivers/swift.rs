@@ -4,7 +4,7 @@
 //! Prints go to a capture file during each call; stderr stays the process's own, so that a
 //! runtime trap (index out of range, overflow, nil unwrapped) names its cause there.
 
-use super::{CAPTURE_CAP, Call, RESULTS_FD};
+use super::{CAPTURE_CAP, Call, EmptyValues, RESULTS_FD};
 use crate::problems::types::Type;
 
 const RUNTIME: &str = r#"#if canImport(Glibc)
@@ -204,18 +204,13 @@ fn write(ty: &Type, buffer: &str, value: &str, depth: usize) -> String {
 
 pub fn program(call: &Call, code: &str) -> Vec<(String, String)> {
     let reads: String = call
-        .sig
-        .params
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let binding = if call.mutated == Some(i) { "var" } else { "let" };
-            format!("    {binding} a{i}: {} = {}\n", swift_type(&p.ty), read(&p.ty))
+        .arguments()
+        .map(|a| {
+            let binding = if a.mutated { "var" } else { "let" };
+            format!("    {binding} {}: {} = {}\n", a.name, swift_type(a.ty), read(a.ty))
         })
         .collect();
-    let args: Vec<String> = (0..call.sig.params.len())
-        .map(|i| if call.mutated == Some(i) { format!("&a{i}") } else { format!("a{i}") })
-        .collect();
+    let args: Vec<String> = call.arguments().map(|a| if a.mutated { format!("&{}", a.name) } else { a.name }).collect();
     let invoke = format!("solution.{}({})", call.sig.name, args.join(", "));
     let (call_line, answer) = match (call.mutated, &call.sig.returns) {
         (Some(i), _) => (format!("_ = {invoke}"), write(&call.sig.params[i].ty, "v", &format!("a{i}"), 0)),
@@ -277,18 +272,8 @@ crMain()
     vec![("main.swift".into(), format!("{runtime}{main}")), ("Solution.swift".into(), code.to_string())]
 }
 
-fn default(ty: &Type) -> &'static str {
-    match ty {
-        Type::Int | Type::Long => "0",
-        Type::Double => "0.0",
-        Type::Bool => "false",
-        Type::Char => "\" \"",
-        Type::String => "\"\"",
-        Type::Array(_) => "[]",
-        Type::List | Type::Tree => "nil",
-        Type::Void => "",
-    }
-}
+/// A `Character` is written as a string literal.
+const EMPTY: EmptyValues = EmptyValues { character: "\" \"", ..EmptyValues::typed("[]", "nil") };
 
 pub fn starter(call: &Call) -> String {
     let mut out = call.provided("// ListNode is provided: public class ListNode { public var val: Int; public var next: ListNode?; init(_ val: Int, _ next: ListNode?) }\n", "// TreeNode is provided: public class TreeNode { public var val: Int; public var left, right: TreeNode?; init(_ val: Int, _ left: TreeNode?, _ right: TreeNode?) }\n");
@@ -312,7 +297,7 @@ pub fn starter(call: &Call) -> String {
     let body = match call.mutated {
         Some(i) => format!("        // Modify {} in place.\n", call.sig.params[i].name),
         None if call.sig.returns == Type::Void => "        // Write your solution here.\n".into(),
-        None => format!("        // Write your solution here.\n        return {}\n", default(&call.sig.returns)),
+        None => format!("        // Write your solution here.\n        return {}\n", EMPTY.of(&call.sig.returns)),
     };
     out.push_str(&format!(
         "class Solution {{\n    func {}({}){returns} {{\n{body}    }}\n}}\n",
