@@ -16,6 +16,7 @@ use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use surrealdb::types::AlreadyExistsError;
 
 use super::external::{self, Identity, Profile};
 use super::store::UserRecord;
@@ -476,7 +477,7 @@ async fn claim_delivery(db: &Db, id: &str) -> anyhow::Result<bool> {
         .await?;
     match result.check() {
         Ok(_) => Ok(true),
-        Err(err) if err.to_string().contains("already exists") => Ok(false),
+        Err(err) if matches!(err.already_exists_details(), Some(AlreadyExistsError::Record { .. })) => Ok(false),
         Err(err) => Err(err.into()),
     }
 }

@@ -4,6 +4,7 @@
 
 use anyhow::Context;
 use serde_json::json;
+use surrealdb::types::AlreadyExistsError;
 
 use super::store::{self, USER_FIELDS, UserRecord};
 use super::{Role, normalize_name};
@@ -64,7 +65,7 @@ pub async fn create_or_update(db: &Db, identity: &Identity, profile: &Profile) -
                 }
             }
             Err(err) if err.to_string().contains("user_email") => continue,
-            Err(err) if err.to_string().contains("already exists") => {
+            Err(err) if matches!(err.already_exists_details(), Some(AlreadyExistsError::Record { .. })) => {
                 // A concurrent request created it first.
                 return store::find_by_id(db, &identity.id).await?.context("user vanished after a concurrent create");
             }
