@@ -16,7 +16,7 @@ pub mod token;
 use std::time::Duration;
 
 use axum::Json;
-use axum::extract::{FromRef, FromRequestParts, State};
+use axum::extract::{FromRef, FromRequestParts, Query, State};
 use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE, UPGRADE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -346,16 +346,21 @@ fn token_from_parts(parts: &Parts) -> Option<String> {
     query_token(parts)
 }
 
+/// The sign-in every socket also accepts in its query.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SocketSignIn {
+    /// A sign-in token, for browsers that cannot set headers on a WebSocket; read on upgrades only
+    token: Option<String>,
+}
+
 /// `?token=` of a WebSocket upgrade request; `None` for every other request.
 fn query_token(parts: &Parts) -> Option<String> {
     let upgrade = parts.headers.get(UPGRADE).and_then(|v| v.to_str().ok());
     if !upgrade.is_some_and(|protocol| protocol.trim().eq_ignore_ascii_case("websocket")) {
         return None;
     }
-    parts
-        .uri
-        .query()
-        .and_then(|query| query.split('&').find_map(|pair| pair.strip_prefix("token=").map(str::to_string)))
+    Query::<SocketSignIn>::try_from_uri(&parts.uri).ok().and_then(|Query(sign_in)| sign_in.token)
 }
 
 fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {

@@ -18,10 +18,13 @@ use std::sync::Arc;
 
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, Query, State};
+use axum::http::Uri;
 use axum::response::Response;
 use bytes::Bytes;
+use serde::Deserialize;
 use tokio::sync::mpsc;
+use utoipa::IntoParams;
 use yrs::sync::protocol::SyncMessage;
 use yrs::sync::{Awareness, AwarenessUpdate, Message};
 use yrs::updates::decoder::Decode;
@@ -190,6 +193,15 @@ impl SharedDocument for Board {
     const KIND: DocKind = DocKind::Board;
 }
 
+/// `?ack=` of a shared document's socket; a value other than `1` is no request rather than a
+/// rejected one.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SavedFrames {
+    /// `1` asks for a saved frame after each of the client's own updates
+    ack: Option<u8>,
+}
+
 /// What entering a shared document reads of the request; the same for both documents.
 #[derive(axum::extract::FromRequestParts)]
 #[from_request(state(AppState))]
@@ -197,23 +209,17 @@ pub struct Entering {
     state: State<AppState>,
     user: SignedIn,
     session_id: Path<String>,
-    query: RawQuery,
+    uri: Uri,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 }
 
 /// Both documents are entered the same way, by the same people.
 pub async fn connect<D: SharedDocument>(entering: Entering) -> AppResult<Response> {
-    let Entering {
-        state: State(state),
-        user: SignedIn(user),
-        session_id: Path(session_id),
-        query: RawQuery(query),
-        upgrade,
-    } = entering;
+    let Entering { state: State(state), user: SignedIn(user), session_id: Path(session_id), uri, upgrade } = entering;
     let kind = D::KIND;
     authorize(&state, &user, &session_id).await?;
     let upgrade = upgrade.map_err(|_| AppError::bad_request("This endpoint speaks WebSocket only"))?;
-    let wants_ack = query.as_deref().unwrap_or_default().split('&').any(|pair| pair == "ack=1");
+    let wants_ack = Query::<SavedFrames>::try_from_uri(&uri).is_ok_and(|Query(frames)| frames.ack == Some(1));
     let holder = Holder::of(&state, &user).await?;
     let rooms = state.rooms.clone();
     let (admission, session) = rooms.enter(&session_id).await?;

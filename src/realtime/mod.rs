@@ -34,7 +34,7 @@ use access::Holder;
 pub use config::RealtimeConfig;
 
 use crate::app::AppState;
-use crate::auth::{SignedIn, User};
+use crate::auth::{SignedIn, SocketSignIn, User};
 use crate::db::Db;
 use crate::error::{ApiQuery, AppError, AppResult};
 use crate::problems::ProblemRef;
@@ -503,25 +503,6 @@ pub fn routes() -> crate::openapi::ApiRouter {
 // The socket handlers live with their protocols (`collab`, generic over the document, and
 // `events`); these wrappers give each route the description the API document shows.
 
-/// `?ack=` of a shared document's socket. `collab::connect` reads it from the raw query, so a
-/// value other than `1` is no request rather than a rejected one.
-#[derive(IntoParams)]
-#[into_params(parameter_in = Query)]
-#[expect(dead_code, reason = "it only describes the query to the API document")]
-struct SavedFrames {
-    /// `1` asks for a saved frame after each of the client's own updates
-    ack: Option<u8>,
-}
-
-/// The sign-in every socket also accepts in its query, which the `SignedIn` extractor reads.
-#[derive(IntoParams)]
-#[into_params(parameter_in = Query)]
-#[expect(dead_code, reason = "it only describes the query to the API document")]
-struct SocketSignIn {
-    /// A sign-in token, for browsers that cannot set headers on a WebSocket; read on upgrades only
-    token: Option<String>,
-}
-
 /// The shared code editor: a WebSocket speaking the y-websocket protocol.
 ///
 /// The host, the people seated (guests included) and administrators. Binary frames: Yjs sync
@@ -530,7 +511,7 @@ struct SocketSignIn {
 /// a frame tagged 100 (8-byte big-endian sequence number) once each of the client's own updates
 /// is saved. Closed with 4401 (sign in again), 4403 (no longer allowed) or 4409 (ended).
 #[utoipa::path(get, path = "/collab/{session_id}", tag = "room",
-    params(("session_id" = String, Path, description = "The session's id"), SavedFrames, SocketSignIn),
+    params(("session_id" = String, Path, description = "The session's id"), collab::SavedFrames, SocketSignIn),
     responses((status = 101, description = "Switching Protocols: y-websocket binary frames for the code document")))]
 async fn code_socket(entering: collab::Entering) -> AppResult<Response> {
     collab::connect::<collab::Code>(entering).await
@@ -543,7 +524,7 @@ async fn code_socket(entering: collab::Entering) -> AppResult<Response> {
 /// is capped by `realtime.max_board_kb` and `realtime.max_board_elements`; pointers travel as
 /// awareness states.
 #[utoipa::path(get, path = "/collab/{session_id}/board", tag = "room",
-    params(("session_id" = String, Path, description = "The session's id"), SavedFrames, SocketSignIn),
+    params(("session_id" = String, Path, description = "The session's id"), collab::SavedFrames, SocketSignIn),
     responses((status = 101, description = "Switching Protocols: y-websocket binary frames for the whiteboard document")))]
 async fn board_socket(entering: collab::Entering) -> AppResult<Response> {
     collab::connect::<collab::Board>(entering).await

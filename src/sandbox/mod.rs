@@ -29,9 +29,7 @@ use serde::{Deserialize, Serialize};
 pub use api::{route_aliases, routes};
 // The entry points: `Sandbox::execute` for one request, `Sandbox::run` with `JobIo` for
 // streamed output and interactive input, `Sandbox::run_program` for the judge's runs.
-#[allow(unused_imports)]
-pub use engine::{Control, JobIo, ProgramOutput, RunOutput, RunSpec, StreamEvent};
-#[allow(unused_imports)]
+pub use engine::{JobIo, ProgramOutput, RunOutput, RunSpec};
 pub use request::{ExecuteRequest, ExecuteResult, Job, LimitInput, RequestFile, StageLimits, StageResult};
 pub use runtimes::{Registry, Runtime};
 
