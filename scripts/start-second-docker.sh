@@ -38,11 +38,14 @@ fi
 
 answers() { "${second[@]}" info >/dev/null 2>&1; }
 
-# Stops the process whose id `$1` holds, if any, waiting until it is gone.
+# Stops the process whose id `$1` holds, if any, waiting until it is gone. Only when that process
+# is the second engine's (its command line names this engine's folders): a pid file left from
+# before a reboot may hold a number that now belongs to the first engine.
 stop_pidfile() {
   [ -s "$1" ] || return 0
   local pid
   pid=$(cat "$1")
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'coderoom-docker2' || return 0
   kill "$pid" 2>/dev/null || return 0
   for _ in $(seq 1 50); do
     kill -0 "$pid" 2>/dev/null || return 0
