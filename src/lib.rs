@@ -98,3 +98,54 @@ fn init_logging(config: &config::Config) {
         builder.init();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The code of `file` under `src/`, comments left out.
+    fn code(file: &str) -> Vec<String> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(file);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+        text.lines().filter(|line| !line.trim_start().starts_with("//")).map(str::to_string).collect()
+    }
+
+    /// The modules that `crate::` paths in `file` name (first path segment only).
+    fn imports(file: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        for line in code(file) {
+            for (index, _) in line.match_indices("crate::") {
+                let rest = &line[index + "crate::".len()..];
+                let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                // `crate::{a, b}`: each name in the braces.
+                if name.is_empty() && rest.starts_with('{') {
+                    let inner = rest[1..].split('}').next().unwrap_or_default();
+                    found.extend(
+                        inner.split(',').filter_map(|item| item.split("::").next()).map(|n| n.trim().to_string()),
+                    );
+                } else {
+                    found.push(name);
+                }
+            }
+        }
+        found
+    }
+
+    /// The dependency direction `docs/architecture.md` states: the leaves import nothing of the
+    /// crate, problem definitions never import the judge, the database layer no domain.
+    #[test]
+    fn modules_depend_in_the_stated_direction() {
+        for leaf in
+            ["settings.rs", "language.rs", "verdict.rs", "text.rs", "counters.rs", "clock.rs", "cache.rs", "memory.rs"]
+        {
+            assert_eq!(imports(leaf), Vec::<String>::new(), "{leaf} is a leaf module");
+        }
+        for definitions in ["problems/model.rs", "problems/types.rs"] {
+            let found = imports(definitions);
+            assert!(!found.iter().any(|name| name == "judge"), "{definitions} imports the judge: {found:?}");
+        }
+        let allowed_for_db = ["settings"];
+        let found = imports("db.rs");
+        assert!(found.iter().all(|name| allowed_for_db.contains(&name.as_str())), "db.rs imports {found:?}");
+        let routes = code("problems/routes.rs");
+        assert!(!routes.iter().any(|line| line.contains("cli::")), "the problem routes use the command line's code");
+    }
+}
