@@ -188,6 +188,8 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Tls(command) => tls_command(command, &config),
         Command::Restore { file, force } => {
             let db = open_db(&config).await?;
+            // Restore reads the problem library's tables to refuse overwriting imported problems.
+            problems::store::ensure_schema(&db).await?;
             db::restore(&db, &file, force).await?;
             // Written into the restored database, so that its log says where its state came from.
             let event = crate::audit::Event::new("backup.restored").by(crate::audit::Actor::command_line());
@@ -223,15 +225,11 @@ fn show_config(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Opens the database for a command, with the schema of the problem library's own tables too
-/// (`restore` reads them to refuse overwriting imported problems).
 pub(crate) async fn open_db(config: &Config) -> anyhow::Result<db::Db> {
-    let db = db::connect(&config.database, &config.data_dir).await.context(
+    db::connect(&config.database, &config.data_dir).await.context(
         "cannot open the database; if coderoom is running with the embedded database, stop it first \
          (or use the web administration)",
-    )?;
-    problems::store::ensure_schema(&db).await?;
-    Ok(db)
+    )
 }
 
 async fn users(command: UsersCommand, config: &Config) -> anyhow::Result<()> {
