@@ -235,7 +235,7 @@ pub async fn connect<D: SharedDocument>(entering: Entering) -> AppResult<Respons
                 let write = store::Write::Update {
                     doc: doc.key.clone(),
                     seq: doc.last_seq,
-                    update: seed,
+                    update: Bytes::from(seed),
                     edit: store::Edit::now(None),
                     done: None,
                 };
@@ -320,7 +320,7 @@ impl Conversation for Connection<'_> {
     /// to a sync step 1 and one to an awareness query: a frame packed with requests must not
     /// make the server queue a copy of the document per request. Updates are applied and
     /// broadcast here, then queued for the database.
-    async fn handle(&mut self, data: &[u8], bucket: &mut TokenBucket) -> Result<Vec<WsMessage>, Refusal> {
+    async fn handle(&mut self, data: &Bytes, bucket: &mut TokenBucket) -> Result<Vec<WsMessage>, Refusal> {
         let mut read = FrameOutcome::default();
         let outcome = self.read_frame(data, bucket, &mut read);
         // What was applied before a refusal is already with the others: save it too.
@@ -346,7 +346,7 @@ impl Conversation for Connection<'_> {
 }
 
 impl Connection<'_> {
-    fn read_frame(&mut self, data: &[u8], bucket: &mut TokenBucket, out: &mut FrameOutcome) -> Result<(), Refusal> {
+    fn read_frame(&mut self, data: &Bytes, bucket: &mut TokenBucket, out: &mut FrameOutcome) -> Result<(), Refusal> {
         let Some(doc) = self.room.shared(self.kind).doc.get() else {
             return Ok(());
         };
@@ -368,7 +368,7 @@ impl Connection<'_> {
                         out.replies.push(frame(&Message::Sync(SyncMessage::SyncStep2(update))));
                     }
                 }
-                Incoming::Update(update) => {
+                Incoming::Update { update, message } => {
                     if is_empty_update(update) {
                         continue;
                     }
@@ -393,11 +393,16 @@ impl Connection<'_> {
                     state.awareness.doc().transact_mut().apply_update(decoded).map_err(Refusal::invalid)?;
                     state.size += update.len();
                     state.last_seq += 1;
-                    out.logged.push((state.last_seq, update.to_vec(), crate::clock::now_ms()));
+                    out.logged.push((state.last_seq, data.slice_ref(update), crate::clock::now_ms()));
                     out.compact |= state.needs_compaction(config.compact_every);
+                    // An update message goes to the others as it came; a step 2 becomes one.
+                    let forwarded = match message {
+                        Some(message) => WsMessage::Binary(data.slice_ref(message)),
+                        None => frame(&Message::Sync(SyncMessage::Update(update.to_vec()))),
+                    };
                     // Broadcast while holding the document lock, so every editor receives
                     // updates in the order the server applied them.
-                    self.broadcast(&frame(&Message::Sync(SyncMessage::Update(update.to_vec()))));
+                    self.broadcast(&forwarded);
                     if self.rooms.is_shared() && fanout::is_spread(self.room) {
                         let data = fanout::encode(update);
                         let relayed = fanout::Relayed::Update { doc: self.kind, seq: Some(state.last_seq), data };
@@ -564,7 +569,7 @@ struct FrameOutcome {
     /// Answers for the sender.
     replies: Vec<WsMessage>,
     /// Applied updates with their sequence numbers and when they were applied, to be saved.
-    logged: Vec<(u64, Vec<u8>, i64)>,
+    logged: Vec<(u64, Bytes, i64)>,
     compact: bool,
 }
 

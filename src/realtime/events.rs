@@ -22,6 +22,7 @@ use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
 use axum::response::Response;
+use bytes::Bytes;
 use serde::Serialize;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
@@ -251,7 +252,7 @@ impl Conversation for EventConversation<'_> {
     const NAME: &'static str = "event";
 
     /// Each event costs one token of the connection's rate limit.
-    async fn handle(&mut self, frame: &[u8], bucket: &mut TokenBucket) -> Result<Vec<Message>, Refusal> {
+    async fn handle(&mut self, frame: &Bytes, bucket: &mut TokenBucket) -> Result<Vec<Message>, Refusal> {
         if !bucket.take() {
             return Err(Refusal::too_fast());
         }

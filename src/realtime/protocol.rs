@@ -31,8 +31,13 @@ const CLIENT_ENTRY: usize = 3;
 pub enum Incoming<'a> {
     /// "Send me what I lack": answered with a sync step 2.
     SyncStep1(StateVector),
-    /// A sync step 2 or an update: the encoded document update, decoded when applied.
-    Update(&'a [u8]),
+    /// A sync step 2 or an update: the encoded document update, decoded when applied, and,
+    /// for an update message, the whole message as it came, which is what every other editor
+    /// is sent (a step 2 is forwarded as an update instead).
+    Update {
+        update: &'a [u8],
+        message: Option<&'a [u8]>,
+    },
     Awareness(AwarenessUpdate),
     AwarenessQuery,
     /// Auth and custom messages, which a server has no use for.
@@ -52,6 +57,7 @@ impl<'a> Messages<'a> {
     }
 
     fn read(&mut self) -> Result<Incoming<'a>, String> {
+        let start = self.cursor.next;
         let tag: u8 = self.cursor.read_var().map_err(|err| err.to_string())?;
         match tag {
             MSG_SYNC => {
@@ -64,7 +70,8 @@ impl<'a> Messages<'a> {
                     }
                     SYNC_STEP_2 | SYNC_UPDATE => {
                         check_count(payload, CLIENT_ENTRY)?;
-                        Ok(Incoming::Update(payload))
+                        let message = (kind == SYNC_UPDATE).then(|| &self.frame[start..self.cursor.next]);
+                        Ok(Incoming::Update { update: payload, message })
                     }
                     other => Err(format!("unknown sync message {other}")),
                 }
@@ -141,13 +148,30 @@ mod tests {
         let kinds: Vec<&str> = Messages::new(&frame)
             .map(|message| match message.expect("valid") {
                 Incoming::SyncStep1(_) => "step1",
-                Incoming::Update(_) => "update",
+                Incoming::Update { .. } => "update",
                 Incoming::Awareness(_) => "awareness",
                 Incoming::AwarenessQuery => "query",
                 Incoming::Ignored => "ignored",
             })
             .collect();
         assert_eq!(kinds, ["step1", "update", "query", "ignored"]);
+    }
+
+    #[test]
+    fn an_update_message_is_given_whole_and_a_step_2_is_not() {
+        let step2 = Message::Sync(SyncMessage::SyncStep2(vec![0, 0])).encode_v1();
+        let update = Message::Sync(SyncMessage::Update(vec![0, 0])).encode_v1();
+        let frame = [step2.as_slice(), update.as_slice()].concat();
+        let spans: Vec<Option<&[u8]>> = Messages::new(&frame)
+            .map(|message| match message.expect("valid") {
+                Incoming::Update { update, message } => {
+                    assert_eq!(update, [0, 0]);
+                    message
+                }
+                _ => panic!("not an update"),
+            })
+            .collect();
+        assert_eq!(spans, [None, Some(update.as_slice())]);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! room lets it go, the client misbehaves or falls behind.
 
 use axum::extract::ws::{Message, WebSocket};
+use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
 
 use super::{Closing, TokenBucket, close, close_for, close_with};
@@ -24,10 +25,11 @@ pub trait Conversation {
     const NAME: &'static str;
 
     /// Handles one data frame (for [`Frames::Text`], valid UTF-8) within the connection's
-    /// `bucket`; returns the replies for this client, or why it is closed.
+    /// `bucket`; returns the replies for this client, or why it is closed. The frame comes as
+    /// shared bytes so that parts of it can be forwarded and saved without copies.
     fn handle(
         &mut self,
-        frame: &[u8],
+        frame: &Bytes,
         bucket: &mut TokenBucket,
     ) -> impl Future<Output = Result<Vec<Message>, Refusal>> + Send;
 }
