@@ -330,6 +330,30 @@ async fn held_data(db: &Db) -> anyhow::Result<Vec<&'static str>> {
 }
 
 /// Readiness probe: a trivial query that must round-trip through the store.
+/// Runs a statement again while it loses an optimistic-transaction race (up to 20 times, a
+/// little longer after each): a concurrent write to the same record aborts one of the two
+/// transactions, and running the loser again sees the winner's result. The database gives
+/// every write conflict this kind, whether it struck while the statement ran or at commit.
+pub async fn retrying_conflicts<T, F, Fut>(mut run: F) -> surrealdb::Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = surrealdb::Result<T>>,
+{
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match run().await {
+            Err(err)
+                if attempt < 20
+                    && matches!(err.query_details(), Some(surrealdb::types::QueryError::TransactionConflict)) =>
+            {
+                tokio::time::sleep(std::time::Duration::from_millis(2 * attempt)).await;
+            }
+            result => return result,
+        }
+    }
+}
+
 pub async fn ping(db: &Db) -> anyhow::Result<()> {
     db.query("RETURN 1").await?.check()?;
     Ok(())

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::db::{Db, take_rows};
+use crate::db::{Db, retrying_conflicts, take_rows};
 
 /// Keys one installation may hold; listing them is one bounded read.
 pub const MAX_KEYS: usize = 1000;
@@ -70,10 +70,13 @@ pub async fn find(db: &Db, hash: &str) -> anyhow::Result<Option<KeyInfo>> {
     Ok(take_rows::<KeyInfo>(&mut response, 0)?.pop())
 }
 
-/// Whether a key of that name existed.
+/// Whether a key of that name existed. A use of the key records itself (`touch`) at the same
+/// time as it may be revoked: the revocation runs again when that write wins the race.
 pub async fn revoke(db: &Db, name: &str) -> anyhow::Result<bool> {
-    let mut response =
-        db.query("DELETE api_key WHERE name = $name RETURN BEFORE").bind(json!({ "name": name })).await?.check()?;
+    let delete = || async {
+        db.query("DELETE api_key WHERE name = $name RETURN BEFORE").bind(json!({ "name": name })).await?.check()
+    };
+    let mut response = retrying_conflicts(delete).await?;
     Ok(!take_rows::<serde_json::Value>(&mut response, 0)?.is_empty())
 }
 

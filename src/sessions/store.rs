@@ -3,10 +3,9 @@
 
 use serde::Deserialize;
 use serde_json::json;
-use surrealdb::types::QueryError;
 
 use super::{Seat, Session, Visibility};
-use crate::db::{Db, take_rows};
+use crate::db::{Db, retrying_conflicts, take_rows};
 use crate::problems::ProblemRef;
 
 /// The projection every read uses: ids as plain strings, people expanded, camelCase names.
@@ -168,27 +167,11 @@ async fn write_if_after(
     let at = if prelude.is_empty() { 0 } else { 1 };
     bindings["table"] = json!(table);
     bindings["id"] = json!(id);
-    // Optimistic transactions may abort on a concurrent write to the same record; the
-    // condition is re-evaluated on retry, so the loser of a race sees the new state.
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        let result = db.query(statement.as_str()).bind(bindings.clone()).await;
-        match result.and_then(|response| response.check()) {
-            Ok(mut response) => return Ok(!take_rows::<serde_json::Value>(&mut response, at)?.is_empty()),
-            Err(err) if attempt < 20 && is_transaction_conflict(&err) => {
-                tokio::time::sleep(std::time::Duration::from_millis(2 * attempt)).await;
-            }
-            Err(err) => return Err(err.into()),
-        }
-    }
-}
-
-/// Whether a statement lost an optimistic-transaction race and running it again may succeed.
-/// The database gives every write conflict this kind, whether it struck while the statement
-/// ran or when its transaction committed.
-fn is_transaction_conflict(err: &surrealdb::Error) -> bool {
-    matches!(err.query_details(), Some(QueryError::TransactionConflict))
+    // The condition is evaluated again on each attempt, so the loser of a race sees the new
+    // state.
+    let mut response =
+        retrying_conflicts(|| async { db.query(statement.as_str()).bind(bindings.clone()).await?.check() }).await?;
+    Ok(!take_rows::<serde_json::Value>(&mut response, at)?.is_empty())
 }
 
 /// Seats someone when a seat of that kind is free; `false` when none is (or the session ended).
