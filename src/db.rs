@@ -329,7 +329,6 @@ async fn held_data(db: &Db) -> anyhow::Result<Vec<&'static str>> {
     Ok(held)
 }
 
-/// Readiness probe: a trivial query that must round-trip through the store.
 /// Runs a statement again while it loses an optimistic-transaction race (up to 20 times, a
 /// little longer after each): a concurrent write to the same record aborts one of the two
 /// transactions, and running the loser again sees the winner's result. The database gives
@@ -354,6 +353,7 @@ where
     }
 }
 
+/// Readiness probe: a trivial query that must round-trip through the store.
 pub async fn ping(db: &Db) -> anyhow::Result<()> {
     db.query("RETURN 1").await?.check()?;
     Ok(())

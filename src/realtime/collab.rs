@@ -393,11 +393,11 @@ impl Connection<'_> {
                     state.awareness.doc().transact_mut().apply_update(decoded).map_err(Refusal::invalid)?;
                     state.size += update.len();
                     state.last_seq += 1;
-                    out.logged.push((state.last_seq, data.slice_ref(update), crate::clock::now_ms()));
+                    out.logged.push((state.last_seq, part_of(data, update), crate::clock::now_ms()));
                     out.compact |= state.needs_compaction(config.compact_every);
                     // An update message goes to the others as it came; a step 2 becomes one.
                     let forwarded = match message {
-                        Some(message) => WsMessage::Binary(data.slice_ref(message)),
+                        Some(message) => WsMessage::Binary(part_of(data, message)),
                         None => frame(&Message::Sync(SyncMessage::Update(update.to_vec()))),
                     };
                     // Broadcast while holding the document lock, so every editor receives
@@ -573,6 +573,13 @@ struct FrameOutcome {
     compact: bool,
 }
 
+/// `part` of a received frame: shared with the frame when it is most of it, copied otherwise,
+/// so that a small update sent in a large frame (padded with ignored messages) cannot keep the
+/// whole frame alive in the log's queue and the editors' send queues.
+fn part_of(frame: &Bytes, part: &[u8]) -> Bytes {
+    if part.len().saturating_mul(2) >= frame.len() { frame.slice_ref(part) } else { Bytes::copy_from_slice(part) }
+}
+
 /// A v1 update with no structs and no deletions: what a client in sync sends as step 2.
 fn is_empty_update(update: &[u8]) -> bool {
     update == [0, 0]
@@ -593,6 +600,16 @@ mod tests {
         txn.apply_update(Update::decode_v1(&first).expect("decodes")).expect("applies");
         txn.apply_update(Update::decode_v1(&second).expect("decodes")).expect("applies");
         assert_eq!(text.get_string(&txn), "print('hi')\n");
+    }
+
+    #[test]
+    fn a_small_part_of_a_large_frame_is_copied_and_most_of_one_is_shared() {
+        let frame = Bytes::from(vec![7u8; 1000]);
+        let small = part_of(&frame, &frame[10..20]);
+        assert_eq!(small, frame[10..20]);
+        assert_ne!(small.as_ptr(), frame[10..].as_ptr(), "copied: the frame is not kept alive");
+        let most = part_of(&frame, &frame[4..]);
+        assert_eq!(most.as_ptr(), frame[4..].as_ptr(), "shared, not copied");
     }
 
     #[test]
