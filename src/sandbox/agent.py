@@ -18,7 +18,7 @@
 #
 # Requests:  {"op":"prepare","files":[{"path","b64"}]}
 #            {"op":"stage","stage","argv","env","timeout_ms","cpu_ms","output_cap","results_cap",
-#             "stdin_b64","keep_stdin"}
+#             "stdin_size","keep_stdin"} followed by stdin_size bytes of stdin as they are
 #            {"op":"stdin","b64"} {"op":"signal","signal":N} {"op":"cleanup"}
 # Events:    {"ev":"hello"} {"ev":"prepared"} {"ev":"failed","message"}
 #            {"ev":"data","s":"stdout"|"stderr"|"results","d":b64}
@@ -26,6 +26,7 @@
 #            {"ev":"clean"} {"ev":"dirty","message"}
 import base64
 import errno
+import fcntl
 import json
 import math
 import os
@@ -43,9 +44,19 @@ WORKSPACE = "/work"
 SCRATCH_DIRS = ["/work", "/tmp", "/dev/shm", "/dev/mqueue"]
 # The program's end of the result channel.
 RESULTS_FD = 3
+# Large enough for most stages' whole stdin (the most an unprivileged pipe may hold): the
+# program reads it without waiting for the agent to refill the pipe 64 KiB at a time.
+STDIN_PIPE_SIZE = 1 << 20
 FILE_SIZE_LIMIT = int(sys.argv[3]) if len(sys.argv) > 3 else 16 * 1024 * 1024
 OPEN_FILES_LIMIT = 256
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+# Starts a stage's program as the job user (config/runtimes/core.toml builds it): forking the
+# agent instead copies its page tables and faults its pages back in, milliseconds per stage.
+SPAWN_HELPER = "/usr/local/lib/coderoom-sandbox/spawn"
+if not os.access(SPAWN_HELPER, os.X_OK):
+    SPAWN_HELPER = None
+# The agent's own dispositions (Python ignores SIGPIPE, handles the rest) are not the program's.
+CHILD_DEFAULT_SIGNALS = (signal.SIGCHLD, signal.SIGPIPE, signal.SIGINT, signal.SIGTERM)
 
 out = sys.stdout.buffer
 
@@ -254,16 +265,53 @@ def peak_rss(pid):
 
 def spawn(argv, env, cpu_ms, results):
     in_r, in_w = os.pipe()
+    try:
+        fcntl.fcntl(in_w, fcntl.F_SETPIPE_SZ, STDIN_PIPE_SIZE)
+    except OSError:
+        pass  # a lower pipe-max-size: the default pipe works, only slower
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
     # Created as the job user: a runtime that can only name a file (Java) reopens its end
     # through /proc/self/fd, which a root-owned pipe would refuse.
     res_r, res_w = as_job_user(os.pipe) if results else (None, None)
+    cpu_s = max(1, math.ceil(cpu_ms / 1000))
+    if SPAWN_HELPER:
+        pid = spawn_with_helper(argv, env, cpu_s, in_r, out_w, err_w, res_w)
+    else:
+        pid = fork_and_exec(argv, env, cpu_s, in_r, out_w, err_w, res_w)
+    os.close(in_r)
+    os.close(out_w)
+    os.close(err_w)
+    if res_w is not None:
+        os.close(res_w)
+    return pid, in_w, out_r, err_r, res_r
+
+
+def spawn_with_helper(argv, env, cpu_s, in_r, out_w, err_w, res_w):
+    """posix_spawn (no copy of the agent's memory) of the image's helper, which drops to the
+    job user with the limits below and execs the program, exactly as fork_and_exec does."""
+    actions = [(os.POSIX_SPAWN_DUP2, in_r, 0), (os.POSIX_SPAWN_DUP2, out_w, 1), (os.POSIX_SPAWN_DUP2, err_w, 2)]
+    if res_w is not None:
+        actions.append((os.POSIX_SPAWN_DUP2, res_w, RESULTS_FD))
+    first_closed = RESULTS_FD + 1 if res_w is not None else RESULTS_FD
+    limits = [UID, GID, cpu_s, FILE_SIZE_LIMIT, OPEN_FILES_LIMIT, first_closed]
+    return os.posix_spawn(
+        SPAWN_HELPER,
+        [SPAWN_HELPER, *map(str, limits), *argv],
+        env,
+        file_actions=actions,
+        setsid=True,
+        setsigdef=CHILD_DEFAULT_SIGNALS,
+    )
+
+
+def fork_and_exec(argv, env, cpu_s, in_r, out_w, err_w, res_w):
+    """For images without the spawn helper."""
     pid = os.fork()
     if pid == 0:
         try:
             signal.set_wakeup_fd(-1)
-            for sig in (signal.SIGCHLD, signal.SIGPIPE, signal.SIGINT, signal.SIGTERM):
+            for sig in CHILD_DEFAULT_SIGNALS:
                 signal.signal(sig, signal.SIG_DFL)
             os.setsid()
             try:
@@ -282,7 +330,6 @@ def spawn(argv, env, cpu_ms, results):
             os.setgroups([])
             os.setresgid(GID, GID, GID)
             os.setresuid(UID, UID, UID)
-            cpu_s = max(1, math.ceil(cpu_ms / 1000))
             resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 1))
             resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))
             resource.setrlimit(resource.RLIMIT_NOFILE, (OPEN_FILES_LIMIT, OPEN_FILES_LIMIT))
@@ -294,12 +341,7 @@ def spawn(argv, env, cpu_ms, results):
                 os.write(2, ("coderoom: cannot start %s: %s\n" % (argv[0], err)).encode())
             finally:
                 os._exit(127)
-    os.close(in_r)
-    os.close(out_w)
-    os.close(err_w)
-    if res_w is not None:
-        os.close(res_w)
-    return pid, in_w, out_r, err_r, res_r
+    return pid
 
 
 class Agent:
@@ -313,15 +355,21 @@ class Agent:
         os.set_blocking(0, False)
         self.sel.register(0, selectors.EVENT_READ, "control")
         self.sel.register(self.wake_r, selectors.EVENT_READ, "wake")
-        self.inbuf = b""
+        self.inbuf = bytearray()
+        # How far self.inbuf holds no newline, and a command still receiving its raw bytes.
+        self.scanned = 0
+        self.awaiting_payload = None
         self.commands = []
         self.stage = None
         self.eof = False
+        # Why this job's files could not be written: its stages, sent without waiting for the
+        # answer, must not run (until the cleanup).
+        self.unprepared = None
 
     # ---- control channel -------------------------------------------------------------
     def read_control(self):
         try:
-            chunk = os.read(0, 1 << 16)
+            chunk = os.read(0, 1 << 20)
         except BlockingIOError:
             return
         if not chunk:
@@ -329,16 +377,40 @@ class Agent:
             self.eof = True
             return
         self.inbuf += chunk
-        while b"\n" in self.inbuf:
-            line, self.inbuf = self.inbuf.split(b"\n", 1)
-            if line.strip():
-                cmd = json.loads(line)
-                if self.stage and cmd["op"] in ("stdin", "signal", "close_stdin"):
-                    self.stage_control(cmd)
-                elif cmd["op"] in ("stdin", "signal", "close_stdin"):
-                    pass  # the stage already ended: nothing to deliver to
-                else:
-                    self.commands.append(cmd)
+        while self.take_command():
+            pass
+
+    def take_command(self):
+        """Handles the next complete command in self.inbuf; False when it has none."""
+        if self.awaiting_payload is not None:
+            cmd = self.awaiting_payload
+            size = cmd["stdin_size"]
+            if len(self.inbuf) < size:
+                return False
+            cmd["stdin"] = bytes(self.inbuf[:size])
+            del self.inbuf[:size]
+            self.awaiting_payload = None
+            self.commands.append(cmd)
+            return True
+        # Megabytes of stdin arrive in many reads: never scan the same bytes twice.
+        end = self.inbuf.find(b"\n", self.scanned)
+        if end < 0:
+            self.scanned = len(self.inbuf)
+            return False
+        line = bytes(self.inbuf[:end])
+        del self.inbuf[: end + 1]
+        self.scanned = 0
+        if line and not line.isspace():
+            cmd = json.loads(line)
+            if cmd.get("stdin_size"):
+                self.awaiting_payload = cmd
+            elif self.stage and cmd["op"] in ("stdin", "signal", "close_stdin"):
+                self.stage_control(cmd)
+            elif cmd["op"] in ("stdin", "signal", "close_stdin"):
+                pass  # the stage already ended: nothing to deliver to
+            else:
+                self.commands.append(cmd)
+        return True
 
     def poll(self, timeout):
         for key, _ in self.sel.select(timeout):
@@ -372,11 +444,18 @@ class Agent:
     def handle(self, cmd):
         op = cmd["op"]
         if op == "prepare":
-            as_job_user(write_files, cmd["files"])
+            try:
+                as_job_user(write_files, cmd["files"])
+            except Exception as err:  # noqa: BLE001 - reported, and the job's stages refused
+                self.unprepared = "%s: %s" % (type(err).__name__, err)
+                raise
             emit({"ev": "prepared"})
+        elif op == "stage" and self.unprepared:
+            emit({"ev": "failed", "message": "the job's files were not written: " + self.unprepared})
         elif op == "stage":
             self.run_stage(cmd)
         elif op == "cleanup":
+            self.unprepared = None
             kill_everything()
             problem = None
             try:
@@ -424,7 +503,7 @@ class Agent:
     def write_stdin(self):
         st = self.stage
         try:
-            n = os.write(st["stdin_fd"], st["stdin_buf"][: 1 << 16])
+            n = os.write(st["stdin_fd"], st["stdin_buf"][:STDIN_PIPE_SIZE])
             del st["stdin_buf"][:n]
         except BlockingIOError:
             return
@@ -464,7 +543,9 @@ class Agent:
         self.stage["killed"] = True
 
     def run_stage(self, cmd):
+        # PWD as a shell sets it: a stage's program may be started without one (see engine.rs).
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8", "TMPDIR": "/tmp"}
+        env["PWD"] = WORKSPACE
         env.update(cmd.get("env") or {})
         oom_before = oom_kills()
         meter = CpuMeter()
@@ -482,7 +563,7 @@ class Agent:
         self.stage = st = {
             "pid": pid,
             "stdin_fd": in_w,
-            "stdin_buf": bytearray(base64.b64decode(cmd.get("stdin_b64") or "")),
+            "stdin_buf": bytearray(cmd.get("stdin", b"")),
             "stdin_registered": False,
             "keep_stdin": bool(cmd.get("keep_stdin")),
             "caps": {"stdout": int(cmd["output_cap"]), "stderr": int(cmd["output_cap"]), "results": results_cap},
