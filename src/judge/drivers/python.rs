@@ -9,7 +9,7 @@ use crate::problems::types::Type;
 const DRIVER: &str = concat!(
     include_str!("python_nodes.py"),
     r#"
-import io, json, math, os, re, sys, threading, time, traceback
+import io, json, math, os, re, sys, threading, time
 
 _DATA = sys.stdin.buffer.read()
 _POS = 0
@@ -24,12 +24,13 @@ def _tok():
 _NUMBER = {"int": int, "long": int, "double": float}
 
 def _tokens(n):
-    # n tokens in one regular-expression match: a hundred thousand numbers are read in C,
-    # not one Python call each.
-    global _POS
-    m = re.compile(rb"\s*((?:\S+\s+){%d})" % n).match(_DATA, _POS)
-    _POS = m.end()
-    return m.group(1).split()
+    # n tokens in one split from what is left of the input: a hundred thousand numbers are
+    # read in C, not one Python call each. What follows them becomes the input.
+    global _DATA, _POS
+    parts = _DATA[_POS:].split(None, n)
+    _DATA = parts.pop() if len(parts) > n else b""
+    _POS = 0
+    return parts
 
 def _read(t):
     global _POS
@@ -74,6 +75,7 @@ def _out(t, v):
     return v
 
 def _where(exc):
+    import traceback
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith("solution.py")]
     text = "".join(traceback.format_exception_only(type(exc), exc)).strip()
     if frames:
@@ -98,6 +100,7 @@ def _main():
         if fn is None and isinstance(getattr(solution, "Solution", None), type):
             fn = getattr(solution.Solution(), NAME, None)
     except BaseException:
+        import traceback
         sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
         lines = traceback.format_exc().splitlines()
         start = next((k for k, line in enumerate(lines) if "solution.py" in line), 0)
