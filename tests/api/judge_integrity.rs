@@ -510,16 +510,23 @@ print("open", fd >= 0, sorted(os.listdir("/dev/mqueue")))
         let source = format!("CREATE = {}\n{queue}{AGENT_START}", if create { "True" } else { "False" });
         client.post_json("/api/v2/execute", python(&source))
     };
-    let (status, first) = run(true).await;
-    assert_eq!(status, StatusCode::OK, "{first}");
-    let first = first["run"]["stdout"].as_str().unwrap_or_default().to_string();
-    assert!(first.starts_with("open True ['coderoom-leftover']"), "{first}");
-    let (status, second) = run(false).await;
-    assert_eq!(status, StatusCode::OK, "{second}");
-    let second = second["run"]["stdout"].as_str().unwrap_or_default().to_string();
     let agent = |out: &str| out.lines().find(|l| l.starts_with("agent")).map(str::to_string);
-    assert_eq!(agent(&first), agent(&second), "both jobs ran in one warm container: {first} / {second}");
-    assert!(second.starts_with("open False []"), "the queue survived into the next job: {second}");
+    // The pool starts a fresh container when a returning one is overdue (a loaded machine can
+    // take seconds to clean one): then the pair proves nothing, and is tried again.
+    for _ in 0..5 {
+        let (status, first) = run(true).await;
+        assert_eq!(status, StatusCode::OK, "{first}");
+        let first = first["run"]["stdout"].as_str().unwrap_or_default().to_string();
+        assert!(first.starts_with("open True ['coderoom-leftover']"), "{first}");
+        let (status, second) = run(false).await;
+        assert_eq!(status, StatusCode::OK, "{second}");
+        let second = second["run"]["stdout"].as_str().unwrap_or_default().to_string();
+        if agent(&first) == agent(&second) {
+            assert!(second.starts_with("open False []"), "the queue survived into the next job: {second}");
+            return;
+        }
+    }
+    panic!("no two consecutive jobs ran in the same warm container");
 }
 
 /// A container whose agent stops answering (frozen with `docker pause`) fails the job within
