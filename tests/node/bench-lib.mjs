@@ -207,7 +207,8 @@ export function pair (a, b, samples) {
  * Two clients in each room of `ids` (made by `connect(side, roomId)`, side 0 or 1, and wired
  * by `wire(a, b, samples)`), every client calling its `edit()` on its own 100 ms timer started
  * at a random phase, for `seconds` after a warm-up: propagation p50/p99/max of the changes and
- * the CPU per change of the server process `pid`.
+ * the CPU per change of the server process `pid` and of this client process (the client's
+ * share of the same two cores: a slow client adds to every sample's latency).
  */
 export async function propagationRun ({ pid, ids, seconds, connect, wire = pair }) {
   // One server process, or several sharing the work (instances of one cluster).
@@ -230,10 +231,12 @@ export async function propagationRun ({ pid, ids, seconds, connect, wire = pair 
   await sleep(2000)
   samples.length = 0
   const cpuBefore = cpuSeconds()
+  const clientCpuBefore = process.cpuUsage()
   const t0 = performance.now()
   await sleep(seconds * 1000)
   const elapsed = (performance.now() - t0) / 1000
   const cpu = cpuSeconds() - cpuBefore
+  const clientCpu = process.cpuUsage(clientCpuBefore)
   const count = samples.length
   for (const timer of timers) { clearTimeout(timer); clearInterval(timer) }
   await sleep(500)
@@ -247,7 +250,9 @@ export async function propagationRun ({ pid, ids, seconds, connect, wire = pair 
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
     max: sorted[sorted.length - 1],
-    cpuMicrosPerEdit: (cpu / count) * 1e6
+    cpuMicrosPerEdit: (cpu / count) * 1e6,
+    clientCpuMicrosPerEdit: (clientCpu.user + clientCpu.system) / count,
+    clientCpuShare: (clientCpu.user + clientCpu.system) / 1e6 / elapsed
   }
 }
 

@@ -184,6 +184,7 @@ async function measure (start) {
           ['100 rooms × 2 clients, p50', (r) => ms(r.hundred.p50), (r) => r.hundred.p50],
           ['100 rooms × 2 clients, p99', (r) => ms(r.hundred.p99), (r) => r.hundred.p99],
           ['server CPU per edit (100 rooms)', (r) => `${r.hundred.cpuMicrosPerEdit.toFixed(0)} µs`, (r) => r.hundred.cpuMicrosPerEdit],
+          ['client CPU per edit (100 rooms; share of one core)', (r) => `${r.hundred.clientCpuMicrosPerEdit.toFixed(0)} µs (${(100 * r.hundred.clientCpuShare).toFixed(0)} %)`, (r) => r.hundred.clientCpuMicrosPerEdit],
           ['edits measured (100 rooms)', (r) => `${r.hundred.edits} (${r.hundred.editsPerSecond.toFixed(0)}/s)`, () => NaN]
         ])
   ]

@@ -88,8 +88,8 @@ def _main():
     nonce = _tok().decode()
     count = int(_tok())
 
-    def emit(record):
-        real.write(nonce + " " + json.dumps(record) + "\n")
+    def emit(record, line=None):
+        real.write(nonce + " " + (line or json.dumps(record)) + "\n")
         real.flush()
 
     capture = io.StringIO()
@@ -134,11 +134,13 @@ def _main():
             sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
         record.setdefault("ms", (time.perf_counter() - started) * 1000)
         record["o"] = capture.getvalue()[:CAP]
+        # Encoded once: a large answer (reverse-string's are ~45 KB) is not serialised twice.
         try:
             line = json.dumps(record)
         except (TypeError, ValueError):
             record["s"], record["v"], record["e"] = "error", None, "the returned value cannot be converted to " + ANSWER
-        emit(record)
+            line = None
+        emit(record, line)
 
 sys.setrecursionlimit(200000)
 try:
