@@ -7,6 +7,9 @@
 #   defaults: release 7 "python javascript typescript java c cpp go rust ruby php csharp swift"
 # BASELINE=/path/to/another/coderoom binary: that binary is served too (its own data folder)
 # and measured side by side, request for request, so that both see the same machine load.
+# BASELINE_RUNTIMES=/path/to/runtimes: the baseline's runtime registry (a copy of its
+# config/runtimes naming its own images, e.g. the previous release's image under another tag),
+# so each side runs in the images its own release builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile="${1:-release}"
@@ -25,17 +28,19 @@ work="$(mktemp -d)"
 servers=()
 trap 'for pid in "${servers[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done; rm -rf "$work"' EXIT
 
-# Starts a server from binary $1 under label $2; prints "label=port".
+# Starts a server from binary $1 under label $2 with the environment assignments that follow.
 serve() {
     local port
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-    CODEROOM_LOG_LEVEL=warn "$1" serve --bind "127.0.0.1:$port" --data-dir "$work/$2" >"$work/$2.out" 2>"$work/$2.err" &
+    env CODEROOM_LOG_LEVEL=warn "${@:3}" "$1" serve --bind "127.0.0.1:$port" --data-dir "$work/$2" >"$work/$2.out" 2>"$work/$2.err" &
     servers+=("$!")
     until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.05; done
     targets+=("$2=$port")
 }
 targets=()
-if [ -n "${BASELINE:-}" ]; then serve "$BASELINE" baseline; fi
+if [ -n "${BASELINE:-}" ]; then
+    serve "$BASELINE" baseline ${BASELINE_RUNTIMES:+"CODEROOM_SANDBOX_RUNTIMES_FILE=$BASELINE_RUNTIMES"}
+fi
 serve "$binary" this
 
 python3 - "$rounds" "$profile" "${targets[*]}" $languages <<'PY'
@@ -115,4 +120,9 @@ for language in languages:
         overall = statistics.median(medians[label])
         print(f"{language:<11} {label:<9} {floor[label]:>8.0f}ms " + " ".join(f"{m:>12.0f}ms" for m in medians[label])
               + f" {overall:>9.0f}ms {overall / floor[label]:>6.2f}")
+    if "baseline" in medians:
+        ratios = [this / base for this, base in zip(medians["this"], medians["baseline"])]
+        overall = statistics.median(medians["this"]) / statistics.median(medians["baseline"])
+        print(f"{language:<11} {'this/base':<9} {floor['this'] / floor['baseline']:>9.2f}× "
+              + " ".join(f"{r:>13.2f}×" for r in ratios) + f" {overall:>10.2f}×")
 PY

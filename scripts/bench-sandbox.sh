@@ -9,7 +9,8 @@
 #             around it: no HTTP, no container start, no compile).
 # Starts both servers itself on 127.0.0.1 (free ports, a fresh coderoom data folder, the
 # per-caller rate limit and the judge's reserved slot off, an API key made for the run) and
-# stops them at the end. Bounded: about 3 minutes with the defaults.
+# stops them at the end. Bounded: about 3 minutes with the defaults. Last, the CPU one execution
+# costs at N clients, split by part (API server, Docker engine, sandbox agents, programs).
 #
 #   scripts/bench-sandbox.sh [REQUESTS] [CLIENTS] [LANGS]
 #   defaults: 200 8 "python javascript java c++"   (REQUESTS at N clients for Python; half of
@@ -83,6 +84,7 @@ port=$(free_port)
 CODEROOM_LOG_LEVEL=warn CODEROOM_SANDBOX_API_REQUESTS_PER_MINUTE=0 CODEROOM_SANDBOX_JUDGE_RESERVED_JOBS=0 \
   "$binary" serve --bind "127.0.0.1:$port" --data-dir "$work/coderoom" >"$work/coderoom.out" 2>"$work/coderoom.err" &
 servers+=("$!")
+export BENCH_CODEROOM_PID="$!"
 wait_ready "http://127.0.0.1:$port/readyz" "$!" "$work/coderoom.err"
 key=$("$binary" apikeys create bench --bind "127.0.0.1:$port" --data-dir "$work/coderoom" | grep '^crk_')
 targets="coderoom=$port"
@@ -92,6 +94,7 @@ if [ -n "$piston" ]; then
   (cd "$piston/api" && PISTON_BIND_ADDRESS="127.0.0.1:$piston_port" PISTON_DATA_DIRECTORY="$piston/data" \
     PISTON_LOG_LEVEL=WARN exec node src >"$work/piston.out" 2>&1) &
   servers+=("$!")
+  export BENCH_PISTON_PID="$!"
   wait_ready "http://127.0.0.1:$piston_port/api/v2/runtimes" "$!" "$work/piston.out"
   targets="$targets piston=$piston_port"
 fi
@@ -197,14 +200,59 @@ def bare_on_host(lang, count):
                              check=True, capture_output=True).stdout.decode().split()
     return [int(x) / 1e6 for x in out]
 
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+def cpu_of(pid):
+    """(own, reaped children's) CPU seconds of a process; zeros once it is gone."""
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0, 0.0
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK, (int(fields[13]) + int(fields[14])) / CLK_TCK
+
+def pids_named(*names):
+    return [int(p) for p in os.listdir("/proc") if p.isdigit() and os.path.exists(f"/proc/{p}/comm")
+            and open(f"/proc/{p}/comm").read().strip() in names]
+
+def cpu_snapshot(side):
+    """Where the CPU of the machine goes, by part, in seconds so far. coderoom: its server; the
+    Docker engine (dockerd, containerd, the containers' shims); the sandbox agents (each
+    container's PID 1) and the programs they ran (the agents' reaped children). Piston: its
+    API process and the jobs it ran (its reaped children). Both: the whole machine."""
+    parts = {}
+    server_pid = int(os.environ[f"BENCH_{side.upper()}_PID"])
+    parts["API server"], children = cpu_of(server_pid)
+    if side == "coderoom":
+        parts["Docker engine"] = sum(sum(cpu_of(pid)) for pid in pids_named("dockerd", "containerd", "containerd-shim"))
+        ids = subprocess.run(["docker", "ps", "-q", "--filter", "label=org.coderoom.owner"], capture_output=True,
+                             text=True).stdout.split()
+        agents = subprocess.run(["docker", "inspect", "-f", "{{.State.Pid}}", *ids], capture_output=True,
+                                text=True).stdout.split() if ids else []
+        usage = [cpu_of(int(pid)) for pid in agents]
+        parts["sandbox agents"] = sum(own for own, _ in usage)
+        parts["the programs"] = sum(reaped for _, reaped in usage)
+    else:
+        parts["the programs"] = children
+    with open("/proc/stat") as stat:
+        ticks = [int(x) for x in stat.readline().split()[1:]]
+    parts["whole machine"] = (sum(ticks) - ticks[3] - ticks[4]) / CLK_TCK  # all but idle and iowait
+    return parts
+
 ms = lambda s: f"{s * 1000:.1f} ms"
 results = []
+cpu_rows = []
 for lang in langs:
     sides = [side for side in ports if lang in available[side]]
     for side in sides:
         http_run(side, lang, max(clients, 8), clients)  # warm up (JIT caches, page cache, warm containers)
     one = {side: http_run(side, lang, requests // 2 if lang == "python" else max(20, requests // 10), 1) for side in sides}
-    many = {side: http_run(side, lang, requests if lang == "python" else max(40, requests // 5), clients) for side in sides}
+    many = {}
+    for side in sides:
+        before = cpu_snapshot(side)
+        many[side] = http_run(side, lang, requests if lang == "python" else max(40, requests // 5), clients)
+        after = cpu_snapshot(side)
+        done = len(many[side]["latencies"]) or 1
+        cpu_rows.append((lang, side, {part: (after[part] - before[part]) / done for part in after}))
     dock = docker_run(lang, 10 if lang == "python" else 5)
     bare = {"coderoom": bare_in_image(lang, 20), "piston": bare_on_host(lang, 20) if "piston" in sides else None}
     results.append((lang, sides, one, many, dock, bare))
@@ -240,4 +288,14 @@ for lang, sides, one, many, dock, bare in results:
         floors = ratio(percentile(bare["coderoom"], 50), percentile(bare["piston"], 50)) if bare["piston"] else "—"
         print(f"| {lang} | coderoom / Piston | {latency(one, 50)} | {latency(one, 99)} | {latency(many, 50)} / {latency(many, 99)} "
               f"| {ratio(many['coderoom']['rate'], many['piston']['rate'])} | | | {floors} |")
+
+print()
+print(f"CPU per execution at {clients} clients, by part (all of a part's processes, during that phase only; "
+      "a container or process that ended meanwhile is missed):")
+print()
+parts = ["API server", "Docker engine", "sandbox agents", "the programs", "whole machine"]
+print("| runtime | server | " + " | ".join(parts) + " |")
+print("|---|---|" + "---|" * len(parts))
+for lang, side, usage in cpu_rows:
+    print(f"| {lang} | {names[side]} | " + " | ".join(ms(usage[part]) if part in usage else "—" for part in parts) + " |")
 PY

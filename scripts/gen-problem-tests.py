@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent / "problems"
 
 # The reference solutions run with what candidates' code finds in the judge's Python driver.
 _nodes = runpy.run_path(str(ROOT.parent / "src" / "judge" / "drivers" / "python_nodes.py"))
+_nodes["provide_typing_names"]()
 TreeNode, to_list, to_tree = _nodes["TreeNode"], _nodes["to_list"], _nodes["to_tree"]
 from_list, from_tree = _nodes["from_list"], _nodes["from_tree"]
 

@@ -9,17 +9,45 @@ use crate::problems::types::Type;
 const DRIVER: &str = concat!(
     include_str!("python_nodes.py"),
     r#"
-import io, json, math, os, re, sys, threading, time
+# Only modules Python has loaded already or builds in: re, json, threading and typing would
+# double the interpreter's start-up, and every run pays it.
+import _thread, io, math, os, sys, time
 
 _DATA = sys.stdin.buffer.read()
 _POS = 0
-_TOKEN = re.compile(rb"\S+")
+_SPACE = b" \n"
 
 def _tok():
+    # Tokens end at a space or a newline (see src/judge/encode.rs).
     global _POS
-    m = _TOKEN.search(_DATA, _POS)
-    _POS = m.end()
-    return m.group()
+    data, pos = _DATA, _POS
+    while data[pos] in _SPACE:
+        pos += 1
+    end = data.find(b" ", pos)
+    newline = data.find(b"\n", pos, end if end >= 0 else len(data))
+    if newline >= 0:
+        end = newline
+    elif end < 0:
+        end = len(data)
+    _POS = end
+    return data[pos:end]
+
+def _encoder():
+    """json.dumps, from the C encoder json uses itself, without importing json (which imports
+    re); json itself on an interpreter without it."""
+    try:
+        from _json import encode_basestring_ascii, make_encoder
+    except ImportError:
+        import json
+        return json.dumps
+    def unserialisable(value):
+        raise TypeError("not serialisable: " + type(value).__name__)
+    def dumps(value):
+        chunks = make_encoder({}, unserialisable, encode_basestring_ascii, None, ": ", ", ", False, False, True)(value, 0)
+        return "".join(chunks)
+    return dumps
+
+_dumps = _encoder()
 
 _NUMBER = {"int": int, "long": int, "double": float}
 
@@ -89,9 +117,11 @@ def _main():
     count = int(_tok())
 
     def emit(record, line=None):
-        real.write(nonce + " " + (line or json.dumps(record)) + "\n")
+        real.write(nonce + " " + (line or _dumps(record)) + "\n")
         real.flush()
 
+    with open(os.path.join(sys.path[0], "solution.py"), encoding="utf-8", errors="replace") as source:
+        provide_typing_names(source.read())
     capture = io.StringIO()
     sys.stdout = sys.stderr = capture
     try:
@@ -136,20 +166,28 @@ def _main():
         record["o"] = capture.getvalue()[:CAP]
         # Encoded once: a large answer (reverse-string's are ~45 KB) is not serialised twice.
         try:
-            line = json.dumps(record)
+            line = _dumps(record)
         except (TypeError, ValueError):
             record["s"], record["v"], record["e"] = "error", None, "the returned value cannot be converted to " + ANSWER
             line = None
         emit(record, line)
 
+def _run():
+    try:
+        _main()
+    finally:
+        _done.release()
+
+# Deep recursion needs a deep stack: the tests run on a thread with 256 MiB of it.
 sys.setrecursionlimit(200000)
 try:
-    threading.stack_size(256 * 1024 * 1024)
+    _thread.stack_size(256 * 1024 * 1024)
 except (ValueError, RuntimeError):
     pass
-_thread = threading.Thread(target=_main)
-_thread.start()
-_thread.join()
+_done = _thread.allocate_lock()
+_done.acquire()
+_thread.start_new_thread(_run, ())
+_done.acquire()
 "#
 );
 

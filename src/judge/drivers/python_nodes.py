@@ -3,7 +3,20 @@
 # values. The judge's Python driver starts with this file, and scripts/gen-problem-tests.py runs
 # the reference solutions under it.
 import builtins
-import typing
+
+TYPING_NAMES = ("List", "Optional", "Dict", "Set", "Tuple")
+
+
+def provide_typing_names(source=None):
+    """Puts the typing names into builtins, when `source` (the code about to run) names any of
+    them: importing typing costs a start-up several milliseconds, and code that never writes
+    these names cannot use them."""
+    if source is not None and not any(name in source for name in TYPING_NAMES):
+        return
+    import typing
+
+    for name in TYPING_NAMES:
+        setattr(builtins, name, getattr(typing, name))
 
 
 class ListNode:
@@ -19,8 +32,6 @@ class TreeNode:
         self.right = right
 
 
-for _name in ("List", "Optional", "Dict", "Set", "Tuple"):
-    setattr(builtins, _name, getattr(typing, _name))
 builtins.ListNode = ListNode
 builtins.TreeNode = TreeNode
 
