@@ -42,7 +42,9 @@ CODEROOM_SURREAL_BIN="$(scripts/build-surrealdb-server.sh)"
 export CODEROOM_SURREAL_BIN
 
 step "cargo test (unit + integration)"
-cargo test --no-fail-fast -- --test-threads="${CODEROOM_TEST_THREADS:-4}"
+# Three at a time: the suite's judge tests compile and run a dozen languages at once, and with
+# more of them on two cores, runs waited past their deadlines.
+cargo test --no-fail-fast -- --test-threads="${CODEROOM_TEST_THREADS:-3}"
 
 step "stock y-websocket provider against coderoom (node)"
 (cd tests/node && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && CODEROOM_BIN="$CARGO_TARGET_DIR/debug/coderoom" node --test)

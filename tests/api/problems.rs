@@ -153,7 +153,7 @@ async fn run_and_submit_give_per_test_verdicts() {
 
 #[tokio::test]
 async fn every_original_problem_in_java_cpp_and_javascript() {
-    let server = Server::start();
+    let server = Server::start_with_env(&ROOMY_LIMITS);
     let (client, _) = server.user("Poly").await;
     let cases = [
         (
