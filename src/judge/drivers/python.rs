@@ -52,12 +52,15 @@ _dumps = _encoder()
 _NUMBER = {"int": int, "long": int, "double": float}
 
 def _tokens(n):
-    # n tokens in one split from what is left of the input: a hundred thousand numbers are
-    # read in C, not one Python call each. What follows them becomes the input.
-    global _DATA, _POS
-    parts = _DATA[_POS:].split(None, n)
-    _DATA = parts.pop() if len(parts) > n else b""
-    _POS = 0
+    # n tokens in one split, in C: a hundred thousand numbers are not one Python call each.
+    # They lie on the current test's line (tokens hold no newline), so only that line is split,
+    # not the rest of the input; what follows them on it is a suffix of the line.
+    global _POS
+    end = _DATA.find(b"\n", _POS)
+    if end < 0:
+        end = len(_DATA)
+    parts = _DATA[_POS:end].split(None, n)
+    _POS = end - len(parts.pop()) if len(parts) > n else end
     return parts
 
 def _read(t):
