@@ -1,6 +1,6 @@
 // What the Node benchmarks share: the y-websocket framing and a bare client of one shared
 // document, a coderoom binary started on loopback with a data folder of its own, sessions,
-// registration, process counters and percentiles.
+// registration, process counters and percentiles, and a client of the peer, Rustpad.
 
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -291,4 +291,65 @@ function accepts (port) {
     socket.once('connect', () => { socket.destroy(); resolve(true) })
     socket.once('error', () => resolve(false))
   })
+}
+
+// --- the peer: Rustpad's protocol -----------------------------------------------------------
+/**
+ * A Rustpad client: JSON messages, operations as `[retain, "insert", retain]`. It keeps the
+ * text as the server's history says and sends each edit against the revision it has seen;
+ * the server transforms it over anything newer, so the client never needs to.
+ */
+export class RustpadClient {
+  constructor (url, room) {
+    this.text = ''
+    this.revision = 0
+    this.identity = null
+    this.sent = [] // send times of own edits not yet seen by the peer
+    this.onHistory = null
+    this.ws = new WebSocket(`${url.replace('http', 'ws')}/api/socket/${room}`, { perMessageDeflate: false })
+    this.synced = new Promise((resolve) => { this.resolveSynced = resolve })
+    this.ws.on('message', (data) => this.receive(JSON.parse(data.toString())))
+  }
+
+  receive (message) {
+    if (message.Identity !== undefined) {
+      this.identity = message.Identity
+      this.resolveSynced()
+    } else if (message.History) {
+      const { start, operations } = message.History
+      for (const { id, operation } of operations.slice(this.revision - start)) {
+        this.text = applyOperation(this.text, operation)
+        if (this.onHistory) this.onHistory(id)
+      }
+      this.revision = start + operations.length
+    }
+  }
+
+  edit () {
+    const index = Math.floor(Math.random() * (this.text.length + 1))
+    const operation = [index, 'x', this.text.length - index].filter((part) => part !== 0)
+    this.ws.send(JSON.stringify({ Edit: { revision: this.revision, operation } }))
+    this.sent.push(performance.now())
+  }
+
+  close () { this.ws.terminate() }
+}
+
+function applyOperation (text, operation) {
+  let out = ''
+  let at = 0
+  for (const part of operation) {
+    if (typeof part === 'string') out += part
+    else if (part > 0) { out += text.slice(at, at + part); at += part } else at -= part
+  }
+  return out + text.slice(at)
+}
+
+/** Each Rustpad client times the other's edits as they come back in the history, in order. */
+export function wireRustpad (a, b, samples) {
+  for (const [sender, receiver] of [[a, b], [b, a]]) {
+    receiver.onHistory = (id) => {
+      if (id === sender.identity && sender.sent.length) samples.push(performance.now() - sender.sent.shift())
+    }
+  }
 }

@@ -15,9 +15,7 @@
 // Propagation = time from the sender's WebSocket send to the moment the other client has
 // applied the change (both clients live in this process, so they share one clock).
 
-import { performance } from 'node:perf_hooks'
-import WebSocket from 'ws'
-import { CoderoomClient, binary, createSessions, propagationRun, register, rssKiB, sleep, startPeer, startServer } from './bench-lib.mjs'
+import { CoderoomClient, RustpadClient, binary, createSessions, propagationRun, register, rssKiB, sleep, startPeer, startServer, wireRustpad } from './bench-lib.mjs'
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 20)
 // One room yields 20 samples a second: run it longer so that its p99 is not just the 4th-worst edit.
@@ -45,66 +43,6 @@ async function coderoom () {
 }
 
 // --- Rustpad -------------------------------------------------------------------------------
-/**
- * A Rustpad client: JSON messages, operations as `[retain, "insert", retain]`. It keeps the
- * text as the server's history says and sends each edit against the revision it has seen;
- * the server transforms it over anything newer, so the client never needs to.
- */
-class RustpadClient {
-  constructor (url, room) {
-    this.text = ''
-    this.revision = 0
-    this.identity = null
-    this.sent = [] // send times of own edits not yet seen by the peer
-    this.onHistory = null
-    this.ws = new WebSocket(`${url.replace('http', 'ws')}/api/socket/${room}`, { perMessageDeflate: false })
-    this.synced = new Promise((resolve) => { this.resolveSynced = resolve })
-    this.ws.on('message', (data) => this.receive(JSON.parse(data.toString())))
-  }
-
-  receive (message) {
-    if (message.Identity !== undefined) {
-      this.identity = message.Identity
-      this.resolveSynced()
-    } else if (message.History) {
-      const { start, operations } = message.History
-      for (const { id, operation } of operations.slice(this.revision - start)) {
-        this.text = applyOperation(this.text, operation)
-        if (this.onHistory) this.onHistory(id)
-      }
-      this.revision = start + operations.length
-    }
-  }
-
-  edit () {
-    const index = Math.floor(Math.random() * (this.text.length + 1))
-    const operation = [index, 'x', this.text.length - index].filter((part) => part !== 0)
-    this.ws.send(JSON.stringify({ Edit: { revision: this.revision, operation } }))
-    this.sent.push(performance.now())
-  }
-
-  close () { this.ws.terminate() }
-}
-
-function applyOperation (text, operation) {
-  let out = ''
-  let at = 0
-  for (const part of operation) {
-    if (typeof part === 'string') out += part
-    else if (part > 0) { out += text.slice(at, at + part); at += part } else at -= part
-  }
-  return out + text.slice(at)
-}
-
-/** Each Rustpad client times the other's edits as they come back in the history, in order. */
-function wireRustpad (a, b, samples) {
-  for (const [sender, receiver] of [[a, b], [b, a]]) {
-    receiver.onHistory = (id) => {
-      if (id === sender.identity && sender.sent.length) samples.push(performance.now() - sender.sent.shift())
-    }
-  }
-}
-
 async function rustpad () {
   const peer = await startPeer(process.env.RUSTPAD_BIN)
   await sleep(2000)
