@@ -1,6 +1,6 @@
-// Where one room's slowest edits spend their time (run through scripts/bench-edit-tail.sh).
-// One room × 2 clients, each inserting one character every 100 ms, as in bench-realtime.mjs,
-// against coderoom and — when RUSTPAD_BIN is set — Rustpad, one after the other.
+// Where the slowest edits spend their time (run through scripts/bench-edit-tail.sh). The
+// workloads of bench-realtime.mjs — 1 room and then 100 rooms × 2 clients, each client inserting
+// one character every 100 ms — against coderoom and, when RUSTPAD_BIN is set, Rustpad.
 //
 // Every edit's send → applied latency is split at the loopback interface, whose packet times
 // tcpdump records without touching either process:
@@ -8,9 +8,9 @@
 //   client  the rest, which includes the peer's handler applying the change (apply).
 // The client reads the system clock through `performance`, which can differ from the
 // capture's by a few tenths of a millisecond, so only intervals within one clock are used.
-// With `perf` present, the whole run is also recorded by `perf sched`: for every time the
+// With `perf` present, the one-room runs are also recorded by `perf sched`: for every time the
 // client's main thread waited more than 1 ms for a CPU, the task that held that CPU is counted.
-// Loopback only; bounded (two connections per server, BENCH_SECONDS each).
+// Loopback only; bounded (at most 200 connections per server, BENCH_SECONDS per run).
 
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
@@ -21,6 +21,7 @@ import * as Y from 'yjs'
 import { CoderoomClient, RustpadClient, binary, createSessions, percentile, register, sleep, startPeer, startServer } from './bench-lib.mjs'
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 30)
+const ROOMS = (process.env.BENCH_ROOMS || '1,100').split(',').map(Number)
 const SLOW_WAIT_MS = 1
 binary()
 
@@ -62,7 +63,10 @@ function timeHandlers (client) {
   }
 }
 
-/** tcpdump of the server's port on loopback: the data-carrying segments, as [ms, from, to]. */
+/**
+ * tcpdump of the server's port on loopback: the times of the data-carrying segments, by
+ * `from>to` port pair, in order.
+ */
 function capture (port) {
   const child = spawn('tcpdump', ['-i', 'lo', '-n', '-tt', '--time-stamp-precision=micro', '-B', '8192', '-l',
     `tcp port ${port} and tcp[tcpflags] & tcp-push != 0`], { stdio: ['ignore', 'pipe', 'ignore'] })
@@ -73,10 +77,15 @@ function capture (port) {
     async stop () {
       child.kill('SIGINT')
       await new Promise((resolve) => child.once('exit', resolve))
-      return text.split('\n').map((line) => {
+      const segments = new Map()
+      for (const line of text.split('\n')) {
         const m = line.match(/^(\d+\.\d+) IP 127\.0\.0\.1\.(\d+) > 127\.0\.0\.1\.(\d+):/)
-        return m && [Number(m[1]) * 1000, Number(m[2]), Number(m[3])]
-      }).filter(Boolean)
+        if (!m) continue
+        const key = `${m[2]}>${m[3]}`
+        if (!segments.has(key)) segments.set(key, [])
+        segments.get(key).push(Number(m[1]) * 1000)
+      }
+      return segments
     }
   }
 }
@@ -128,8 +137,20 @@ function preemptions (timehist) {
   return { waits, holders: Object.fromEntries([...holders].sort((x, y) => y[1] - x[1])) }
 }
 
-async function measure (name, start) {
-  const target = await start()
+/** The first of the ascending `times` within [from, to], if any. */
+function firstBetween (times = [], from, to) {
+  let low = 0
+  let high = times.length
+  while (low < high) {
+    const middle = (low + high) >> 1
+    if (times[middle] < from) low = middle + 1
+    else high = middle
+  }
+  return low < times.length && times[low] <= to ? times[low] : undefined
+}
+
+async function measure (start, rooms) {
+  const target = await start(rooms)
   const samples = []
   const gcs = []
   const observer = new PerformanceObserver((list) => {
@@ -137,38 +158,43 @@ async function measure (name, start) {
   })
   const wire = await capture(target.port)
   await wire.started
-  const [a, b] = [target.connect(0), target.connect(1)]
-  const ports = new Map()
+  const clients = []
   const edits = []
-  target.wire(a, b, (sender, receiver, sent, entered, applied) => edits.push({ sender, receiver, sent, entered, applied }))
-  await Promise.all([a.synced, b.synced])
-  for (const client of [a, b]) {
-    ports.set(client, client.ws._socket.localPort)
-    timeHandlers(client)
+  for (const id of target.ids) {
+    const pair = [target.connect(0, id), target.connect(1, id)]
+    target.wire(...pair, (sender, receiver, sent, entered, applied) => edits.push({ sender, receiver, sent, entered, applied }))
+    clients.push(...pair)
   }
-  const timers = [a, b].map((client) => setInterval(() => client.edit(), 100))
+  await Promise.all(clients.map((client) => client.synced))
+  const ports = new Map(clients.map((client) => [client, client.ws._socket.localPort]))
+  clients.forEach(timeHandlers)
+  // Each client on its own 100 ms timer at a random phase, as in bench-realtime.mjs.
+  const timers = []
+  for (const client of clients) {
+    timers.push(setTimeout(() => timers.push(setInterval(() => client.edit(), 100)), Math.random() * 100))
+  }
   await sleep(2000)
   edits.length = 0
   observer.observe({ entryTypes: ['gc'] })
-  const sched = schedRecord()
+  const sched = rooms === 1 ? schedRecord() : null
   await sleep(SECONDS * 1000)
   const timehist = sched && await sched.stop()
   observer.disconnect()
-  timers.forEach(clearInterval)
+  for (const timer of timers) { clearTimeout(timer); clearInterval(timer) }
   await sleep(300)
-  const packets = await wire.stop()
-  a.close(); b.close()
+  const segments = await wire.stop()
+  clients.forEach((client) => client.close())
   target.stop()
 
   for (const edit of edits) {
     const from = ports.get(edit.sender)
     const to = ports.get(edit.receiver)
-    // Clocks differ by less than a millisecond; edits are ~50 ms apart.
-    const arrived = packets.find(([ms, source, dest]) => source === from && dest === target.port && ms >= edit.sent - 2 && ms <= edit.applied)
-    const left = arrived && packets.find(([ms, source, dest]) => source === target.port && dest === to && ms >= arrived[0] && ms <= edit.applied + 2)
-    if (!left) continue
+    // The two clocks differ by less than a millisecond; one client's edits are 100 ms apart.
+    const arrived = firstBetween(segments.get(`${from}>${target.port}`), edit.sent - 2, edit.applied)
+    const left = arrived === undefined ? undefined : firstBetween(segments.get(`${target.port}>${to}`), arrived, edit.applied + 2)
+    if (left === undefined) continue
     const total = edit.applied - edit.sent
-    const server = left[0] - arrived[0]
+    const server = left - arrived
     const apply = edit.applied - edit.entered
     const gc = gcs.filter(([at, ms]) => at < edit.applied && at + ms > edit.sent).reduce((sum, [, ms]) => sum + ms, 0)
     samples.push({ total, server, client: total - server, apply, gc })
@@ -178,37 +204,45 @@ async function measure (name, start) {
   const slowest = samples.slice().sort((x, y) => y.total - x.total)
   const tail = slowest.slice(0, Math.max(1, Math.ceil(samples.length / 100)))
   const mean = Object.fromEntries(parts.map((part) => [part, tail.reduce((sum, s) => sum + s[part], 0) / tail.length]))
-  return { name, edits: edits.length, matched: samples.length, p50: at(50), p99: at(99), slowestPercent: mean, clientCpuWaits: timehist && preemptions(timehist) }
+  return { name: target.name, rooms, edits: edits.length, matched: samples.length, p50: at(50), p99: at(99), slowestPercent: mean, clientCpuWaits: timehist && preemptions(timehist) }
 }
 
-async function coderoom () {
+async function coderoom (rooms) {
   const server = await startServer()
   const host = await register(server.url, 'tailhost')
   const guest = await register(server.url, 'tailguest')
-  const [id] = await createSessions(server.url, host, guest, 1)
+  const ids = await createSessions(server.url, host, guest, rooms)
   await sleep(1000)
   return {
+    name: 'coderoom',
     port: Number(new URL(server.url).port),
+    ids,
     stop: server.stop,
-    connect: (side) => new CoderoomClient(server.url, side ? guest : host, id),
+    connect: (side, id) => new CoderoomClient(server.url, side ? guest : host, id),
     wire: wireCoderoom
   }
 }
 
-async function rustpad () {
+async function rustpad (rooms) {
   const peer = await startPeer(process.env.RUSTPAD_BIN)
   await sleep(1000)
   return {
+    name: 'Rustpad',
     port: Number(new URL(peer.url).port),
+    ids: Array.from({ length: rooms }, (_, n) => `tail${process.pid}r${n}`),
     stop: peer.stop,
-    connect: () => new RustpadClient(peer.url, `tail${process.pid}`),
+    connect: (_side, id) => new RustpadClient(peer.url, id),
     wire: wireRustpad
   }
 }
 
 {
-  const results = [await measure('coderoom', coderoom)]
-  if (process.env.RUSTPAD_BIN && existsSync(process.env.RUSTPAD_BIN)) results.push(await measure('Rustpad', rustpad))
+  const servers = [coderoom]
+  if (process.env.RUSTPAD_BIN && existsSync(process.env.RUSTPAD_BIN)) servers.push(rustpad)
+  const results = []
+  for (const rooms of ROOMS) {
+    for (const start of servers) results.push(await measure(start, rooms))
+  }
   console.log(JSON.stringify(results, null, 2))
   const ms = (x) => x.toFixed(2)
   console.log('\nms per edit: total = server (wire in → wire out) + client (of which apply: the handler); gc = client GC pauses during the edit')
@@ -216,12 +250,12 @@ async function rustpad () {
   console.log('|---|---|---|---|---|---|')
   for (const r of results) {
     for (const [label, row] of [['p50', r.p50], ['p99', r.p99], ['slowest 1 %, mean', r.slowestPercent]]) {
-      console.log(`| ${r.name}, ${label} | ${ms(row.total)} | ${ms(row.server)} | ${ms(row.client)} | ${ms(row.apply)} | ${ms(row.gc)} |`)
+      console.log(`| ${r.name}, ${r.rooms} room${r.rooms > 1 ? 's' : ''}, ${label} | ${ms(row.total)} | ${ms(row.server)} | ${ms(row.client)} | ${ms(row.apply)} | ${ms(row.gc)} |`)
     }
   }
   for (const r of results) {
     if (r.clientCpuWaits) {
-      console.log(`${r.name}: the client's main thread waited > ${SLOW_WAIT_MS} ms for a CPU ${r.clientCpuWaits.waits} times; the CPU was held by ${JSON.stringify(r.clientCpuWaits.holders)}`)
+      console.log(`${r.name}, ${r.rooms} room: the client's main thread waited > ${SLOW_WAIT_MS} ms for a CPU ${r.clientCpuWaits.waits} times; the CPU was held by ${JSON.stringify(r.clientCpuWaits.holders)}`)
     }
   }
 }
