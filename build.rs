@@ -25,22 +25,60 @@ fn main() {
         run(Command::new("npm").args(["run", "build"]).current_dir(web), "npm run build");
     }
     bundle_typescript(web);
+    bundle_node(web);
 }
 
-/// Packs TypeScript's native compiler for the target platform (an npm dependency of the web
-/// app) into `$OUT_DIR/bundles`, for `src/sandbox/bundles.rs`. Without it (no node_modules),
-/// an empty archive and version: `runtimes build` then says how to get it.
-fn bundle_typescript(web: &Path) {
-    let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("bundles");
-    std::fs::create_dir_all(&out).expect("create the bundles folder");
-    let arch = match std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default().as_str() {
+/// npm's name for the target architecture, as in the per-platform packages' names.
+fn npm_arch() -> &'static str {
+    match std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default().as_str() {
         "x86_64" => "x64",
         "aarch64" => "arm64",
         other => other.to_string().leak(),
-    };
-    let package = web.join(format!("node_modules/@typescript/typescript-linux-{arch}"));
+    }
+}
+
+/// Packs TypeScript's native compiler for the target platform (an npm dependency of the web
+/// app): the compiler, its licence, and the ECMAScript library declarations (not the DOM's:
+/// programs here run under Node.js).
+fn bundle_typescript(web: &Path) {
+    let package = web.join(format!("node_modules/@typescript/typescript-linux-{}", npm_arch()));
+    pack_bundle("typescript", &package, "s,^lib/,,", |package| {
+        let mut members: Vec<String> = std::fs::read_dir(package.join("lib"))
+            .expect("read the TypeScript package")
+            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+            .filter(|name| {
+                name == "tsc"
+                    || (name.starts_with("lib.")
+                        && name.ends_with(".d.ts")
+                        && !name.contains("dom")
+                        && !name.contains("webworker"))
+            })
+            .map(|name| format!("lib/{name}"))
+            .collect();
+        members.sort();
+        members.extend(["LICENSE".to_string(), "NOTICE.txt".to_string()]);
+        members
+    });
+}
+
+/// Packs Node.js's official build for the target platform (an optional npm dependency of the
+/// web app): one executable, statically linked against its OpenSSL and ICU and carrying its
+/// start-up snapshot, which starts in well under half the time of Debian's shared build.
+fn bundle_node(web: &Path) {
+    let package = web.join(format!("node_modules/node-linux-{}", npm_arch()));
+    pack_bundle("node", &package, "s,^bin/,,", |_| vec!["bin/node".to_string(), "LICENSE".to_string()]);
+}
+
+/// Packs `members(package)` of an installed npm package, renamed by the tar `transform`, into
+/// `$OUT_DIR/bundles/NAME.tar.gz` with the package's version beside it, for
+/// `src/sandbox/bundles.rs`. Without the package (no node_modules), an empty archive and
+/// version: `runtimes build` then says how to get it.
+fn pack_bundle(name: &str, package: &Path, transform: &str, members: impl FnOnce(&Path) -> Vec<String>) {
+    let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("bundles");
+    std::fs::create_dir_all(&out).expect("create the bundles folder");
     println!("cargo:rerun-if-changed={}", package.join("package.json").display());
-    let archive = out.join("typescript.tar.gz");
+    let archive = out.join(format!("{name}.tar.gz"));
+    let version_file = out.join(format!("{name}.version"));
     let version = std::fs::read_to_string(package.join("package.json")).ok().and_then(|text| {
         // The manifest's top-level "version" (no JSON parser among build dependencies).
         let rest = &text[text.find("\"version\"")? + "\"version\"".len()..];
@@ -49,37 +87,20 @@ fn bundle_typescript(web: &Path) {
     });
     let Some(version) = version else {
         std::fs::write(&archive, b"").expect("write the empty archive");
-        std::fs::write(out.join("typescript.version"), "").expect("write the version");
+        std::fs::write(&version_file, "").expect("write the version");
         return;
     };
-    // The compiler, its licence, and the ECMAScript library declarations (not the DOM's:
-    // programs here run under Node.js).
-    let lib = package.join("lib");
-    let mut members: Vec<String> = std::fs::read_dir(&lib)
-        .expect("read the TypeScript package")
-        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-        .filter(|name| {
-            name == "tsc"
-                || (name.starts_with("lib.")
-                    && name.ends_with(".d.ts")
-                    && !name.contains("dom")
-                    && !name.contains("webworker"))
-        })
-        .map(|name| format!("lib/{name}"))
-        .collect();
-    members.sort();
-    members.extend(["LICENSE".to_string(), "NOTICE.txt".to_string()]);
     let status = Command::new("tar")
         .arg("-czf")
         .arg(&archive)
         .arg("-C")
-        .arg(&package)
-        .args(["--owner=0", "--group=0", "--transform=s,^lib/,,"])
-        .args(&members)
+        .arg(package)
+        .args(["--owner=0", "--group=0", &format!("--transform={transform}")])
+        .args(members(package))
         .status()
         .expect("run tar");
-    assert!(status.success(), "packing TypeScript failed: {status}");
-    std::fs::write(out.join("typescript.version"), version).expect("write the version");
+    assert!(status.success(), "packing {name} failed: {status}");
+    std::fs::write(&version_file, version).expect("write the version");
 }
 
 fn run(command: &mut Command, what: &str) {
