@@ -32,7 +32,7 @@ const wallNow = () => performance.timeOrigin + performance.now()
  * Each receiver reports, for every change of the sender it has just applied, the send time,
  * the time its handler was entered and the time the change was applied.
  */
-function wireCoderoom (a, b, onEdit) {
+function timeCoderoomEdits (a, b, onEdit) {
   for (const [sender, receiver] of [[a, b], [b, a]]) {
     receiver.onUpdateApplied = () => {
       const seen = Y.getState(receiver.doc.store, sender.doc.clientID)
@@ -44,7 +44,7 @@ function wireCoderoom (a, b, onEdit) {
   }
 }
 
-function wireRustpad (a, b, onEdit) {
+function timeRustpadEdits (a, b, onEdit) {
   for (const [sender, receiver] of [[a, b], [b, a]]) {
     receiver.onHistory = (id) => {
       if (id === sender.identity && sender.sent.length) {
@@ -156,13 +156,13 @@ async function measure (start, rooms) {
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) gcs.push([performance.timeOrigin + entry.startTime, entry.duration])
   })
-  const wire = await capture(target.port)
-  await wire.started
+  const loopback = capture(target.port)
+  await loopback.started
   const clients = []
   const edits = []
   for (const id of target.ids) {
     const pair = [target.connect(0, id), target.connect(1, id)]
-    target.wire(...pair, (sender, receiver, sent, entered, applied) => edits.push({ sender, receiver, sent, entered, applied }))
+    target.timeEdits(...pair, (sender, receiver, sent, entered, applied) => edits.push({ sender, receiver, sent, entered, applied }))
     clients.push(...pair)
   }
   await Promise.all(clients.map((client) => client.synced))
@@ -182,7 +182,7 @@ async function measure (start, rooms) {
   observer.disconnect()
   for (const timer of timers) { clearTimeout(timer); clearInterval(timer) }
   await sleep(300)
-  const segments = await wire.stop()
+  const segments = await loopback.stop()
   clients.forEach((client) => client.close())
   target.stop()
 
@@ -219,7 +219,7 @@ async function coderoom (rooms) {
     ids,
     stop: server.stop,
     connect: (side, id) => new CoderoomClient(server.url, side ? guest : host, id),
-    wire: wireCoderoom
+    timeEdits: timeCoderoomEdits
   }
 }
 
@@ -232,7 +232,7 @@ async function rustpad (rooms) {
     ids: Array.from({ length: rooms }, (_, n) => `tail${process.pid}r${n}`),
     stop: peer.stop,
     connect: (_side, id) => new RustpadClient(peer.url, id),
-    wire: wireRustpad
+    timeEdits: timeRustpadEdits
   }
 }
 
