@@ -53,9 +53,16 @@ _NUMBER = {"int": int, "long": int, "double": float}
 
 def _tokens(n):
     # n tokens in one split, in C: a hundred thousand numbers are not one Python call each.
-    # They lie on the current test's line (tokens hold no newline), so only that line is split,
-    # not the rest of the input; what follows them on it is a suffix of the line.
+    # Only a window that holds them is split, not the rest of the line (each row of a matrix
+    # would copy it again): tokens are one space apart and a number's text is under 32 bytes.
+    # Should longer tokens cut the window short, the split is redone to the line's end (tokens
+    # hold no newline); what follows the n tokens is a suffix of what was split.
     global _POS
+    window = _DATA[_POS:_POS + 32 * (n + 1)]
+    parts = window.split(None, n)
+    if len(parts) > n:
+        _POS += len(window) - len(parts.pop())
+        return parts
     end = _DATA.find(b"\n", _POS)
     if end < 0:
         end = len(_DATA)
